@@ -1,0 +1,138 @@
+/**
+ * Compatibility modes and version bumps: generic code over the one question each format answers
+ * (handler.compare: which changes break which direction). FORWARD, FULL and the transitive modes
+ * are built here, never inside a format.
+ */
+import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema } from './types.js';
+import type { Bump } from './version.js';
+
+export interface VersionedSchema {
+  version: string;
+  schema: ParsedSchema;
+}
+
+export interface CompatFinding extends Change {
+  /** The earlier version this change was found against ('' for a file). */
+  against: string;
+  /** True when this change makes the candidate fail the mode. */
+  breaking: boolean;
+}
+
+export interface CompatReport {
+  compatible: boolean;
+  mode: CompatibilityMode;
+  /** True when some change could not be decided (counted as breaking). */
+  undecided: boolean;
+  changes: CompatFinding[];
+}
+
+export const FORMAT_CHANGED = 'FORMAT_CHANGED';
+
+/** Every change between two schemas, whatever the format. */
+export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS: ParsedSchema, options: CompareOptions = {}): Change[] {
+  if (oldS.format !== newS.format) {
+    return [
+      {
+        rule: FORMAT_CHANGED,
+        path: '',
+        message: `the format changed from ${oldS.format} to ${newS.format}`,
+        breaksBackward: true,
+        breaksForward: true,
+        category: 'validation',
+        severity: 'error',
+      },
+    ];
+  }
+  if (handler.canonical(oldS) === handler.canonical(newS)) return [];
+  if (handler.compare) return handler.compare(oldS, newS, options).changes;
+  const annotationsOnly = handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
+  if (annotationsOnly) {
+    return [{ rule: 'ANNOTATION_CHANGED', path: '', message: 'annotations changed', breaksBackward: false, breaksForward: false, category: 'annotation' }];
+  }
+  return [
+    {
+      rule: 'UNDECIDED',
+      path: '',
+      message: `the ${handler.format} checker cannot compare these schemas; treated as incompatible`,
+      breaksBackward: true,
+      breaksForward: true,
+      undecided: true,
+      category: 'validation',
+      severity: 'error',
+    },
+  ];
+}
+
+export function directions(mode: CompatibilityMode): { backward: boolean; forward: boolean; transitive: boolean } {
+  return {
+    backward: mode.startsWith('BACKWARD') || mode.startsWith('FULL'),
+    forward: mode.startsWith('FORWARD') || mode.startsWith('FULL'),
+    transitive: mode.endsWith('_TRANSITIVE'),
+  };
+}
+
+function breaks(c: Change, d: { backward: boolean; forward: boolean }): boolean {
+  return (d.backward && c.breaksBackward) || (d.forward && c.breaksForward);
+}
+
+/**
+ * Check a candidate against the history (registration order, oldest first) under a mode. Non-transitive
+ * modes compare with the latest version only; transitive ones with every earlier version.
+ * NONE is always compatible, but its changes against the latest are still listed.
+ */
+export function checkCompatibility(
+  handler: FormatHandler,
+  candidate: ParsedSchema,
+  history: VersionedSchema[],
+  mode: CompatibilityMode,
+  options: CompareOptions = {},
+): CompatReport {
+  const d = directions(mode);
+  const report: CompatReport = { compatible: true, mode, undecided: false, changes: [] };
+  if (history.length === 0) return report;
+  const against = d.transitive ? [...history].reverse() : [history[history.length - 1]];
+  for (const h of against) {
+    for (const c of compareSchemas(handler, h.schema, candidate, options)) {
+      const breaking = mode !== 'NONE' && breaks(c, d);
+      if (breaking) report.compatible = false;
+      if (c.undecided) report.undecided = true;
+      report.changes.push({ ...c, against: h.version, breaking });
+    }
+  }
+  return report;
+}
+
+export interface BumpDecision {
+  /** 'none' when the content is identical. */
+  bump: Bump | 'none';
+  changes: Change[];
+  /** Why this bump, in one line. */
+  reason: string;
+}
+
+/**
+ * The smallest correct bump from OLD to NEW (SPEC section 4): incompatible under the mode (BACKWARD when
+ * the mode is NONE): major; a compatible change to what validates: minor; annotations only: patch.
+ */
+export function requiredBump(
+  handler: FormatHandler,
+  oldS: ParsedSchema,
+  newS: ParsedSchema,
+  mode: CompatibilityMode,
+  options: CompareOptions = {},
+): BumpDecision {
+  if (oldS.format === newS.format && handler.canonical(oldS) === handler.canonical(newS)) {
+    return { bump: 'none', changes: [], reason: 'identical content' };
+  }
+  const changes = compareSchemas(handler, oldS, newS, options);
+  const d = mode === 'NONE' ? directions('BACKWARD') : directions(mode);
+  if (changes.some((c) => breaks(c, d))) {
+    return { bump: 'major', changes, reason: `incompatible under ${mode === 'NONE' ? 'BACKWARD' : mode}` };
+  }
+  const onlyAnnotations =
+    oldS.format === newS.format && handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
+  if (onlyAnnotations || (changes.length > 0 && changes.every((c) => c.category === 'annotation'))) {
+    return { bump: 'patch', changes, reason: 'annotations only' };
+  }
+  return { bump: 'minor', changes, reason: 'a compatible change to what validates' };
+}

@@ -1,0 +1,71 @@
+/**
+ * Typed errors, thrown deep and mapped to exit codes in exactly one place (src/cli/main.ts).
+ * 2: usage or input error. 1: the answer is "no" (raised as NoError by commands that must stop early).
+ */
+
+export class LlmSchemaError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad flags, missing arguments, invalid names. Exit 2. */
+export class UsageError extends LlmSchemaError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+/** Unreadable or malformed input, with the file and, for parse errors, line and column. Exit 2. */
+export class InputError extends LlmSchemaError {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  constructor(message: string, where?: { file?: string; line?: number; column?: number }) {
+    super(formatWhere(where) + message, 2);
+    this.file = where?.file;
+    this.line = where?.line;
+    this.column = where?.column;
+  }
+}
+
+/** Unknown subject or version. Exit 2. */
+export class NotFoundError extends LlmSchemaError {
+  readonly what: 'subject' | 'version' | 'schema';
+  constructor(message: string, what: 'subject' | 'version' | 'schema') {
+    super(message, 2);
+    this.what = what;
+  }
+}
+
+/** The answer is "no" (incompatible change, refused version). Exit 1. */
+export class RefusedError extends LlmSchemaError {
+  readonly details: string[];
+  constructor(message: string, details: string[] = []) {
+    super(message, 1);
+    this.details = details;
+  }
+}
+
+export function formatWhere(where?: { file?: string; line?: number; column?: number }): string {
+  if (!where?.file) return '';
+  if (where.line !== undefined) return `${where.file}:${where.line}:${where.column ?? 1}: `;
+  return `${where.file}: `;
+}
+
+/** Turn a 0-based character offset into a 1-based line and column. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: end - last };
+}

@@ -1,0 +1,488 @@
+/**
+ * The registry use-cases: read subjects and versions through a storage, register, deprecate, configure.
+ * Never prints, never exits.
+ */
+import * as path from 'node:path';
+import { getHandler, EXTENSIONS } from '../formats/index.js';
+import { FsStorage } from '../storage/fs.js';
+import type { RegistryStorage } from '../storage/types.js';
+import { checkCompatibility, requiredBump, type CompatReport, type VersionedSchema } from './compat.js';
+import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
+import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from './errors.js';
+import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
+import { schemaId } from './ids.js';
+import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from './names.js';
+import { parseSubject, serializeSubject, SUBJECT_FILE } from './subject.js';
+import type {
+  Change,
+  CompareOptions,
+  CompatibilityMode,
+  FormatHandler,
+  FormatName,
+  ParsedSchema,
+  ParseOptions,
+  RegistryConfig,
+  ResolvedReference,
+  SchemaReference,
+  SubjectKind,
+  SubjectMeta,
+  VersionEntry,
+} from './types.js';
+import { bump as bumpVersion, bumpBetween, checkVersion, compareVersions, greatest, type Bump } from './version.js';
+
+export interface SubjectInfo extends SubjectRef {
+  subject: string;
+  meta: SubjectMeta;
+  /** Path of subject.yaml relative to the registry root. */
+  file: string;
+}
+
+export interface VersionInfo {
+  subject: string;
+  namespace: string;
+  name: string;
+  format: FormatName;
+  entry: VersionEntry;
+  /** 1-based position in registration order (Confluent's version number). */
+  index: number;
+  /** Path of the version file relative to the registry root. */
+  file: string;
+  text: string;
+}
+
+export interface RegisterInput extends SubjectRef {
+  /** Schema source text. */
+  text: string;
+  /** Where the text came from, for messages. */
+  file?: string;
+  format: FormatName;
+  version?: string;
+  description?: string;
+  owners?: string[];
+  tags?: string[];
+  kind?: SubjectKind;
+  references?: SchemaReference[];
+  /** Approve an intentional break: recorded with the version in subject.yaml. */
+  allowBreaking?: string;
+  dryRun?: boolean;
+  policy?: string;
+  parseOptions?: ParseOptions;
+}
+
+export type RegisterOutcome = 'registered' | 'unchanged';
+
+export interface RegisterResult {
+  outcome: RegisterOutcome;
+  subject: string;
+  version: string;
+  id: number;
+  file: string;
+  /** The bump that the change needed, relative to the latest version. */
+  bump: Bump | 'none' | 'initial';
+  previous?: string;
+  mode: CompatibilityMode;
+  compat?: CompatReport;
+  changes: Change[];
+  dryRun: boolean;
+  /** Files written (relative to the root); empty on dry run or no-op. */
+  written: string[];
+}
+
+export class Registry {
+  readonly root: string;
+  readonly config: RegistryConfig;
+  readonly storage: RegistryStorage;
+
+  private constructor(root: string, config: RegistryConfig, storage: RegistryStorage) {
+    this.root = root;
+    this.config = config;
+    this.storage = storage;
+  }
+
+  /** Open the registry whose config is at root/llm-schema.yaml, reading through storage (the working tree by default). */
+  static async open(root: string, storage: RegistryStorage = new FsStorage(root)): Promise<Registry> {
+    const text = await storage.readFile(CONFIG_FILE);
+    const file = path.join(root, CONFIG_FILE);
+    if (text === undefined) {
+      throw new InputError(`no ${CONFIG_FILE} here: run 'llm-schema init' or pass --registry DIR`, { file });
+    }
+    return new Registry(root, parseConfig(text, file), storage);
+  }
+
+  /** Display path of a registry-relative path. */
+  display(rel: string): string {
+    const abs = path.join(this.root, rel);
+    const fromCwd = path.relative(process.cwd(), abs);
+    return fromCwd && !fromCwd.startsWith('..') ? fromCwd : abs;
+  }
+
+  subjectDir(ref: SubjectRef): string {
+    return `${this.config.schemas}/${ref.namespace}/${ref.name}`;
+  }
+
+  private subjectFile(ref: SubjectRef): string {
+    return `${this.subjectDir(ref)}/${SUBJECT_FILE}`;
+  }
+
+  versionFile(ref: SubjectRef, version: string, format: FormatName): string {
+    return `${this.subjectDir(ref)}/${version}${EXTENSIONS[format]}`;
+  }
+
+  /** The subject's metadata, or undefined when the subject does not exist. */
+  async readSubject(ref: SubjectRef): Promise<SubjectMeta | undefined> {
+    checkNamespace(ref.namespace);
+    checkName(ref.name);
+    const rel = this.subjectFile(ref);
+    const text = await this.storage.readFile(rel);
+    if (text === undefined) return undefined;
+    return parseSubject(text, this.display(rel));
+  }
+
+  async getSubject(ref: SubjectRef): Promise<SubjectMeta> {
+    const meta = await this.readSubject(ref);
+    if (!meta) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
+    return meta;
+  }
+
+  /** All subjects, sorted by full name; optionally only one namespace (and its sub-namespaces). */
+  async listSubjects(namespace?: string): Promise<SubjectInfo[]> {
+    if (namespace !== undefined) checkNamespace(namespace);
+    const out: SubjectInfo[] = [];
+    const nsDirs = await this.storage.listDir(this.config.schemas);
+    for (const ns of nsDirs) {
+      if (!ns.isDir || ns.name.startsWith('.')) continue;
+      if (namespace !== undefined && ns.name !== namespace && !ns.name.startsWith(namespace + '.')) continue;
+      const names = await this.storage.listDir(`${this.config.schemas}/${ns.name}`);
+      for (const n of names) {
+        if (!n.isDir || n.name.startsWith('.')) continue;
+        const ref = { namespace: ns.name, name: n.name };
+        const file = this.subjectFile(ref);
+        const text = await this.storage.readFile(file);
+        if (text === undefined) continue; // a folder without subject.yaml is not a subject (e.g. a killed first register)
+        out.push({ ...ref, subject: subjectName(ref), meta: parseSubject(text, this.display(file)), file });
+      }
+    }
+    return out.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  }
+
+  /** Resolve 'latest' or a version string against the subject. */
+  resolveVersion(ref: SubjectRef, meta: SubjectMeta, version: string): VersionEntry {
+    if (meta.versions.length === 0) throw new NotFoundError(`subject '${subjectName(ref)}' has no versions`, 'version');
+    if (version === 'latest') {
+      const v = greatest(meta.versions.map((e) => e.version))!;
+      return meta.versions.find((e) => e.version === v)!;
+    }
+    checkVersion(version);
+    const e = meta.versions.find((x) => x.version === version);
+    if (!e) {
+      throw new NotFoundError(
+        `unknown version '${version}' of '${subjectName(ref)}' (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
+        'version',
+      );
+    }
+    return e;
+  }
+
+  async getVersion(ref: SubjectRef, version = 'latest'): Promise<VersionInfo> {
+    const meta = await this.getSubject(ref);
+    const entry = this.resolveVersion(ref, meta, version);
+    const file = this.versionFile(ref, entry.version, meta.format);
+    const text = await this.storage.readFile(file);
+    if (text === undefined) throw new InputError(`version file is missing for ${subjectName(ref)} ${entry.version}`, { file: this.display(file) });
+    return {
+      subject: subjectName(ref),
+      namespace: ref.namespace,
+      name: ref.name,
+      format: meta.format,
+      entry,
+      index: meta.versions.indexOf(entry) + 1,
+      file,
+      text,
+    };
+  }
+
+  /** Parse a registered version, with its references resolved. */
+  async loadSchema(ref: SubjectRef, version = 'latest', parseOptions: ParseOptions = {}): Promise<{ info: VersionInfo; schema: ParsedSchema; handler: FormatHandler }> {
+    const info = await this.getVersion(ref, version);
+    const handler = await getHandler(info.format);
+    const references = await this.resolveReferences(info.entry.references ?? [], new Set([`${info.subject}@${info.entry.version}`]));
+    const schema = await handler.parse(info.text, { ...parseOptions, file: this.display(info.file), references });
+    return { info, schema, handler };
+  }
+
+  /** Load referenced schemas (recursively), refusing cycles and missing targets. */
+  async resolveReferences(refs: SchemaReference[], seen = new Set<string>()): Promise<ResolvedReference[]> {
+    const out: ResolvedReference[] = [];
+    for (const r of refs) {
+      const key = `${r.subject}@${r.version}`;
+      if (seen.has(key)) throw new InputError(`reference cycle through ${r.subject} ${r.version}`);
+      const target = parseSubjectName(r.subject);
+      const meta = await this.readSubject(target);
+      if (!meta) throw new NotFoundError(`reference '${r.name}' names unknown subject '${r.subject}'`, 'subject');
+      const entry = meta.versions.find((v) => v.version === r.version);
+      if (!entry) throw new NotFoundError(`reference '${r.name}' names unknown version ${r.version} of '${r.subject}'`, 'version');
+      const file = this.versionFile(target, entry.version, meta.format);
+      const text = await this.storage.readFile(file);
+      if (text === undefined) throw new InputError(`version file is missing for ${r.subject} ${r.version}`, { file: this.display(file) });
+      const nested = await this.resolveReferences(entry.references ?? [], new Set([...seen, key]));
+      const handler = await getHandler(meta.format);
+      const schema = await handler.parse(text, { file: this.display(file), references: nested });
+      out.push({ ...r, schema });
+    }
+    return out;
+  }
+
+  /** The mode and policy that apply to a subject: its own, else the registry's. */
+  resolveMode(meta: SubjectMeta | undefined): { mode: CompatibilityMode; policy?: string } {
+    return { mode: meta?.compatibility ?? this.config.compatibility, policy: meta?.policy ?? this.config.policy };
+  }
+
+  /** Every version of a subject, parsed, in registration order. */
+  async history(ref: SubjectRef, meta: SubjectMeta): Promise<VersionedSchema[]> {
+    const out: VersionedSchema[] = [];
+    for (const e of meta.versions) {
+      const { schema } = await this.loadSchema(ref, e.version);
+      out.push({ version: e.version, schema });
+    }
+    return out;
+  }
+
+  /** Check a candidate schema against a subject under its mode (or the given one). */
+  async compat(ref: SubjectRef, candidate: ParsedSchema, options: { mode?: CompatibilityMode; policy?: string; budgetMs?: number } = {}): Promise<CompatReport> {
+    const meta = await this.getSubject(ref);
+    const resolved = this.resolveMode(meta);
+    const mode = options.mode ?? resolved.mode;
+    const handler = await getHandler(candidate.format);
+    const history = await this.history(ref, meta);
+    return checkCompatibility(handler, candidate, history, mode, { policy: options.policy ?? resolved.policy, budgetMs: options.budgetMs });
+  }
+
+  /**
+   * Register a schema version. Under the registry lock: identical content is a no-op reporting the
+   * existing version; otherwise the version is chosen (or checked, when given) from the change, the
+   * candidate is checked under the subject's mode, and the version file then subject.yaml are written
+   * atomically.
+   */
+  async register(input: RegisterInput): Promise<RegisterResult> {
+    const ref = { namespace: checkNamespace(input.namespace), name: checkName(input.name) };
+    if (input.version !== undefined) checkVersion(input.version);
+    if (!(this.storage instanceof FsStorage)) throw new UsageError(`cannot register into ${this.storage.label}: it is read-only`);
+    const handler = await getHandler(input.format);
+    const references = await this.resolveReferences(input.references ?? []);
+    const candidate = await handler.parse(input.text, { ...input.parseOptions, file: input.file, references });
+    handler.compile(candidate, input.parseOptions); // refuse schemas that cannot be compiled (unresolved $ref, ...)
+    const canonical = handler.canonical(candidate);
+    const id = schemaId(input.format, canonical, input.references);
+
+    const lock = input.dryRun ? undefined : await acquireLock(path.join(this.root, '.llm-schema.lock'));
+    try {
+      if (!input.dryRun) await removeStaleTemps(path.join(this.root, this.subjectDir(ref)));
+      const existing = await this.readSubject(ref);
+      const meta: SubjectMeta = existing ?? { format: input.format, versions: [] };
+      const { mode, policy } = this.resolveMode(existing);
+      const compareOptions: CompareOptions = { policy: input.policy ?? policy };
+      const subject = subjectName(ref);
+
+      if (existing && existing.format !== input.format) {
+        throw new RefusedError(
+          `refused: '${subject}' holds ${existing.format} schemas and this one is ${input.format}; a change of format is incompatible (FORMAT_CHANGED)`,
+        );
+      }
+      // Identical content already registered: a no-op that reports the existing version.
+      if (existing && existing.format === input.format) {
+        for (const e of existing.versions) {
+          if (e.id !== id) continue;
+          const { schema } = await this.loadSchema(ref, e.version);
+          if (handler.canonical(schema) === canonical) {
+            return {
+              outcome: 'unchanged', subject, version: e.version, id: e.id, file: this.versionFile(ref, e.version, meta.format),
+              bump: 'none', mode, changes: [], dryRun: !!input.dryRun, written: [],
+            };
+          }
+        }
+      }
+      if (input.version && meta.versions.some((e) => e.version === input.version)) {
+        throw new InputError(
+          `version ${input.version} of '${subject}' is already registered with other content; registered versions never change: register a new version`,
+        );
+      }
+
+      let version: string;
+      let bump: RegisterResult['bump'];
+      let changes: Change[] = [];
+      let compat: CompatReport | undefined;
+      const previous = greatest(meta.versions.map((e) => e.version));
+      if (!previous) {
+        version = input.version ?? '1.0.0';
+        bump = 'initial';
+      } else {
+        const history = await this.history(ref, meta);
+        const latest = history.find((h) => h.version === previous)!;
+        const decision = requiredBump(handler, latest.schema, candidate, mode, compareOptions);
+        changes = decision.changes;
+        bump = decision.bump === 'none' ? 'patch' : decision.bump;
+        compat = checkCompatibility(handler, candidate, history, mode, compareOptions);
+        if (!compat.compatible && !input.allowBreaking) {
+          const reasons = compat.changes.filter((c) => c.breaking).map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`);
+          throw new RefusedError(
+            `refused: the schema is incompatible with '${subject}' under ${mode}` +
+              (compat.undecided ? ' (the checker could not decide some changes)' : '') +
+              `; to approve an intentional break, pass --allow-breaking "<reason>" (recorded in subject.yaml)`,
+            reasons,
+          );
+        }
+        if (input.version) {
+          const given = bumpBetween(previous, input.version);
+          // A version below the latest is a backport: it must still be new and is checked against the mode above.
+          if (given !== null && rank(given) < rank(bump)) {
+            throw new RefusedError(
+              `refused: version ${input.version} understates the change from ${previous}: it needs a ${bump} bump (${decision.reason}), e.g. ${bumpVersion(previous, bump)}`,
+              changes.filter((c) => c.breaksBackward || c.breaksForward || c.category !== 'annotation').map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`),
+            );
+          }
+          version = input.version;
+        } else {
+          version = bumpVersion(previous, bump);
+          while (meta.versions.some((e) => e.version === version)) version = bumpVersion(version, 'patch');
+        }
+      }
+
+      const entry: VersionEntry = { version, id, state: 'active', registered: new Date().toISOString() };
+      if (input.references?.length) entry.references = input.references;
+      if (input.allowBreaking && compat && !compat.compatible) entry.allowBreaking = input.allowBreaking;
+      const next: SubjectMeta = { ...meta, versions: [...meta.versions, entry] };
+      if (!existing) next.format = input.format;
+      if (input.description !== undefined) next.description = input.description;
+      if (input.owners?.length) next.owners = [...new Set([...(meta.owners ?? []), ...input.owners])];
+      if (input.tags?.length) next.tags = [...new Set([...(meta.tags ?? []), ...input.tags])];
+      if (input.kind) next.kind = input.kind;
+
+      const versionRel = this.versionFile(ref, version, input.format);
+      const result: RegisterResult = {
+        outcome: 'registered', subject, version, id, file: versionRel, bump, previous, mode, compat, changes,
+        dryRun: !!input.dryRun, written: [],
+      };
+      if (input.dryRun) return result;
+
+      if (!(await lock!.held())) throw new LlmSchemaError('lost the registry lock while registering; nothing was written', 2);
+      const text = input.text.endsWith('\n') ? input.text : input.text + '\n';
+      const absVersion = path.join(this.root, versionRel);
+      // The version file first (a leftover of a killed register, never listed in subject.yaml, is replaced) ...
+      await writeFileAtomic(absVersion, text);
+      // ... then the metadata that makes it a registered version.
+      await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+      result.written = [versionRel, this.subjectFile(ref)];
+      return result;
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  /** Change subject metadata under the lock (deprecate, compatibility). */
+  private async updateSubject(ref: SubjectRef, change: (meta: SubjectMeta) => SubjectMeta): Promise<SubjectMeta> {
+    const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
+    try {
+      const meta = await this.getSubject(ref);
+      const next = change(structuredClone(meta));
+      await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+      return next;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async deprecate(ref: SubjectRef, version: string, reason?: string): Promise<VersionEntry> {
+    let out!: VersionEntry;
+    await this.updateSubject(ref, (meta) => {
+      const e = this.resolveVersion(ref, meta, version);
+      e.state = 'deprecated';
+      if (reason) e.reason = reason;
+      out = e;
+      return meta;
+    });
+    return out;
+  }
+
+  async setSubjectCompatibility(ref: SubjectRef, mode: CompatibilityMode): Promise<void> {
+    await this.updateSubject(ref, (meta) => ({ ...meta, compatibility: mode }));
+  }
+
+  async setDefaultCompatibility(mode: CompatibilityMode): Promise<void> {
+    const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
+    try {
+      const file = path.join(this.root, CONFIG_FILE);
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(file, 'utf8');
+      const cfg = parseConfig(text, file);
+      // Keep every other key the user wrote, in place.
+      const { parseDocument } = await import('yaml');
+      const doc = parseDocument(text);
+      if (doc.contents && typeof doc.contents === 'object' && 'set' in doc.contents) {
+        doc.set('compatibility', mode);
+        await writeFileAtomic(file, doc.toString());
+      } else {
+        await writeFileAtomic(file, serializeConfig({ ...cfg, compatibility: mode }));
+      }
+      (this.config as RegistryConfig).compatibility = mode;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Subjects matching every word in their name, description, tags, owners, kind or field names. */
+  async search(words: string[]): Promise<Array<SubjectInfo & { matches: string[] }>> {
+    const terms = words.map((w) => w.toLowerCase()).filter(Boolean);
+    const out: Array<SubjectInfo & { matches: string[] }> = [];
+    for (const s of await this.listSubjects()) {
+      const fields: Array<[string, string[]]> = [
+        ['name', [s.subject]],
+        ['description', s.meta.description ? [s.meta.description] : []],
+        ['tag', s.meta.tags ?? []],
+        ['owner', s.meta.owners ?? []],
+        ['kind', s.meta.kind ? [s.meta.kind] : []],
+      ];
+      let fieldNames: string[] | undefined;
+      const matches = new Set<string>();
+      let all = true;
+      for (const t of terms) {
+        let hit = false;
+        for (const [label, values] of fields) {
+          if (values.some((v) => v.toLowerCase().includes(t))) {
+            matches.add(label);
+            hit = true;
+          }
+        }
+        if (!hit) {
+          if (fieldNames === undefined) fieldNames = await this.fieldNamesOf(s);
+          const f = fieldNames.find((n) => n.toLowerCase().includes(t));
+          if (f) {
+            matches.add(`field ${f}`);
+            hit = true;
+          }
+        }
+        if (!hit) {
+          all = false;
+          break;
+        }
+      }
+      if (all && terms.length) out.push({ ...s, matches: [...matches] });
+    }
+    return out;
+  }
+
+  private async fieldNamesOf(s: SubjectInfo): Promise<string[]> {
+    if (s.meta.versions.length === 0) return [];
+    try {
+      const { schema, handler } = await this.loadSchema(s, 'latest');
+      return handler.fieldNames?.(schema) ?? [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+function rank(b: Bump | 'none' | 'initial'): number {
+  return b === 'major' ? 3 : b === 'minor' ? 2 : b === 'patch' ? 1 : 0;
+}
+
+export { compareVersions };

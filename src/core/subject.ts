@@ -1,0 +1,89 @@
+import { checkMode } from './config.js';
+import { InputError } from './errors.js';
+import { checkVersion } from './version.js';
+import { SUBJECT_KINDS, type FormatName, type SchemaReference, type SubjectKind, type SubjectMeta, type VersionEntry } from './types.js';
+import { parseYaml, toYaml } from './yamlfile.js';
+
+export const SUBJECT_FILE = 'subject.yaml';
+
+const FORMATS: FormatName[] = ['json', 'avro', 'protobuf'];
+
+export function checkKind(kind: string, file?: string): SubjectKind {
+  if ((SUBJECT_KINDS as readonly string[]).includes(kind)) return kind as SubjectKind;
+  const msg = `unknown kind '${kind}': expected one of ${SUBJECT_KINDS.join(', ')}`;
+  throw new InputError(msg, { file });
+}
+
+/** Parse and check subject.yaml. Every problem names the file. */
+export function parseSubject(text: string, file: string): SubjectMeta {
+  const raw = parseYaml(text, file);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('subject metadata must be a YAML mapping', { file });
+  const o = raw as Record<string, unknown>;
+  const bad = (msg: string) => new InputError(msg, { file });
+  if (!FORMATS.includes(o.format as FormatName)) throw bad(`'format' must be one of ${FORMATS.join(', ')}`);
+  const meta: SubjectMeta = { format: o.format as FormatName, versions: [] };
+  if (o.compatibility !== undefined && o.compatibility !== null) meta.compatibility = checkMode(String(o.compatibility), file);
+  if (o.policy !== undefined && o.policy !== null) meta.policy = String(o.policy);
+  if (o.description !== undefined && o.description !== null) meta.description = String(o.description);
+  for (const key of ['owners', 'tags'] as const) {
+    const v = o[key];
+    if (v === undefined || v === null) continue;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(`'${key}' must be a list of strings`);
+    meta[key] = v as string[];
+  }
+  if (o.kind !== undefined && o.kind !== null) meta.kind = checkKind(String(o.kind), file);
+  const versions = o.versions ?? [];
+  if (!Array.isArray(versions)) throw bad("'versions' must be a list");
+  const seen = new Set<string>();
+  versions.forEach((v, i) => {
+    if (typeof v !== 'object' || v === null) throw bad(`versions[${i}] must be a mapping`);
+    const e = v as Record<string, unknown>;
+    let version: string;
+    try {
+      version = checkVersion(String(e.version));
+    } catch {
+      throw bad(`versions[${i}].version ${JSON.stringify(e.version)} is not MAJOR.MINOR.PATCH`);
+    }
+    if (seen.has(version)) throw bad(`version ${version} is listed twice`);
+    seen.add(version);
+    const id = e.id;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0 || id > 0x7fffffff) throw bad(`versions[${i}].id must be a positive int32`);
+    const state = e.state ?? 'active';
+    if (state !== 'active' && state !== 'deprecated') throw bad(`versions[${i}].state must be active or deprecated`);
+    const entry: VersionEntry = { version, id, state };
+    if (e.reason !== undefined && e.reason !== null) entry.reason = String(e.reason);
+    if (e.registered !== undefined && e.registered !== null) entry.registered = e.registered instanceof Date ? e.registered.toISOString() : String(e.registered);
+    if (e['allow-breaking'] !== undefined && e['allow-breaking'] !== null) entry.allowBreaking = String(e['allow-breaking']);
+    if (e.references !== undefined && e.references !== null) {
+      if (!Array.isArray(e.references)) throw bad(`versions[${i}].references must be a list`);
+      entry.references = e.references.map((r, j) => {
+        const ro = r as Record<string, unknown>;
+        if (!ro || typeof ro.name !== 'string' || typeof ro.subject !== 'string' || ro.version === undefined) {
+          throw bad(`versions[${i}].references[${j}] needs name, subject and version`);
+        }
+        return { name: ro.name, subject: ro.subject, version: String(ro.version) } satisfies SchemaReference;
+      });
+    }
+    meta.versions.push(entry);
+  });
+  return meta;
+}
+
+export function serializeSubject(meta: SubjectMeta): string {
+  const out: Record<string, unknown> = { format: meta.format };
+  if (meta.compatibility) out.compatibility = meta.compatibility;
+  if (meta.policy) out.policy = meta.policy;
+  if (meta.description !== undefined) out.description = meta.description;
+  if (meta.owners?.length) out.owners = meta.owners;
+  if (meta.tags?.length) out.tags = meta.tags;
+  if (meta.kind) out.kind = meta.kind;
+  out.versions = meta.versions.map((v) => {
+    const e: Record<string, unknown> = { version: v.version, id: v.id, state: v.state };
+    if (v.reason) e.reason = v.reason;
+    if (v.registered) e.registered = v.registered;
+    if (v.references?.length) e.references = v.references;
+    if (v.allowBreaking) e['allow-breaking'] = v.allowBreaking;
+    return e;
+  });
+  return toYaml(out);
+}

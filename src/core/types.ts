@@ -1,0 +1,166 @@
+/**
+ * The model shared by every part of llm-schema: formats, the registry, the compatibility engine,
+ * reporters, the CLI and the HTTP server. Facts only; nothing here prints or exits.
+ */
+
+export type FormatName = 'json' | 'avro' | 'protobuf';
+
+export const COMPATIBILITY_MODES = [
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+  'NONE',
+] as const;
+export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
+
+export const SUBJECT_KINDS = ['prompt', 'response', 'tool', 'event', 'data'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/** A reference from one schema to a schema registered in another subject (Confluent's shape). */
+export interface SchemaReference {
+  /** The name the referring schema uses: a JSON Schema $ref URI, an Avro full name, a proto import path. */
+  name: string;
+  /** `<namespace>.<name>` of the referenced subject. */
+  subject: string;
+  /** The semver of the referenced version. */
+  version: string;
+}
+
+/** A schema that a format handler has parsed and checked. */
+export interface ParsedSchema {
+  format: FormatName;
+  /** The source text exactly as given. */
+  text: string;
+  /** The format's own model: a JSON value for JSON Schema and Avro, a protobufjs Root for Protobuf. */
+  value: unknown;
+  /** Where it came from, for messages. */
+  file?: string;
+  /** Schemas this one refers to, already parsed (resolved by the registry). */
+  references?: ResolvedReference[];
+}
+
+export interface ResolvedReference extends SchemaReference {
+  schema: ParsedSchema;
+}
+
+/** One reason a data record is invalid. */
+export interface DataError {
+  /** JSON pointer into the instance ('' for the root). */
+  path: string;
+  message: string;
+  /** The schema keyword or rule that failed, when known. */
+  keyword?: string;
+  /** JSON pointer into the schema, when known. */
+  schemaPath?: string;
+}
+
+export interface DataValidator {
+  /** Returns null when the record is valid. */
+  validate(data: unknown): DataError[] | null;
+}
+
+export interface ParseOptions {
+  file?: string;
+  /** Protobuf: folders to resolve imports against. */
+  protoPaths?: string[];
+  /** Protobuf: the message that data is validated against. */
+  message?: string;
+  /** Referenced schemas, resolved by the registry. */
+  references?: ResolvedReference[];
+}
+
+/** Options for a compatibility comparison. */
+export interface CompareOptions {
+  /** JSON Schema: 'semantic' | 'lenient'; Protobuf: 'wire' | 'strict'. */
+  policy?: string;
+  /** Wall-clock budget in milliseconds for one comparison; past it the answer is "cannot decide". */
+  budgetMs?: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * One typed change between two schemas. Facts: which directions it breaks. The message is
+ * rendered from the rule's template by the reporter layer, but a ready message is kept for convenience.
+ */
+export interface Change {
+  /** Stable rule id, e.g. PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL. */
+  rule: string;
+  /** JSON pointer (JSON Schema), field path (Avro), or element path (Protobuf). */
+  path: string;
+  message: string;
+  /** True when this change alone makes NEW unable to accept something OLD accepted. */
+  breaksBackward: boolean;
+  /** True when this change alone makes OLD unable to accept something NEW accepts. */
+  breaksForward: boolean;
+  /** 'annotation' changes (descriptions, titles, examples) only need a patch bump. */
+  category?: 'annotation' | 'validation';
+  /** An instance valid under one side and not the other, checked with the real validator. */
+  witness?: { value: unknown; validUnder: 'old' | 'new' };
+  /** True when the checker could not decide; counted as breaking. */
+  undecided?: boolean;
+  severity?: Severity;
+  /** Source location in the new (or old) schema file, when known. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** The format's answer to: what changed between OLD and NEW? */
+export interface CompareResult {
+  changes: Change[];
+}
+
+/**
+ * A schema format. JSON Schema, Avro and Protobuf each implement this once; no command grows a
+ * format-specific branch.
+ */
+export interface FormatHandler {
+  readonly format: FormatName;
+  /** File extension of version files, with the dot: '.json', '.avsc', '.proto'. */
+  readonly extension: string;
+  /** Parse and check a schema. Throws InputError (with file, line, column) when it is malformed. */
+  parse(text: string, options?: ParseOptions): Promise<ParsedSchema>;
+  /** The canonical form used for ids and for "identical content" checks. */
+  canonical(schema: ParsedSchema): string;
+  /** The canonical form with annotations (descriptions, titles, examples, docs) removed. */
+  canonicalWithoutAnnotations(schema: ParsedSchema): string;
+  /** A validator for data records. */
+  compile(schema: ParsedSchema, options?: ParseOptions): DataValidator;
+  /** Every typed change between OLD and NEW, each saying which directions it breaks. */
+  compare?(oldSchema: ParsedSchema, newSchema: ParsedSchema, options?: CompareOptions): CompareResult;
+  /** Field, property and message names, for search. */
+  fieldNames?(schema: ParsedSchema): string[];
+}
+
+export interface VersionEntry {
+  version: string;
+  id: number;
+  state: 'active' | 'deprecated';
+  reason?: string;
+  references?: SchemaReference[];
+  /** ISO timestamp of registration. */
+  registered?: string;
+  /** An approved intentional break: why the version may break the subject's mode. */
+  allowBreaking?: string;
+}
+
+export interface SubjectMeta {
+  format: FormatName;
+  compatibility?: CompatibilityMode;
+  policy?: string;
+  description?: string;
+  owners?: string[];
+  tags?: string[];
+  kind?: SubjectKind;
+  versions: VersionEntry[];
+}
+
+export interface RegistryConfig {
+  compatibility: CompatibilityMode;
+  policy?: string;
+  schemas: string;
+}

@@ -1,0 +1,32 @@
+import { parseDocument, stringify } from 'yaml';
+import { InputError } from './errors.js';
+
+/** Parse YAML, throwing InputError with file, line and column on the first error. */
+export function parseYaml(text: string, file?: string): unknown {
+  let doc;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError('YAML is nested too deeply', { file });
+    throw new InputError(`invalid YAML: ${(err as Error).message}`, { file });
+  }
+  const e = doc.errors[0];
+  if (e) {
+    const lp = e.linePos?.[0];
+    throw new InputError(`invalid YAML: ${firstLine(e.message)}`, { file, line: lp?.line, column: lp?.col });
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError('YAML is nested too deeply', { file });
+    throw new InputError(`invalid YAML: ${firstLine((err as Error).message)}`, { file });
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}

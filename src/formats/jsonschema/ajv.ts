@@ -1,0 +1,93 @@
+import { createRequire } from 'node:module';
+import type { ErrorObject, Options } from 'ajv';
+import { InputError } from '../../core/errors.js';
+import type { DataError } from '../../core/types.js';
+import { isObject } from './walk.js';
+
+// ajv and ajv-formats ship CommonJS; require keeps their default exports simple under NodeNext.
+const require = createRequire(import.meta.url);
+
+export type Dialect = 'draft-07' | '2019-09' | '2020-12';
+
+const DIALECTS: Array<[RegExp, Dialect]> = [
+  [/^https?:\/\/json-schema\.org\/draft-07\/schema#?$/, 'draft-07'],
+  [/^https?:\/\/json-schema\.org\/draft\/2019-09\/schema#?$/, '2019-09'],
+  [/^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/, '2020-12'],
+];
+
+/** The dialect named by `$schema` (2020-12 when absent). Throws InputError for dialects we do not support. */
+export function dialectOf(schema: unknown, file?: string): Dialect {
+  if (!isObject(schema) || schema.$schema === undefined) return '2020-12';
+  const uri = schema.$schema;
+  if (typeof uri !== 'string') throw new InputError('$schema must be a string', { file });
+  for (const [re, d] of DIALECTS) if (re.test(uri)) return d;
+  throw new InputError(
+    `unsupported $schema '${uri}': llm-schema supports draft-07, 2019-09 and 2020-12`,
+    { file },
+  );
+}
+
+type AjvInstance = import('ajv').default;
+
+const OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  addUsedSchema: false,
+  validateFormats: true,
+  // Keep the draft-07 meta-schema checks honest but do not fail on unknown keywords (they are legal).
+  validateSchema: false,
+};
+
+const instances = new Map<Dialect, AjvInstance>();
+
+/** A shared ajv instance for the dialect, with formats on. Created on first use. */
+export function ajvFor(dialect: Dialect): AjvInstance {
+  let a = instances.get(dialect);
+  if (!a) {
+    a = newAjv(dialect);
+    instances.set(dialect, a);
+  }
+  return a;
+}
+
+/** A fresh instance (used when a schema brings references that must be added by name). */
+export function newAjv(dialect: Dialect): AjvInstance {
+  let Cls: new (o: Options) => AjvInstance;
+  if (dialect === 'draft-07') Cls = require('ajv').default;
+  else if (dialect === '2019-09') Cls = require('ajv/dist/2019').default;
+  else Cls = require('ajv/dist/2020').default;
+  const ajv = new Cls(OPTIONS);
+  const addFormats = require('ajv-formats').default ?? require('ajv-formats');
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Metaschema errors for a schema, or null when it is valid against its dialect's metaschema. */
+export function metaschemaErrors(ajv: AjvInstance, schema: unknown): string | null {
+  const ok = ajv.validateSchema(schema as object);
+  if (ok) return null;
+  const errs = (ajv.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  return errs.join('; ');
+}
+
+/** ajv errors as our DataError, with reasons that say which property or value. */
+export function toDataErrors(errors: ErrorObject[] | null | undefined): DataError[] {
+  if (!errors) return [];
+  const out: DataError[] = [];
+  for (const e of errors) {
+    // Skip the "must match a schema in anyOf"-style summary when branch errors were already listed? Keep all: they explain.
+    let message = e.message ?? 'is invalid';
+    const p = e.params as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties' && p.additionalProperty !== undefined) {
+      message = `must NOT have additional property '${String(p.additionalProperty)}'`;
+    } else if (e.keyword === 'enum' && Array.isArray(p.allowedValues)) {
+      message = `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'const') {
+      message = `must be ${JSON.stringify(p.allowedValue)}`;
+    } else if (e.keyword === 'unevaluatedProperties' && p.unevaluatedProperty !== undefined) {
+      message = `must NOT have unevaluated property '${String(p.unevaluatedProperty)}'`;
+    }
+    out.push({ path: e.instancePath, message, keyword: e.keyword, schemaPath: e.schemaPath });
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { RegistryStorage } from './types.js';
+
+/** The registry as it is on disk (the working tree). */
+export class FsStorage implements RegistryStorage {
+  readonly label = 'working tree';
+  constructor(readonly root: string) {}
+
+  async readFile(p: string): Promise<string | undefined> {
+    try {
+      return await fsp.readFile(path.join(this.root, p), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw err;
+    }
+  }
+
+  async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
+    try {
+      const entries = await fsp.readdir(path.join(this.root, p), { withFileTypes: true });
+      return entries.map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw err;
+    }
+  }
+}
+
+/** An in-memory registry, for tests and for building snapshots. */
+export class MemoryStorage implements RegistryStorage {
+  readonly label: string;
+  constructor(readonly files: Map<string, string>, label = 'memory') {
+    this.label = label;
+  }
+  async readFile(p: string): Promise<string | undefined> {
+    return this.files.get(normalize(p));
+  }
+  async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
+    const prefix = normalize(p) === '' ? '' : normalize(p) + '/';
+    const seen = new Map<string, boolean>();
+    for (const f of this.files.keys()) {
+      if (!f.startsWith(prefix)) continue;
+      const rest = f.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) seen.set(rest, false);
+      else seen.set(rest.slice(0, slash), true);
+    }
+    return [...seen].map(([name, isDir]) => ({ name, isDir }));
+  }
+}
+
+function normalize(p: string): string {
+  return p.replace(/^\.\/?/, '').replace(/\/+$/, '');
+}
