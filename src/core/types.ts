@@ -134,6 +134,21 @@ export interface FormatHandler {
   compare?(oldSchema: ParsedSchema, newSchema: ParsedSchema, options?: CompareOptions): CompareResult;
   /** Field, property and message names, for search. */
   fieldNames?(schema: ParsedSchema): string[];
+  /**
+   * Data files in a binary encoding of the format's own (Avro object container files: ['.avro']).
+   * The validate command hands such files to readDataFile instead of parsing them as JSON.
+   */
+  readonly binaryDataExtensions?: readonly string[];
+  readDataFile?(file: string, schema: ParsedSchema): AsyncIterable<DataRecord>;
+}
+
+/** One record read from a data file: a value, or a reason it could not be read. */
+export interface DataRecord {
+  /** 1-based line (JSONL) or record number (binary files), when it has one. */
+  line?: number;
+  value?: unknown;
+  /** Set when the record could not be read; counted as a failure. */
+  error?: string;
 }
 
 export interface VersionEntry {
