@@ -1,0 +1,162 @@
+/**
+ * The llm-schema library: the registry's operations in-process, typed.
+ *
+ *   import { openRegistry } from 'llm-schema-registry';
+ *   const registry = await openRegistry('./schemas-repo');
+ *   const result = await registry.validate('myapp.user-schema', { name: 'Ada' });
+ */
+import { findRegistryRoot } from './core/config.js';
+import { checkCompatibility, compareSchemas, type CompatReport } from './core/compat.js';
+import { UsageError } from './core/errors.js';
+import { parseSubjectName, type SubjectRef } from './core/names.js';
+import { Registry, type SubjectInfo } from './core/registry.js';
+import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, SubjectMeta, VersionEntry } from './core/types.js';
+import { greatest } from './core/version.js';
+import { getHandler } from './formats/index.js';
+
+export type SubjectName = string | SubjectRef;
+
+export interface SchemaVersion {
+  subject: string;
+  version: string;
+  id: number;
+  format: FormatName;
+  state: VersionEntry['state'];
+  reason?: string;
+  /** Source text of the version file. */
+  text: string;
+  /** The schema as a value: parsed JSON for JSON Schema and Avro, the source text for Protobuf. */
+  schema: unknown;
+}
+
+export interface SubjectSummary {
+  subject: string;
+  namespace: string;
+  name: string;
+  format: FormatName;
+  description?: string;
+  owners: string[];
+  tags: string[];
+  kind?: SubjectMeta['kind'];
+  versions: string[];
+  latest?: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  errors: DataError[];
+  subject: string;
+  version: string;
+  /** Set when the version is deprecated. */
+  deprecated?: string;
+}
+
+export interface OpenOptions {
+  /** Registry root; default: $LLM_SCHEMA_REGISTRY, else the nearest folder above cwd holding llm-schema.yaml. */
+  root?: string;
+}
+
+function toRef(s: SubjectName): SubjectRef {
+  return typeof s === 'string' ? parseSubjectName(s) : s;
+}
+
+export class LlmSchemaRegistry {
+  /** The core registry, for operations this wrapper does not cover. */
+  readonly core: Registry;
+  private validators = new Map<string, Promise<{ validator: DataValidator; version: string; deprecated?: string }>>();
+
+  constructor(core: Registry) {
+    this.core = core;
+  }
+
+  get root(): string {
+    return this.core.root;
+  }
+
+  async get(subject: SubjectName, version = 'latest'): Promise<SchemaVersion> {
+    const info = await this.core.getVersion(toRef(subject), version);
+    return {
+      subject: info.subject,
+      version: info.entry.version,
+      id: info.entry.id,
+      format: info.format,
+      state: info.entry.state,
+      reason: info.entry.reason,
+      text: info.text,
+      schema: info.format === 'protobuf' ? info.text : JSON.parse(info.text),
+    };
+  }
+
+  async list(namespace?: string): Promise<SubjectSummary[]> {
+    return (await this.core.listSubjects(namespace)).map(summary);
+  }
+
+  async search(words: string | string[]): Promise<SubjectSummary[]> {
+    const ws = Array.isArray(words) ? words : words.split(/\s+/);
+    return (await this.core.search(ws)).map(summary);
+  }
+
+  /** Validate one data value against a version (default latest). Compiled validators are cached. */
+  async validate(subject: SubjectName, data: unknown, options: { version?: string } = {}): Promise<ValidationResult> {
+    const ref = toRef(subject);
+    const key = `${ref.namespace}.${ref.name}@${options.version ?? 'latest'}`;
+    let v = this.validators.get(key);
+    if (!v) {
+      v = this.core.loadSchema(ref, options.version ?? 'latest').then(({ info, schema, handler }) => ({
+        validator: handler.compile(schema),
+        version: info.entry.version,
+        deprecated: info.entry.state === 'deprecated' ? info.entry.reason ?? 'deprecated' : undefined,
+      }));
+      this.validators.set(key, v);
+      v.catch(() => this.validators.delete(key));
+    }
+    const { validator, version, deprecated } = await v;
+    const errors = validator.validate(data);
+    return { valid: !errors, errors: errors ?? [], subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
+  }
+
+  /** Check a candidate schema (source text, or a JSON value) against a subject under its mode or the given one. */
+  async compat(subject: SubjectName, schema: string | object, options: { mode?: CompatibilityMode; policy?: string; format?: FormatName } = {}): Promise<CompatReport> {
+    const ref = toRef(subject);
+    const meta = await this.core.getSubject(ref);
+    const handler = await getHandler(options.format ?? meta.format);
+    const candidate = await handler.parse(typeof schema === 'string' ? schema : JSON.stringify(schema));
+    return this.core.compat(ref, candidate, options);
+  }
+
+  /** Every change between two registered versions. */
+  async diff(subject: SubjectName, from: string, to = 'latest', options: { policy?: string } = {}): Promise<Change[]> {
+    const ref = toRef(subject);
+    const a = await this.core.loadSchema(ref, from);
+    const b = await this.core.loadSchema(ref, to);
+    return compareSchemas(a.handler, a.schema, b.schema, options);
+  }
+}
+
+function summary(s: SubjectInfo): SubjectSummary {
+  const versions = s.meta.versions.map((v) => v.version);
+  return {
+    subject: s.subject,
+    namespace: s.namespace,
+    name: s.name,
+    format: s.meta.format,
+    description: s.meta.description,
+    owners: s.meta.owners ?? [],
+    tags: s.meta.tags ?? [],
+    kind: s.meta.kind,
+    versions,
+    latest: greatest(versions),
+  };
+}
+
+/** Open a registry. Throws when no llm-schema.yaml is found. */
+export async function openRegistry(options: string | OpenOptions = {}): Promise<LlmSchemaRegistry> {
+  const root = findRegistryRoot(typeof options === 'string' ? options : options.root);
+  if (!root) throw new UsageError('no registry found: no llm-schema.yaml in this folder or above');
+  return new LlmSchemaRegistry(await Registry.open(root));
+}
+
+export { Registry, checkCompatibility, compareSchemas };
+export type { CompatReport, SubjectRef, SubjectInfo };
+export type * from './core/types.js';
+export { LlmSchemaError, UsageError, InputError, NotFoundError, RefusedError } from './core/errors.js';
