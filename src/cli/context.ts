@@ -12,7 +12,7 @@ export class Context<O extends object = Record<string, unknown>> {
   private registryPromise?: Promise<Registry>;
 
   constructor(cmd: Command, allowedFormats: readonly string[] = ['text', 'json']) {
-    this.opts = cmd.optsWithGlobals() as O & GlobalOptions;
+    this.opts = mergedOptions(cmd) as O & GlobalOptions;
     let format = (this.opts.json ? 'json' : this.opts.format ?? 'text') as string;
     if (!allowedFormats.includes(format)) {
       throw new UsageError(`unknown --format '${format}': expected ${allowedFormats.join(', ')}`);
@@ -85,4 +85,29 @@ export async function readStdin(): Promise<string> {
 /** Repeatable option collector for commander. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * Options of a command and its parents, where a value given on the command line (or env) at any level
+ * wins over a default at another level (so `llm-schema --no-color get x` keeps colour off).
+ */
+export function mergedOptions(cmd: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const out: Record<string, unknown> = {};
+  const explicit = new Set<string>();
+  for (const c of chain) {
+    const o = c.opts();
+    for (const [k, v] of Object.entries(o)) {
+      const src = c.getOptionValueSource(k);
+      const isExplicit = src === 'cli' || src === 'env';
+      if (isExplicit) {
+        out[k] = v;
+        explicit.add(k);
+      } else if (!explicit.has(k) && !(k in out && out[k] !== undefined)) {
+        out[k] = v;
+      }
+    }
+  }
+  return out;
 }

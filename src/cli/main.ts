@@ -33,17 +33,25 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram(): Command {
-  const program = new Command('llm-schema');
-  program
-    .description('A Git-native registry for the schemas of LLM features: register, validate, diff, check compatibility, serve.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+/** The global flags, accepted before the command and after it. */
+export function addGlobalOptions(cmd: Command): Command {
+  return cmd
     .option('--registry <dir>', 'registry root (default: $LLM_SCHEMA_REGISTRY, else the nearest folder holding llm-schema.yaml)')
     .addOption(new Option('--format <format>', 'output format: text or json (check also: github, junit, sarif, gitlab)'))
     .option('--json', 'same as --format json')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-q, --quiet', 'print only the answer: no notes, hints or warnings')
-    .option('--debug', 'show stack traces for errors')
+    .option('--debug', 'show stack traces for errors');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('llm-schema');
+  program
+    .description('A Git-native registry for the schemas of LLM features: register, validate, diff, check compatibility, serve.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    // Program flags before the command, command flags after it: so that `get --version 1.0.0` is the command's.
+    .enablePositionalOptions();
+  addGlobalOptions(program)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -62,7 +70,10 @@ async function loadCommands(program: Command, argv: string[]): Promise<void> {
     throw err;
   }) as Promise<CommandModule | undefined>));
   for (const m of mods) m?.define(program);
-  for (const c of program.commands) c.exitOverride().configureOutput(program.configureOutput());
+  for (const c of program.commands) {
+    addGlobalOptions(c).exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
+    for (const sub of c.commands) addGlobalOptions(sub).exitOverride().configureOutput(program.configureOutput());
+  }
 }
 
 export async function main(argv = process.argv): Promise<number> {
