@@ -1,0 +1,143 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { checkKind } from '../../core/subject.js';
+import { UsageError } from '../../core/errors.js';
+import type { SchemaReference } from '../../core/types.js';
+import { formatOfFile } from '../../formats/index.js';
+import { collect, Context, readInputFile, subjectFrom } from '../context.js';
+import { run } from '../main.js';
+
+interface Opts {
+  namespace?: string;
+  name?: string;
+  file?: string;
+  version?: string;
+  type?: string;
+  description?: string;
+  owner?: string[];
+  tag?: string[];
+  kind?: string;
+  reference?: string[];
+  dryRun?: boolean;
+  allowBreaking?: string;
+  policy?: string;
+  protoPath?: string[];
+  message?: string;
+  commit?: boolean;
+  commitMessage?: string;
+  author?: string;
+}
+
+// Loaded only with --commit (isomorphic-git is heavy).
+const GIT_COMMIT_MODULE = '../../storage/gitcommit.js';
+interface GitCommitModule {
+  commitFiles(opts: { root: string; files: string[]; message: string; author?: string }): Promise<{ commit: string; author: string }>;
+}
+
+/** `name=subject@version` */
+function parseReference(spec: string): SchemaReference {
+  const m = /^([^=]+)=([^@]+)@(.+)$/.exec(spec);
+  if (!m) throw new UsageError(`invalid --reference '${spec}': expected NAME=NAMESPACE.SUBJECT@VERSION`);
+  return { name: m[1], subject: m[2], version: m[3] };
+}
+
+export function define(program: Command): void {
+  program
+    .command('register')
+    .description('register a schema version (the version is chosen from the change unless --version is given)')
+    .argument('[subject]', 'the subject as <namespace>.<name>')
+    .option('--namespace <ns>', 'the subject namespace')
+    .option('--name <name>', 'the subject name')
+    .option('--file <file>', "the schema file ('-' for stdin)")
+    .option('--version <version>', 'the version to register (refused if it understates the change)')
+    .option('--type <type>', 'json, avro or protobuf (default: from the file extension)')
+    .option('--description <text>', 'subject description')
+    .option('--owner <owner>', 'subject owner (repeatable)', collect)
+    .option('--tag <tag>', 'subject tag (repeatable)', collect)
+    .option('--kind <kind>', 'prompt, response, tool, event or data')
+    .option('--reference <ref>', 'a reference NAME=NAMESPACE.SUBJECT@VERSION (repeatable)', collect)
+    .option('--policy <policy>', 'compatibility policy: semantic|lenient (JSON Schema), wire|strict (Protobuf)')
+    .option('--allow-breaking <reason>', 'approve an intentional break; the reason is recorded in subject.yaml')
+    .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
+    .option('--message <type>', 'Protobuf message for data (pkg.Type)')
+    .option('--dry-run', 'say what would happen; write nothing')
+    .option('--commit', 'commit the new files with git')
+    .option('-m, --commit-message <text>', 'commit message (with --commit)')
+    .option('--author <author>', 'commit author "Name <email>" (with --commit; default: git config)')
+    .action((subject: string | undefined, _o, cmd: Command) =>
+      run(() => new Context<Opts>(cmd), async (ctx) => {
+        const o = ctx.opts;
+        const ref = subjectFrom(o, subject)!;
+        if (!o.file) throw new UsageError('which schema? pass --file FILE');
+        const format = formatOfFile(o.file, o.type);
+        const kind = o.kind === undefined ? undefined : checkKind(o.kind);
+        const references = (o.reference ?? []).map(parseReference);
+        const text = await readInputFile(o.file);
+        const registry = await ctx.registry();
+        const spinner = await ctx.out.spinner(`registering ${ref.namespace}.${ref.name}`);
+        let result;
+        try {
+          result = await registry.register({
+            ...ref,
+            text,
+            file: o.file === '-' ? '<stdin>' : o.file,
+            format,
+            version: o.version,
+            description: o.description,
+            owners: o.owner,
+            tags: o.tag,
+            kind,
+            references,
+            allowBreaking: o.allowBreaking,
+            dryRun: o.dryRun,
+            policy: o.policy,
+            parseOptions: { protoPaths: o.protoPath, message: o.message, file: o.file },
+          });
+        } finally {
+          spinner.stop();
+        }
+        let commit: { commit: string; author: string } | undefined;
+        if (o.commit && !result.dryRun && result.written.length) {
+          const { commitFiles } = (await import(GIT_COMMIT_MODULE)) as GitCommitModule;
+          commit = await commitFiles({
+            root: registry.root,
+            files: result.written.map((f) => path.join(registry.root, f)),
+            message: o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
+            author: o.author,
+          });
+        }
+        if (ctx.out.json) {
+          ctx.out.printJson({
+            outcome: result.outcome,
+            subject: result.subject,
+            version: result.version,
+            id: result.id,
+            file: registry.display(result.file),
+            bump: result.bump,
+            previous: result.previous ?? null,
+            mode: result.mode,
+            dryRun: result.dryRun,
+            changes: result.changes.map((c) => ({ rule: c.rule, path: c.path, message: c.message, backward: c.breaksBackward, forward: c.breaksForward })),
+            ...(commit ? { commit: commit.commit } : {}),
+          });
+          return;
+        }
+        const c = await ctx.out.chalk();
+        const what = `${result.subject} ${result.version} (id ${result.id})`;
+        if (result.outcome === 'unchanged') {
+          ctx.out.line(`${c.yellow('unchanged')} ${what}: identical content is already registered`);
+        } else if (result.dryRun) {
+          ctx.out.line(`${c.cyan('would register')} ${what} → ${registry.display(result.file)}`);
+        } else {
+          ctx.out.line(`${c.green('registered')} ${what} → ${registry.display(result.file)}`);
+        }
+        if (result.outcome === 'registered') {
+          if (result.bump === 'initial') ctx.out.info('  first version of the subject');
+          else ctx.out.info(`  ${result.bump} change from ${result.previous} (mode ${result.mode})`);
+          for (const ch of result.changes.slice(0, 20)) ctx.out.info(`  - ${ch.rule} at ${ch.path || '/'}: ${ch.message}`);
+          if (result.changes.length > 20) ctx.out.info(`  … and ${result.changes.length - 20} more changes`);
+        }
+        if (commit) ctx.out.info(`  committed ${commit.commit.slice(0, 7)} as ${commit.author}`);
+      }),
+    );
+}

@@ -1,0 +1,212 @@
+/**
+ * Data inputs for validation: files, globs, folders and stdin; records from .json (one document),
+ * .jsonl/.ndjson (one record a line, streamed so memory does not grow with the file), .yaml/.yml
+ * (each document a record) and .txt (one text record, for --extract).
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { InputError } from './errors.js';
+import { lineColumnAt, formatWhere } from './errors.js';
+import { parseJson, locateJsonError } from './json.js';
+import type { DataRecord } from './types.js';
+
+export const JSON_EXTS = ['.json'];
+export const JSONL_EXTS = ['.jsonl', '.ndjson'];
+export const YAML_EXTS = ['.yaml', '.yml'];
+export const TEXT_EXTS = ['.txt', '.md'];
+
+export type DataKind = 'json' | 'jsonl' | 'yaml' | 'text' | 'binary';
+
+export interface DataSource {
+  /** Path as given (or '-' for stdin). */
+  file: string;
+  kind: DataKind;
+}
+
+export interface ExpandOptions {
+  /** Extensions a handler reads itself (e.g. '.avro'). */
+  binaryExts?: readonly string[];
+  /** Treat every input as text replies (--extract). */
+  text?: boolean;
+}
+
+function kindOf(file: string, opts: ExpandOptions): DataKind | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (opts.binaryExts?.includes(ext)) return 'binary';
+  if (JSONL_EXTS.includes(ext)) return 'jsonl';
+  if (JSON_EXTS.includes(ext)) return opts.text ? 'text' : 'json';
+  if (YAML_EXTS.includes(ext)) return 'yaml';
+  if (TEXT_EXTS.includes(ext)) return 'text';
+  return undefined;
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** Expand --data arguments into sources, in a stable order. Throws InputError for what does not exist. */
+export async function expandInputs(inputs: string[], opts: ExpandOptions = {}): Promise<DataSource[]> {
+  const out: DataSource[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      out.push({ file: '-', kind: opts.text ? 'text' : 'json' });
+      continue;
+    }
+    let st;
+    try {
+      st = await fsp.stat(input);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isFile()) {
+      out.push({ file: input, kind: kindOf(input, opts) ?? (opts.text ? 'text' : 'json') });
+    } else if (st?.isDirectory()) {
+      const files = await walk(input);
+      const picked = files.filter((f) => kindOf(f, opts) !== undefined && !(opts.text === undefined && TEXT_EXTS.includes(path.extname(f).toLowerCase())));
+      if (picked.length === 0) throw new InputError('the folder holds no data files (.json, .jsonl, .ndjson, .yaml, .yml)', { file: input });
+      for (const f of picked) out.push({ file: f, kind: kindOf(f, opts)! });
+    } else if (GLOB_CHARS.test(input)) {
+      const { glob } = await import('tinyglobby');
+      const files = (await glob([input], { onlyFiles: true, expandDirectories: false })).sort();
+      if (files.length === 0) throw new InputError('no files match this pattern', { file: input });
+      for (const f of files) out.push({ file: f, kind: kindOf(f, opts) ?? (opts.text ? 'text' : 'json') });
+    } else {
+      throw new InputError('no such file or folder', { file: input });
+    }
+  }
+  return out;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await fsp.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+async function readWhole(file: string): Promise<string> {
+  if (file === '-') {
+    if (process.stdin.isTTY) throw new InputError("stdin is a terminal: pipe the data in, or name a file", { file: '<stdin>' });
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, { file });
+  }
+}
+
+/**
+ * Lines of a file, streamed in large chunks (faster than readline), with 1-based line numbers.
+ * Blank lines are skipped. A final line without a newline is still yielded.
+ */
+export async function* readLines(
+  file: string,
+  start = 0,
+  end?: number,
+  stats?: { lines: number },
+): AsyncGenerator<{ line: number; text: string }> {
+  const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20, start, end });
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let lineNo = 0;
+  try {
+    for await (const chunk of stream) {
+      const text = rest + decoder.write(chunk as Buffer);
+      let from = 0;
+      let nl = text.indexOf('\n', from);
+      while (nl !== -1) {
+        lineNo++;
+        let l = text.slice(from, nl);
+        if (l.length && l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
+        if (l.trim() !== '') yield { line: lineNo, text: l };
+        from = nl + 1;
+        nl = text.indexOf('\n', from);
+      }
+      rest = text.slice(from);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError('no such file', { file });
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new InputError('is a folder', { file });
+    throw err;
+  }
+  rest += decoder.end();
+  if (rest !== '') lineNo++;
+  if (stats) stats.lines = lineNo;
+  if (rest.trim() !== '') yield { line: lineNo, text: rest.replace(/\r$/, '') };
+}
+
+/** Parse one JSONL line into a record; a line that is not JSON becomes a failed record with its column. */
+export function jsonlRecord(line: number, text: string): DataRecord {
+  try {
+    return { line, value: JSON.parse(text) };
+  } catch (err) {
+    if (err instanceof RangeError) return { line, error: 'JSON is nested too deeply to process' };
+    const { offset, reason } = locateJsonError(text);
+    return { line, error: `invalid JSON at column ${lineColumnAt(text, offset).column}: ${reason}` };
+  }
+}
+
+/** The records of a source (not for 'binary' sources, which the format handler reads). */
+export async function* readRecords(src: DataSource): AsyncGenerator<DataRecord> {
+  switch (src.kind) {
+    case 'jsonl':
+      for await (const { line, text } of readLines(src.file)) yield jsonlRecord(line, text);
+      return;
+    case 'json': {
+      const text = await readWhole(src.file);
+      const name = src.file === '-' ? '<stdin>' : src.file;
+      if (src.file === '-') {
+        // stdin: one JSON document, else JSON lines.
+        try {
+          yield { value: JSON.parse(text) };
+          return;
+        } catch {
+          const lines = text.split('\n');
+          if (lines.filter((l) => l.trim()).length > 1) {
+            for (let i = 0; i < lines.length; i++) if (lines[i].trim()) yield jsonlRecord(i + 1, lines[i].replace(/\r$/, ''));
+            return;
+          }
+        }
+      }
+      yield { value: parseJson(text, name) };
+      return;
+    }
+    case 'yaml': {
+      const text = await readWhole(src.file);
+      const { parseAllDocuments } = await import('yaml');
+      const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+      const list = Array.isArray(docs) ? docs : [docs];
+      for (const doc of list) {
+        const e = doc.errors[0];
+        if (e) {
+          const lp = e.linePos?.[0];
+          throw new InputError(`invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file: src.file, line: lp?.line, column: lp?.col });
+        }
+        if (doc.contents === null) continue;
+        const line = doc.contents.range ? lineColumnAt(text, doc.contents.range[0]).line : undefined;
+        try {
+          yield { line: list.length > 1 ? line : undefined, value: doc.toJS({ maxAliasCount: 100 }) };
+        } catch (err) {
+          throw new InputError(err instanceof RangeError ? 'YAML is nested too deeply' : `invalid YAML: ${(err as Error).message}`, { file: src.file });
+        }
+      }
+      return;
+    }
+    case 'text':
+      yield { value: await readWhole(src.file) };
+      return;
+    case 'binary':
+      throw new InputError('binary data needs its format handler', { file: src.file });
+  }
+}
+
+export { formatWhere };

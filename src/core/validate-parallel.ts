@@ -1,0 +1,102 @@
+/**
+ * Validate a large JSON Lines file on every core: the file is cut into byte ranges at line ends; the
+ * main thread validates the first range while workers take the others. Results come back in file order.
+ */
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { readLines, jsonlRecord } from './data.js';
+import type { RecordResult } from './validate.js';
+import { check } from './validate.js';
+import type { DataError } from './types.js';
+
+export interface WorkerInput {
+  file: string;
+  name: string;
+  start: number;
+  end: number;
+  schemaText: string;
+  schemaFile?: string;
+}
+
+export interface WorkerFailure {
+  line: number;
+  outcome: RecordResult['outcome'];
+  errors: DataError[];
+  reason?: string;
+}
+
+export interface WorkerDone {
+  done: true;
+  passed: number;
+  lines: number;
+}
+
+/** Byte offsets that cut the file into n ranges, each ending just after a newline. */
+export async function splitAtLines(file: string, n: number): Promise<number[]> {
+  const fh = await open(file, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const cuts = [0];
+    const buf = Buffer.alloc(1 << 16);
+    for (let i = 1; i < n; i++) {
+      let pos = Math.max(Math.floor((size * i) / n), cuts[cuts.length - 1]);
+      while (pos < size) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) break;
+        const nl = buf.subarray(0, bytesRead).indexOf(10);
+        if (nl !== -1) {
+          pos += nl + 1;
+          break;
+        }
+        pos += bytesRead;
+      }
+      if (pos >= size) break;
+      cuts.push(pos);
+    }
+    cuts.push(size);
+    return cuts;
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function validateParallel(
+  file: string,
+  name: string,
+  schema: { text: string; file?: string },
+  count: (r: RecordResult) => void,
+): Promise<void> {
+  const n = Math.min(availableParallelism(), 4);
+  const cuts = await splitAtLines(file, n);
+  const ranges = cuts.slice(0, -1).map((s, i) => [s, cuts[i + 1]] as const);
+  // Workers for ranges 1..n-1, started first so they overlap with the main thread's own range.
+  const pending = ranges.slice(1).map(([start, end]) => runWorker({ file, name, start, end, schemaText: schema.text, schemaFile: schema.file }));
+  // Range 0 on this thread.
+  const { jsonSchemaHandler } = await import('../formats/jsonschema/handler.js');
+  const validator = jsonSchemaHandler.compile(await jsonSchemaHandler.parse(schema.text, { file: schema.file }));
+  const stats = { lines: 0 };
+  for await (const { line, text } of readLines(file, ranges[0][0], ranges[0][1] - 1, stats)) count(check(name, jsonlRecord(line, text), validator));
+  let offset = stats.lines;
+  for (const p of pending) {
+    const r = await p;
+    for (const f of r.failures) count({ file: name, line: f.line + offset, outcome: f.outcome, errors: f.errors, reason: f.reason });
+    for (let i = 0; i < r.passed; i++) count({ file: name, outcome: 'valid', errors: [] });
+    offset += r.lines;
+  }
+}
+
+function runWorker(input: WorkerInput): Promise<{ failures: WorkerFailure[]; passed: number; lines: number }> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData: input });
+    const failures: WorkerFailure[] = [];
+    w.on('message', (m: WorkerFailure[] | WorkerDone) => {
+      if (Array.isArray(m)) failures.push(...m);
+      else resolve({ failures, passed: m.passed, lines: m.lines });
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`validation worker exited with code ${code}`));
+    });
+  });
+}

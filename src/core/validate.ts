@@ -1,0 +1,153 @@
+/**
+ * Validating data records against one schema: the loop shared by the CLI, with the outcome of every
+ * record as data. Large JSON Lines files are split across worker threads by byte range.
+ */
+import { promises as fsp } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { expandInputs, readRecords, type DataSource } from './data.js';
+import { InputError, UsageError } from './errors.js';
+import type { DataError, DataRecord, DataValidator, FormatHandler, ParsedSchema } from './types.js';
+
+export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
+
+export interface RecordResult {
+  file: string;
+  line?: number;
+  outcome: RecordOutcome;
+  errors: DataError[];
+  /** For unreadable / extraction outcomes: the reason. */
+  reason?: string;
+}
+
+export interface ValidateRunOptions {
+  data: string[];
+  handler: FormatHandler;
+  schema: ParsedSchema;
+  validator: DataValidator;
+  /** Pull JSON out of text replies first. */
+  extract?: boolean;
+  repair?: boolean;
+  /** With extract: the field of each JSON record holding the reply text. */
+  field?: string;
+  /** Use worker threads for large JSON Lines files (default: on for JSON Schema). */
+  parallel?: boolean;
+  /** How the schema can be rebuilt in a worker (JSON Schema only). */
+  workerSchema?: { text: string; file?: string };
+}
+
+export interface ValidateSummary {
+  passed: number;
+  failed: number;
+  files: number;
+  byOutcome: Record<RecordOutcome, number>;
+}
+
+/** Files above this size are validated in parallel when the machine has more than one core. */
+export const PARALLEL_THRESHOLD = 8 << 20;
+
+/** The extraction module's shape (src/core/extract.ts), loaded only with --extract. */
+interface ExtractModule {
+  extractJson(
+    text: string,
+    options?: { repair?: boolean },
+  ): { kind: 'found'; value: unknown } | { kind: 'none' } | { kind: 'unparseable'; reason: string; line?: number; column?: number };
+}
+
+/**
+ * Validate every record of every input, calling onResult for each failure (and, when wanted, each
+ * success) in input order. Returns the counts.
+ */
+export async function validateInputs(
+  opts: ValidateRunOptions,
+  onResult: (r: RecordResult) => void,
+  reportValid = false,
+): Promise<ValidateSummary> {
+  const sources = await expandInputs(opts.data, { binaryExts: opts.handler.binaryDataExtensions, text: opts.extract && !opts.field });
+  const summary: ValidateSummary = {
+    passed: 0,
+    failed: 0,
+    files: sources.length,
+    byOutcome: { valid: 0, invalid: 0, unreadable: 0, 'no-json': 0, unparseable: 0 },
+  };
+  const count = (r: RecordResult) => {
+    summary.byOutcome[r.outcome]++;
+    if (r.outcome === 'valid') {
+      summary.passed++;
+      if (reportValid) onResult(r);
+    } else {
+      summary.failed++;
+      onResult(r);
+    }
+  };
+  let extract: ExtractModule | undefined;
+  if (opts.extract) extract = (await import(EXTRACT_MODULE)) as ExtractModule;
+
+  for (const src of sources) {
+    const name = src.file === '-' ? '<stdin>' : src.file;
+    if (src.kind === 'binary') {
+      if (!opts.handler.readDataFile) throw new InputError(`${opts.handler.format} schemas cannot read this file type`, { file: name });
+      for await (const rec of opts.handler.readDataFile(src.file, opts.schema)) count(check(name, rec, opts.validator));
+      continue;
+    }
+    if (!extract && opts.parallel && src.kind === 'jsonl' && opts.workerSchema && (await worthParallel(src))) {
+      const { validateParallel } = await import('./validate-parallel.js');
+      await validateParallel(src.file, name, opts.workerSchema, count);
+      continue;
+    }
+    for await (const rec of readRecords(src)) {
+      if (extract) count(extracted(name, rec, opts, extract));
+      else count(check(name, rec, opts.validator));
+    }
+  }
+  return summary;
+}
+
+// Written by the LLM-integration work; loaded only with --extract.
+const EXTRACT_MODULE = './extract.js';
+
+async function worthParallel(src: DataSource): Promise<boolean> {
+  if (src.file === '-' || availableParallelism() < 2) return false;
+  const st = await fsp.stat(src.file);
+  return st.size >= PARALLEL_THRESHOLD;
+}
+
+export function check(file: string, rec: DataRecord, validator: DataValidator): RecordResult {
+  if (rec.error !== undefined) return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: rec.error };
+  const errors = validator.validate(rec.value);
+  return errors ? { file, line: rec.line, outcome: 'invalid', errors } : { file, line: rec.line, outcome: 'valid', errors: [] };
+}
+
+function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extract: ExtractModule): RecordResult {
+  if (rec.error !== undefined) return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: rec.error };
+  let text: unknown = rec.value;
+  if (opts.field !== undefined) {
+    if (typeof text !== 'object' || text === null || Array.isArray(text)) {
+      return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: `record is not an object with a '${opts.field}' field` };
+    }
+    text = getField(text as Record<string, unknown>, opts.field);
+    if (typeof text !== 'string') {
+      return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: `field '${opts.field}' is ${text === undefined ? 'missing' : 'not a string'}` };
+    }
+  } else if (typeof text !== 'string') {
+    throw new UsageError("--extract reads text replies: give .txt files, stdin, or JSON Lines with --field NAME");
+  }
+  const x = extract.extractJson(text as string, { repair: opts.repair });
+  if (x.kind === 'none') return { file, line: rec.line, outcome: 'no-json', errors: [], reason: 'no JSON found' };
+  if (x.kind === 'unparseable') {
+    const where = x.line !== undefined ? ` (reply line ${x.line}, column ${x.column ?? 1})` : '';
+    return { file, line: rec.line, outcome: 'unparseable', errors: [], reason: `JSON does not parse: ${x.reason}${where}` };
+  }
+  const errors = opts.validator.validate(x.value);
+  return errors ? { file, line: rec.line, outcome: 'invalid', errors } : { file, line: rec.line, outcome: 'valid', errors: [] };
+}
+
+/** A dotted path into a record: `response.text` or a plain key. */
+function getField(o: Record<string, unknown>, field: string): unknown {
+  if (field in o) return o[field];
+  let cur: unknown = o;
+  for (const part of field.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
