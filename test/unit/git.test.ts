@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GitIndexStorage,
+  GitTreeStorage,
+  WorkTreeStorage,
+  mergeBase,
+  openGit,
+  readIndexFile,
+  resolveRef,
+  writeIndexFile,
+} from '../../src/storage/git.js';
+
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+function git(cwd: string, ...a: string[]): string {
+  return execFileSync('git', a, { cwd, env: ENV, encoding: 'utf8' }).trim();
+}
+function write(root: string, rel: string, text: string) {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), text);
+}
+
+let repo: string;
+beforeAll(() => {
+  repo = mkdtempSync(path.join(tmpdir(), 'llms-git-'));
+  git(repo, 'init', '-q', '-b', 'main');
+  write(repo, 'reg/llm-schema.yaml', 'compatibility: BACKWARD\n');
+  write(repo, 'reg/schemas/a/x/subject.yaml', 'format: json\nversions: []\n');
+  write(repo, 'reg/schemas/a/x/1.0.0.json', '{}\n');
+  write(repo, 'reg/schemas/b/y/subject.yaml', 'format: json\nversions: []\n');
+  write(repo, 'other.txt', 'x\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'one');
+  git(repo, 'tag', '-a', 'v1', '-m', 'tag');
+  git(repo, 'checkout', '-q', '-b', 'feature');
+  write(repo, 'reg/schemas/a/x/1.1.0.json', '{"type":"object"}\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'two');
+  git(repo, 'checkout', '-q', 'main');
+  write(repo, 'reg/schemas/b/y/1.0.0.json', '{}\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'three');
+  git(repo, 'checkout', '-q', 'feature');
+});
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+describe('git storage', () => {
+  it('opens a registry in a subfolder and resolves refs of every kind', async () => {
+    const g = await openGit(path.join(repo, 'reg'));
+    expect(g.prefix).toBe('reg');
+    expect(await resolveRef(g, 'HEAD')).toBe(git(repo, 'rev-parse', 'HEAD'));
+    expect(await resolveRef(g, 'main')).toBe(git(repo, 'rev-parse', 'main'));
+    expect(await resolveRef(g, 'v1')).toBe(git(repo, 'rev-parse', 'v1^{commit}'));
+    expect(await resolveRef(g, 'HEAD~1')).toBe(git(repo, 'rev-parse', 'HEAD~1'));
+    const sha = git(repo, 'rev-parse', 'main');
+    expect(await resolveRef(g, sha.slice(0, 8))).toBe(sha);
+    await expect(resolveRef(g, 'nope')).rejects.toThrow(/unknown git ref 'nope'/);
+  });
+
+  it('finds the merge base, not the tip of the other branch', async () => {
+    const g = await openGit(repo);
+    const base = await mergeBase(g, await resolveRef(g, 'main'), await resolveRef(g, 'HEAD'));
+    expect(base).toBe(git(repo, 'merge-base', 'main', 'HEAD'));
+    expect(base).not.toBe(git(repo, 'rev-parse', 'main'));
+  });
+
+  it('reads files and tree ids at a commit, relative to the registry root', async () => {
+    const g = await openGit(path.join(repo, 'reg'));
+    const s = new GitTreeStorage(g, await resolveRef(g, 'HEAD'));
+    expect(await s.readFile('schemas/a/x/1.1.0.json')).toBe('{"type":"object"}\n');
+    expect(await s.readFile('schemas/a/x/9.0.0.json')).toBeUndefined();
+    expect((await s.listDir('schemas')).map((e) => e.name).sort()).toEqual(['a', 'b']);
+    expect(await s.treeId('schemas/a')).toBe(git(repo, 'rev-parse', 'HEAD:reg/schemas/a'));
+  });
+
+  it('computes the same tree ids as git for the index and the working tree', async () => {
+    const g = await openGit(path.join(repo, 'reg'));
+    write(repo, 'reg/schemas/a/x/2.0.0.json', '{"type":"string"}\n');
+    git(repo, 'add', 'reg/schemas/a/x/2.0.0.json');
+    write(repo, 'reg/schemas/b/y/subject.yaml', 'format: json\nversions: [] # edited, not staged\n');
+    const idx = new GitIndexStorage(g);
+    const written = git(repo, 'write-tree', '--prefix=reg/schemas/');
+    expect(await idx.treeId('schemas')).toBe(written);
+    expect(await idx.readFile('schemas/a/x/2.0.0.json')).toBe('{"type":"string"}\n');
+    expect(await idx.readFile('schemas/b/y/subject.yaml')).toBe('format: json\nversions: []\n');
+    const wt = new WorkTreeStorage(g);
+    expect(await wt.treeId('schemas/a')).toBe(await idx.treeId('schemas/a'));
+    expect(await wt.treeId('schemas/b')).not.toBe(await idx.treeId('schemas/b'));
+    git(repo, 'add', 'reg');
+    expect(await new WorkTreeStorage(g).treeId('schemas')).toBe(git(repo, 'write-tree', '--prefix=reg/schemas/'));
+    git(repo, 'commit', '-q', '-m', 'four');
+  });
+
+  it('rewrites the index so that git reads it back unchanged', () => {
+    const file = path.join(repo, '.git', 'index');
+    const before = git(repo, 'ls-files', '-s');
+    const parsed = readIndexFile(file)!;
+    writeIndexFile(file, parsed.entries);
+    expect(git(repo, 'ls-files', '-s')).toBe(before);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(file).subarray(0, 4).toString()).toBe('DIRC');
+  });
+
+  it('works in a linked worktree', async () => {
+    const wt = path.join(repo, '..', path.basename(repo) + '-wt');
+    git(repo, 'worktree', 'add', '-q', wt, 'main');
+    try {
+      const g = await openGit(path.join(wt, 'reg'));
+      expect(g.gitdir).not.toBe(g.commondir);
+      expect(await resolveRef(g, 'HEAD')).toBe(git(repo, 'rev-parse', 'main'));
+      const s = new GitTreeStorage(g, await resolveRef(g, 'HEAD'));
+      expect(await s.readFile('schemas/b/y/1.0.0.json')).toBe('{}\n');
+      expect(await new GitIndexStorage(g).treeId('schemas')).toBe(git(wt, 'write-tree', '--prefix=reg/schemas/'));
+    } finally {
+      git(repo, 'worktree', 'remove', '--force', wt);
+    }
+  });
+});
