@@ -333,11 +333,16 @@ export function defaultProblem(n: AvroNode, v: unknown, seen = 0): string | null
 }
 
 /** Parse a schema JSON value into the model, with the named types of references available. */
-export function buildModel(value: unknown, references: { value: unknown; references?: { schema: { value: unknown; references?: unknown[] } }[] }[] = [], file?: string): AvroNode {
+export interface RefLike {
+  value: unknown;
+  references?: { schema: RefLike }[];
+}
+
+export function buildModel(value: unknown, references: RefLike[] = [], file?: string): AvroNode {
   const b = new ModelBuilder();
-  const addRefs = (refs: typeof references): void => {
+  const addRefs = (refs: RefLike[]): void => {
     for (const r of refs) {
-      addRefs((r.references ?? []).map((x) => x.schema as (typeof references)[number]));
+      addRefs((r.references ?? []).map((x) => x.schema));
       try {
         b.addExternal(r.value);
       } catch (err) {
