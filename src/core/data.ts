@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { InputError } from './errors.js';
 import { lineColumnAt, formatWhere } from './errors.js';
 import { parseJson, locateJsonError } from './json.js';
+import { firstLine } from './yamlfile.js';
 import type { DataRecord } from './types.js';
 
 export const JSON_EXTS = ['.json'];
@@ -188,8 +189,8 @@ export async function* readRecords(src: DataSource): AsyncGenerator<DataRecord> 
       for (const doc of list) {
         const e = doc.errors[0];
         if (e) {
-          const lp = e.linePos?.[0];
-          throw new InputError(`invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file: src.file, line: lp?.line, column: lp?.col });
+          const { line, column } = lineColumnAt(text, e.pos?.[0] ?? 0);
+          throw new InputError(`invalid YAML: ${firstLine(e.message)}`, { file: src.file, line, column });
         }
         if (doc.contents === null) continue;
         const line = doc.contents.range ? lineColumnAt(text, doc.contents.range[0]).line : undefined;

@@ -1,5 +1,5 @@
 import { parseDocument, stringify } from 'yaml';
-import { InputError } from './errors.js';
+import { InputError, lineColumnAt } from './errors.js';
 
 /** Parse YAML, throwing InputError with file, line and column on the first error. */
 export function parseYaml(text: string, file?: string): unknown {
@@ -12,8 +12,8 @@ export function parseYaml(text: string, file?: string): unknown {
   }
   const e = doc.errors[0];
   if (e) {
-    const lp = e.linePos?.[0];
-    throw new InputError(`invalid YAML: ${firstLine(e.message)}`, { file, line: lp?.line, column: lp?.col });
+    const { line, column } = lineColumnAt(text, e.pos?.[0] ?? 0);
+    throw new InputError(`invalid YAML: ${firstLine(e.message)}`, { file, line, column });
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
@@ -23,7 +23,7 @@ export function parseYaml(text: string, file?: string): unknown {
   }
 }
 
-function firstLine(s: string): string {
+export function firstLine(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { InputError } from '../../core/errors.js';
 import { canonicalJson, parseJson } from '../../core/json.js';
 import type { DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
-import { ajvFor, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
+import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
 import { propertyNames, stripAnnotations } from './walk.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
@@ -20,7 +20,7 @@ function compileWith(value: unknown, dialect: Dialect, references: ResolvedRefer
     }
   }
   try {
-    return ajv.compile(value as object);
+    return compileSchema(ajv, value);
   } catch (err) {
     if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
     throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });

@@ -1,0 +1,643 @@
+/**
+ * The check use-case: is the registry consistent, and does a change to it (working tree, index or a commit
+ * against a base commit) keep the promises of a registry: registered versions never change, new versions
+ * respect their subject's mode and state their change in their number, ids and references hold.
+ * Findings are data; reporters (src/report) turn them into words. Never prints, never exits.
+ */
+import { getHandler, EXTENSIONS } from '../formats/index.js';
+import type { RegistryStorage } from '../storage/types.js';
+import { checkCompatibility, directions, requiredBump, type VersionedSchema } from './compat.js';
+import { CONFIG_FILE, parseConfig } from './config.js';
+import { formatWhere, InputError, LlmSchemaError } from './errors.js';
+import { schemaId } from './ids.js';
+import { checkName, checkNamespace, subjectName, type SubjectRef } from './names.js';
+import { Registry } from './registry.js';
+import { parseSubject, SUBJECT_FILE } from './subject.js';
+import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, SubjectMeta, VersionEntry } from './types.js';
+import { bumpBetween, compareVersions, type Bump } from './version.js';
+import { parseYaml } from './yamlfile.js';
+
+export type CheckSeverity = 'error' | 'warning' | 'notice';
+
+/** One finding: data, turned into words by a reporter. */
+export interface Finding {
+  rule: string;
+  severity: CheckSeverity;
+  /** `<namespace>.<name>`, when the finding is about a subject. */
+  subject?: string;
+  version?: string;
+  /** Path for display and annotations (relative to the repository top in git, else to the registry root). */
+  file?: string;
+  line?: number;
+  column?: number;
+  message: string;
+  args?: Record<string, unknown>;
+}
+
+export interface RuleInfo {
+  severity: CheckSeverity;
+  /** One line: what the rule protects. */
+  purpose: string;
+}
+
+/** Every check rule, once: its stable id, default severity and purpose. IDs never change. */
+export const CHECK_RULES: Record<string, RuleInfo> = {
+  MALFORMED_CONFIG: { severity: 'error', purpose: 'llm-schema.yaml must parse and hold valid settings' },
+  MALFORMED_METADATA: { severity: 'error', purpose: 'subject.yaml must parse and hold valid metadata' },
+  MALFORMED_SCHEMA: { severity: 'error', purpose: 'every version file must be a valid schema of its format' },
+  INVALID_SUBJECT_NAME: { severity: 'error', purpose: 'subject folders must be valid namespaces and names' },
+  VERSION_CHANGED: { severity: 'error', purpose: 'a registered version (its file, id or references) never changes' },
+  VERSION_DELETED: { severity: 'error', purpose: 'a registered version is never deleted' },
+  SUBJECT_DELETED: { severity: 'error', purpose: 'a subject with registered versions is never deleted' },
+  FORMAT_CHANGED: { severity: 'error', purpose: "a subject's format never changes once it has versions" },
+  VERSION_FILE_MISSING: { severity: 'error', purpose: 'every version listed in subject.yaml has its file' },
+  UNREGISTERED_FILE: { severity: 'error', purpose: 'every version file is listed in subject.yaml' },
+  ID_MISMATCH: { severity: 'error', purpose: "a version's recorded id matches its content" },
+  DUPLICATE_ID: { severity: 'error', purpose: 'two different schemas never hold one id' },
+  BROKEN_REFERENCE: { severity: 'error', purpose: 'references name registered subjects and versions' },
+  INCOMPATIBLE_CHANGE: { severity: 'error', purpose: "a new version is compatible under its subject's mode" },
+  BREAKING_CHANGE_APPROVED: { severity: 'notice', purpose: 'an intentional break approved with allow-breaking in subject.yaml' },
+  VERSION_UNDERSTATED: { severity: 'error', purpose: 'a version number states its change (major for breaking, minor for validation, patch for annotations)' },
+  COMPATIBILITY_LOOSENED: { severity: 'error', purpose: 'a looser compatibility mode needs a compatibility-change reason' },
+  COMPATIBILITY_CHANGE_APPROVED: { severity: 'notice', purpose: 'a looser compatibility mode approved with compatibility-change' },
+};
+
+const SEVERITY_RANK: Record<CheckSeverity, number> = { error: 0, warning: 1, notice: 2 };
+
+export interface CheckOptions {
+  /** The registry root on disk (for messages and Registry.open). */
+  root: string;
+  /** The side being checked: working tree, index or a commit. */
+  head: RegistryStorage;
+  /** The side it is compared with (the merge base); without it the whole registry is checked. */
+  base?: RegistryStorage;
+  /** Display path of a registry-relative path (defaults to the path itself). */
+  filePath?: (rel: string) => string;
+  /**
+   * A storage whose reads are cheap (the working tree), used to scan ids of unchanged subjects when its
+   * tree ids match the head's. Optional.
+   */
+  fast?: RegistryStorage;
+  policy?: string;
+}
+
+export interface CheckResult {
+  mode: 'diff' | 'full';
+  /** Labels of the compared sides. */
+  head: string;
+  base?: string;
+  /** Subjects examined (changed ones in diff mode, every one in full mode), sorted. */
+  subjects: string[];
+  findings: Finding[];
+  errors: number;
+  warnings: number;
+  notices: number;
+}
+
+interface Side {
+  storage: RegistryStorage;
+  registry?: Registry;
+  config?: RegistryConfig;
+  configRaw?: Record<string, unknown>;
+}
+
+type Storage = RegistryStorage & { fileId?(p: string): Promise<string | undefined> };
+
+/** Run the check. Malformed input becomes findings; only I/O failures throw. */
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+  const c = new Checker(opts);
+  return c.run();
+}
+
+class Checker {
+  private readonly findings: Finding[] = [];
+  private readonly subjects = new Set<string>();
+  private readonly display: (rel: string) => string;
+  /** New ids seen in this run: id -> where (for duplicate detection). */
+  private readonly newIds: Array<{ id: number; subject: string; version: string; ref: SubjectRef; file: string; line?: number }> = [];
+
+  constructor(private readonly opts: CheckOptions) {
+    this.display = opts.filePath ?? ((rel) => rel);
+  }
+
+  private add(f: Omit<Finding, 'severity'> & { severity?: CheckSeverity }): void {
+    const severity = f.severity ?? CHECK_RULES[f.rule]?.severity ?? 'error';
+    this.findings.push({ ...f, severity });
+  }
+
+  async run(): Promise<CheckResult> {
+    const head = await this.openSide(this.opts.head, true);
+    const base = this.opts.base ? await this.openSide(this.opts.base, false) : undefined;
+    if (head.registry) {
+      if (base) await this.diff(base, head);
+      else await this.full(head);
+      await this.duplicateIds(head);
+    }
+    const findings = this.findings.sort(
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        (a.file ?? '').localeCompare(b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        a.rule.localeCompare(b.rule),
+    );
+    return {
+      mode: base ? 'diff' : 'full',
+      head: this.opts.head.label,
+      base: this.opts.base?.label,
+      subjects: [...this.subjects].sort(),
+      findings,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      notices: findings.filter((f) => f.severity === 'notice').length,
+    };
+  }
+
+  private async openSide(storage: RegistryStorage, report: boolean): Promise<Side> {
+    const text = await storage.readFile(CONFIG_FILE);
+    if (text === undefined) {
+      if (report) {
+        throw new InputError(`no ${CONFIG_FILE} in ${storage.label}: is this the registry root? (pass --registry DIR)`);
+      }
+      return { storage };
+    }
+    try {
+      const config = parseConfig(text, CONFIG_FILE);
+      let configRaw: Record<string, unknown> = {};
+      try {
+        configRaw = (parseYaml(text, CONFIG_FILE) ?? {}) as Record<string, unknown>;
+      } catch {
+        /* parseConfig already accepted it */
+      }
+      const registry = await Registry.open(this.opts.root, storage);
+      return { storage, registry, config, configRaw };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      if (report) this.add({ rule: 'MALFORMED_CONFIG', file: this.display(CONFIG_FILE), line: err.line, column: err.column, message: bare(err) });
+      return { storage };
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Diff mode: only subjects whose folders changed.
+
+  private async diff(base: Side, head: Side): Promise<void> {
+    const hc = head.config!;
+    // A looser registry-wide default.
+    if (base.config && looser(base.config.compatibility, hc.compatibility)) {
+      const reason = ack(base.configRaw, head.configRaw);
+      const text = await head.storage.readFile(CONFIG_FILE);
+      this.add({
+        rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
+        file: this.display(CONFIG_FILE),
+        line: lineOf(text, /^compatibility\s*:/m),
+        message: reason
+          ? `the default compatibility changed from ${base.config.compatibility} to ${hc.compatibility}: approved (${reason})`
+          : `the default compatibility loosened from ${base.config.compatibility} to ${hc.compatibility}; if intended, add 'compatibility-change: <reason>' to ${CONFIG_FILE}`,
+        args: { from: base.config.compatibility, to: hc.compatibility, reason },
+      });
+    }
+    const changed = await this.changedSubjects(base, head);
+    for (const dir of changed) await this.subjectDiff(base, head, dir);
+  }
+
+  /** Subject folders ('<ns>/<name>') that differ between the sides, found by comparing tree ids top-down. */
+  private async changedSubjects(base: Side, head: Side): Promise<string[]> {
+    const bs = base.config?.schemas;
+    const hs = head.config!.schemas;
+    const out = new Set<string>();
+    const differs = async (rel: string): Promise<boolean> => {
+      if (bs !== hs) return true;
+      const [a, b] = await Promise.all([base.storage.treeId?.(`${bs}/${rel}`), head.storage.treeId?.(`${hs}/${rel}`)]);
+      return a === undefined || b === undefined || a !== b;
+    };
+    const idsKnown = !!(base.storage.treeId && head.storage.treeId) && bs === hs;
+    if (idsKnown) {
+      const [a, b] = await Promise.all([base.storage.treeId!(bs!), head.storage.treeId!(hs)]);
+      if (a !== undefined && a === b) return [];
+    }
+    const dirs = async (side: Side, schemas: string | undefined, rel: string) =>
+      schemas === undefined ? [] : (await side.storage.listDir(rel ? `${schemas}/${rel}` : schemas)).filter((e) => e.isDir && !e.name.startsWith('.')).map((e) => e.name);
+    const nss = new Set([...(await dirs(base, bs, '')), ...(await dirs(head, hs, ''))]);
+    for (const ns of [...nss].sort()) {
+      if (idsKnown && !(await differs(ns))) continue;
+      const names = new Set([...(await dirs(base, bs, ns)), ...(await dirs(head, hs, ns))]);
+      for (const name of [...names].sort()) {
+        if (idsKnown && !(await differs(`${ns}/${name}`))) continue;
+        out.add(`${ns}/${name}`);
+      }
+    }
+    return [...out];
+  }
+
+  private async subjectDiff(base: Side, head: Side, dir: string): Promise<void> {
+    const [namespace, name] = dir.split('/');
+    const subject = `${namespace}.${name}`;
+    this.subjects.add(subject);
+    const ref = { namespace, name };
+    const headDir = `${head.config!.schemas}/${dir}`;
+    const yamlRel = `${headDir}/${SUBJECT_FILE}`;
+    if (!validName(ref)) {
+      this.add({ rule: 'INVALID_SUBJECT_NAME', subject, file: this.display(headDir), message: `'${dir}' is not <namespace>/<name> with valid parts` });
+      return;
+    }
+    const baseMeta = base.config ? await this.readMeta(base, `${base.config.schemas}/${dir}/${SUBJECT_FILE}`, subject, false) : undefined;
+    const headText = await head.storage.readFile(yamlRel);
+    const headMeta = await this.readMeta(head, yamlRel, subject, true);
+    if (headMeta === null) return; // malformed: reported
+
+    if (baseMeta && baseMeta.meta.versions.length && !headMeta) {
+      this.add({
+        rule: 'SUBJECT_DELETED', subject, file: this.display(yamlRel),
+        message: `subject ${subject} was deleted, with its registered versions ${baseMeta.meta.versions.map((v) => v.version).join(', ')}; registered versions are never removed (deprecate them instead)`,
+      });
+      return;
+    }
+    if (!headMeta) {
+      // Files without metadata: nothing is registered here.
+      for (const f of await head.storage.listDir(headDir)) {
+        if (!f.isDir && versionFromFile(f.name)) {
+          this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${headDir}/${f.name}`), message: `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'` });
+        }
+      }
+      return;
+    }
+    const meta = headMeta.meta;
+    const bmeta = baseMeta?.meta;
+
+    if (bmeta && bmeta.versions.length && bmeta.format !== meta.format) {
+      this.add({ rule: 'FORMAT_CHANGED', subject, file: this.display(yamlRel), line: lineOf(headText, /^format\s*:/m), message: `the format of ${subject} changed from ${bmeta.format} to ${meta.format}; a subject's format never changes: create a new subject` });
+      return;
+    }
+
+    // Registered versions: unchanged and present.
+    const baseVersions = new Set<string>();
+    for (const be of bmeta?.versions ?? []) {
+      baseVersions.add(be.version);
+      const he = meta.versions.find((e) => e.version === be.version);
+      const baseFile = `${base.config!.schemas}/${dir}/${be.version}${EXTENSIONS[bmeta!.format]}`;
+      const headFile = `${headDir}/${be.version}${EXTENSIONS[meta.format]}`;
+      if (!he) {
+        this.add({ rule: 'VERSION_DELETED', subject, version: be.version, file: this.display(yamlRel), message: `registered version ${be.version} of ${subject} was removed from ${SUBJECT_FILE}; registered versions are never deleted (deprecate it instead)` });
+        continue;
+      }
+      const line = lineOfVersion(headText, be.version);
+      if (he.id !== be.id) {
+        this.add({ rule: 'VERSION_CHANGED', subject, version: be.version, file: this.display(yamlRel), line, message: `the id of registered version ${be.version} changed from ${be.id} to ${he.id}; ids are never recomputed`, args: { from: be.id, to: he.id } });
+      }
+      if (refsKey(he) !== refsKey(be)) {
+        this.add({ rule: 'VERSION_CHANGED', subject, version: be.version, file: this.display(yamlRel), line, message: `the references of registered version ${be.version} changed; register a new version instead` });
+      }
+      const same = await sameFile(base.storage as Storage, baseFile, head.storage as Storage, headFile);
+      if (same === 'missing') {
+        this.add({ rule: 'VERSION_DELETED', subject, version: be.version, file: this.display(headFile), message: `the file of registered version ${be.version} of ${subject} was deleted; registered versions are never deleted` });
+      } else if (same === 'changed') {
+        this.add({ rule: 'VERSION_CHANGED', subject, version: be.version, file: this.display(headFile), line: 1, message: `registered version ${be.version} of ${subject} was edited; registered versions never change: revert the edit and register the change as a new version` });
+      }
+    }
+
+    // A looser mode for this subject.
+    const baseMode = bmeta ? bmeta.compatibility ?? base.config!.compatibility : undefined;
+    const headMode = meta.compatibility ?? head.config!.compatibility;
+    if (baseMode && bmeta?.compatibility !== meta.compatibility && looser(baseMode, headMode) && meta.compatibility) {
+      const reason = ack(baseMeta?.raw, headMeta.raw);
+      this.add({
+        rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
+        subject, file: this.display(yamlRel), line: lineOf(headText, /^compatibility\s*:/m),
+        message: reason
+          ? `the compatibility of ${subject} changed from ${baseMode} to ${headMode}: approved (${reason})`
+          : `the compatibility of ${subject} loosened from ${baseMode} to ${headMode}; if intended, add 'compatibility-change: <reason>' to its ${SUBJECT_FILE}`,
+        args: { from: baseMode, to: headMode, reason },
+      });
+    }
+
+    await this.checkVersions(head, ref, meta, headDir, headText ?? '', (e) => !baseVersions.has(e.version));
+  }
+
+  /** Parse subject.yaml; null when malformed (reported when `report`), undefined when absent. */
+  private async readMeta(side: Side, rel: string, subject: string, report: boolean): Promise<{ meta: SubjectMeta; raw: Record<string, unknown> } | null | undefined> {
+    const text = await side.storage.readFile(rel);
+    if (text === undefined) return undefined;
+    try {
+      const meta = parseSubject(text, rel);
+      let raw: Record<string, unknown> = {};
+      try {
+        raw = parseYaml(text, rel) as Record<string, unknown>;
+      } catch {
+        /* parsed above */
+      }
+      return { meta, raw };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      if (report) this.add({ rule: 'MALFORMED_METADATA', subject, file: this.display(rel), line: err.line, column: err.column, message: bare(err) });
+      return null;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Versions: files, parse, ids, references, compatibility and bumps.
+
+  private async checkVersions(side: Side, ref: SubjectRef, meta: SubjectMeta, dir: string, yamlText: string, isNew: (e: VersionEntry) => boolean): Promise<void> {
+    const subject = subjectName(ref);
+    const registry = side.registry!;
+    const yamlRel = `${dir}/${SUBJECT_FILE}`;
+    const ext = EXTENSIONS[meta.format];
+    const listed = new Set(meta.versions.map((e) => `${e.version}${ext}`));
+    const files = await side.storage.listDir(dir);
+    for (const f of files) {
+      if (f.isDir || f.name === SUBJECT_FILE || listed.has(f.name)) continue;
+      if (!versionFromFile(f.name)) continue;
+      const prior = meta.versions.length > 0;
+      this.add({
+        rule: 'UNREGISTERED_FILE', subject, file: this.display(`${dir}/${f.name}`),
+        message: `${f.name} is not listed in ${SUBJECT_FILE}${prior ? '' : ''}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
+      });
+    }
+    const { mode, policy: subjectPolicy } = registry.resolveMode(meta);
+    const policy = this.opts.policy ?? subjectPolicy;
+    const handler = await getHandler(meta.format);
+    const history: VersionedSchema[] = [];
+    for (const e of meta.versions) {
+      const rel = `${dir}/${e.version}${ext}`;
+      const line = lineOfVersion(yamlText, e.version);
+      const checkThis = isNew(e);
+      const text = await side.storage.readFile(rel);
+      if (text === undefined) {
+        this.add({ rule: 'VERSION_FILE_MISSING', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} is listed in ${SUBJECT_FILE} but ${e.version}${ext} is missing` });
+        continue;
+      }
+      // References.
+      let references;
+      try {
+        references = await registry.resolveReferences(e.references ?? [], new Set([`${subject}@${e.version}`]));
+      } catch (err) {
+        if (!(err instanceof LlmSchemaError)) throw err;
+        if (checkThis) this.add({ rule: 'BROKEN_REFERENCE', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version}: ${bare(err)}` });
+        continue;
+      }
+      let schema: ParsedSchema;
+      try {
+        schema = await handler.parse(text, { file: rel, references });
+        if (checkThis) handler.compile(schema);
+      } catch (err) {
+        if (!(err instanceof LlmSchemaError)) throw err;
+        const ie = err as InputError;
+        this.add({ rule: 'MALFORMED_SCHEMA', subject, version: e.version, file: this.display(rel), line: ie.line, column: ie.column, message: bare(err) });
+        continue;
+      }
+      if (checkThis) {
+        const canonical = handler.canonical(schema);
+        const id = schemaId(meta.format, canonical, e.references);
+        if (id !== e.id) {
+          this.add({ rule: 'ID_MISMATCH', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} records id ${e.id}, but its content gives ${id}: register versions with 'llm-schema register' instead of writing subject.yaml by hand`, args: { recorded: e.id, computed: id } });
+        }
+        this.newIds.push({ id: e.id, subject, version: e.version, ref, file: yamlRel, line });
+        if (history.length) this.compat(handler, subject, e, schema, history, mode, policy, yamlRel, rel, line);
+      }
+      history.push({ version: e.version, schema });
+    }
+  }
+
+  private compat(
+    handler: FormatHandler, subject: string, e: VersionEntry, schema: ParsedSchema, history: VersionedSchema[],
+    mode: CompatibilityMode, policy: string | undefined, yamlRel: string, rel: string, line: number | undefined,
+  ): void {
+    const report = checkCompatibility(handler, schema, history, mode, { policy });
+    const breaking = report.changes.filter((c) => c.breaking);
+    if (!report.compatible) {
+      if (e.allowBreaking) {
+        this.add({
+          rule: 'BREAKING_CHANGE_APPROVED', subject, version: e.version, file: this.display(yamlRel), line,
+          message: `version ${e.version} breaks ${mode} (${breaking.map((c) => c.rule).filter(uniq).join(', ')}): approved in ${SUBJECT_FILE} (${e.allowBreaking})`,
+          args: { mode, reason: e.allowBreaking, changes: breaking.map((c) => ({ rule: c.rule, path: c.path, against: c.against })) },
+        });
+      } else {
+        for (const c of breaking) {
+          this.add({
+            rule: 'INCOMPATIBLE_CHANGE', subject, version: e.version,
+            file: this.display(c.line !== undefined ? rel : yamlRel), line: c.line ?? line, column: c.line !== undefined ? c.column : undefined,
+            message: `${e.version} is incompatible with ${c.against} under ${mode}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
+              (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 80)} is valid only under the ${c.witness.validUnder} schema)` : '') +
+              `. To approve an intentional break, add 'allow-breaking: <reason>' to version ${e.version} in ${SUBJECT_FILE}`,
+            args: { mode, change: c.rule, path: c.path, against: c.against, undecided: !!c.undecided },
+          });
+        }
+      }
+    }
+    // The number must state the change, relative to the greatest earlier version.
+    const prev = [...history].sort((a, b) => compareVersions(a.version, b.version)).at(-1)!;
+    const given = bumpBetween(prev.version, e.version);
+    if (given === null) return; // a backport below the latest: checked against the mode above
+    const decision = requiredBump(handler, prev.schema, schema, mode, { policy });
+    if (decision.bump !== 'none' && rank(given) < rank(decision.bump)) {
+      this.add({
+        rule: 'VERSION_UNDERSTATED', subject, version: e.version, file: this.display(yamlRel), line,
+        message: `version ${e.version} understates the change from ${prev.version}: it needs a ${decision.bump} bump (${decision.reason})`,
+        args: { from: prev.version, given, required: decision.bump },
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Full mode: every subject.
+
+  private async full(head: Side): Promise<void> {
+    const schemas = head.config!.schemas;
+    for (const ns of await head.storage.listDir(schemas)) {
+      if (!ns.isDir || ns.name.startsWith('.')) continue;
+      for (const n of await head.storage.listDir(`${schemas}/${ns.name}`)) {
+        if (!n.isDir || n.name.startsWith('.')) continue;
+        const dir = `${schemas}/${ns.name}/${n.name}`;
+        const subject = `${ns.name}.${n.name}`;
+        this.subjects.add(subject);
+        const ref = { namespace: ns.name, name: n.name };
+        if (!validName(ref)) {
+          this.add({ rule: 'INVALID_SUBJECT_NAME', subject, file: this.display(dir), message: `'${ns.name}/${n.name}' is not <namespace>/<name> with valid parts` });
+          continue;
+        }
+        const rel = `${dir}/${SUBJECT_FILE}`;
+        const m = await this.readMeta(head, rel, subject, true);
+        if (m === null) continue;
+        if (m === undefined) {
+          for (const f of await head.storage.listDir(dir)) {
+            if (!f.isDir && versionFromFile(f.name)) {
+              this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${dir}/${f.name}`), message: `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'` });
+            }
+          }
+          continue;
+        }
+        const text = (await head.storage.readFile(rel)) ?? '';
+        await this.checkVersions(head, ref, m.meta, dir, text, () => true);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Duplicate ids: every id in the registry is scanned cheaply (subject.yaml text, from the working tree
+  // where it matches); only ids that collide with a checked version are loaded and compared.
+
+  private async duplicateIds(head: Side): Promise<void> {
+    if (!this.newIds.length) return;
+    const wanted = new Set(this.newIds.map((x) => x.id));
+    const holders = new Map<number, Array<{ ref: SubjectRef; version: string }>>();
+    const schemas = head.config!.schemas;
+    const fast = this.opts.fast;
+    for (const ns of await head.storage.listDir(schemas)) {
+      if (!ns.isDir || ns.name.startsWith('.')) continue;
+      for (const n of await head.storage.listDir(`${schemas}/${ns.name}`)) {
+        if (!n.isDir || n.name.startsWith('.')) continue;
+        const dir = `${schemas}/${ns.name}/${n.name}`;
+        let text: string | undefined;
+        if (fast && fast !== head.storage && fast.treeId && head.storage.treeId) {
+          const [a, b] = await Promise.all([fast.treeId(dir), head.storage.treeId(dir)]);
+          if (a !== undefined && a === b) text = await fast.readFile(`${dir}/${SUBJECT_FILE}`);
+        }
+        if (text === undefined) text = await head.storage.readFile(`${dir}/${SUBJECT_FILE}`);
+        if (text === undefined) continue;
+        for (const { id, version } of scanIds(text)) {
+          if (!wanted.has(id)) continue;
+          const list = holders.get(id) ?? [];
+          list.push({ ref: { namespace: ns.name, name: n.name }, version });
+          holders.set(id, list);
+        }
+      }
+    }
+    const registry = head.registry!;
+    const canon = new Map<string, string | undefined>();
+    const canonicalOf = async (ref: SubjectRef, version: string): Promise<string | undefined> => {
+      const key = `${subjectName(ref)}@${version}`;
+      if (!canon.has(key)) {
+        try {
+          const { schema, handler } = await registry.loadSchema(ref, version);
+          canon.set(key, `${schema.format}\0${handler.canonical(schema)}`);
+        } catch {
+          canon.set(key, undefined);
+        }
+      }
+      return canon.get(key);
+    };
+    const reported = new Set<string>();
+    for (const x of this.newIds) {
+      const others = (holders.get(x.id) ?? []).filter((h) => !(subjectName(h.ref) === x.subject && h.version === x.version));
+      if (!others.length) continue;
+      const mine = await canonicalOf(x.ref, x.version);
+      if (mine === undefined) continue;
+      for (const o of others) {
+        const theirs = await canonicalOf(o.ref, o.version);
+        if (theirs === undefined || theirs === mine) continue;
+        const key = [`${x.subject}@${x.version}`, `${subjectName(o.ref)}@${o.version}`].sort().join(' ');
+        if (reported.has(key)) continue;
+        reported.add(key);
+        this.add({
+          rule: 'DUPLICATE_ID', subject: x.subject, version: x.version, file: this.display(x.file), line: x.line,
+          message: `id ${x.id} of ${x.subject} ${x.version} is also held by ${subjectName(o.ref)} ${o.version}, a different schema`,
+          args: { id: x.id, other: { subject: subjectName(o.ref), version: o.version } },
+        });
+      }
+    }
+  }
+}
+
+// -----------------------------------------------------------------------------------------------------
+
+function bare(err: Error): string {
+  const e = err as InputError;
+  const prefix = formatWhere({ file: e.file, line: e.line, column: e.column });
+  return prefix && err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+}
+
+function validName(ref: SubjectRef): boolean {
+  try {
+    checkNamespace(ref.namespace);
+    checkName(ref.name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const VERSION_FILE = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto)$/;
+function versionFromFile(name: string): string | undefined {
+  return VERSION_FILE.exec(name)?.[1];
+}
+
+function refsKey(e: VersionEntry): string {
+  return JSON.stringify((e.references ?? []).map((r) => [r.name, r.subject, r.version]));
+}
+
+function uniq<T>(v: T, i: number, a: T[]): boolean {
+  return a.indexOf(v) === i;
+}
+
+function rank(b: Bump | 'none'): number {
+  return b === 'major' ? 3 : b === 'minor' ? 2 : b === 'patch' ? 1 : 0;
+}
+
+/** True when `to` drops a promise `from` made: a direction, or transitivity. */
+export function looser(from: CompatibilityMode, to: CompatibilityMode): boolean {
+  if (from === to || from === 'NONE') return false;
+  if (to === 'NONE') return true;
+  const a = directions(from);
+  const b = directions(to);
+  return (a.backward && !b.backward) || (a.forward && !b.forward) || (a.transitive && !b.transitive);
+}
+
+/** The acknowledgement of a mode change: a compatibility-change reason that is new in this change. */
+function ack(base: Record<string, unknown> | undefined, head: Record<string, unknown> | undefined): string | undefined {
+  const h = head?.['compatibility-change'];
+  if (h === undefined || h === null || String(h).trim() === '') return undefined;
+  const b = base?.['compatibility-change'];
+  return b !== undefined && b !== null && String(b) === String(h) ? undefined : String(h);
+}
+
+async function sameFile(a: Storage, pa: string, b: Storage, pb: string): Promise<'same' | 'changed' | 'missing'> {
+  if (a.fileId && b.fileId) {
+    const [x, y] = await Promise.all([a.fileId(pa), b.fileId(pb)]);
+    if (y === undefined) return 'missing';
+    if (x === y) return 'same';
+  }
+  const [ta, tb] = await Promise.all([a.readFile(pa), b.readFile(pb)]);
+  if (tb === undefined) return 'missing';
+  return ta === tb ? 'same' : 'changed';
+}
+
+/** 1-based line of the first match, or undefined. */
+export function lineOf(text: string | undefined, re: RegExp): number | undefined {
+  if (!text) return undefined;
+  const m = re.exec(text);
+  if (!m) return undefined;
+  let line = 1;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** The line of a version's entry in subject.yaml. */
+export function lineOfVersion(text: string | undefined, version: string): number | undefined {
+  const v = version.replace(/[.+-]/g, (c) => `\\${c}`);
+  return lineOf(text, new RegExp(`^[ \\t-]*version\\s*:\\s*['"]?${v}['"]?\\s*(#.*)?$`, 'm'));
+}
+
+/** (id, version) pairs from subject.yaml text, without a YAML parse (ids are integers, versions semver). */
+export function scanIds(text: string): Array<{ id: number; version: string }> {
+  const out: Array<{ id: number; version: string }> = [];
+  const at = text.search(/^versions\s*:/m);
+  if (at === -1) return out;
+  let version: string | undefined;
+  let id: number | undefined;
+  const flush = () => {
+    if (version !== undefined && id !== undefined) out.push({ id, version });
+    version = undefined;
+    id = undefined;
+  };
+  for (const raw of text.slice(at).split('\n').slice(1)) {
+    if (/^\S/.test(raw)) break; // the next top-level key
+    const item = /^\s*-\s+(.*)$/.exec(raw);
+    const body = item ? item[1] : raw.trim();
+    if (item) flush();
+    const mv = /^version\s*:\s*['"]?([0-9A-Za-z.+-]+)['"]?/.exec(body);
+    if (mv) version = mv[1];
+    const mi = /^id\s*:\s*(\d+)/.exec(body);
+    if (mi) id = Number(mi[1]);
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Anthropic: tools `{name, description, input_schema}`, and the JSON Schema subset of strict tool use
+ * (`strict: true`) and JSON outputs (structured outputs).
+ */
+import { isObject, isObjectSchema, recursiveRefs, toolName, typesOf, walkSchema, withoutIdentity } from './schema.js';
+import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
+
+/**
+ * Anthropic structured outputs and strict tool use, as documented in "Structured outputs" (Build with
+ * Claude) on 2025-11-15. Tools without `strict` accept any object schema; these rules say what strict
+ * tool use and JSON outputs reject. The optional and union limits count across all strict schemas of
+ * one request; a single schema is checked against them alone.
+ */
+export const ANTHROPIC_PROFILE = {
+  provider: 'anthropic',
+  asOf: '2025-11-15',
+  source: 'Anthropic docs, Build with Claude: Structured outputs (JSON Schema limitations)',
+  namePattern: /^[a-zA-Z0-9_-]{1,64}$/,
+  limits: {
+    /** Optional parameters across all strict schemas of a request. */
+    maxOptionalProperties: 24,
+    /** Parameters using anyOf or type arrays across all strict schemas of a request. */
+    maxUnionProperties: 16,
+  },
+  formats: ['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'uri', 'ipv4', 'ipv6', 'uuid'],
+  unsupported: [
+    'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'maxItems',
+    'uniqueItems', 'contains', 'minContains', 'maxContains', 'prefixItems', 'additionalItems', 'unevaluatedItems',
+    'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'unevaluatedProperties', 'oneOf', 'not',
+    'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', '$dynamicRef', '$recursiveRef',
+  ],
+  rules: {
+    'anthropic/root-object': { severity: 'error', summary: 'input_schema must be an object schema' },
+    'anthropic/additional-properties-false': { severity: 'error', summary: 'every object must set additionalProperties: false' },
+    'anthropic/unsupported-keyword': { severity: 'error', summary: 'numeric and length constraints, oneOf, not, conditionals and other keywords are not supported' },
+    'anthropic/min-items': { severity: 'error', summary: 'minItems may only be 0 or 1' },
+    'anthropic/unsupported-format': { severity: 'error', summary: 'only the documented string formats are supported' },
+    'anthropic/pattern-features': { severity: 'error', summary: 'patterns may not use backreferences, lookaround or word boundaries' },
+    'anthropic/enum-values': { severity: 'error', summary: 'enum values must be strings, numbers, booleans or null' },
+    'anthropic/recursive-schema': { severity: 'error', summary: 'recursive schemas are not supported' },
+    'anthropic/external-ref': { severity: 'error', summary: '$ref must point inside the schema' },
+    'anthropic/allof-ref': { severity: 'error', summary: 'allOf may not contain $ref' },
+    'anthropic/max-optional': { severity: 'error', summary: 'at most 24 optional properties' },
+    'anthropic/max-unions': { severity: 'error', summary: 'at most 16 properties using anyOf or type arrays' },
+  },
+} as const satisfies ProviderProfile & Record<string, unknown>;
+
+type Rule = keyof typeof ANTHROPIC_PROFILE.rules;
+
+/** Everything Anthropic strict tool use (and JSON outputs) would reject in this schema. */
+export function lintAnthropic(schema: unknown, _context: SchemaContext = {}): LintFinding[] {
+  const P = ANTHROPIC_PROFILE;
+  const out: LintFinding[] = [];
+  const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
+  if (!isObject(schema) || typesOf(schema).join() !== 'object') {
+    add('anthropic/root-object', '', 'input_schema must be { "type": "object" }');
+    if (!isObject(schema)) return out;
+  }
+  let optional = 0;
+  let unions = 0;
+  walkSchema(schema, (v) => {
+    const s = v.schema;
+    const p = v.pointer;
+    for (const k of P.unsupported) if (k in s) add('anthropic/unsupported-keyword', `${p}/${k}`, `'${k}' is not supported in strict mode`);
+    if (typeof s.minItems === 'number' && s.minItems !== 0 && s.minItems !== 1) add('anthropic/min-items', `${p}/minItems`, `minItems ${s.minItems} is not supported (only 0 or 1)`);
+    if (typeof s.format === 'string' && !(P.formats as readonly string[]).includes(s.format)) {
+      add('anthropic/unsupported-format', `${p}/format`, `format '${s.format}' is not supported (supported: ${P.formats.join(', ')})`);
+    }
+    if (typeof s.pattern === 'string' && /\\[1-9]|\\k<|\(\?[=!<]|\\[bB]/.test(s.pattern)) {
+      add('anthropic/pattern-features', `${p}/pattern`, `pattern '${s.pattern}' uses backreferences, lookaround or word boundaries`);
+    }
+    if (Array.isArray(s.enum) && s.enum.some((e) => e !== null && typeof e === 'object')) add('anthropic/enum-values', `${p}/enum`, 'enum holds objects or arrays; only primitive values are supported');
+    if (typeof s.$ref === 'string' && !s.$ref.startsWith('#')) add('anthropic/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
+    if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b)) add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
+    if (isObjectSchema(s)) {
+      if (s.additionalProperties !== false) {
+        add('anthropic/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'additionalProperties must be false');
+      }
+      const props = isObject(s.properties) ? s.properties : {};
+      const req = new Set(Array.isArray(s.required) ? s.required : []);
+      for (const [k, ps] of Object.entries(props)) {
+        if (!req.has(k)) optional++;
+        if (isObject(ps) && (Array.isArray(ps.anyOf) || (Array.isArray(ps.type) && ps.type.length > 1))) unions++;
+      }
+    }
+  });
+  for (const r of recursiveRefs(schema)) add('anthropic/recursive-schema', r.slice(1), `'${r}' refers to itself (directly or through other definitions)`);
+  if (optional > P.limits.maxOptionalProperties) add('anthropic/max-optional', '', `${optional} optional properties; strict schemas allow at most ${P.limits.maxOptionalProperties} per request`);
+  if (unions > P.limits.maxUnionProperties) add('anthropic/max-unions', '', `${unions} properties use anyOf or type arrays; strict schemas allow at most ${P.limits.maxUnionProperties} per request`);
+  return out;
+}
+
+export interface AnthropicTool {
+  name: string;
+  description?: string;
+  input_schema: unknown;
+}
+
+/** A tool definition: the schema as written (bundled), with a valid name. */
+export function exportAnthropic(input: ExportInput): ExportResult<AnthropicTool> {
+  const notes: string[] = [];
+  const name = toolName(input.name);
+  if (name !== input.name) notes.push(`name '${input.name}' is not a valid Anthropic tool name (^[a-zA-Z0-9_-]{1,64}$); using '${name}'`);
+  const schema = withoutIdentity(input.schema);
+  if (!isObject(schema) || typesOf(schema).join() !== 'object') notes.push('input_schema must be an object schema; Anthropic will reject this tool');
+  if (!input.description) notes.push('the tool has no description; Claude chooses tools by their descriptions');
+  return { output: { name, ...(input.description ? { description: input.description } : {}), input_schema: schema }, notes };
+}

@@ -1,0 +1,61 @@
+/** Types shared by the LLM provider exporters and linters. */
+import type { SubjectKind } from '../core/types.js';
+
+export type ProviderTarget = 'openai' | 'anthropic' | 'gemini';
+export type ExportTarget = ProviderTarget | 'typescript';
+export const PROVIDER_TARGETS: readonly ProviderTarget[] = ['openai', 'anthropic', 'gemini'];
+export const EXPORT_TARGETS: readonly ExportTarget[] = ['openai', 'anthropic', 'gemini', 'typescript'];
+
+export type LintSeverity = 'error' | 'warning';
+
+/** One lint finding: facts only; reporters turn it into words. */
+export interface LintFinding {
+  /** Stable rule id, e.g. 'openai/all-required'. */
+  rule: string;
+  severity: LintSeverity;
+  /** JSON pointer into the (bundled) schema; '' is the root. */
+  pointer: string;
+  message: string;
+  /** Set by callers that lint registered subjects. */
+  subject?: string;
+  version?: string;
+}
+
+/** A rule as listed in a profile: what it checks. */
+export interface RuleSpec {
+  severity: LintSeverity;
+  summary: string;
+}
+
+/** A provider's rules and limits as documented on one date. */
+export interface ProviderProfile {
+  provider: ProviderTarget | 'generic';
+  /** The date the limits and keyword lists reflect (the providers change them). */
+  asOf: string;
+  /** Where they were read. */
+  source: string;
+  rules: Record<string, RuleSpec>;
+}
+
+/** What the linters and exporters know about the schema besides its body. */
+export interface SchemaContext {
+  /** The subject's kind: 'response' and 'tool' enable kind-specific checks. */
+  kind?: SubjectKind;
+}
+
+/** What an exporter gets: a JSON Schema with references into other subjects already bundled. */
+export interface ExportInput {
+  /** The JSON Schema (bundled: $refs into other subjects are local $defs). */
+  schema: unknown;
+  /** The name wanted for the tool / format (a subject's name, or a file's base name). */
+  name: string;
+  /** Description for the tool / format (the schema's description, else the subject's). */
+  description?: string;
+  kind?: SubjectKind;
+}
+
+/** An exporter's answer: the provider object, and notes for the user (name changed, schema rewritten, strict off). */
+export interface ExportResult<T> {
+  output: T;
+  notes: string[];
+}

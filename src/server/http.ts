@@ -1,0 +1,411 @@
+/**
+ * The read-only HTTP server: node:http, no framework. GET answers come precomputed from the current
+ * snapshot (one Map lookup by path); POST reads (validate, compatibility, lookup) run in a worker with a
+ * time budget; every write is refused with 405. Paths are looked up in the snapshot, never joined into
+ * file paths.
+ */
+import * as http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { JobRunner } from './jobs.js';
+import { Metrics } from './metrics.js';
+import { errorResult, type Job, type JobResult } from './ops.js';
+import { CONFLUENT_TYPE, JSON_TYPE, prepare, type Prepared, type Snapshot } from './snapshot.js';
+
+export interface AccessLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** Largest request body in bytes (default 1 MiB); larger ones get 413 and the connection is closed. */
+  maxBody?: number;
+  /** Time allowed to receive the request headers (default 10 s). */
+  headersTimeoutMs?: number;
+  /** Time allowed to receive the whole request (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Budget for one validation / compatibility / lookup / search job (default 5 s). */
+  jobTimeoutMs?: number;
+  /** Run jobs in-process instead of in a worker (tests). */
+  inlineJobs?: boolean;
+  logger?: AccessLogger;
+  /** Log every request (default true when a logger is given). */
+  accessLog?: boolean;
+}
+
+/** Routes whose answer depends on the query string: the precomputed answer is used only without one. */
+const QUERY_ROUTES = new Set(['/subjects']);
+
+const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /subjects/{subject} (lookup) and /compatibility/...';
+const WRITE_REFUSED =
+  'this registry is read-only: it is served from git by llm-schema serve; register schemas with `llm-schema register` and merge them';
+
+const notFound = prepare(404, { error_code: 404, message: 'HTTP 404 Not Found' }, CONFLUENT_TYPE, 'unknown');
+const badPath = prepare(400, { error_code: 400, message: 'malformed URL: bad percent-encoding' }, CONFLUENT_TYPE, 'unknown');
+const writeRefused = prepare(405, { error_code: 42205, message: WRITE_REFUSED }, CONFLUENT_TYPE, 'write');
+const modeReadOnly = prepare(200, { mode: 'READONLY' }, CONFLUENT_TYPE, '/mode/{s}');
+const optionsAnswer: Prepared = { status: 204, headers: { Allow: 'GET, HEAD, POST, OPTIONS', 'Content-Length': 0 }, body: Buffer.alloc(0), route: 'OPTIONS' };
+
+class BodyError extends Error {
+  constructor(readonly prepared: Prepared, readonly closeConnection: boolean) {
+    super(String(prepared.status));
+  }
+}
+
+export class RegistryServer {
+  private current: Snapshot;
+  readonly server: http.Server;
+  readonly metrics = new Metrics();
+  readonly jobs: JobRunner;
+  private readonly maxBody: number;
+  private readonly logger?: AccessLogger;
+  private readonly accessLog: boolean;
+  private readonly bootId = randomBytes(4).toString('hex');
+  private counter = 0;
+  private closing = false;
+  private inFlight = 0;
+
+  constructor(snapshot: Snapshot, private options: ServerOptions = {}) {
+    this.current = snapshot;
+    this.maxBody = options.maxBody ?? 1024 * 1024;
+    this.logger = options.logger;
+    this.accessLog = options.accessLog ?? !!options.logger;
+    this.jobs = new JobRunner({ timeoutMs: options.jobTimeoutMs, inline: options.inlineJobs });
+    this.server = http.createServer(
+      {
+        headersTimeout: options.headersTimeoutMs ?? 10_000,
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? 1000),
+        keepAliveTimeout: 5_000,
+        maxHeaderSize: 16 * 1024,
+      },
+      (req, res) => this.handle(req, res),
+    );
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+        const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      } else {
+        socket.destroy();
+      }
+    });
+  }
+
+  /** The snapshot new requests see. */
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  /** Swap in a new snapshot: requests already running keep the one they started with. */
+  swap(snapshot: Snapshot): void {
+    this.current = snapshot;
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.options.port ?? 8080, this.options.host ?? '127.0.0.1', () => {
+        this.server.off('error', onError);
+        const a = this.server.address() as AddressInfo;
+        resolve({ host: a.address, port: a.port });
+      });
+    });
+  }
+
+  /** Stop accepting, let in-flight requests finish (up to graceMs), then stop the worker. */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      force.unref();
+      this.server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+    await this.jobs.close();
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const start = process.hrtime.bigint();
+    const snap = this.current; // one snapshot for the whole request
+    const given = req.headers['x-request-id'];
+    const reqId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : `${this.bootId}-${++this.counter}`;
+    res.setHeader('X-Request-Id', reqId);
+    if (this.closing) res.setHeader('Connection', 'close');
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    if ((method === 'GET' || method === 'HEAD') && rawPath.indexOf('%') === -1) {
+      const p = snap.get.get(rawPath);
+      if (p !== undefined && (q === -1 || !QUERY_ROUTES.has(p.route))) {
+        this.send(req, res, p);
+        this.done(req, res, p.route, start, reqId);
+        return;
+      }
+    }
+    this.inFlight++;
+    this.route(req, res, snap, method, rawPath, q === -1 ? '' : url.slice(q + 1))
+      .catch((err) => errorResult(500, 50001, `internal error: ${(err as Error).message}`))
+      .then((answer) => {
+        this.inFlight--;
+        if (res.headersSent) return;
+        const p = 'headers' in answer ? (answer as Prepared) : prepare(answer.status, answer.body, CONFLUENT_TYPE, 'job');
+        this.send(req, res, p);
+        this.done(req, res, p.route, start, reqId);
+      });
+  }
+
+  private send(req: http.IncomingMessage, res: http.ServerResponse, p: Prepared): void {
+    if (p.etag !== undefined) {
+      const inm = req.headers['if-none-match'];
+      if (inm !== undefined && etagMatches(inm, p.etag)) {
+        res.writeHead(304, { ETag: p.etag, 'Cache-Control': 'no-cache' });
+        res.end();
+        return;
+      }
+    }
+    res.writeHead(p.status, p.headers);
+    res.end(p.body);
+  }
+
+  private done(req: http.IncomingMessage, res: http.ServerResponse, route: string, start: bigint, reqId: string): void {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const method = req.method ?? 'GET';
+    this.metrics.observe(method, route, res.statusCode, seconds);
+    if (this.accessLog && this.logger) {
+      this.logger.info({ req_id: reqId, method, url: req.url, route, status: res.statusCode, ms: Math.round(seconds * 1e6) / 1e3, remote: req.socket.remoteAddress });
+    }
+  }
+
+  /** Everything that is not a precomputed GET. Returns the answer; never throws on bad input. */
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, snap: Snapshot, method: string, rawPath: string, query: string): Promise<Prepared | JobResult> {
+    let segs: string[];
+    try {
+      segs = rawPath.split('/').slice(1).map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
+    } catch {
+      return badPath;
+    }
+    if (segs.length > 1 && segs[segs.length - 1] === '') segs.pop();
+    const params = new URLSearchParams(query);
+    const C = CONFLUENT_TYPE;
+
+    if (method === 'GET' || method === 'HEAD') {
+      // A percent-encoded or trailing-slash path that names a precomputed answer. A decoded '/' never
+      // becomes a path separator: such a segment names nothing.
+      if (!segs.some((s) => s.includes('/'))) {
+        const p = snap.get.get('/' + segs.join('/'));
+        if (p !== undefined && (query === '' || !QUERY_ROUTES.has(p.route))) return p;
+      }
+      const [a, b, c, d, e] = segs;
+      switch (a) {
+        case 'subjects': {
+          if (segs.length === 1) {
+            const prefix = params.get('subjectPrefix') ?? '';
+            return prepare(200, snap.subjectNames.filter((n) => n.startsWith(prefix)), C, '/subjects');
+          }
+          if (!snap.subjects.has(b)) return err(404, 40401, `Subject '${b}' not found.`, '/subjects/{s}');
+          if (c !== 'versions' || segs.length > 5 || (segs.length === 5 && e !== 'schema' && e !== 'referencedby')) return notFound;
+          if (segs.length === 3) return snap.get.get(`/subjects/${b}/versions`)!;
+          if (!validConfluentVersion(d)) return err(422, 42202, `The specified version '${d}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`, '/subjects/{s}/versions/{v}');
+          return err(404, 40402, `Version ${d} not found.`, '/subjects/{s}/versions/{v}');
+        }
+        case 'schemas': {
+          if (b === 'ids' && segs.length >= 3 && segs.length <= 4) {
+            if (segs.length === 4 && !['schema', 'subjects', 'versions'].includes(d)) return notFound;
+            return err(404, 40403, `Schema ${c} not found`, '/schemas/ids/{id}');
+          }
+          if (segs.length === 3 || segs.length === 4) {
+            const subject = snap.subjects.get(`${b}.${c}`);
+            if (!subject || b.includes('/') || c.includes('/')) return err(404, 40401, `Subject '${b}.${c}' not found.`, '/schemas/{ns}/{name}', JSON_TYPE);
+            if (d !== 'latest' && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(d)) return err(422, 42202, `invalid version '${d}': expected MAJOR.MINOR.PATCH or latest`, '/schemas/{ns}/{name}/{version}', JSON_TYPE);
+            return err(404, 40402, `Version ${d} of '${b}.${c}' not found.`, '/schemas/{ns}/{name}/{version}', JSON_TYPE);
+          }
+          return notFound;
+        }
+        case 'config': {
+          if (segs.length !== 2) return notFound;
+          const s = snap.subjects.get(b);
+          if (!s) return err(404, 40401, `Subject '${b}' not found.`, '/config/{s}');
+          const own = s.info.meta.compatibility;
+          if (own) return prepare(200, { compatibilityLevel: own }, C, '/config/{s}');
+          if (params.get('defaultToGlobal') === 'true') return prepare(200, { compatibilityLevel: snap.config.compatibility }, C, '/config/{s}');
+          return err(404, 40408, `Subject '${b}' does not have subject-level compatibility configured`, '/config/{s}');
+        }
+        case 'mode': {
+          if (segs.length !== 2) return notFound;
+          if (!snap.subjects.has(b)) return err(404, 40401, `Subject '${b}' not found.`, '/mode/{s}');
+          return modeReadOnly;
+        }
+        case 'health':
+          if (segs.length !== 1) return notFound;
+          return prepare(200, {
+            status: 'ok',
+            source: snap.source,
+            ...(snap.commit ? { commit: snap.commit } : {}),
+            subjects: snap.subjects.size,
+            versions: snap.versionCount,
+            snapshot: snap.seq,
+            loaded_at: snap.loadedAt.toISOString(),
+            uptime_seconds: Math.round((Date.now() - this.metrics.started) / 1000),
+          }, JSON_TYPE, '/health');
+        case 'metrics':
+          if (segs.length !== 1) return notFound;
+          return prepare(200, this.renderMetrics(snap), 'text/plain; version=0.0.4; charset=utf-8', '/metrics', { raw: true });
+        case 'search': {
+          if (segs.length !== 1) return notFound;
+          const q = params.get('q')?.trim();
+          if (!q) return err(422, 422, "search needs words: /search?q=words", '/search', JSON_TYPE);
+          if (q.length > 1000) return err(422, 422, 'search words are limited to 1000 characters', '/search', JSON_TYPE);
+          return this.job(snap, { kind: 'search', q }, '/search', JSON_TYPE);
+        }
+        default:
+          return notFound;
+      }
+    }
+
+    if (method === 'POST') {
+      const [a, b, c, d, e] = segs;
+      let route: string | undefined;
+      let type = C;
+      if (a === 'schemas' && (b === 'validate' || b === 'compatibility') && segs.length === 2) {
+        route = `/schemas/${b}`;
+        type = JSON_TYPE;
+      } else if (a === 'subjects' && segs.length === 2) {
+        route = '/subjects/{s}';
+      } else if (a === 'compatibility' && b === 'subjects' && d === 'versions' && (segs.length === 4 || segs.length === 5)) {
+        route = segs.length === 5 ? '/compatibility/subjects/{s}/versions/{v}' : '/compatibility/subjects/{s}/versions';
+      }
+      if (!route) return this.refuse(req, res);
+      let body: Record<string, unknown>;
+      try {
+        body = await this.readJson(req, type, route);
+      } catch (e2) {
+        if (e2 instanceof BodyError) {
+          if (e2.closeConnection) res.setHeader('Connection', 'close');
+          return e2.prepared;
+        }
+        throw e2;
+      }
+      switch (route) {
+        case '/schemas/validate':
+          return this.job(snap, { kind: 'validate', namespace: body.namespace, name: body.name, version: body.version, data: body.data }, route, type);
+        case '/schemas/compatibility':
+          return this.job(snap, { kind: 'compat', namespace: body.namespace, name: body.name, schema: body.schema, mode: body.mode, policy: body.policy }, route, type);
+        case '/subjects/{s}':
+          if (!snap.subjects.has(b)) return err(404, 40401, `Subject '${b}' not found.`, route);
+          return this.job(snap, { kind: 'lookup', subject: b, body }, route, type);
+        default: {
+          if (!snap.subjects.has(c)) return err(404, 40401, `Subject '${c}' not found.`, route);
+          if (e !== undefined && !validConfluentVersion(e)) {
+            return err(422, 42202, `The specified version '${e}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`, route);
+          }
+          const verbose = params.get('verbose') === 'true';
+          return this.job(snap, { kind: 'ccompat', subject: c, version: e, body, verbose }, route, type);
+        }
+      }
+    }
+    if (method === 'OPTIONS') return optionsAnswer;
+    return this.refuse(req, res);
+  }
+
+  /** 405 for every write, without reading the body (the connection is closed when one was sent). */
+  private refuse(req: http.IncomingMessage, res: http.ServerResponse): Prepared {
+    if (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') res.setHeader('Connection', 'close');
+    else if (req.headers['transfer-encoding'] !== undefined) res.setHeader('Connection', 'close');
+    return writeRefused;
+  }
+
+  private async job(snap: Snapshot, job: Job, route: string, type: string): Promise<Prepared> {
+    const r = await this.jobs.run(snap, job);
+    return prepare(r.status, r.body, type, route);
+  }
+
+  /** Read a JSON object body: bounded in size (413, reading stops), JSON only (415), well-formed (400). */
+  private readJson(req: http.IncomingMessage, type: string, route: string): Promise<Record<string, unknown>> {
+    const ct = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (ct !== '' && !/^application\/([a-z0-9.+-]*\+)?json\b|^application\/vnd\.schemaregistry(\.v1)?\+json\b|^application\/octet-stream\b/.test(ct)) {
+      return Promise.reject(new BodyError(err(415, 415, `unsupported Content-Type '${ct}': send application/json or ${CONFLUENT_TYPE}`, route, type), true));
+    }
+    const max = this.maxBody;
+    const tooLarge = () => new BodyError(err(413, 413, `request body larger than ${max} bytes`, route, type), true);
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) return Promise.reject(tooLarge());
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      req.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        if (size > max) {
+          failed = true;
+          req.pause();
+          reject(tooLarge());
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('error', (e) => {
+        if (!failed) reject(e);
+      });
+      req.on('end', () => {
+        if (failed) return;
+        const text = Buffer.concat(chunks).toString('utf8');
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (e) {
+          reject(new BodyError(err(400, 400, `malformed JSON in the request body: ${(e as Error).message}`, route, type), false));
+          return;
+        }
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          reject(new BodyError(err(422, 422, 'the request body must be a JSON object', route, type), false));
+          return;
+        }
+        resolve(value as Record<string, unknown>);
+      });
+    });
+  }
+
+  private renderMetrics(snap: Snapshot): string {
+    const mem = process.memoryUsage();
+    return this.metrics.render({
+      llm_schema_subjects: { help: 'Subjects in the served snapshot.', value: snap.subjects.size },
+      llm_schema_versions: { help: 'Schema versions in the served snapshot.', value: snap.versionCount },
+      llm_schema_snapshot_loaded_timestamp_seconds: { help: 'When the served snapshot was loaded.', value: Math.floor(snap.loadedAt.getTime() / 1000) },
+      llm_schema_job_timeouts_total: { help: 'Validation or compatibility requests stopped for taking too long.', value: this.jobs.timeouts },
+      llm_schema_requests_in_flight: { help: 'Requests being answered that are not precomputed.', value: this.inFlight },
+      process_resident_memory_bytes: { help: 'Resident memory size in bytes.', value: mem.rss },
+      process_start_time_seconds: { help: 'Start time of the process since unix epoch in seconds.', value: Math.floor(this.metrics.started / 1000) },
+    });
+  }
+}
+
+function err(status: number, code: number, message: string, route: string, type = CONFLUENT_TYPE): Prepared {
+  return prepare(status, { error_code: code, message }, type, route);
+}
+
+/** 'latest', -1, or 1..2^31-1. */
+function validConfluentVersion(v: string): boolean {
+  if (v === 'latest' || v === '-1') return true;
+  if (!/^[1-9]\d{0,9}$/.test(v)) return false;
+  return Number(v) <= 0x7fffffff;
+}
+
+function etagMatches(header: string, etag: string): boolean {
+  if (header === etag || header.trim() === '*') return true;
+  for (const part of header.split(',')) {
+    const t = part.trim();
+    if (t === etag || t === `W/${etag}`) return true;
+  }
+  return false;
+}
+
+export { READ_POSTS };

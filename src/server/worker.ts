@@ -1,0 +1,36 @@
+/**
+ * The worker thread that runs validation, compatibility, lookup and search jobs over snapshots sent by
+ * the server. It keeps the few most recent snapshots, so a request that started on the previous one
+ * still finishes on it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { JobContext, toResult, type Job } from './ops.js';
+
+const KEEP = 3;
+const contexts = new Map<number, Promise<JobContext>>();
+
+type Message =
+  | { type: 'snapshot'; seq: number; root: string; label: string; files: Map<string, string> }
+  | { type: 'job'; id: number; seq: number; job: Job };
+
+parentPort!.on('message', async (m: Message) => {
+  if (m.type === 'snapshot') {
+    const p = JobContext.create(m.root, m.files, m.label);
+    p.catch(() => {});
+    contexts.set(m.seq, p);
+    while (contexts.size > KEEP) contexts.delete(contexts.keys().next().value!);
+    return;
+  }
+  const ctx = contexts.get(m.seq);
+  if (!ctx) {
+    parentPort!.postMessage({ id: m.id, missing: true });
+    return;
+  }
+  let result;
+  try {
+    result = await (await ctx).run(m.job);
+  } catch (err) {
+    result = toResult(err);
+  }
+  parentPort!.postMessage({ id: m.id, result });
+});
