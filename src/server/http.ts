@@ -84,6 +84,12 @@ export class RegistryServer {
       },
       (req, res) => this.handle(req, res),
     );
+    // Expect: 100-continue: refuse an oversized body before the client sends it.
+    this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const declared = Number(req.headers['content-length']);
+      if (!(Number.isFinite(declared) && declared > this.maxBody) && req.method === 'POST') res.writeContinue();
+      this.handle(req, res);
+    });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
         const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { Context } from '../context.js';
+import { run } from '../main.js';
+
+interface Opts {
+  port: string;
+  host: string;
+  ref?: string;
+  pollInterval: string;
+  maxBody: string;
+  jobTimeout: string;
+  headersTimeout: string;
+  requestTimeout: string;
+  accessLog: boolean;
+}
+
+function int(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`invalid ${flag} '${value}': expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function define(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the registry read-only over HTTP (own JSON API and a Confluent-compatible API)')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--ref <ref>', 'serve this git ref (branch, tag, commit) instead of the working tree; reloaded when it moves')
+    .option('--poll-interval <ms>', 'how often to look for changes (0: only on SIGHUP)', '2000')
+    .option('--max-body <bytes>', 'largest request body accepted', String(1024 * 1024))
+    .option('--job-timeout <ms>', 'time budget for one validation, compatibility, lookup or search request', '5000')
+    .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
+    .option('--request-timeout <ms>', 'time a client has to send the whole request', '30000')
+    .option('--no-access-log', 'do not log each request')
+    .action((_o, cmd: Command) =>
+      run(() => new Context<Opts>(cmd), async (ctx) => {
+        const o = ctx.opts;
+        const port = int(o.port, '--port', 0, 65535);
+        const pollIntervalMs = int(o.pollInterval, '--poll-interval', 0, 86_400_000);
+        const maxBody = int(o.maxBody, '--max-body', 1, 1024 * 1024 * 1024);
+        const jobTimeoutMs = int(o.jobTimeout, '--job-timeout', 1, 600_000);
+        const headersTimeoutMs = int(o.headersTimeout, '--headers-timeout', 1, 600_000);
+        const requestTimeoutMs = Math.max(int(o.requestTimeout, '--request-timeout', 1, 3_600_000), headersTimeoutMs);
+        const root = ctx.registryRoot();
+        if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
+
+        const { default: pino } = await import('pino');
+        const dest = pino.destination({ dest: 2, sync: false, minLength: 4096 });
+        const logger = pino({ level: o.quiet ? 'warn' : 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest);
+        const flush = () => {
+          try {
+            dest.flushSync();
+          } catch {
+            // not ready yet: nothing buffered
+          }
+        };
+
+        const { startServe } = await import('../../server/index.js');
+        const running = await startServe({
+          root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
+          logger, accessLog: o.accessLog,
+        });
+        ctx.out.line(`llm-schema serve: listening on ${running.url} (${running.describe()})`);
+        ctx.out.flush();
+        logger.info({ event: 'listening', url: running.url, snapshot: running.snapshot.seq }, 'listening');
+
+        await new Promise<void>((resolve) => {
+          let stopping = false;
+          const onHup = () => {
+            logger.info({ event: 'sighup' }, 'reloading on SIGHUP');
+            void running.reload();
+          };
+          const stop = (signal: string) => {
+            if (stopping) return;
+            stopping = true;
+            logger.info({ event: 'shutdown', signal }, 'stopping: finishing requests in flight');
+            void running.close().then(() => {
+              process.off('SIGHUP', onHup);
+              process.off('SIGTERM', onTerm);
+              process.off('SIGINT', onInt);
+              logger.info({ event: 'stopped' }, 'stopped');
+              flush();
+              resolve();
+            });
+          };
+          const onTerm = () => stop('SIGTERM');
+          const onInt = () => stop('SIGINT');
+          process.on('SIGHUP', onHup);
+          process.on('SIGTERM', onTerm);
+          process.on('SIGINT', onInt);
+        });
+      }),
+    );
+}
