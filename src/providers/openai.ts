@@ -199,6 +199,9 @@ export function nullable(s: unknown): unknown {
     if (Array.isArray(s.enum) && !s.enum.includes(null)) out.enum = [...s.enum, null];
     return out;
   }
+  if (ts.length === 0 && Array.isArray(s.enum) && !('anyOf' in s) && !('$ref' in s)) {
+    return s.enum.includes(null) ? s : { ...s, enum: [...s.enum, null] };
+  }
   if (Array.isArray(s.anyOf) && Object.keys(s).every((k) => k === 'anyOf' || k === 'description' || k === 'title')) {
     if (s.anyOf.some((b) => isObject(b) && typesOf(b).includes('null'))) return s;
     return { ...s, anyOf: [...s.anyOf, { type: 'null' }] };

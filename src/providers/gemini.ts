@@ -1,0 +1,242 @@
+/**
+ * Google Gemini: function declarations and response schemas in Gemini's `Schema` (a subset of the
+ * OpenAPI 3.0 schema object), falling back to `parametersJsonSchema` / `responseJsonSchema` (JSON
+ * Schema as is) when the schema cannot be expressed there (recursive or external $refs).
+ */
+import { isObject, isObjectSchema, recursiveRefs, resolveLocalRef, toolName, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
+import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
+
+/**
+ * Gemini API function calling and structured output, as documented (FunctionDeclaration, Schema,
+ * structured output guide) on 2025-11-15. Gemini documents no numeric limits: very large or deep
+ * schemas are rejected at request time with a 400, so none are checked here.
+ */
+export const GEMINI_PROFILE = {
+  provider: 'gemini',
+  asOf: '2025-11-15',
+  source: 'Gemini API reference: FunctionDeclaration and Schema; structured output guide',
+  /** Function names: start with a letter or '_', then letters, digits, '_', '.', ':', '-'; at most 64. */
+  namePattern: /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/,
+  /** Parameter (top-level property) names. */
+  parameterNamePattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+  /** Schema fields Gemini accepts (OpenAPI subset), besides type. */
+  fields: [
+    'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties',
+    'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum',
+  ],
+  formats: { string: ['enum', 'date-time'], number: ['float', 'double'], integer: ['int32', 'int64'] } as Record<string, readonly string[]>,
+  unsupported: [
+    'allOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', 'patternProperties', 'propertyNames',
+    'unevaluatedProperties', 'unevaluatedItems', 'contains', 'minContains', 'maxContains', 'prefixItems', 'additionalItems', 'uniqueItems',
+    'multipleOf', 'exclusiveMinimum', 'exclusiveMaximum',
+  ],
+  rules: {
+    'gemini/root-object': { severity: 'error', summary: 'function parameters must be an object schema' },
+    'gemini/parameter-name': { severity: 'error', summary: 'parameter names start with a letter or _ and hold only letters, digits and _ (at most 64)' },
+    'gemini/unsupported-keyword': { severity: 'error', summary: 'keywords outside the OpenAPI subset cannot be expressed (the constraint would be lost)' },
+    'gemini/enum-values': { severity: 'error', summary: 'enum values must be strings' },
+    'gemini/map-object': { severity: 'error', summary: 'additionalProperties as a schema (a map) cannot be expressed' },
+    'gemini/one-of': { severity: 'warning', summary: 'oneOf is sent as anyOf; exclusivity is not enforced' },
+    'gemini/type-union': { severity: 'warning', summary: 'a type array with several types is sent as anyOf' },
+    'gemini/unsupported-format': { severity: 'warning', summary: 'formats other than the documented ones are dropped' },
+    'gemini/recursive-schema': { severity: 'warning', summary: 'recursive $refs cannot be inlined; the export uses parametersJsonSchema / responseJsonSchema' },
+  },
+} as const satisfies ProviderProfile & Record<string, unknown>;
+
+type Rule = keyof typeof GEMINI_PROFILE.rules;
+
+export function lintGemini(schema: unknown, context: SchemaContext = {}): LintFinding[] {
+  const P = GEMINI_PROFILE;
+  const out: LintFinding[] = [];
+  const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
+  const asFunction = context.kind !== 'response';
+  if (asFunction && (!isObject(schema) || !isObjectSchema(schema) || typesOf(schema).some((t) => t !== 'object'))) {
+    add('gemini/root-object', '', 'function parameters must be { "type": "object" }');
+  }
+  if (!isObject(schema)) return out;
+  if (asFunction && isObject(schema.properties)) {
+    for (const k of Object.keys(schema.properties)) {
+      if (!P.parameterNamePattern.test(k)) add('gemini/parameter-name', `/properties/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, `parameter name '${k}' is not allowed (letters, digits and _, starting with a letter or _)`);
+    }
+  }
+  walkSchema(schema, (v) => {
+    const s = v.schema;
+    const p = v.pointer;
+    for (const k of P.unsupported) {
+      if (!(k in s)) continue;
+      if (k === 'allOf' && Array.isArray(s.allOf) && s.allOf.length === 1) continue; // merged by the export
+      add('gemini/unsupported-keyword', `${p}/${k}`, `'${k}' cannot be expressed in Gemini's schema`);
+    }
+    if (Array.isArray(s.enum) && s.enum.some((e) => typeof e !== 'string' && e !== null)) add('gemini/enum-values', `${p}/enum`, 'enum values must be strings');
+    if ('const' in s && typeof s.const !== 'string' && s.const !== null) add('gemini/enum-values', `${p}/const`, 'const must be a string (sent as a one-value enum)');
+    if (isObject(s.additionalProperties) || (isObjectSchema(s) && !isObject(s.properties) && s.additionalProperties === undefined && typesOf(s).includes('object'))) {
+      add('gemini/map-object', isObject(s.additionalProperties) ? `${p}/additionalProperties` : p, 'an object whose keys are not declared (a map) cannot be expressed; declare its properties');
+    }
+    if ('oneOf' in s) add('gemini/one-of', `${p}/oneOf`, 'oneOf is sent as anyOf; exclusivity is not enforced');
+    const nonNull = typesOf(s).filter((t) => t !== 'null');
+    if (nonNull.length > 1) add('gemini/type-union', `${p}/type`, `type [${nonNull.join(', ')}] is sent as anyOf`);
+    if (typeof s.format === 'string') {
+      const ok = nonNull.some((t) => (P.formats[t] ?? []).includes(s.format as string));
+      if (!ok) add('gemini/unsupported-format', `${p}/format`, `format '${s.format}' is dropped (supported: string ${P.formats.string.join('/')}, number ${P.formats.number.join('/')}, integer ${P.formats.integer.join('/')})`);
+    }
+  });
+  for (const r of recursiveRefs(schema)) add('gemini/recursive-schema', r.slice(1), `'${r}' refers to itself; the export falls back to JSON Schema (parametersJsonSchema)`);
+  return out;
+}
+
+class CannotInline extends Error {}
+
+const TYPES: Record<string, string> = {
+  string: 'STRING', number: 'NUMBER', integer: 'INTEGER', boolean: 'BOOLEAN', array: 'ARRAY', object: 'OBJECT', null: 'NULL',
+};
+
+/**
+ * Convert a JSON Schema to Gemini's Schema: local $refs inlined, `type: [T, "null"]` as `nullable`,
+ * const as a one-value enum, oneOf as anyOf, `propertyOrdering` from the declared order. Keywords
+ * with no equivalent are dropped and named in `dropped`. Throws CannotInline for recursive or
+ * external $refs.
+ */
+export function toGeminiSchema(schema: unknown, dropped: Set<string> = new Set()): unknown {
+  const root = schema;
+  const onPath: string[] = [];
+  const convert = (s: unknown): JsonObject => {
+    if (s === true || (isObject(s) && Object.keys(s).length === 0)) {
+      dropped.add('an untyped (any) schema');
+      return {};
+    }
+    if (!isObject(s)) {
+      dropped.add('a false schema');
+      return {};
+    }
+    if (typeof s.$ref === 'string') {
+      const ref = s.$ref;
+      if (!ref.startsWith('#') || onPath.includes(ref)) throw new CannotInline(ref);
+      const target = resolveLocalRef(root, ref);
+      if (target === undefined) throw new CannotInline(ref);
+      onPath.push(ref);
+      const inner = convert(target);
+      onPath.pop();
+      const { $ref: _r, ...siblings } = s;
+      if (Object.keys(siblings).length === 0) return inner;
+      return { ...inner, ...convert(siblings) };
+    }
+    const out: JsonObject = {};
+    let ts = typesOf(s);
+    let nullable = ts.includes('null');
+    ts = ts.filter((t) => t !== 'null');
+    let anyOf: unknown[] | undefined = Array.isArray(s.anyOf) ? s.anyOf : Array.isArray(s.oneOf) ? s.oneOf : undefined;
+    if (Array.isArray(s.allOf) && s.allOf.length === 1 && isObject(s.allOf[0])) {
+      const { allOf: _a, ...rest } = s;
+      return convert({ ...s.allOf[0], ...rest });
+    }
+    if (anyOf) {
+      const branches = anyOf.filter((b) => !(isObject(b) && typesOf(b).length === 1 && typesOf(b)[0] === 'null'));
+      if (branches.length < anyOf.length) nullable = true;
+      anyOf = branches;
+    }
+    if (ts.length === 0) {
+      if (Array.isArray(s.enum) || typeof s.const === 'string') ts = ['string'];
+      else if (isObject(s.properties)) ts = ['object'];
+      else if (s.items !== undefined) ts = ['array'];
+    }
+    if (ts.length > 1) {
+      const { type: _t, ...rest } = s;
+      anyOf = ts.map((t) => ({ ...rest, type: t }));
+      ts = [];
+    }
+    if (ts.length === 1) out.type = TYPES[ts[0]] ?? ts[0].toUpperCase();
+    if (typeof s.title === 'string') out.title = s.title;
+    if (typeof s.description === 'string') out.description = s.description;
+    if (nullable) out.nullable = true;
+    if (Array.isArray(s.enum)) {
+      const values = s.enum.filter((e) => e !== null);
+      if (values.every((e) => typeof e === 'string')) out.enum = values;
+      else dropped.add('enum (non-string values)');
+      if (s.enum.includes(null)) out.nullable = true;
+    }
+    if ('const' in s) {
+      if (typeof s.const === 'string') out.enum = [s.const];
+      else dropped.add('const (not a string)');
+    }
+    if (typeof s.format === 'string') {
+      if (ts.length === 1 && (GEMINI_PROFILE.formats[ts[0]] ?? []).includes(s.format)) out.format = s.format;
+      else dropped.add(`format '${s.format}'`);
+    }
+    for (const k of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'pattern', 'default'] as const) {
+      if (k in s) out[k] = s[k];
+    }
+    if (Array.isArray(s.examples) && s.examples.length) out.example = s.examples[0];
+    if (isObject(s.properties)) {
+      const props: JsonObject = {};
+      for (const [k, v] of Object.entries(s.properties)) props[k] = convert(v);
+      out.properties = props;
+      const names = Object.keys(props);
+      if (Array.isArray(s.required)) {
+        const req = s.required.filter((r): r is string => typeof r === 'string' && names.includes(r));
+        if (req.length) out.required = req;
+      }
+      if (names.length > 1) out.propertyOrdering = names;
+    }
+    if (isObject(s.items) || s.items === true) out.items = convert(s.items);
+    else if (Array.isArray(s.items)) dropped.add('items (tuple form)');
+    if (anyOf) {
+      const conv = anyOf.map(convert);
+      if (conv.length === 1 && out.type === undefined) Object.assign(out, conv[0], out.nullable ? { nullable: true } : {});
+      else if (conv.length) out.anyOf = conv;
+      if ('oneOf' in s) dropped.add('oneOf (sent as anyOf)');
+    }
+    if (isObject(s.additionalProperties)) dropped.add('additionalProperties (a map)');
+    for (const k of GEMINI_PROFILE.unsupported) {
+      if (k in s && !(k === 'allOf' && Array.isArray(s.allOf) && s.allOf.length === 1)) dropped.add(k);
+    }
+    return out;
+  };
+  return convert(schema);
+}
+
+export interface GeminiFunctionDeclaration {
+  name: string;
+  description?: string;
+  parameters?: unknown;
+  parametersJsonSchema?: unknown;
+}
+
+export interface GeminiExport {
+  functionDeclaration: GeminiFunctionDeclaration;
+  generationConfig: { responseMimeType: 'application/json'; responseSchema?: unknown; responseJsonSchema?: unknown };
+}
+
+/**
+ * A function declaration and a generationConfig with the response schema, in Gemini's Schema; when
+ * the schema cannot be inlined (recursive or external $refs), as JSON Schema (parametersJsonSchema,
+ * responseJsonSchema) instead.
+ */
+export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
+  const notes: string[] = [];
+  const name = toolName(input.name, { mustStartWithLetter: true });
+  if (name !== input.name) notes.push(`name '${input.name}' is not a valid Gemini function name; using '${name}'`);
+  const description = input.description ? { description: input.description } : {};
+  const dropped = new Set<string>();
+  try {
+    const converted = toGeminiSchema(input.schema, dropped);
+    if (dropped.size) notes.push(`Gemini's schema cannot express, so the export drops: ${[...dropped].join(', ')}`);
+    return {
+      output: {
+        functionDeclaration: { name, ...description, parameters: converted },
+        generationConfig: { responseMimeType: 'application/json', responseSchema: converted },
+      },
+      notes,
+    };
+  } catch (err) {
+    if (!(err instanceof CannotInline)) throw err;
+    const schema = withoutIdentity(input.schema);
+    notes.push(`'${err.message}' cannot be inlined into Gemini's schema (recursive or external); exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`);
+    return {
+      output: {
+        functionDeclaration: { name, ...description, parametersJsonSchema: schema },
+        generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
+      },
+      notes,
+    };
+  }
+}

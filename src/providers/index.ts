@@ -1,0 +1,56 @@
+/**
+ * LLM providers: export a JSON Schema as an OpenAI, Anthropic or Gemini tool / response format, or as
+ * TypeScript types; lint it against a provider's dated profile.
+ */
+import { ANTHROPIC_PROFILE, exportAnthropic, lintAnthropic, type AnthropicTool } from './anthropic.js';
+import { exportGemini, GEMINI_PROFILE, lintGemini, type GeminiExport } from './gemini.js';
+import { GENERIC_PROFILE, lintGeneric } from './generic.js';
+import { exportOpenAI, lintOpenAI, OPENAI_PROFILE, type OpenAIExport } from './openai.js';
+import { exportTypeScript } from './typescript.js';
+import type { ExportInput, ExportResult, ExportTarget, LintFinding, ProviderTarget, SchemaContext } from './types.js';
+
+export * from './types.js';
+export { bundleSchema, toolName } from './schema.js';
+export { exportOpenAI, lintOpenAI, toOpenAIStrict, OPENAI_PROFILE } from './openai.js';
+export type { OpenAIExport, OpenAITool, OpenAIResponseFormat } from './openai.js';
+export { exportAnthropic, lintAnthropic, ANTHROPIC_PROFILE } from './anthropic.js';
+export type { AnthropicTool } from './anthropic.js';
+export { exportGemini, lintGemini, toGeminiSchema, GEMINI_PROFILE } from './gemini.js';
+export type { GeminiExport, GeminiFunctionDeclaration } from './gemini.js';
+export { exportTypeScript, typeName } from './typescript.js';
+export { lintGeneric, GENERIC_PROFILE } from './generic.js';
+
+export const PROFILES = { openai: OPENAI_PROFILE, anthropic: ANTHROPIC_PROFILE, gemini: GEMINI_PROFILE, generic: GENERIC_PROFILE } as const;
+
+export interface ExportOutputs {
+  openai: OpenAIExport;
+  anthropic: AnthropicTool;
+  gemini: GeminiExport;
+  typescript: string;
+}
+
+/** Export for any target. */
+export async function exportSchema<T extends ExportTarget>(target: T, input: ExportInput): Promise<ExportResult<ExportOutputs[T]>> {
+  switch (target) {
+    case 'openai':
+      return exportOpenAI(input) as ExportResult<ExportOutputs[T]>;
+    case 'anthropic':
+      return exportAnthropic(input) as ExportResult<ExportOutputs[T]>;
+    case 'gemini':
+      return exportGemini(input) as ExportResult<ExportOutputs[T]>;
+    case 'typescript':
+      return (await exportTypeScript(input)) as ExportResult<ExportOutputs[T]>;
+    default:
+      throw new Error(`unknown export target '${String(target)}'`);
+  }
+}
+
+/** Lint for a provider, or the generic rules when no target is given. Findings sorted by location. */
+export function lintSchema(schema: unknown, target?: ProviderTarget, context: SchemaContext = {}): LintFinding[] {
+  const findings =
+    target === 'openai' ? lintOpenAI(schema, context)
+    : target === 'anthropic' ? lintAnthropic(schema, context)
+    : target === 'gemini' ? lintGemini(schema, context)
+    : lintGeneric(schema, context);
+  return findings.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
