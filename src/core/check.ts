@@ -298,7 +298,7 @@ class Checker {
     // A looser mode for this subject.
     const baseMode = bmeta ? bmeta.compatibility ?? base.config!.compatibility : undefined;
     const headMode = meta.compatibility ?? head.config!.compatibility;
-    if (baseMode && bmeta?.compatibility !== meta.compatibility && looser(baseMode, headMode) && meta.compatibility) {
+    if (baseMode && bmeta?.compatibility !== meta.compatibility && looser(baseMode, headMode)) {
       const reason = ack(baseMeta?.raw, headMeta.raw);
       this.add({
         rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',

@@ -1,0 +1,130 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { InputError, UsageError } from '../../core/errors.js';
+import type { RegistryStorage } from '../../storage/types.js';
+import { Context } from '../context.js';
+import { run } from '../main.js';
+
+interface Opts {
+  against?: string;
+  staged?: boolean;
+  head?: boolean;
+  policy?: string;
+}
+
+const FORMATS = ['text', 'json', 'github', 'junit', 'sarif', 'gitlab'];
+
+export function define(program: Command): void {
+  program
+    .command('check')
+    .description('check the registry: whole-registry consistency, or the changes against a git ref (CI) or in the index (pre-commit)')
+    .option('--against <ref>', 'compare with the merge base of REF and HEAD (a branch, origin/main, a tag or a commit)')
+    .option('--staged', 'check the staged content (the index) instead of the working tree; against HEAD unless --against is given')
+    .option('--head', 'check the HEAD commit instead of the working tree')
+    .option('--policy <name>', 'comparison policy for every subject (json: semantic|lenient; protobuf: wire|strict)')
+    .addHelpText(
+      'after',
+      `
+Output: --format text|json|github|junit|sarif|gitlab. Exit 0: no errors; 1: findings; 2: usage or input error.
+An intentional break is approved in the repository, never by a flag: add 'allow-breaking: <reason>' to the
+version's entry in subject.yaml (or register it with --allow-breaking). A looser compatibility mode is approved
+with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for the default).`,
+    )
+    .action((_o, cmd: Command) =>
+      run(() => new Context<Opts>(cmd, FORMATS), async (ctx) => {
+        const o = ctx.opts;
+        if (o.staged && o.head) throw new UsageError('--staged and --head pick different sides to check: give one');
+        const root = ctx.registryRoot();
+        if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
+        const { runCheck, CHECK_RULES } = await import('../../core/check.js');
+        const needGit = !!(o.against || o.staged || o.head);
+        let head: RegistryStorage;
+        let base: RegistryStorage | undefined;
+        let fast: RegistryStorage | undefined;
+        let comparison: string;
+        let filePath: (rel: string) => string = (rel) => rel;
+        let git: import('../../storage/git.js').GitContext | undefined;
+        let gitMod: typeof import('../../storage/git.js') | undefined;
+        try {
+          gitMod = await import('../../storage/git.js');
+          git = await gitMod.openGit(root);
+        } catch (err) {
+          if (needGit) throw err;
+        }
+        if (git && gitMod) {
+          const prefix = git.prefix;
+          filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
+          fast = new gitMod.WorkTreeStorage(git);
+          const headOid = o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against) : undefined;
+          if (o.staged) head = new gitMod.GitIndexStorage(git);
+          else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
+          else head = fast;
+          if (o.against) {
+            const target = await gitMod.resolveRef(git, o.against);
+            const mb = await gitMod.mergeBase(git, target, headOid!);
+            if (!mb) {
+              if (git.shallow) {
+                throw new InputError(
+                  `the merge base of '${o.against}' and HEAD is not in this shallow clone: run '${gitMod.fetchHint(git, o.against)}' (in GitHub Actions: actions/checkout with fetch-depth: 0)`,
+                );
+              }
+              throw new InputError(`'${o.against}' and HEAD share no history: there is no merge base to compare with`);
+            }
+            base = new gitMod.GitTreeStorage(git, mb, o.against);
+            comparison = `${head.label} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
+          } else if (o.staged && headOid) {
+            base = new gitMod.GitTreeStorage(git, headOid, 'HEAD');
+            comparison = 'index against HEAD';
+          } else {
+            comparison = `whole registry, ${head.label}`;
+          }
+        } else {
+          const { FsStorage } = await import('../../storage/fs.js');
+          head = new FsStorage(root);
+          comparison = 'whole registry, working tree';
+        }
+        if (!git) filePath = (rel) => displayFromCwd(root, rel);
+
+        const result = await runCheck({ root, head, base, fast, filePath, policy: o.policy });
+        const { getReporter } = await import('../../report/index.js');
+        const reportCtx = { rules: CHECK_RULES, version: packageVersion(), comparison, color: ctx.out.color };
+        const reporter = await getReporter(ctx.format);
+        const text = reporter(result, reportCtx);
+        for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
+        if (ctx.format === 'github' && process.env.GITHUB_STEP_SUMMARY) {
+          const { githubSummary } = await import('../../report/github.js');
+          try {
+            appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubSummary(result, reportCtx));
+          } catch (err) {
+            ctx.out.warn(`cannot write the job summary to $GITHUB_STEP_SUMMARY: ${(err as Error).message}`);
+          }
+        }
+        return result.errors ? 1 : 0;
+      }),
+    );
+}
+
+/** HEAD's commit; undefined (when allowed) for a repository without commits. */
+async function headCommit(gitMod: typeof import('../../storage/git.js'), git: import('../../storage/git.js').GitContext, optional: boolean): Promise<string | undefined> {
+  try {
+    return await gitMod.resolveRef(git, 'HEAD');
+  } catch (err) {
+    if (optional && err instanceof InputError && /no commits yet/.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
+function displayFromCwd(root: string, rel: string): string {
+  const abs = path.join(root, rel);
+  const r = path.relative(process.cwd(), abs);
+  return r && !r.startsWith('..') ? r.split(path.sep).join('/') : abs;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
