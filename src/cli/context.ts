@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { findRegistryRoot } from '../core/config.js';
+import { findRegistryRoot } from '../core/root.js';
 import { InputError, UsageError } from '../core/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
-import { Registry } from '../core/registry.js';
+import type { Registry } from '../core/registry.js';
 import { Output, type GlobalOptions, type OutputFormat } from './output.js';
 
 /** What every command gets: its options (with the global ones), the output, and the registry on demand. */
@@ -37,7 +37,7 @@ export class Context<O extends object = Record<string, unknown>> {
           new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)"),
         );
       }
-      this.registryPromise = Registry.open(root);
+      this.registryPromise = import('../core/registry.js').then(({ Registry }) => Registry.open(root));
     }
     return this.registryPromise;
   }

@@ -38,8 +38,12 @@ export class Output {
   /** chalk, loaded on first use; a no-colour instance when colour is off. */
   async chalk(): Promise<ChalkInstance> {
     if (!this.chalkInstance) {
-      const { Chalk } = await import('chalk');
-      this.chalkInstance = new Chalk({ level: this.color ? 1 : 0 });
+      if (this.color) {
+        const { Chalk } = await import('chalk');
+        this.chalkInstance = new Chalk({ level: 1 });
+      } else {
+        this.chalkInstance = plain;
+      }
     }
     return this.chalkInstance;
   }
@@ -82,3 +86,9 @@ export class Output {
     return ora({ text, stream: process.stderr, color: 'cyan', isEnabled: true }).start();
   }
 }
+
+/** A chalk stand-in that styles nothing: no need to load chalk when colour is off. */
+const plain: ChalkInstance = new Proxy(((s: unknown) => String(s)) as unknown as ChalkInstance, {
+  get: (_t, prop) => (prop === 'level' ? 0 : prop === 'then' ? undefined : plain),
+  apply: (_t, _this, args: unknown[]) => args.map(String).join(' '),
+});

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError, UsageError } from './errors.js';
 import { COMPATIBILITY_MODES, type CompatibilityMode, type RegistryConfig } from './types.js';
 import { parseYaml, toYaml } from './yamlfile.js';
 
-export const CONFIG_FILE = 'llm-schema.yaml';
+export { CONFIG_FILE, findRegistryRoot } from './root.js';
+import { CONFIG_FILE } from './root.js';
 
 export function checkMode(mode: string, where?: string): CompatibilityMode {
   const m = String(mode).toUpperCase().replace(/-/g, '_');
@@ -12,23 +12,6 @@ export function checkMode(mode: string, where?: string): CompatibilityMode {
   const msg = `unknown compatibility mode '${mode}': expected one of ${COMPATIBILITY_MODES.join(', ')}`;
   if (where) throw new InputError(msg, { file: where });
   throw new UsageError(msg);
-}
-
-/**
- * The registry root: --registry DIR, else $LLM_SCHEMA_REGISTRY, else the nearest ancestor of cwd
- * holding llm-schema.yaml. Returns undefined when there is none (the caller says what to do).
- */
-export function findRegistryRoot(explicit?: string, cwd = process.cwd()): string | undefined {
-  if (explicit) return path.resolve(cwd, explicit);
-  const env = process.env.LLM_SCHEMA_REGISTRY;
-  if (env) return path.resolve(cwd, env);
-  let dir = path.resolve(cwd);
-  while (true) {
-    if (existsSync(path.join(dir, CONFIG_FILE))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 export function parseConfig(text: string, file: string): RegistryConfig {

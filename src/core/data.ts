@@ -7,9 +7,8 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InputError } from './errors.js';
-import { lineColumnAt, formatWhere } from './errors.js';
+import { firstLine, lineColumnAt, formatWhere } from './errors.js';
 import { parseJson, locateJsonError } from './json.js';
-import { firstLine } from './yamlfile.js';
 import type { DataRecord } from './types.js';
 
 export const JSON_EXTS = ['.json'];

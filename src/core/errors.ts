@@ -69,3 +69,8 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: end - last };
 }
+
+/** The first line of a library's error message, without its own position suffix. */
+export function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,5 +1,5 @@
 import { parseDocument, stringify } from 'yaml';
-import { InputError, lineColumnAt } from './errors.js';
+import { firstLine, InputError, lineColumnAt } from './errors.js';
 
 /** Parse YAML, throwing InputError with file, line and column on the first error. */
 export function parseYaml(text: string, file?: string): unknown {
@@ -23,9 +23,6 @@ export function parseYaml(text: string, file?: string): unknown {
   }
 }
 
-export function firstLine(s: string): string {
-  return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-}
 
 export function toYaml(value: unknown): string {
   return stringify(value, { lineWidth: 0 });
