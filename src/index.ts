@@ -12,6 +12,7 @@ import { parseSubjectName, type SubjectRef } from './core/names.js';
 import { Registry, type SubjectInfo } from './core/registry.js';
 import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, SubjectMeta, VersionEntry } from './core/types.js';
 import { greatest } from './core/version.js';
+import { validateReplyText, type ReplyResult } from './core/reply.js';
 import { getHandler } from './formats/index.js';
 
 export type SubjectName = string | SubjectRef;
@@ -48,6 +49,14 @@ export interface ValidationResult {
   subject: string;
   version: string;
   /** Set when the version is deprecated. */
+  deprecated?: string;
+}
+
+/** validateReply's answer: the reply outcome plus the subject and version it was checked against. */
+export interface ReplyValidationResult extends ReplyResult {
+  valid: boolean;
+  subject: string;
+  version: string;
   deprecated?: string;
 }
 
@@ -99,10 +108,17 @@ export class LlmSchemaRegistry {
   /** Validate one data value against a version (default latest). Compiled validators are cached. */
   async validate(subject: SubjectName, data: unknown, options: { version?: string } = {}): Promise<ValidationResult> {
     const ref = toRef(subject);
-    const key = `${ref.namespace}.${ref.name}@${options.version ?? 'latest'}`;
+    const { validator, version, deprecated } = await this.validatorFor(ref, options.version);
+    const errors = validator.validate(data);
+    return { valid: !errors, errors: errors ?? [], subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
+  }
+
+  /** The compiled validator of a version, cached. */
+  private validatorFor(ref: SubjectRef, version = 'latest'): Promise<{ validator: DataValidator; version: string; deprecated?: string }> {
+    const key = `${ref.namespace}.${ref.name}@${version}`;
     let v = this.validators.get(key);
     if (!v) {
-      v = this.core.loadSchema(ref, options.version ?? 'latest').then(({ info, schema, handler }) => ({
+      v = this.core.loadSchema(ref, version).then(({ info, schema, handler }) => ({
         validator: handler.compile(schema),
         version: info.entry.version,
         deprecated: info.entry.state === 'deprecated' ? info.entry.reason ?? 'deprecated' : undefined,
@@ -110,9 +126,20 @@ export class LlmSchemaRegistry {
       this.validators.set(key, v);
       v.catch(() => this.validators.delete(key));
     }
-    const { validator, version, deprecated } = await v;
-    const errors = validator.validate(data);
-    return { valid: !errors, errors: errors ?? [], subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
+    return v;
+  }
+
+  /**
+   * Validate a model's text reply: extract the JSON (code fences, prose around it; `repair` fixes
+   * trailing commas, single quotes, unquoted keys and a truncated tail), then validate it. The outcome
+   * tells 'valid', 'invalid' (schema errors), 'no-json' ("no JSON found") and 'unparseable'
+   * ("JSON does not parse") apart.
+   */
+  async validateReply(subject: SubjectName, text: string, options: { version?: string; repair?: boolean } = {}): Promise<ReplyValidationResult> {
+    const ref = toRef(subject);
+    const { validator, version, deprecated } = await this.validatorFor(ref, options.version);
+    const result = validateReplyText(validator, text, { repair: options.repair });
+    return { ...result, valid: result.outcome === 'valid', subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
   }
 
   /** Check a candidate schema (source text, or a JSON value) against a subject under its mode or the given one. */
@@ -160,3 +187,13 @@ export { Registry, checkCompatibility, compareSchemas };
 export type { CompatReport, SubjectRef, SubjectInfo };
 export type * from './core/types.js';
 export { LlmSchemaError, UsageError, InputError, NotFoundError, RefusedError } from './core/errors.js';
+export { extractJson, repairJson, type Extraction, type ExtractOptions } from './core/extract.js';
+export { validateReplyText, type ReplyResult, type ReplyOutcome } from './core/reply.js';
+export {
+  exportSchema, exportOpenAI, exportAnthropic, exportGemini, exportTypeScript, bundleSchema, toOpenAIStrict, toGeminiSchema,
+  lintSchema, lintOpenAI, lintAnthropic, lintGemini, lintGeneric, PROFILES, OPENAI_PROFILE, ANTHROPIC_PROFILE, GEMINI_PROFILE, GENERIC_PROFILE,
+} from './providers/index.js';
+export type {
+  ExportTarget, ProviderTarget, ExportInput, ExportResult, ExportOutputs, LintFinding, ProviderProfile, SchemaContext,
+  OpenAIExport, OpenAITool, OpenAIResponseFormat, AnthropicTool, GeminiExport, GeminiFunctionDeclaration,
+} from './providers/index.js';

@@ -131,7 +131,7 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}): LintF
 }
 
 /** Annotations strict mode rejects or that carry nothing for generation; dropping them changes no validation. */
-const DROPPED_ANNOTATIONS = ['$schema', '$id', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'];
+const DROPPED_ANNOTATIONS = ['$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'];
 
 /**
  * Rewrite a schema towards strict mode where little is lost: optional properties become required and

@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import type { SubjectKind } from '../../core/types.js';
+import { checkKind } from '../../core/subject.js';
+import { formatOfFile, getHandler } from '../../formats/index.js';
+import type { LintFinding, ProviderTarget } from '../../providers/types.js';
+import { Context, readInputFile, subjectFrom } from '../context.js';
+import { run } from '../main.js';
+
+interface Opts {
+  namespace?: string;
+  name?: string;
+  version: string;
+  target?: string;
+  schema?: string;
+  kind?: string;
+}
+
+const TARGETS = ['openai', 'anthropic', 'gemini'] as const;
+
+interface Linted {
+  subject: string;
+  version?: string;
+  file: string;
+}
+
+export function define(program: Command): void {
+  program
+    .command('lint')
+    .description("check schemas against a provider's structured-output subset (--target openai|anthropic|gemini), or the generic rules; exit 1 on errors")
+    .argument('[subject]', 'the subject as <namespace>.<name> (default: every JSON Schema subject, latest versions)')
+    .option('--namespace <ns>', 'the subject namespace')
+    .option('--name <name>', 'the subject name')
+    .option('--version <version>', "the version, or 'latest'", 'latest')
+    .option('--target <target>', 'openai, anthropic or gemini (default: the generic rules)')
+    .option('--schema <file>', 'lint this JSON Schema file instead of the registry')
+    .option('--kind <kind>', 'with --schema: the kind (prompt, response, tool, event, data) for kind-specific rules')
+    .action((subject: string | undefined, _o, cmd: Command) =>
+      run(() => new Context<Opts>(cmd), async (ctx) => {
+        const o = ctx.opts;
+        if (o.target !== undefined && !(TARGETS as readonly string[]).includes(o.target)) {
+          throw new UsageError(`unknown --target '${o.target}': expected ${TARGETS.join(', ')} (or none for the generic rules)`);
+        }
+        const target = o.target as ProviderTarget | undefined;
+        const { bundleSchema, lintSchema, PROFILES } = await import('../../providers/index.js');
+        const profile = PROFILES[target ?? 'generic'];
+
+        const findings: LintFinding[] = [];
+        const linted: Linted[] = [];
+        const skipped: Array<{ subject: string; format: string }> = [];
+        const lintOne = (schema: unknown, kind: SubjectKind | undefined, where: Linted) => {
+          linted.push(where);
+          for (const f of lintSchema(schema, target, { kind })) findings.push({ ...f, subject: where.subject, ...(where.version ? { version: where.version } : {}) });
+        };
+
+        if (o.schema) {
+          if (subject !== undefined || o.namespace !== undefined || o.name !== undefined) throw new UsageError('give either --schema FILE or a subject, not both');
+          const format = formatOfFile(o.schema);
+          if (format !== 'json') throw new UsageError(`lint checks JSON Schema; '${o.schema}' is ${format}`);
+          const parsed = await (await getHandler('json')).parse(await readInputFile(o.schema), { file: o.schema });
+          lintOne(parsed.value, o.kind ? checkKind(o.kind) : undefined, { subject: o.schema, file: o.schema });
+        } else {
+          if (o.kind) throw new UsageError('--kind goes with --schema; registered subjects carry their kind in subject.yaml');
+          const registry = await ctx.registry();
+          const ref = subjectFrom(o, subject, false);
+          const subjects = ref ? [{ ...ref, subject: `${ref.namespace}.${ref.name}`, meta: await registry.getSubject(ref) }] : await registry.listSubjects();
+          if (!ref && o.version !== 'latest') throw new UsageError('--version goes with one subject; the whole registry is linted at its latest versions');
+          for (const s of subjects) {
+            if (s.meta.format !== 'json') {
+              skipped.push({ subject: s.subject, format: s.meta.format });
+              continue;
+            }
+            if (!s.meta.versions.length) continue;
+            const loaded = await registry.loadSchema(s, ref ? o.version : 'latest');
+            const bundled = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
+            lintOne(bundled, s.meta.kind, { subject: s.subject, version: loaded.info.entry.version, file: registry.display(loaded.info.file) });
+          }
+          if (ref && skipped.length) throw new UsageError(`lint checks JSON Schema; '${skipped[0].subject}' holds ${skipped[0].format} schemas`);
+        }
+
+        const errors = findings.filter((f) => f.severity === 'error').length;
+        const warnings = findings.length - errors;
+        const profileInfo = { provider: profile.provider, asOf: profile.asOf, source: profile.source };
+        if (ctx.out.json) {
+          ctx.out.printJson({
+            target: target ?? null,
+            profile: profileInfo,
+            ok: errors === 0,
+            errors,
+            warnings,
+            subjects: linted,
+            skipped: skipped.map((s) => ({ ...s, reason: 'lint checks JSON Schema subjects only' })),
+            findings: findings.map((f) => ({ subject: f.subject, version: f.version, pointer: f.pointer, rule: f.rule, severity: f.severity, message: f.message })),
+          });
+        } else {
+          const c = await ctx.out.chalk();
+          for (const s of skipped) ctx.out.info(`note: skipped ${s.subject} (${s.format}): lint checks JSON Schema subjects only`);
+          for (const l of linted) {
+            const mine = findings.filter((f) => f.subject === l.subject);
+            if (!mine.length) continue;
+            ctx.out.line(c.underline(`${l.subject}${l.version ? ` ${l.version}` : ''}`) + (l.file !== l.subject ? c.dim(` (${l.file})`) : ''));
+            for (const f of mine) {
+              const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
+              ctx.out.line(`  ${sev} ${f.pointer || '/'}  ${f.message}  ${c.dim(f.rule)}`);
+            }
+          }
+          const what = target ? `${target} profile as of ${profile.asOf}` : `generic rules`;
+          const n = linted.length;
+          const scope = `${n} schema${n === 1 ? '' : 's'}${skipped.length ? `, ${skipped.length} skipped` : ''}`;
+          if (!findings.length) ctx.out.line(`no findings in ${scope} (${what})`);
+          else ctx.out.line(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${scope} (${what})`);
+        }
+        return errors ? 1 : 0;
+      }),
+    );
+}
