@@ -93,6 +93,13 @@ export function define(program: Command): void {
           await writeFileAtomic(keep, '');
           written.push(`${schemas}/`);
         }
+        // The lock file is transient: keep it out of commits.
+        const gitignore = path.join(root, '.gitignore');
+        const ignored = existsSync(gitignore) ? await fsp.readFile(gitignore, 'utf8') : '';
+        if (!/^\/?\.llm-schema\.lock$/m.test(ignored)) {
+          await writeFileAtomic(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + '.llm-schema.lock\n');
+          written.push('.gitignore');
+        }
         for (const c of ci) {
           const f = CI_FILES[c];
           const dest = path.join(root, f.dest);
