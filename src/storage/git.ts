@@ -392,6 +392,12 @@ export interface ParsedIndex {
   mtimeMs: number;
 }
 
+/** The index file git uses now: $GIT_INDEX_FILE (set by git for hooks during 'commit -a' or 'commit <paths>'), else <gitdir>/index. */
+export function indexPath(git: GitContext): string {
+  const env = process.env.GIT_INDEX_FILE;
+  return env ? path.resolve(git.dir, env) : path.join(git.gitdir, 'index');
+}
+
 /** Parse a git index file (versions 2, 3 and 4). Undefined when there is no index yet. */
 export function readIndexFile(file: string): ParsedIndex | undefined {
   let buf: Buffer;
@@ -545,7 +551,7 @@ export class GitIndexStorage implements RegistryStorage {
   private readonly root: DirNode;
 
   constructor(readonly git: GitContext, index?: ParsedIndex) {
-    const parsed = index ?? readIndexFile(path.join(git.gitdir, 'index'));
+    const parsed = index ?? readIndexFile(indexPath(git));
     this.root = newDir();
     const prefix = git.prefix ? git.prefix + '/' : '';
     for (const e of parsed?.entries ?? []) {
@@ -624,7 +630,7 @@ export class WorkTreeStorage implements RegistryStorage {
   readonly root: string;
 
   constructor(readonly git: GitContext, index?: ParsedIndex) {
-    const parsed = index ?? readIndexFile(path.join(git.gitdir, 'index'));
+    const parsed = index ?? readIndexFile(indexPath(git));
     this.index = new Map();
     for (const e of parsed?.entries ?? []) if (((e.flags >> 12) & 3) === 0) this.index.set(e.path, e);
     this.indexMtimeMs = parsed?.mtimeMs ?? 0;
