@@ -57,11 +57,17 @@ export class Output {
 
   /** A line of the answer that --quiet hides (progress, notes, hints). */
   info(text: string): void {
-    if (!this.quiet && !this.json) process.stderr.write(text + '\n');
+    if (!this.quiet && !this.json) {
+      this.flush(); // keep stdout and stderr lines in order on a terminal
+      process.stderr.write(text + '\n');
+    }
   }
 
   warn(text: string): void {
-    if (!this.quiet) process.stderr.write(`warning: ${text}\n`);
+    if (!this.quiet) {
+      this.flush();
+      process.stderr.write(`warning: ${text}\n`);
+    }
   }
 
   /** Print a JSON document on stdout. */
