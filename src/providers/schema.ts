@@ -99,7 +99,7 @@ function pointerInto(defName: string, fragment: string): string {
   if (fragment === '' || fragment === '#') return base;
   const p = fragment.slice(1);
   const m = /^\/(?:\$defs|definitions)\/([^/]+)(.*)$/.exec(p);
-  if (m) return `#/$defs/${escapeToken(`${defName}__${unescapeToken(m[1])}`)}${m[2]}`;
+  if (m) return `#/$defs/${escapeToken(`${defName}__${refToken(m[1])}`)}${m[2]}`;
   return base + p;
 }
 
@@ -107,8 +107,19 @@ function escapeToken(t: string): string {
   return t.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** A token of a $ref's fragment: percent-decoded (URI fragment), then pointer-unescaped. */
+function refToken(t: string): string {
+  let d = t;
+  try {
+    d = decodeURIComponent(t);
+  } catch {
+    /* keep as is */
+  }
+  return unescapeToken(d);
+}
+
 function unescapeToken(t: string): string {
-  return decodeURIComponent(t).replace(/~1/g, '/').replace(/~0/g, '~');
+  return t.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /** The schema at a local `$ref` ('#', '#/$defs/x', any JSON pointer), or undefined. */
@@ -118,7 +129,7 @@ export function resolveLocalRef(root: unknown, ref: string): unknown {
   if (!ref.startsWith('#/')) return undefined;
   let cur: unknown = root;
   for (const raw of ref.slice(2).split('/')) {
-    const token = unescapeToken(raw);
+    const token = refToken(raw);
     if (Array.isArray(cur)) cur = cur[Number(token)];
     else if (isObject(cur)) cur = cur[token];
     else return undefined;
@@ -180,7 +191,7 @@ export function walkSchema(root: unknown, visit: (v: Visit) => void): void {
         pointer: cp,
         depth: base + (isObjectSchema(child) ? 1 : 0),
         inDefs: v.inDefs || isDef,
-        ...(isProp ? { property: { name: Object.keys(s.properties as JsonObject).find((k) => v.pointer + ptr('properties') + ptr(k) === cp)!, owner: s, ownerPointer: v.pointer } } : {}),
+        ...(isProp ? { property: { name: unescapeToken(rel.slice('/properties/'.length)), owner: s, ownerPointer: v.pointer } } : {}),
       });
     }
   }

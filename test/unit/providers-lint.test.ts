@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { lintSchema, PROFILES, type ProviderTarget, type SchemaContext } from '../../src/providers/index.js';
+
+type S = Record<string, unknown>;
+/** A strict object: every property required, closed. */
+const obj = (properties: S, extra: S = {}): S => ({ type: 'object', properties, required: Object.keys(properties), additionalProperties: false, ...extra });
+const str = (extra: S = {}): S => ({ type: 'string', description: 'd', ...extra });
+const nest = (levels: number): S => (levels === 1 ? obj({ leaf: str() }) : obj({ child: nest(levels - 1) }));
+const many = (n: number, make: (i: number) => S = () => str()): S => obj(Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, make(i)])));
+
+interface Case {
+  rule: string;
+  fail: unknown;
+  pass: unknown;
+  context?: SchemaContext;
+}
+
+const CASES: Record<ProviderTarget | 'generic', Case[]> = {
+  openai: [
+    { rule: 'openai/root-object', fail: { anyOf: [obj({ a: str() }), obj({ b: str() })] }, pass: obj({ a: str() }) },
+    { rule: 'openai/all-required', fail: { ...obj({ a: str(), b: str() }), required: ['a'] }, pass: obj({ a: str(), b: str({ type: ['string', 'null'] }) }) },
+    { rule: 'openai/additional-properties-false', fail: obj({ a: obj({ b: str() }, { additionalProperties: true }) }), pass: obj({ a: obj({ b: str() }) }) },
+    { rule: 'openai/no-composition', fail: obj({ a: { allOf: [str(), { minLength: 1 }] } }), pass: obj({ a: { anyOf: [str(), { type: 'null' }] } }) },
+    { rule: 'openai/unsupported-keyword', fail: obj({ a: str({ maxLength: 10 }) }), pass: obj({ a: str({ pattern: '^[a-z]+$' }) }) },
+    { rule: 'openai/unsupported-format', fail: obj({ a: str({ format: 'uri' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
+    { rule: 'openai/type-required', fail: obj({ a: { description: 'anything' } }), pass: obj({ a: { description: 'one of', enum: ['x', 'y'] } }) },
+    { rule: 'openai/external-ref', fail: obj({ a: { $ref: 'https://example.com/a.json' } }), pass: { ...obj({ a: { $ref: '#/$defs/a' } }), $defs: { a: str() } } },
+    { rule: 'openai/max-depth', fail: nest(11), pass: nest(10) },
+    { rule: 'openai/max-properties', fail: many(5001), pass: many(5000) },
+    { rule: 'openai/max-enum-values', fail: many(11, () => str({ enum: Array.from({ length: 100 }, (_, i) => `v${i}`) })), pass: many(10, () => str({ enum: Array.from({ length: 100 }, (_, i) => `v${i}`) })) },
+    { rule: 'openai/large-enum-chars', fail: obj({ a: str({ enum: Array.from({ length: 251 }, (_, i) => `${'x'.repeat(60)}${i}`) }) }), pass: obj({ a: str({ enum: Array.from({ length: 250 }, (_, i) => `${'x'.repeat(60)}${i}`) }) }) },
+    { rule: 'openai/max-string-chars', fail: many(600, (i) => str({ const: `${'c'.repeat(200)}${i}` })), pass: many(500, (i) => str({ const: `${'c'.repeat(200)}${i}` })) },
+  ],
+  anthropic: [
+    { rule: 'anthropic/root-object', fail: { type: 'array', items: str() }, pass: obj({ a: str() }) },
+    { rule: 'anthropic/additional-properties-false', fail: { type: 'object', properties: { a: str() } }, pass: obj({ a: str() }) },
+    { rule: 'anthropic/unsupported-keyword', fail: obj({ n: { type: 'integer', minimum: 1 } }), pass: obj({ n: { type: 'integer' } }) },
+    { rule: 'anthropic/min-items', fail: obj({ l: { type: 'array', items: str(), minItems: 2 } }), pass: obj({ l: { type: 'array', items: str(), minItems: 1 } }) },
+    { rule: 'anthropic/unsupported-format', fail: obj({ a: str({ format: 'regex' }) }), pass: obj({ a: str({ format: 'uri' }) }) },
+    { rule: 'anthropic/pattern-features', fail: obj({ a: str({ pattern: '^(?=.*\\d)\\w+$' }) }), pass: obj({ a: str({ pattern: '^\\w+$' }) }) },
+    { rule: 'anthropic/enum-values', fail: obj({ a: { enum: [{ x: 1 }, 'y'] } }), pass: obj({ a: { enum: [1, 'y', null] } }) },
+    { rule: 'anthropic/recursive-schema', fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } }, pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } } },
+    { rule: 'anthropic/external-ref', fail: obj({ a: { $ref: 'other.json' } }), pass: { ...obj({ a: { $ref: '#/$defs/a' } }), $defs: { a: str() } } },
+    { rule: 'anthropic/allof-ref', fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }] } }), $defs: { a: str() } }, pass: obj({ a: { allOf: [str()] } }) },
+    { rule: 'anthropic/max-optional', fail: { ...many(25), required: [] }, pass: { ...many(25), required: ['p0'] } },
+    { rule: 'anthropic/max-unions', fail: many(17, () => ({ type: ['string', 'null'] })), pass: many(16, () => ({ type: ['string', 'null'] })) },
+  ],
+  gemini: [
+    { rule: 'gemini/root-object', fail: { type: 'string' }, pass: { type: 'string' }, context: undefined },
+    { rule: 'gemini/parameter-name', fail: obj({ 'user-id': str() }), pass: obj({ user_id: str() }) },
+    { rule: 'gemini/unsupported-keyword', fail: obj({ n: { type: 'number', multipleOf: 0.5 } }), pass: obj({ n: { type: 'number', minimum: 0 } }) },
+    { rule: 'gemini/enum-values', fail: obj({ n: { type: 'integer', enum: [1, 2] } }), pass: obj({ n: { type: 'string', enum: ['1', '2'] } }) },
+    { rule: 'gemini/map-object', fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }), pass: obj({ m: obj({ a: { type: 'number' } }) }) },
+    { rule: 'gemini/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
+    { rule: 'gemini/type-union', fail: obj({ a: { type: ['string', 'number'] } }), pass: obj({ a: { type: ['string', 'null'] } }) },
+    { rule: 'gemini/unsupported-format', fail: obj({ a: str({ format: 'email' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
+    { rule: 'gemini/recursive-schema', fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } }, pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } } },
+  ],
+  generic: [
+    { rule: 'generic/property-description', fail: obj({ a: { type: 'string', maxLength: 5 } }), pass: obj({ a: { type: 'string', maxLength: 5, description: 'what a is' } }) },
+    { rule: 'generic/open-response', fail: { type: 'object', properties: { a: str() } }, pass: obj({ a: str() }), context: { kind: 'response' } },
+    { rule: 'generic/unbounded-string', fail: obj({ q: str() }), pass: obj({ q: str({ maxLength: 200 }) }), context: { kind: 'tool' } },
+  ],
+};
+
+for (const [target, cases] of Object.entries(CASES) as Array<[ProviderTarget | 'generic', Case[]]>) {
+  describe(`lint rules: ${target}`, () => {
+    for (const c of cases) {
+      it(`${c.rule}: reports the failing schema, not the passing one`, () => {
+        const t = target === 'generic' ? undefined : target;
+        const failing = lintSchema(c.fail, t, c.context).filter((f) => f.rule === c.rule);
+        // the gemini root-object case differs by kind: a string root is fine for a response schema
+        const passing = c.rule === 'gemini/root-object'
+          ? lintSchema(c.pass, t, { kind: 'response' }).filter((f) => f.rule === c.rule)
+          : lintSchema(c.pass, t, c.context).filter((f) => f.rule === c.rule);
+        expect(failing.length, JSON.stringify(lintSchema(c.fail, t, c.context))).toBeGreaterThan(0);
+        expect(failing[0].severity).toBe(PROFILES[target].rules[c.rule as never]['severity']);
+        expect(typeof failing[0].pointer).toBe('string');
+        expect(passing).toEqual([]);
+      });
+    }
+
+    it('every rule of the profile has a case, and the profile is dated', () => {
+      expect(Object.keys(PROFILES[target].rules).sort()).toEqual(cases.map((c) => c.rule).sort());
+      expect(PROFILES[target].asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    });
+  });
+}
+
+describe('lint locations', () => {
+  it('names the JSON pointer of the offending keyword', () => {
+    const f = lintSchema(obj({ a: obj({ b: str({ maxLength: 3 }) }) }), 'openai');
+    expect(f).toEqual([
+      { rule: 'openai/unsupported-keyword', severity: 'error', pointer: '/properties/a/properties/b/maxLength', message: "'maxLength' is not supported in strict mode" },
+    ]);
+  });
+
+  it('a fully strict schema passes OpenAI and Anthropic with no findings', () => {
+    const s = { ...obj({ name: str(), tags: { type: 'array', items: str() }, addr: { $ref: '#/$defs/addr' } }), $defs: { addr: obj({ city: str() }) } };
+    expect(lintSchema(s, 'openai')).toEqual([]);
+    expect(lintSchema(s, 'anthropic')).toEqual([]);
+  });
+});
