@@ -47,7 +47,7 @@ export function define(program: Command): void {
         if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
 
         const { default: pino } = await import('pino');
-        const dest = pino.destination({ dest: 2, sync: false, minLength: 4096 });
+        const dest = pino.destination({ dest: 2, sync: false });
         const logger = pino({ level: o.quiet ? 'warn' : 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest);
         const flush = () => {
           try {
