@@ -237,10 +237,17 @@ export class Registry {
     return { mode: meta?.compatibility ?? this.config.compatibility, policy: meta?.policy ?? this.config.policy };
   }
 
-  /** Every version of a subject, parsed, in registration order. */
-  async history(ref: SubjectRef, meta: SubjectMeta): Promise<VersionedSchema[]> {
+  /**
+   * The versions a check under `mode` compares with, parsed, in registration order: every version for the
+   * transitive modes, else only the latest (by version number). Pass no mode for every version.
+   */
+  async history(ref: SubjectRef, meta: SubjectMeta, mode?: CompatibilityMode): Promise<VersionedSchema[]> {
+    const latest = greatest(meta.versions.map((e) => e.version));
+    const entries = !mode || mode.endsWith('_TRANSITIVE') ? [...meta.versions] : meta.versions.filter((e) => e.version === latest);
+    // The latest version is compared last (checkCompatibility treats the last entry as the latest).
+    entries.sort((a, b) => (a.version === latest ? 1 : b.version === latest ? -1 : 0));
     const out: VersionedSchema[] = [];
-    for (const e of meta.versions) {
+    for (const e of entries) {
       const { schema } = await this.loadSchema(ref, e.version);
       out.push({ version: e.version, schema });
     }
@@ -253,7 +260,7 @@ export class Registry {
     const resolved = this.resolveMode(meta);
     const mode = options.mode ?? resolved.mode;
     const handler = await getHandler(candidate.format);
-    const history = await this.history(ref, meta);
+    const history = await this.history(ref, meta, mode);
     return checkCompatibility(handler, candidate, history, mode, { policy: options.policy ?? resolved.policy, budgetMs: options.budgetMs });
   }
 
@@ -316,8 +323,8 @@ export class Registry {
         version = input.version ?? '1.0.0';
         bump = 'initial';
       } else {
-        const history = await this.history(ref, meta);
-        const latest = history.find((h) => h.version === previous)!;
+        const history = await this.history(ref, meta, mode);
+        const latest = history[history.length - 1];
         const decision = requiredBump(handler, latest.schema, candidate, mode, compareOptions);
         changes = decision.changes;
         bump = decision.bump === 'none' ? 'patch' : decision.bump;
