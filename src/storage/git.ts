@@ -198,7 +198,7 @@ async function resolveBase(git: GitContext, g: Git, ref: string, whole: string):
       if (err instanceof InputError) throw err;
     }
   }
-  const hint = remoteOf(git, ref) || git.shallow ? `; fetch it with '${fetchHint(git, ref)}'` : '';
+  const hint = remoteOf(git, ref) || git.shallow ? `; run '${fetchHint(git, ref)}' to fetch it` : '';
   throw new InputError(`unknown git ref '${whole}': no branch, tag, remote branch or commit by that name${hint}`);
 }
 
