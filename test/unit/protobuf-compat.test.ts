@@ -1,0 +1,95 @@
+/**
+ * Every Protobuf fixture pair (fixtures/compat/protobuf/<case>/old.proto, new.proto) against its expect.json:
+ * the rules that break under `wire` and `strict`, the warnings `wire` keeps, and the first finding's location.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { protobufHandler as h } from '../../src/formats/protobuf/handler.js';
+import { PROTOBUF_RULES } from '../../src/formats/protobuf/compat.js';
+
+const base = join(__dirname, '../../fixtures/compat/protobuf');
+const cases = readdirSync(base).filter((d) => !d.startsWith('.')).sort();
+
+async function pair(c: string) {
+  const o = await h.parse(readFileSync(join(base, c, 'old.proto'), 'utf8'), { file: 'old.proto' });
+  const n = await h.parse(readFileSync(join(base, c, 'new.proto'), 'utf8'), { file: 'new.proto' });
+  return { o, n };
+}
+
+describe('protobuf compatibility fixtures', () => {
+  it('has at least 40 pairs', () => expect(cases.length).toBeGreaterThanOrEqual(40));
+  for (const c of cases) {
+    it(c, async () => {
+      const exp = JSON.parse(readFileSync(join(base, c, 'expect.json'), 'utf8'));
+      const { o, n } = await pair(c);
+      const wire = h.compare!(o, n, { policy: 'wire' }).changes;
+      const strict = h.compare!(o, n, { policy: 'strict' }).changes;
+      const rules = (cs: typeof wire) => [...new Set(cs.filter((x) => x.breaksBackward || x.breaksForward).map((x) => x.rule))].sort();
+      expect(!wire.some((x) => x.breaksBackward)).toBe(exp.wire.compatible);
+      expect(rules(wire)).toEqual(exp.wire.breaking);
+      expect([...new Set(wire.filter((x) => x.severity === 'warning').map((x) => x.rule))].sort()).toEqual(exp.wire.warnings);
+      expect(!strict.some((x) => x.breaksBackward)).toBe(exp.strict.compatible);
+      expect(rules(strict)).toEqual(exp.strict.breaking);
+      if (exp.first) expect(strict[0]).toMatchObject(exp.first);
+      // what only strict forbids is a warning (never an error) under wire
+      for (const c2 of wire) if (c2.severity === 'warning') expect(c2.breaksBackward || c2.breaksForward).toBe(false);
+      // every rule id used is in the rule table
+      for (const c2 of [...wire, ...strict]) if (!['ANNOTATION_CHANGED', 'SCHEMA_CHANGED'].includes(c2.rule)) expect(PROTOBUF_RULES).toHaveProperty(c2.rule);
+    });
+  }
+
+  it('names the element, file, line and column of a changed type', async () => {
+    const { o, n } = await pair('FIELD_SCALAR_KIND_CHANGED');
+    const [c] = h.compare!(o, n, { policy: 'wire' }).changes;
+    expect(c).toMatchObject({ rule: 'FIELD_SCALAR_KIND_CHANGED', file: 'new.proto', line: 6, column: 10, breaksBackward: true, breaksForward: true });
+    expect(c.message).toBe('Field "3" with name "age" on message "User" changed type from "int32" to "string"');
+  });
+
+  it('int32 -> int64 is wire-compatible with a warning, and breaks under strict', async () => {
+    const { o, n } = await pair('FIELD_SAME_TYPE__int32_int64');
+    const w = h.compare!(o, n, { policy: 'wire' }).changes;
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ rule: 'FIELD_SAME_TYPE', severity: 'warning', breaksBackward: false, breaksForward: false });
+    expect(w[0].message).toMatch(/JSON encodes 64-bit integers as strings/);
+    expect(h.compare!(o, n, { policy: 'strict' }).changes[0]).toMatchObject({ breaksBackward: true, severity: 'error' });
+  });
+
+  it('a removed message breaks BACKWARD only; a field moved into an existing oneof too', async () => {
+    for (const c of ['MESSAGE_REMOVED', 'FIELD_MOVED_TO_EXISTING_ONEOF']) {
+      const { o, n } = await pair(c);
+      const found = h.compare!(o, n, { policy: 'wire' }).changes.find((x) => x.rule === c)!;
+      expect(found).toMatchObject({ breaksBackward: true, breaksForward: false });
+    }
+  });
+
+  it('comments only: an annotation change (patch), and no change at all for the canonical form without annotations', async () => {
+    const { o, n } = await pair('COMMENT_ONLY');
+    expect(h.canonical(o)).not.toBe(h.canonical(n));
+    expect(h.canonicalWithoutAnnotations(o)).toBe(h.canonicalWithoutAnnotations(n));
+    expect(h.compare!(o, n, {}).changes).toEqual([expect.objectContaining({ rule: 'ANNOTATION_CHANGED', category: 'annotation' })]);
+  });
+
+  it('refuses an unknown policy', async () => {
+    const { o, n } = await pair('FIELD_ADDED');
+    expect(() => h.compare!(o, n, { policy: 'lenient' })).toThrow(/unknown Protobuf policy/);
+  });
+
+  it('compares imported files too: a change inside an import changes the verdict', async () => {
+    const mk = (common: string) => {
+      const d = mkdtempSync(join(tmpdir(), 'pbimp-'));
+      mkdirSync(join(d, 'acme'));
+      writeFileSync(join(d, 'acme', 'common.proto'), `syntax = "proto3";\npackage acme.common;\n\nmessage Money {\n  ${common}\n}\n`);
+      const main = 'syntax = "proto3";\npackage acme.v1;\nimport "acme/common.proto";\n\nmessage Order {\n  acme.common.Money total = 1;\n}\n';
+      writeFileSync(join(d, 'order.proto'), main);
+      return h.parse(main, { file: join(d, 'order.proto') });
+    };
+    const o = await mk('int64 cents = 1;');
+    const n = await mk('string cents = 1;');
+    const changes = h.compare!(o, n, { policy: 'wire' }).changes;
+    expect(changes).toEqual([expect.objectContaining({ rule: 'FIELD_SCALAR_KIND_CHANGED', path: 'Money.cents', breaksBackward: true, line: 5, column: 10 })]);
+    expect(changes[0].file).toMatch(/acme[\\/]common\.proto$/);
+    expect(h.canonical(o)).not.toBe(h.canonical(n));
+  });
+});
