@@ -103,13 +103,6 @@ class Resolver {
   private readonly memo = new Set<string>();
   constructor(private readonly dir: Dir) {}
 
-  /** Which side (old/new) the writer and reader are in this pass. */
-  private get W(): string {
-    return this.dir === 'backward' ? 'old' : 'new';
-  }
-  private get R(): string {
-    return this.dir === 'backward' ? 'new' : 'old';
-  }
   private oldNew<T>(w: T, r: T): [T, T] {
     return this.dir === 'backward' ? [w, r] : [r, w];
   }
@@ -184,7 +177,7 @@ class Resolver {
     if (w.type !== r.type) {
       if (PROMOTIONS[w.type]?.includes(r.type)) {
         const [o, n] = this.oldNew(w, r);
-        this.add('TYPE_PROMOTED', path, `type changed from ${typeLabel(o)} to ${typeLabel(n)} (${this.W} ${w.type} is promoted to ${this.R} ${r.type} when read)`, false);
+        this.add('TYPE_PROMOTED', path, `type changed from ${typeLabel(o)} to ${typeLabel(n)} (an Avro promotion)`, false);
       } else return this.mismatch(w, r, path);
     }
     this.logical(w, r, path);
@@ -206,9 +199,7 @@ class Resolver {
   private named(w: NamedNode, r: NamedNode, path: string): void {
     const [o, n] = this.oldNew(w, r);
     if (!namesMatch(w, r)) {
-      this.add('NAME_MISMATCH', path, this.dir === 'backward'
-        ? `${r.kind} ${o.name} was renamed to ${n.name} without an alias for the old name`
-        : `${r.kind} ${o.name} was renamed to ${n.name}; the old schema has no alias for the new name`, true);
+      this.add('NAME_MISMATCH', path, `${r.kind} ${o.name} was renamed to ${n.name}, and the reader has no alias for the writer's name`, true);
       return;
     }
     if (this.dir === 'backward' && w.name !== r.name) {
@@ -277,12 +268,7 @@ class Resolver {
       }
       this.resolve(wf.type, rf.type, fpath);
     }
-    if (this.dir === 'backward') {
-      for (const wf of w.fields) {
-        const kept = r.fields.some((f) => f.name === wf.name || f.aliases.includes(wf.name));
-        if (!kept) this.add('FIELD_REMOVED', `${path}/${wf.name}`, `field "${wf.name}" was removed from ${r.name}`, false);
-      }
-    }
+    // a field removed in NEW shows up in the forward pass (as FIELD_REMOVED or READER_FIELD_MISSING_DEFAULT_VALUE)
   }
 }
 
