@@ -341,3 +341,27 @@ describe('concurrency and crashes', () => {
     cleanup(dir);
   });
 });
+
+describe('references to other subjects', () => {
+  it('a schema $ref by relative name to a registered subject resolves; a missing target is refused', async () => {
+    const dir = await newRegistry({
+      'address.json': { type: 'object', properties: { street: { type: 'string' } }, required: ['street'] },
+      'person.json': { type: 'object', properties: { home: { $ref: 'address.json' } } },
+      'p.json': { home: { street: 3 } },
+    });
+    expect((await cli(['register', 'geo.address', '--file', 'address.json'], { cwd: dir })).code).toBe(0);
+    const before = snapshot(dir);
+    const missing = await cli(['register', 'people.person', '--file', 'person.json', '--reference', 'address.json=geo.address@2.0.0'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("unknown version 2.0.0 of 'geo.address'");
+    expect(snapshot(dir)).toEqual(before);
+    const r = await cli(['register', 'people.person', '--file', 'person.json', '--reference', 'address.json=geo.address@1.0.0'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const meta = parseYaml(readFileSync(path.join(dir, 'schemas/people/person/subject.yaml'), 'utf8'));
+    expect(meta.versions[0].references).toEqual([{ name: 'address.json', subject: 'geo.address', version: '1.0.0' }]);
+    const v = await cli(['validate', 'people.person', '--data', 'p.json'], { cwd: dir });
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain('p.json: /home/street must be string');
+    cleanup(dir);
+  });
+});

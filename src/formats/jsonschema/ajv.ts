@@ -96,8 +96,9 @@ export function toDataErrors(errors: ErrorObject[] | null | undefined): DataErro
  * Compile a schema. A root without $id gets a synthetic one on a shallow copy: with addUsedSchema off,
  * ajv cannot resolve a bare "#" self-reference (recursive schemas) otherwise.
  */
-export function compileSchema(ajv: AjvInstance, schema: unknown): import('ajv').ValidateFunction {
-  if (isObject(schema) && schema.$id === undefined && schema.id === undefined) {
+export function compileSchema(ajv: AjvInstance, schema: unknown, relativeRefs = false): import('ajv').ValidateFunction {
+  // With references added by relative names (e.g. "address.json"), the root must keep an empty base URI.
+  if (!relativeRefs && isObject(schema) && schema.$id === undefined && schema.id === undefined) {
     return ajv.compile({ ...schema, $id: 'urn:llm-schema:root' });
   }
   return ajv.compile(schema as object);

@@ -1,9 +1,10 @@
 import type { ValidateFunction } from 'ajv';
 import { InputError } from '../../core/errors.js';
 import { canonicalJson, parseJson } from '../../core/json.js';
-import type { DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
+import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
 import { propertyNames, stripAnnotations } from './walk.js';
+import { compareJsonSchemas } from './compare/index.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
 const compiled = new WeakMap<ParsedSchema, ValidateFunction>();
@@ -20,7 +21,7 @@ function compileWith(value: unknown, dialect: Dialect, references: ResolvedRefer
     }
   }
   try {
-    return compileSchema(ajv, value);
+    return compileSchema(ajv, value, !!references?.length);
   } catch (err) {
     if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
     throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
@@ -78,5 +79,13 @@ export const jsonSchemaHandler: FormatHandler = {
 
   fieldNames(schema: ParsedSchema): string[] {
     return propertyNames(schema.value);
+  },
+
+  compare(oldSchema: ParsedSchema, newSchema: ParsedSchema, options: CompareOptions = {}): CompareResult {
+    const validator = (s: ParsedSchema) => {
+      const v = jsonSchemaHandler.compile(s);
+      return (x: unknown) => v.validate(x) === null;
+    };
+    return compareJsonSchemas(oldSchema, newSchema, { ...options, validOld: validator(oldSchema), validNew: validator(newSchema) });
   },
 };
