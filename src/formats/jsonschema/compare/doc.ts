@@ -1,0 +1,329 @@
+/**
+ * Documents for the differ: a normalised copy of each schema (equivalent rewrites folded into one
+ * spelling), with every schema object knowing its document and its JSON pointer in the original file,
+ * and local `$ref`s (pointers, `$id`/`$anchor` fragments, references to other subjects) resolved.
+ */
+import type { ParsedSchema } from '../../../core/types.js';
+import { canonicalJson } from '../../../core/json.js';
+import type { Dialect } from '../ajv.js';
+import { dialectOf } from '../ajv.js';
+import { isObject, ptr } from '../walk.js';
+
+export type Obj = Record<string, unknown>;
+export type Raw = boolean | Obj;
+
+export interface Doc {
+  id: number;
+  dialect: Dialect;
+  /** The original value. */
+  original: unknown;
+  /** The normalised root. */
+  root: Raw;
+  /** original object -> normalised object */
+  map: WeakMap<object, Raw>;
+  /** `#name` anchors ($anchor, or `$id: "#name"`) -> normalised node */
+  anchors: Map<string, Raw>;
+  /** Schemas referenced by name (other subjects). */
+  external: Map<string, Doc>;
+}
+
+export interface NodeInfo {
+  doc: Doc;
+  /** JSON pointer into the original file. */
+  pointer: string;
+  /** Keyword spelling in the original file, when normalisation renamed it (prefixItems <- items ...). */
+  keys?: Record<string, string>;
+}
+
+/** Keywords that never change what validates (ajv asserts none of them). */
+export const ANNOTATIONS = new Set([
+  'title', 'description', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'default',
+  'contentEncoding', 'contentMediaType', 'contentSchema', '$id', 'id', '$anchor', '$schema', '$vocabulary',
+  'example', 'x-order',
+]);
+
+/** Keywords the engine cannot reason about; a change under them is undecided. */
+export const UNSUPPORTED = ['unevaluatedProperties', 'unevaluatedItems', '$dynamicRef', '$recursiveRef'];
+
+export class Docs {
+  readonly info = new WeakMap<object, NodeInfo>();
+  private nextDoc = 1;
+  private nextId = 1;
+  private ids = new WeakMap<object, number>();
+  private contentIds = new Map<string, number>();
+
+  load(schema: ParsedSchema): Doc {
+    const external = new Map<string, Doc>();
+    for (const r of schema.references ?? []) external.set(r.name, this.load(r.schema));
+    return this.loadValue(schema.value, external);
+  }
+
+  loadValue(value: unknown, external = new Map<string, Doc>()): Doc {
+    const doc: Doc = {
+      id: this.nextDoc++,
+      dialect: safeDialect(value),
+      original: value,
+      root: true,
+      map: new WeakMap(),
+      anchors: new Map(),
+      external,
+    };
+    doc.root = this.normalise(value, '', doc);
+    return doc;
+  }
+
+  /** A stable id for a schema: equal content (and, when it holds $refs, the same document) gives the same id. */
+  id(s: Raw): number {
+    if (s === true) return 1;
+    if (s === false) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      const info = this.info.get(s);
+      let key: string;
+      try {
+        key = canonicalJson(s);
+      } catch {
+        key = '#' + this.nextId;
+      }
+      if (key.includes('"$ref"')) key = `${info?.doc.id ?? 0}:${key}`;
+      id = this.contentIds.get(key);
+      if (id === undefined) {
+        id = 2 + this.nextId++;
+        this.contentIds.set(key, id);
+      }
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  /** Register a synthetic schema (a copy or a made-up conjunct) as belonging to `like`'s document. */
+  adopt<T extends Raw>(s: T, like?: Raw, pointer?: string): T {
+    if (isObject(s) && !this.info.has(s)) {
+      const li = isObject(like) ? this.info.get(like) : undefined;
+      if (li) this.info.set(s, { doc: li.doc, pointer: pointer ?? li.pointer, keys: li.keys });
+    }
+    return s;
+  }
+
+  pointerOf(s: Raw): string {
+    return (isObject(s) && this.info.get(s)?.pointer) || '';
+  }
+
+  /** Path of keyword `k` of node s, in the original spelling. */
+  keyPath(s: Raw, k: string): string {
+    const info = isObject(s) ? this.info.get(s) : undefined;
+    return (info?.pointer ?? '') + ptr(info?.keys?.[k] ?? k);
+  }
+
+  /**
+   * Resolve a $ref found in node `from`. Returns undefined when it cannot be resolved (remote URIs).
+   */
+  resolve(from: Obj, ref: string): Raw | undefined {
+    const info = this.info.get(from);
+    if (!info) return undefined;
+    return this.resolveIn(info.doc, ref);
+  }
+
+  private resolveIn(doc: Doc, ref: string): Raw | undefined {
+    const hash = ref.indexOf('#');
+    const base = hash < 0 ? ref : ref.slice(0, hash);
+    const frag = hash < 0 ? '' : ref.slice(hash + 1);
+    if (base !== '') {
+      const rootId = isObject(doc.original) ? (doc.original.$id ?? doc.original.id) : undefined;
+      if (base !== rootId) {
+        const ext = doc.external.get(base) ?? doc.external.get(ref);
+        if (!ext) return undefined;
+        if (doc.external.get(ref) === ext) return ext.root;
+        return this.resolveIn(ext, '#' + frag);
+      }
+    }
+    if (frag === '' ) return doc.root;
+    if (!frag.startsWith('/')) return doc.anchors.get(frag);
+    let cur: unknown = doc.original;
+    for (const raw of frag.slice(1).split('/')) {
+      const tok = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      if (Array.isArray(cur)) cur = cur[Number(tok)];
+      else if (isObject(cur)) cur = cur[tok];
+      else return undefined;
+    }
+    if (typeof cur === 'boolean') return cur;
+    if (!isObject(cur)) return undefined;
+    return doc.map.get(cur);
+  }
+
+  /** Normalise one schema (recursively): the equivalence rules the differ relies on. */
+  private normalise(s: unknown, pointer: string, doc: Doc): Raw {
+    if (typeof s === 'boolean') return s;
+    if (!isObject(s)) return true;
+    const d = doc.dialect;
+    const out: Obj = {};
+    const keys: Record<string, string> = {};
+    const sub = (v: unknown, p: string) => this.normalise(v, p, doc);
+    const draft7Ref = d === 'draft-07' && typeof s.$ref === 'string';
+    for (const [k, v] of Object.entries(s)) {
+      // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
+      if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
+      const p = pointer + ptr(k);
+      switch (k) {
+        case 'properties':
+        case 'patternProperties':
+        case '$defs':
+        case 'definitions':
+        case 'dependentSchemas':
+          if (isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([n, x]) => [n, sub(x, p + ptr(n))]));
+          break;
+        case 'allOf':
+        case 'anyOf':
+        case 'oneOf':
+        case 'prefixItems':
+          if (Array.isArray(v)) out[k] = v.map((x, i) => sub(x, p + ptr(i)));
+          break;
+        case 'items':
+          if (Array.isArray(v)) {
+            out.prefixItems = v.map((x, i) => sub(x, p + ptr(i)));
+            keys.prefixItems = 'items';
+          } else out.items = sub(v, p);
+          break;
+        case 'additionalItems':
+          break; // handled below with items
+        case 'dependencies':
+          if (isObject(v)) {
+            for (const [n, x] of Object.entries(v)) {
+              if (Array.isArray(x)) {
+                ((out.dependentRequired ??= {}) as Obj)[n] = x;
+                keys.dependentRequired = 'dependencies';
+              } else {
+                ((out.dependentSchemas ??= {}) as Obj)[n] = sub(x, p + ptr(n));
+                keys.dependentSchemas = 'dependencies';
+              }
+            }
+          }
+          break;
+        case 'additionalProperties':
+        case 'propertyNames':
+        case 'contains':
+        case 'not':
+        case 'if':
+        case 'then':
+        case 'else':
+        case 'unevaluatedItems':
+        case 'unevaluatedProperties':
+          out[k] = sub(v, p);
+          break;
+        default:
+          out[k] = v;
+      }
+    }
+    // items as an array: additionalItems is the schema for the rest (draft-07, 2019-09).
+    if (Array.isArray(s.items) && 'additionalItems' in s) {
+      out.items = sub(s.additionalItems, pointer + ptr('additionalItems'));
+      keys.items = 'additionalItems';
+    }
+    // const x == enum [x]
+    if ('const' in out) {
+      const c = out.const;
+      delete out.const;
+      if (Array.isArray(out.enum)) out.enum = (out.enum as unknown[]).filter((x) => canonicalJson(x) === canonicalJson(c));
+      else {
+        out.enum = [c];
+        keys.enum = 'const';
+      }
+    }
+    if (Array.isArray(out.enum)) out.enum = dedupe(out.enum as unknown[]);
+    // type 'x' == ['x']; 'number' absorbs 'integer'
+    if (typeof out.type === 'string') out.type = [out.type];
+    if (Array.isArray(out.type)) {
+      let t = [...new Set(out.type as string[])];
+      if (t.includes('number')) t = t.filter((x) => x !== 'integer');
+      out.type = t.sort();
+    }
+    // draft-04 style boolean exclusive bounds
+    if (out.exclusiveMinimum === true && typeof out.minimum === 'number') {
+      out.exclusiveMinimum = out.minimum;
+      delete out.minimum;
+    } else if (typeof out.exclusiveMinimum === 'boolean') delete out.exclusiveMinimum;
+    if (out.exclusiveMaximum === true && typeof out.maximum === 'number') {
+      out.exclusiveMaximum = out.maximum;
+      delete out.maximum;
+    } else if (typeof out.exclusiveMaximum === 'boolean') delete out.exclusiveMaximum;
+    // number with an integral multipleOf == integer (with that multipleOf, dropped when 1)
+    if (typeof out.multipleOf === 'number' && Number.isInteger(out.multipleOf) && Array.isArray(out.type)) {
+      out.type = (out.type as string[]).map((x) => (x === 'number' ? 'integer' : x)).sort();
+    }
+    if (out.multipleOf === 1 && Array.isArray(out.type) && (out.type as string[]).every((x) => x !== 'number')) delete out.multipleOf;
+    // anyOf of bare types == a type array (when nothing else at the node says type)
+    for (const comb of ['anyOf', 'oneOf'] as const) {
+      const a = out[comb];
+      if (!Array.isArray(a) || a.length === 0 || out.type !== undefined) continue;
+      const types: string[] = [];
+      let ok = true;
+      for (const b of a) {
+        if (isObject(b) && Object.keys(b).length === 1 && Array.isArray(b.type)) types.push(...(b.type as string[]));
+        else ok = false;
+      }
+      if (!ok) continue;
+      // oneOf is a union only when the types are disjoint (integer overlaps number)
+      if (comb === 'oneOf' && (new Set(types).size !== types.length || (types.includes('number') && types.includes('integer')))) continue;
+      delete out[comb];
+      let t = [...new Set(types)];
+      if (t.includes('number')) t = t.filter((x) => x !== 'integer');
+      out.type = t.sort();
+      keys.type = comb;
+    }
+    // pattern that matches every string == no pattern
+    if (typeof out.pattern === 'string' && universalPattern(out.pattern)) delete out.pattern;
+    // branch order never matters
+    for (const comb of ['anyOf', 'oneOf', 'allOf']) {
+      const a = out[comb];
+      if (Array.isArray(a) && a.length > 1) out[comb] = [...a].sort((x, y) => cmp(canonicalJson(x), canonicalJson(y)));
+    }
+    if (Array.isArray(out.required)) out.required = [...new Set(out.required as string[])].sort();
+    this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined });
+    doc.map.set(s, out);
+    const anchor = typeof s.$anchor === 'string' ? s.$anchor : typeof (s.$id ?? s.id) === 'string' && String(s.$id ?? s.id).startsWith('#') ? String(s.$id ?? s.id).slice(1) : undefined;
+    if (anchor) doc.anchors.set(anchor, out);
+    return out;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function safeDialect(v: unknown): Dialect {
+  try {
+    return dialectOf(v);
+  } catch {
+    return '2020-12';
+  }
+}
+
+function dedupe(a: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const x of a) {
+    const k = canonicalJson(x);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(x);
+    }
+  }
+  return out;
+}
+
+/**
+ * True when a `pattern` matches every string: an unanchored (on at least one side) regex without
+ * lookarounds or word boundaries that matches the empty string finds an empty match in any string.
+ */
+export function universalPattern(p: string): boolean {
+  let re: RegExp;
+  try {
+    re = new RegExp(p, 'u');
+  } catch {
+    return false;
+  }
+  if (!re.test('')) return false;
+  const bare = p.replace(/\\./g, 'x').replace(/\[(?:\\.|[^\]])*\]/g, 'x');
+  if (/\(\?|\\b|\\B/.test(p.replace(/\\\\/g, ''))) return false;
+  return !bare.includes('^') || !bare.includes('$');
+}

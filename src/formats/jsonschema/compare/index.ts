@@ -1,0 +1,270 @@
+/**
+ * JSON Schema compatibility: every typed change between OLD and NEW, each saying (semantically)
+ * whether it breaks BACKWARD (NEW rejects an instance OLD accepted) and FORWARD (OLD rejects an instance
+ * NEW accepts), with a witness instance checked by the real validator (ajv) against both schemas.
+ *
+ * 1. normalise both schemas (doc.ts) so equivalent spellings compare equal;
+ * 2. walk them in pairs (differ.ts): one item per keyword-level difference;
+ * 3. judge each item alone at its node with the semantic core (engine.ts), lift its witness to the
+ *    root, and confirm it with ajv;
+ * 4. decide each direction for the whole schema with the semantic core, and reconcile: a direction that
+ *    provably holds clears every item's flag for it; a direction that fails with no item to blame gets a
+ *    SCHEMA_NARROWED / SCHEMA_EXTENDED change; a direction that cannot be decided is marked undecided.
+ */
+import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../core/types.js';
+import { canonicalJson } from '../../../core/json.js';
+import { isObject, ptr } from '../walk.js';
+import { Docs, type Raw } from './doc.js';
+import { Differ, type Item, type Step } from './differ.js';
+import { BudgetExceeded, Engine, NONE, YES, type Res } from './engine.js';
+import { formatMessage } from './rules.js';
+import { stringsMatching } from './regexgen.js';
+
+export { RULES, RULE_INDEX, formatMessage } from './rules.js';
+
+/** A validator for one whole schema: true when the instance is valid (ajv, as `validate` uses it). */
+export type WholeValidator = (value: unknown) => boolean;
+
+export interface JsonCompareOptions extends CompareOptions {
+  /** Validators for the old and new schema (ajv). Without them witnesses are not confirmed and not shown. */
+  validOld?: WholeValidator;
+  validNew?: WholeValidator;
+}
+
+type Dir = 'backward' | 'forward';
+
+interface Judged {
+  item: Item;
+  breaks: Record<Dir, boolean>;
+  undecided: Record<Dir, string | undefined>;
+  witness: Partial<Record<Dir, unknown>>;
+}
+
+export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
+  const docs = new Docs();
+  const oDoc = docs.load(oldS);
+  const nDoc = docs.load(newS);
+  const engine = new Engine(docs, { lenient: options.policy === 'lenient', budgetMs: options.budgetMs ?? 2000 });
+  const differ = new Differ(docs, engine);
+  let budgetHit = false;
+  try {
+    differ.walk(oDoc.root, nDoc.root);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    budgetHit = true;
+  }
+
+  const confirm = (dir: Dir, w: unknown): boolean => {
+    if (!options.validOld || !options.validNew) return false;
+    try {
+      return dir === 'backward' ? options.validOld(w) && !options.validNew(w) : options.validNew(w) && !options.validOld(w);
+    } catch {
+      return false;
+    }
+  };
+  const safe = (f: () => Res): Res => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        budgetHit = true;
+        return { r: 'unknown', why: `the comparison ran past its ${options.budgetMs ?? 2000} ms budget` };
+      }
+      throw e;
+    }
+  };
+  const lift = (trail: Step[], side: 'o' | 'n', value: unknown): unknown => {
+    let v = value;
+    for (let i = trail.length - 1; i >= 0; i--) {
+      const st = trail[i];
+      const node = st[side];
+      let out: unknown = NONE;
+      try {
+        switch (st.kind) {
+          case 'pass':
+            out = v;
+            break;
+          case 'prop':
+            out = engine.sample([node], { kind: 'object', fixedProps: { [st.key!]: v } });
+            break;
+          case 'addl':
+            out = engine.sample([node], { kind: 'object', fixedProps: { extraProperty: v } });
+            break;
+          case 'pattern': {
+            for (const name of stringsMatching(st.key!, 4)) {
+              out = engine.sample([node], { kind: 'object', fixedProps: { [name]: v } });
+              if (out !== NONE) break;
+            }
+            break;
+          }
+          case 'item':
+            out = engine.sample([node], { kind: 'array', fixedItems: new Map([[st.index!, v]]) });
+            break;
+          case 'contains':
+            out = engine.sample([node], { kind: 'array', fixedItems: new Map([[0, v]]) });
+            break;
+          default:
+            out = NONE;
+        }
+      } catch (e) {
+        if (e instanceof BudgetExceeded) budgetHit = true;
+        else throw e;
+        out = NONE;
+      }
+      if (out === NONE) return NONE;
+      v = out;
+    }
+    return v;
+  };
+
+  // Root verdicts first: they are the truth the items are reconciled with.
+  const root: Record<Dir, Res> = {
+    backward: safe(() => engine.subset([oDoc.root], [nDoc.root])),
+    forward: safe(() => engine.subset([nDoc.root], [oDoc.root])),
+  };
+  const rootWitness: Partial<Record<Dir, unknown>> = {};
+  for (const dir of ['backward', 'forward'] as Dir[]) {
+    const r = root[dir];
+    if (r.r === 'no') {
+      if (confirm(dir, r.w)) rootWitness[dir] = r.w;
+      else root[dir] = { r: 'unknown', why: 'a counterexample was found but ajv did not confirm it' };
+    }
+  }
+
+  const nodeCache = new Map<string, Record<Dir, Res>>();
+  const judged: Judged[] = [];
+  for (const item of differ.items) {
+    const j: Judged = { item, breaks: { backward: false, forward: false }, undecided: { backward: undefined, forward: undefined }, witness: {} };
+    judged.push(j);
+    if (item.category === 'annotation' || item.o === undefined || item.oMut === undefined) continue;
+    const o = item.o;
+    const m = item.oMut;
+    const local: Record<Dir, Res> = {
+      backward: safe(() => engine.subset([o], [m])),
+      forward: safe(() => engine.subset([m], [o])),
+    };
+    const nk = `${docs.id(o)}|${docs.id(item.n!)}`;
+    let whole = nodeCache.get(nk);
+    for (const dir of ['backward', 'forward'] as Dir[]) {
+      const r = local[dir];
+      if (r.r === 'yes') continue;
+      j.breaks[dir] = true;
+      const side = dir === 'backward' ? 'o' : 'n';
+      const cands: unknown[] = [];
+      if (r.r === 'no') cands.push(r.w);
+      if (!whole) {
+        const n = item.n!;
+        whole = { backward: safe(() => engine.subset([o], [n])), forward: safe(() => engine.subset([n], [o])) };
+        nodeCache.set(nk, whole);
+      }
+      const wr = whole[dir];
+      if (wr.r === 'no') cands.push(wr.w);
+      for (const c of cands) {
+        const lifted = lift(item.trail, side, c);
+        if (lifted !== NONE && confirm(dir, lifted)) {
+          j.witness[dir] = lifted;
+          break;
+        }
+      }
+      if (j.witness[dir] === undefined) {
+        if (r.r === 'unknown') j.undecided[dir] = r.why;
+        else j.undecided[dir] = 'no instance isolating this change could be confirmed with ajv';
+      }
+    }
+  }
+
+  // Reconcile with the root verdicts.
+  const extra: Change[] = [];
+  for (const dir of ['backward', 'forward'] as Dir[]) {
+    const r = root[dir];
+    const confirmedItem = judged.some((j) => j.breaks[dir] && j.witness[dir] !== undefined);
+    if (r.r === 'yes' && !confirmedItem) {
+      for (const j of judged) {
+        j.breaks[dir] = false;
+        j.undecided[dir] = undefined;
+      }
+    } else if (r.r === 'no') {
+      for (const j of judged) {
+        if (j.breaks[dir] && j.witness[dir] === undefined && j.undecided[dir]) j.undecided[dir] += '; the schema as a whole does break this direction (see the other changes)';
+      }
+      if (!judged.some((j) => j.breaks[dir])) {
+        extra.push({
+          rule: dir === 'backward' ? 'SCHEMA_NARROWED' : 'SCHEMA_EXTENDED',
+          path: '',
+          message: formatMessage(dir === 'backward' ? 'SCHEMA_NARROWED' : 'SCHEMA_EXTENDED', {}),
+          breaksBackward: dir === 'backward',
+          breaksForward: dir === 'forward',
+          category: 'validation',
+          severity: 'error',
+          witness: { value: rootWitness[dir], validUnder: dir === 'backward' ? 'old' : 'new' },
+        });
+      }
+    } else if (r.r === 'unknown' && !confirmedItem) {
+      const blamed = judged.filter((j) => j.breaks[dir]);
+      for (const j of blamed) j.undecided[dir] ??= r.why;
+      if (!blamed.length) {
+        extra.push({
+          rule: 'UNDECIDED',
+          path: '',
+          message: formatMessage('UNDECIDED', { keyword: dir.toUpperCase(), new: r.why }) + '; treated as incompatible',
+          breaksBackward: dir === 'backward',
+          breaksForward: dir === 'forward',
+          undecided: true,
+          category: 'validation',
+          severity: 'error',
+        });
+      }
+    }
+  }
+
+  const changes: Change[] = judged.map((j) => toChange(j));
+  // Unused definitions that changed: nothing validates differently.
+  for (const key of ['$defs', 'definitions']) {
+    const a = isObject(oDoc.original) && isObject(oDoc.original[key]) ? (oDoc.original[key] as Record<string, unknown>) : {};
+    const b = isObject(nDoc.original) && isObject(nDoc.original[key]) ? (nDoc.original[key] as Record<string, unknown>) : {};
+    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (name in a && name in b && canonicalJson(a[name]) === canonicalJson(b[name])) continue;
+      const na = isObject(a[name]) ? oDoc.map.get(a[name] as object) : undefined;
+      const nb = isObject(b[name]) ? nDoc.map.get(b[name] as object) : undefined;
+      if ((na && differ.reached.has(na)) || (nb && differ.reached.has(nb))) continue;
+      const path = ptr(key) + ptr(name);
+      if (changes.some((c) => c.path.startsWith(path))) continue;
+      changes.push({ rule: 'DEFINITION_CHANGED', path, message: formatMessage('DEFINITION_CHANGED', { name }), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+    }
+  }
+  changes.push(...extra);
+  if (budgetHit && !changes.some((c) => c.undecided)) {
+    changes.push({
+      rule: 'UNDECIDED', path: '', message: `cannot decide: the comparison ran past its ${options.budgetMs ?? 2000} ms budget; treated as incompatible`,
+      breaksBackward: true, breaksForward: true, undecided: true, category: 'validation', severity: 'error',
+    });
+  }
+  if (changes.length === 0 && canonicalJson(oldS.value) !== canonicalJson(newS.value)) {
+    changes.push({ rule: 'EQUIVALENT_REWRITE', path: '', message: formatMessage('EQUIVALENT_REWRITE', {}), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+  }
+  // Changes that validate nothing differently, where everything else is annotation: an equivalent rewrite.
+  return { changes };
+}
+
+function toChange(j: Judged): Change {
+  const { item } = j;
+  let message = formatMessage(item.rule, item.params);
+  const und = (['backward', 'forward'] as Dir[]).filter((d) => j.breaks[d] && j.undecided[d] !== undefined && j.witness[d] === undefined);
+  if (und.length) message += ` (cannot decide ${und.join(' and ').toUpperCase()}: ${j.undecided[und[0]]}; treated as breaking)`;
+  const c: Change = {
+    rule: item.rule,
+    path: item.path,
+    message,
+    breaksBackward: j.breaks.backward,
+    breaksForward: j.breaks.forward,
+    category: item.category,
+    severity: j.breaks.backward || j.breaks.forward ? 'error' : item.category === 'annotation' ? 'info' : 'warning',
+  };
+  if (und.length) c.undecided = true;
+  if (j.witness.backward !== undefined && j.breaks.backward) c.witness = { value: j.witness.backward, validUnder: 'old' };
+  else if (j.witness.forward !== undefined && j.breaks.forward) c.witness = { value: j.witness.forward, validUnder: 'new' };
+  return c;
+}
+
+export type { Raw };
+export { YES };
