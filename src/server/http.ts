@@ -32,6 +32,8 @@ export interface ServerOptions {
   /** Run jobs in-process instead of in a worker (tests). */
   inlineJobs?: boolean;
   logger?: AccessLogger;
+  /** Where access logs go (default: logger). */
+  accessLogger?: AccessLogger;
   /** Log every request (default true when a logger is given). */
   accessLog?: boolean;
 }
@@ -71,8 +73,8 @@ export class RegistryServer {
   constructor(snapshot: Snapshot, private options: ServerOptions = {}) {
     this.current = snapshot;
     this.maxBody = options.maxBody ?? 1024 * 1024;
-    this.logger = options.logger;
-    this.accessLog = options.accessLog ?? !!options.logger;
+    this.logger = options.accessLogger ?? options.logger;
+    this.accessLog = options.accessLog ?? !!this.logger;
     this.jobs = new JobRunner({ timeoutMs: options.jobTimeoutMs, inline: options.inlineJobs });
     this.server = http.createServer(
       {

@@ -175,10 +175,11 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     const subjectText = await storage.readFile(`${dir}/${SUBJECT_FILE}`);
     if (subjectText !== undefined) files.set(`${dir}/${SUBJECT_FILE}`, subjectText);
     const data: SubjectData = { subject: info.subject, namespace: info.namespace, name: info.name, info, versions: [] };
+    const texts = await Promise.all(info.meta.versions.map((e) => storage.readFile(registry.versionFile(info, e.version, info.meta.format))));
     for (let i = 0; i < info.meta.versions.length; i++) {
       const entry = info.meta.versions[i];
       const file = registry.versionFile(info, entry.version, info.meta.format);
-      const text = await storage.readFile(file);
+      const text = texts[i];
       if (text === undefined) throw new InputError(`version file is missing for ${info.subject} ${entry.version}`, { file: registry.display(file) });
       files.set(file, text);
       data.versions.push({

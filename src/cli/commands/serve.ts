@@ -47,20 +47,28 @@ export function define(program: Command): void {
         if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
 
         const { default: pino } = await import('pino');
-        const dest = pino.destination({ dest: 2, sync: false });
-        const logger = pino({ level: o.quiet ? 'warn' : 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest);
+        // Events (start, reloads, failures, shutdown) are rare and written at once; access logs are
+        // buffered (flushed every second and at exit) so that logging every request stays cheap.
+        const level = o.quiet ? 'warn' : 'info';
+        const base = { pid: process.pid };
+        const logger = pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
+        const accessDest = pino.destination({ dest: 2, sync: false, minLength: 8192 });
+        const accessLogger = pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, accessDest);
+        const flushTimer = setInterval(() => accessDest.flush(), 1000);
+        flushTimer.unref();
         const flush = () => {
+          clearInterval(flushTimer);
           try {
-            dest.flushSync();
+            accessDest.flushSync();
           } catch {
-            // not ready yet: nothing buffered
+            // not open yet: nothing buffered
           }
         };
 
         const { startServe } = await import('../../server/index.js');
         const running = await startServe({
           root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
-          logger, accessLog: o.accessLog,
+          logger, accessLogger, accessLog: o.accessLog,
         });
         ctx.out.line(`llm-schema serve: listening on ${running.url} (${running.describe()})`);
         ctx.out.flush();
