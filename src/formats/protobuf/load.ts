@@ -70,6 +70,13 @@ export function findPosition(text: string, re: RegExp, fromLine = 1): { line: nu
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The first non-blank column of the line a position is on (a field statement starts there). */
+function atStatement(text: string, p: { line: number; column: number } | undefined): { line?: number; column?: number } {
+  if (!p) return {};
+  const lineText = text.split('\n')[p.line - 1] ?? '';
+  return { line: p.line, column: lineText.length - lineText.trimStart().length + 1 };
+}
+
 /** Where protobufjs's error points: its own "(line N)" plus the token for a column, or a search for the element. */
 function locateError(message: string, text: string): { line?: number; column?: number; reason: string } {
   const reason = message.replace(/\s*\((?:[^,()]+, )?line \d+\)\s*$/, '');
@@ -88,12 +95,12 @@ function locateError(message: string, text: string): { line?: number; column?: n
     const re = new RegExp(`=\\s*${m[1]}\\b`);
     const first = findPosition(text, re);
     const second = first ? findPosition(text, re, first.line + 1) : undefined;
-    return { ...(second ?? first), reason };
+    return { ...atStatement(text, second ?? first), reason };
   }
   m = /^id (\d+) is reserved/.exec(message);
   if (m) {
     const p = findPosition(text, new RegExp(`=\\s*${m[1]}\\b(?![^;]*\\breserved\\b)`));
-    return { ...p, reason };
+    return { ...atStatement(text, p), reason };
   }
   m = /^(?:duplicate name|name) '([^']+)'/.exec(message) ?? /^no such (?:Type or Enum|type) '([^']+)'/.exec(message);
   if (m) {
@@ -123,6 +130,8 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
     refTexts.set(r.name, { text: r.schema.text, display: r.schema.file ?? `${r.subject} ${r.version}` });
   }
 
+  const mainAbs = options.file && options.file !== '-' ? resolvePath(options.file) : undefined;
+  const absOf = new Map<string, string | undefined>([['', mainAbs]]);
   const parseOne = (key: string, display: string, src: string, stack: string[]): void => {
     const file: ProtoFile = { key, display, text: src, syntax: syntaxOf(src), package: '', imports: [], wellKnown: false };
     files.set(key, file);
@@ -171,6 +180,16 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
           found = p;
           break;
         }
+      }
+      if (found) {
+        const abs = resolvePath(found);
+        const onStack = [...stack, key].find((k) => absOf.get(k) === abs);
+        if (onStack !== undefined) {
+          const chain = [...[...stack, key].slice([...stack, key].indexOf(onStack)), onStack].map((k) => (k === '' ? mainDisplay : k));
+          throw new InputError(`import cycle: ${chain.join(' -> ')}`, { file: display, ...at });
+        }
+        if ([...absOf.values()].includes(abs)) continue; // the same file under another import path
+        absOf.set(imp, abs);
       }
       if (!found) {
         const looked = searchDirs.length ? ` (looked in ${searchDirs.join(', ')}${refTexts.size ? ' and the references' : ''})` : '';
