@@ -197,3 +197,4 @@ export type {
   ExportTarget, ProviderTarget, ExportInput, ExportResult, ExportOutputs, LintFinding, ProviderProfile, SchemaContext,
   OpenAIExport, OpenAITool, OpenAIResponseFormat, AnthropicTool, GeminiExport, GeminiFunctionDeclaration,
 } from './providers/index.js';
+export { RegistryClient, RegistryHttpError, type RegistryClientOptions } from './client/index.js';
