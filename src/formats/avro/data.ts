@@ -213,3 +213,86 @@ export function defaultToJson(n: AvroNode, d: unknown): unknown {
   }
   return d;
 }
+
+/**
+ * The same checker as compileCheck, generated as JavaScript source (one function per record, array, map,
+ * union, enum and fixed; primitives inline), as avsc does: several times faster on large batches.
+ */
+export function compileCheckGenerated(root: AvroNode): Check {
+  const names = new Map<AvroNode, string>();
+  const bodies: string[] = [];
+  const consts: unknown[] = [];
+  const constRef = (v: unknown): string => {
+    consts.push(v);
+    return `K[${consts.length - 1}]`;
+  };
+  const OBJ = (x: string): string => `(${x} !== null && typeof ${x} === 'object' && !Array.isArray(${x}) && !(${x} instanceof Uint8Array))`;
+  const expr = (n: AvroNode, x: string): string => {
+    if (n.kind === 'primitive') {
+      switch (n.type) {
+        case 'null':
+          return `${x} === null`;
+        case 'boolean':
+          return `typeof ${x} === 'boolean'`;
+        case 'int':
+          return `(typeof ${x} === 'number' && (${x} | 0) === ${x})`;
+        case 'long':
+          return `(typeof ${x} === 'number' && Number.isInteger(${x}))`;
+        case 'float':
+        case 'double':
+          return `typeof ${x} === 'number'`;
+        case 'string':
+          return `typeof ${x} === 'string'`;
+        case 'bytes':
+          return `isBytes(${x})`;
+      }
+    }
+    return `${fn(n)}(${x})`;
+  };
+  const fn = (n: AvroNode): string => {
+    let name = names.get(n);
+    if (name) return name;
+    name = `c${names.size}`;
+    names.set(n, name);
+    let body: string;
+    switch (n.kind) {
+      case 'enum':
+        body = `return typeof v === 'string' && ${constRef(new Set(n.symbols))}.has(v);`;
+        break;
+      case 'fixed':
+        body = `return typeof v === 'string' ? v.length === ${n.size} && isLatin1(v) : v instanceof Uint8Array && v.length === ${n.size};`;
+        break;
+      case 'array':
+        body = `if (!Array.isArray(v)) return false; for (var i = 0; i < v.length; i++) { var x = v[i]; if (!(${expr(n.items, 'x')})) return false; } return true;`;
+        break;
+      case 'map':
+        body = `if (!${OBJ('v')}) return false; for (var k in v) { var x = v[k]; if (!(${expr(n.values, 'x')})) return false; } return true;`;
+        break;
+      case 'union': {
+        const hasNull = n.branches.some((b) => b.kind === 'primitive' && b.type === 'null');
+        const cases = n.branches
+          .filter((b) => !(b.kind === 'primitive' && b.type === 'null'))
+          .map((b) => `case ${JSON.stringify(branchKey(b))}: return ${expr(b, 'x')};`)
+          .join(' ');
+        body = `if (v === null) return ${hasNull}; if (!${OBJ('v')}) return false; var key; for (var k in v) { if (key !== undefined) return false; key = k; } if (key === undefined) return false; var x = v[key]; switch (key) { ${cases} default: return false; }`;
+        break;
+      }
+      case 'record': {
+        const parts = n.fields.map((f, i) => {
+          const x = `f${i}`;
+          return `var ${x} = v[${JSON.stringify(f.name)}]; if (${x} === undefined) { ${f.hasDefault ? '' : 'return false;'} } else if (!(${expr(f.type, x)})) return false;`;
+        });
+        body = `if (!${OBJ('v')}) return false; ${parts.join(' ')} return true;`;
+        break;
+      }
+      default:
+        body = 'return false;';
+    }
+    bodies.push(`function ${name}(v) { ${body} }`);
+    return name;
+  };
+  const top = fn(root);
+  const src = `${bodies.join('\n')}\nreturn ${top};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('K', 'isBytes', 'isLatin1', src)(consts, isBytes, isLatin1) as Check;
+}

@@ -8,7 +8,7 @@ import type { Change, CompareResult, DataError, DataRecord, DataValidator, Forma
 import { canonicalForm, canonicalWithoutAnnotations, pcf } from './canonical.js';
 import { compareAvro } from './compat.js';
 import { readContainer } from './container.js';
-import { collectErrors, compileCheck } from './data.js';
+import { collectErrors, compileCheck, compileCheckGenerated } from './data.js';
 import { type AvroNode, buildModel, names, type RefLike } from './model.js';
 
 const models = new WeakMap<ParsedSchema, AvroNode>();
@@ -104,7 +104,12 @@ export const avroHandler: FormatHandler = {
     let v = validators.get(schema);
     if (v) return v;
     const root = modelOf(schema);
-    const check = compileCheck(root);
+    let check: (v: unknown) => boolean;
+    try {
+      check = compileCheckGenerated(root);
+    } catch {
+      check = compileCheck(root);
+    }
     v = {
       validate(data: unknown): DataError[] | null {
         if (check(data)) return null;
