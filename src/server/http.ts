@@ -145,7 +145,6 @@ export class RegistryServer {
     const given = req.headers['x-request-id'];
     const reqId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : `${this.bootId}-${++this.counter}`;
     res.setHeader('X-Request-Id', reqId);
-    if (this.closing) res.setHeader('Connection', 'close');
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
@@ -171,6 +170,8 @@ export class RegistryServer {
   }
 
   private send(req: http.IncomingMessage, res: http.ServerResponse, p: Prepared): void {
+    // Shutting down: a connection whose request started before is not kept alive after its answer.
+    if (this.closing) res.setHeader('Connection', 'close');
     if (p.etag !== undefined) {
       const inm = req.headers['if-none-match'];
       if (inm !== undefined && etagMatches(inm, p.etag)) {
