@@ -478,6 +478,7 @@ class Checker {
   private async duplicateIds(head: Side): Promise<void> {
     if (!this.newIds.length) return;
     const wanted = new Set(this.newIds.map((x) => x.id));
+    const wantedText = [...wanted].map(String);
     const holders = new Map<number, Array<{ ref: SubjectRef; version: string }>>();
     const schemas = head.config!.schemas;
     const fast = this.opts.fast;
@@ -493,6 +494,10 @@ class Checker {
         }
         if (text === undefined) text = await head.storage.readFile(`${dir}/${SUBJECT_FILE}`);
         if (text === undefined) continue;
+        // Most files hold none of the wanted ids: a substring test skips them without parsing.
+        let maybe = false;
+        for (const w of wantedText) if (text.includes(w)) maybe = true;
+        if (!maybe) continue;
         for (const { id, version } of scanIds(text)) {
           if (!wanted.has(id)) continue;
           const list = holders.get(id) ?? [];
