@@ -51,9 +51,9 @@ export function define(program: Command): void {
         // buffered (flushed every second and at exit) so that logging every request stays cheap.
         const level = o.quiet ? 'warn' : 'info';
         const base = { pid: process.pid };
-        const logger = pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
-        const accessDest = pino.destination({ dest: 2, sync: false, minLength: 8192 });
-        const accessLogger = pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, accessDest);
+        const logger = pino({ level, base }, pino.destination({ dest: 2, sync: true }));
+        const accessDest = pino.destination({ dest: 2, sync: false, minLength: 16_000 });
+        const accessLogger = pino({ level, base }, accessDest);
         const flushTimer = setInterval(() => accessDest.flush(), 1000);
         flushTimer.unref();
         const flush = () => {
