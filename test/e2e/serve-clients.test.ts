@@ -54,7 +54,7 @@ describe('@confluentinc/schemaregistry against serve', () => {
 
   it('lists subjects and versions', async () => {
     const c = client();
-    expect(await c.getAllSubjects()).toEqual(['shop.orders-value', 'shop.users-copy', 'shop.users-value']);
+    expect(await c.getAllSubjects()).toEqual(['shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
     expect(await c.getAllVersions('shop.orders-value')).toEqual([1, 2]);
   });
 

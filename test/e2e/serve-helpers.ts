@@ -25,6 +25,8 @@ export const USER_V2 = {
   properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } },
 };
 
+export const PING_PROTO = 'syntax = "proto3";\npackage shop;\n\nmessage Ping {\n  string id = 1;\n  int64 at = 2;\n}\n';
+
 async function ok(args: string[], cwd: string): Promise<string> {
   const r = await cli(args, { cwd });
   if (r.code !== 0) throw new Error(`llm-schema ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -36,7 +38,8 @@ async function ok(args: string[], cwd: string): Promise<string> {
  * - shop.orders-value (Avro, 1.0.0 and 1.1.0, subject compatibility FULL): the Kafka topic 'shop.orders' under
  *   the default TopicNameStrategy;
  * - shop.users-value (JSON Schema, 1.0.0 deprecated, 2.0.0);
- * - shop.users-copy (JSON Schema, 1.0.0 identical to shop.users-value 1.0.0: the same id).
+ * - shop.users-copy (JSON Schema, 1.0.0 identical to shop.users-value 1.0.0: the same id);
+ * - shop.ping (Protobuf, 1.0.0).
  */
 export async function buildServeRegistry(): Promise<string> {
   const dir = await newRegistry({
@@ -44,6 +47,7 @@ export async function buildServeRegistry(): Promise<string> {
     'order-v2.avsc': ORDER_V2,
     'user-v1.json': USER_V1,
     'user-v2.json': USER_V2,
+    'ping.proto': PING_PROTO,
   });
   await ok(['register', '--namespace', 'shop', '--name', 'orders-value', '--file', 'order-v1.avsc', '--description', 'Orders placed', '--tag', 'orders'], dir);
   await ok(['register', '--namespace', 'shop', '--name', 'orders-value', '--file', 'order-v2.avsc'], dir);
@@ -52,6 +56,7 @@ export async function buildServeRegistry(): Promise<string> {
   await ok(['register', '--namespace', 'shop', '--name', 'users-value', '--file', 'user-v2.json', '--version', '2.0.0', '--allow-breaking', 'test fixture'], dir);
   await ok(['deprecate', '--namespace', 'shop', '--name', 'users-value', '--version', '1.0.0', '--reason', 'use 2.x'], dir);
   await ok(['register', '--namespace', 'shop', '--name', 'users-copy', '--file', 'user-v1.json'], dir);
+  await ok(['register', '--namespace', 'shop', '--name', 'ping', '--file', 'ping.proto'], dir);
   await execa('git', ['add', '-A'], { cwd: dir });
   await execa('git', ['commit', '-q', '-m', 'registry'], { cwd: dir });
   return dir;

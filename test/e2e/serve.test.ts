@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cleanup, snapshot } from '../helpers.js';
-import { buildServeRegistry, CONFLUENT, getJson, ORDER_V1, ORDER_V2, post, startServe, USER_V1, USER_V2, type Served } from './serve-helpers.js';
+import { buildServeRegistry, CONFLUENT, getJson, ORDER_V1, ORDER_V2, PING_PROTO, post, startServe, USER_V1, USER_V2, type Served } from './serve-helpers.js';
 
 let dir: string;
 let served: Served;
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('serve: start', () => {
   it('prints one line naming the address, the counts and the source', () => {
-    expect(served.firstLine).toMatch(/^llm-schema serve: listening on http:\/\/127\.0\.0\.1:\d+ \(3 subjects, 5 versions, working tree\)$/);
+    expect(served.firstLine).toMatch(/^llm-schema serve: listening on http:\/\/127\.0\.0\.1:\d+ \(4 subjects, 6 versions, working tree\)$/);
   });
 });
 
@@ -45,7 +45,7 @@ describe('serve: own JSON API', () => {
   it('GET /health', async () => {
     const r = await getJson(`${url}/health`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'ok', source: 'working tree', subjects: 3, versions: 5 });
+    expect(r.body).toMatchObject({ status: 'ok', source: 'working tree', subjects: 4, versions: 6 });
     expect(r.headers.get('x-request-id')).toBeTruthy();
   });
 
@@ -58,7 +58,7 @@ describe('serve: own JSON API', () => {
     const r = await getJson(`${url}/schemas`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json');
-    expect(r.body.subjects.map((s: { subject: string }) => s.subject)).toEqual(['shop.orders-value', 'shop.users-copy', 'shop.users-value']);
+    expect(r.body.subjects.map((s: { subject: string }) => s.subject)).toEqual(['shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
     expect(r.body.subjects[0]).toMatchObject({ format: 'avro', compatibility: 'FULL', latest: '1.1.0', versions: ['1.0.0', '1.1.0'], description: 'Orders placed', tags: ['orders'] });
   });
 
@@ -157,7 +157,7 @@ describe('serve: own JSON API', () => {
     const text = await res.text();
     expect(text).toContain('# TYPE llm_schema_http_requests_total counter');
     expect(text).toMatch(/llm_schema_http_requests_total\{method="GET",route="\/health",status="200"\} \d+/);
-    expect(text).toMatch(/^llm_schema_versions 5$/m);
+    expect(text).toMatch(/^llm_schema_versions 6$/m);
     expect(text).toMatch(/llm_schema_http_request_duration_seconds_bucket\{route="\/health",le="\+Inf"\} \d+/);
   });
 });
@@ -167,9 +167,9 @@ describe('serve: Confluent-compatible API', () => {
     const r = await getJson(`${url}/subjects`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe(CONFLUENT);
-    expect(r.body).toEqual(['shop.orders-value', 'shop.users-copy', 'shop.users-value']);
+    expect(r.body).toEqual(['shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
     expect((await getJson(`${url}/subjects?subjectPrefix=shop.users`)).body).toEqual(['shop.users-copy', 'shop.users-value']);
-    expect((await getJson(`${url}/subjects?deleted=true`)).body).toHaveLength(3);
+    expect((await getJson(`${url}/subjects?deleted=true`)).body).toHaveLength(4);
   });
 
   it('GET /subjects/{s}/versions', async () => {
@@ -189,6 +189,15 @@ describe('serve: Confluent-compatible API', () => {
     const json = await getJson(`${url}/subjects/shop.users-value/versions/2`);
     expect(json.body).toMatchObject({ subject: 'shop.users-value', version: 2, id: ids.users[1], schemaType: 'JSON' });
     expect(JSON.parse(json.body.schema)).toEqual(USER_V2);
+  });
+
+  it('Protobuf versions carry schemaType PROTOBUF and the .proto text; lookup works', async () => {
+    const v = await getJson(`${url}/subjects/shop.ping/versions/1`);
+    expect(v.body).toMatchObject({ subject: 'shop.ping', version: 1, schemaType: 'PROTOBUF', schema: PING_PROTO.trimEnd() });
+    const byId = await getJson(`${url}/schemas/ids/${v.body.id}`);
+    expect(byId.body).toEqual({ schemaType: 'PROTOBUF', schema: PING_PROTO.trimEnd() });
+    const found = await post(`${url}/subjects/shop.ping`, { schemaType: 'PROTOBUF', schema: PING_PROTO }, CONFLUENT);
+    expect(found.body).toMatchObject({ version: 1, id: v.body.id });
   });
 
   it('version errors: 40402 not found, 42202 invalid', async () => {
