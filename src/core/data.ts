@@ -105,15 +105,16 @@ async function readWhole(file: string): Promise<string> {
 }
 
 /**
- * Lines of a file, streamed in large chunks (faster than readline), with 1-based line numbers.
- * Blank lines are skipped. A final line without a newline is still yielded.
+ * Lines of a file, streamed in large chunks (faster than readline), in batches (one per chunk) so that
+ * callers pay for one await per chunk rather than per line. Line numbers are 1-based; blank lines are
+ * skipped; a final line without a newline is still given. stats.lines counts every line read.
  */
-export async function* readLines(
+export async function* readLineBatches(
   file: string,
   start = 0,
   end?: number,
   stats?: { lines: number },
-): AsyncGenerator<{ line: number; text: string }> {
+): AsyncGenerator<Array<{ line: number; text: string }>> {
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20, start, end });
   const decoder = new StringDecoder('utf8');
   let rest = '';
@@ -121,17 +122,19 @@ export async function* readLines(
   try {
     for await (const chunk of stream) {
       const text = rest + decoder.write(chunk as Buffer);
+      const batch: Array<{ line: number; text: string }> = [];
       let from = 0;
       let nl = text.indexOf('\n', from);
       while (nl !== -1) {
         lineNo++;
         let l = text.slice(from, nl);
         if (l.length && l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
-        if (l.trim() !== '') yield { line: lineNo, text: l };
+        if (l.trim() !== '') batch.push({ line: lineNo, text: l });
         from = nl + 1;
         nl = text.indexOf('\n', from);
       }
       rest = text.slice(from);
+      if (batch.length) yield batch;
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError('no such file', { file });
@@ -141,7 +144,12 @@ export async function* readLines(
   rest += decoder.end();
   if (rest !== '') lineNo++;
   if (stats) stats.lines = lineNo;
-  if (rest.trim() !== '') yield { line: lineNo, text: rest.replace(/\r$/, '') };
+  if (rest.trim() !== '') yield [{ line: lineNo, text: rest.replace(/\r$/, '') }];
+}
+
+/** Lines of a file one at a time (see readLineBatches). */
+export async function* readLines(file: string, start = 0, end?: number, stats?: { lines: number }): AsyncGenerator<{ line: number; text: string }> {
+  for await (const batch of readLineBatches(file, start, end, stats)) yield* batch;
 }
 
 /** Parse one JSONL line into a record; a line that is not JSON becomes a failed record with its column. */

@@ -3,20 +3,26 @@
  * main thread validates the first range while workers take the others. Results come back in file order.
  */
 import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { readLines, jsonlRecord } from './data.js';
-import type { RecordResult } from './validate.js';
-import { check } from './validate.js';
-import type { DataError } from './types.js';
+import { readLineBatches, jsonlRecord } from './data.js';
+import type { RecordResult, WorkerSchema } from './validate.js';
+import { check, threadCount } from './validate.js';
+import type { DataError, DataValidator } from './types.js';
 
 export interface WorkerInput {
   file: string;
   name: string;
   start: number;
   end: number;
-  schemaText: string;
-  schemaFile?: string;
+  schema: WorkerSchema;
+}
+
+/** Build the validator for a worker (or the main thread's share) from the schema's source. */
+export async function workerValidator(schema: WorkerSchema): Promise<DataValidator> {
+  const { getHandler } = await import('../formats/index.js');
+  const handler = await getHandler(schema.format);
+  const options = { file: schema.file, protoPaths: schema.protoPaths, message: schema.message };
+  return handler.compile(await handler.parse(schema.text, options), options);
 }
 
 export interface WorkerFailure {
@@ -64,19 +70,20 @@ export async function splitAtLines(file: string, n: number): Promise<number[]> {
 export async function validateParallel(
   file: string,
   name: string,
-  schema: { text: string; file?: string },
+  schema: WorkerSchema,
   count: (r: RecordResult) => void,
 ): Promise<void> {
-  const n = Math.min(availableParallelism(), 4);
+  const n = threadCount();
   const cuts = await splitAtLines(file, n);
   const ranges = cuts.slice(0, -1).map((s, i) => [s, cuts[i + 1]] as const);
   // Workers for ranges 1..n-1, started first so they overlap with the main thread's own range.
-  const pending = ranges.slice(1).map(([start, end]) => runWorker({ file, name, start, end, schemaText: schema.text, schemaFile: schema.file }));
+  const pending = ranges.slice(1).map(([start, end]) => runWorker({ file, name, start, end, schema }));
   // Range 0 on this thread.
-  const { jsonSchemaHandler } = await import('../formats/jsonschema/handler.js');
-  const validator = jsonSchemaHandler.compile(await jsonSchemaHandler.parse(schema.text, { file: schema.file }));
+  const validator = await workerValidator(schema);
   const stats = { lines: 0 };
-  for await (const { line, text } of readLines(file, ranges[0][0], ranges[0][1] - 1, stats)) count(check(name, jsonlRecord(line, text), validator));
+  for await (const batch of readLineBatches(file, ranges[0][0], ranges[0][1] - 1, stats)) {
+    for (const { line, text } of batch) count(check(name, jsonlRecord(line, text), validator));
+  }
   let offset = stats.lines;
   for (const p of pending) {
     const r = await p;

@@ -3,10 +3,10 @@
  * record as data. Large JSON Lines files are split across worker threads by byte range.
  */
 import { promises as fsp } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { expandInputs, readRecords, type DataSource } from './data.js';
+import { availableParallelism, loadavg } from 'node:os';
+import { expandInputs, jsonlRecord, readLineBatches, readRecords, type DataSource } from './data.js';
 import { InputError, UsageError } from './errors.js';
-import type { DataError, DataRecord, DataValidator, FormatHandler, ParsedSchema } from './types.js';
+import type { DataError, DataRecord, DataValidator, FormatHandler, FormatName, ParsedSchema } from './types.js';
 
 export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
 
@@ -31,8 +31,16 @@ export interface ValidateRunOptions {
   field?: string;
   /** Use worker threads for large JSON Lines files (default: on for JSON Schema). */
   parallel?: boolean;
-  /** How the schema can be rebuilt in a worker (JSON Schema only). */
-  workerSchema?: { text: string; file?: string };
+  /** How the schema can be rebuilt in a worker thread (only for schemas without registry references). */
+  workerSchema?: WorkerSchema;
+}
+
+export interface WorkerSchema {
+  format: FormatName;
+  text: string;
+  file?: string;
+  protoPaths?: string[];
+  message?: string;
 }
 
 export interface ValidateSummary {
@@ -94,6 +102,11 @@ export async function validateInputs(
       await validateParallel(src.file, name, opts.workerSchema, count);
       continue;
     }
+    if (!extract && src.kind === 'jsonl') {
+      // The hot path: one await per chunk, a plain loop per line.
+      for await (const batch of readLineBatches(src.file)) for (const l of batch) count(check(name, jsonlRecord(l.line, l.text), opts.validator));
+      continue;
+    }
     for await (const rec of readRecords(src)) {
       if (extract) count(extracted(name, rec, opts, extract));
       else count(check(name, rec, opts.validator));
@@ -105,8 +118,20 @@ export async function validateInputs(
 // Written by the LLM-integration work; loaded only with --extract.
 const EXTRACT_MODULE = './extract.js';
 
+/**
+ * How many threads to validate with: LLM_SCHEMA_WORKERS when set, else one per idle core (a busy
+ * machine gains nothing from more threads than it has free cores), at most 4.
+ */
+export function threadCount(): number {
+  const env = Number(process.env.LLM_SCHEMA_WORKERS);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
+  const cores = availableParallelism();
+  const idle = Math.floor(cores - loadavg()[0] + 0.5);
+  return Math.max(1, Math.min(cores, idle, 4));
+}
+
 async function worthParallel(src: DataSource): Promise<boolean> {
-  if (src.file === '-' || availableParallelism() < 2) return false;
+  if (src.file === '-' || threadCount() < 2) return false;
   const st = await fsp.stat(src.file);
   return st.size >= PARALLEL_THRESHOLD;
 }

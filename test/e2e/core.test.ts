@@ -278,7 +278,7 @@ describe('data inputs', () => {
     const lines: string[] = [];
     for (let i = 1; i <= 120_000; i++) lines.push(i % 10_007 === 0 ? `{"id":"bad${i}","pad":"${'x'.repeat(60)}"}` : `{"id":${i},"pad":"${'x'.repeat(60)}"}`);
     writeTree(dir, { 'big.jsonl': lines.join('\n') + '\n' });
-    const par = await cli(['validate', '--schema', 's.json', '--data', 'big.jsonl', '--json'], { cwd: dir });
+    const par = await cli(['validate', '--schema', 's.json', '--data', 'big.jsonl', '--json'], { cwd: dir, env: { LLM_SCHEMA_WORKERS: '3' } });
     const seq = await cli(['validate', '--schema', 's.json', '--data', 'big.jsonl', '--json', '--no-parallel'], { cwd: dir });
     const a = JSON.parse(par.stdout);
     const b = JSON.parse(seq.stdout);

@@ -61,14 +61,14 @@ export function define(program: Command): void {
           const text = await readInputFile(o.schema);
           schema = await handler.parse(text, { ...parseOptions, file: o.schema });
           label = o.schema;
-          canParallel = format === 'json';
+          canParallel = true;
         } else {
           const ref = subjectFrom(o, subject)!;
           const registry = await ctx.registry();
           const loaded = await registry.loadSchema(ref, o.version, parseOptions);
           schema = loaded.schema;
           label = `${loaded.info.subject} ${loaded.info.entry.version}`;
-          canParallel = loaded.info.format === 'json' && !loaded.info.entry.references?.length;
+          canParallel = !loaded.info.entry.references?.length;
           if (loaded.info.entry.state === 'deprecated') {
             ctx.out.warn(`${label} is deprecated${loaded.info.entry.reason ? `: ${loaded.info.entry.reason}` : ''}`);
           }
@@ -102,7 +102,9 @@ export function define(program: Command): void {
             repair: o.repair,
             field: o.field,
             parallel: o.parallel !== false && canParallel,
-            workerSchema: canParallel ? { text: schema.text, file: schema.file } : undefined,
+            workerSchema: canParallel
+              ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
+              : undefined,
           },
           print,
         );
