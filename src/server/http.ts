@@ -297,7 +297,7 @@ export class RegistryServer {
         body = await this.readJson(req, type, route);
       } catch (e2) {
         if (e2 instanceof BodyError) {
-          if (e2.closeConnection) res.setHeader('Connection', 'close');
+          if (e2.closeConnection) this.linger(req, res);
           return e2.prepared;
         }
         throw e2;
@@ -324,11 +324,36 @@ export class RegistryServer {
     return this.refuse(req, res);
   }
 
-  /** 405 for every write, without reading the body (the connection is closed when one was sent). */
+  /** 405 for every write, without reading the body. */
   private refuse(req: http.IncomingMessage, res: http.ServerResponse): Prepared {
-    if (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') res.setHeader('Connection', 'close');
-    else if (req.headers['transfer-encoding'] !== undefined) res.setHeader('Connection', 'close');
+    const cl = req.headers['content-length'];
+    if ((cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined) this.linger(req, res);
     return writeRefused;
+  }
+
+  /**
+   * After an early answer (413, 415, 405) to a request whose body was not read: discard what the client
+   * is still sending for a short while, then cut the connection. Closing at once would make the kernel
+   * answer the client's next bytes with a reset, which can destroy the answer before the client reads it.
+   */
+  private linger(req: http.IncomingMessage, res: http.ServerResponse): void {
+    res.once('finish', () => {
+      if (req.complete) return;
+      const limit = Math.max(this.maxBody, 4 * 1024 * 1024);
+      let discarded = 0;
+      const cut = () => req.socket.destroy();
+      const timer = setTimeout(cut, 2000);
+      timer.unref();
+      req.on('data', (c: Buffer) => {
+        discarded += c.length;
+        if (discarded > limit) {
+          clearTimeout(timer);
+          cut();
+        }
+      });
+      req.once('end', () => clearTimeout(timer));
+      req.resume();
+    });
   }
 
   private async job(snap: Snapshot, job: Job, route: string, type: string): Promise<Prepared> {
