@@ -192,7 +192,7 @@ class Checker {
         line: lineOf(text, /^compatibility\s*:/m),
         message: reason
           ? `the default compatibility changed from ${base.config.compatibility} to ${hc.compatibility}: approved (${reason})`
-          : `the default compatibility loosened from ${base.config.compatibility} to ${hc.compatibility}; if intended, add 'compatibility-change: <reason>' to ${CONFIG_FILE}`,
+          : `the default compatibility loosened from ${base.config.compatibility} to ${hc.compatibility}; if intended, approve it with 'llm-schema config --compatibility ${hc.compatibility} --reason "<why>"' (writes compatibility-change to ${CONFIG_FILE})`,
         args: { from: base.config.compatibility, to: hc.compatibility, reason },
       });
     }
@@ -305,7 +305,7 @@ class Checker {
         subject, file: this.display(yamlRel), line: lineOf(headText, /^compatibility\s*:/m),
         message: reason
           ? `the compatibility of ${subject} changed from ${baseMode} to ${headMode}: approved (${reason})`
-          : `the compatibility of ${subject} loosened from ${baseMode} to ${headMode}; if intended, add 'compatibility-change: <reason>' to its ${SUBJECT_FILE}`,
+          : `the compatibility of ${subject} loosened from ${baseMode} to ${headMode}; if intended, approve it with 'llm-schema config ${subject} --compatibility ${headMode} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
         args: { from: baseMode, to: headMode, reason },
       });
     }

@@ -410,11 +410,12 @@ export class Registry {
     return out;
   }
 
-  async setSubjectCompatibility(ref: SubjectRef, mode: CompatibilityMode): Promise<void> {
-    await this.updateSubject(ref, (meta) => ({ ...meta, compatibility: mode }));
+  /** Set a subject's mode; a reason is recorded as `compatibility-change` (what `check` asks for when a mode loosens). */
+  async setSubjectCompatibility(ref: SubjectRef, mode: CompatibilityMode, reason?: string): Promise<void> {
+    await this.updateSubject(ref, (meta) => ({ ...meta, compatibility: mode, ...(reason ? { compatibilityChange: reason } : {}) }));
   }
 
-  async setDefaultCompatibility(mode: CompatibilityMode): Promise<void> {
+  async setDefaultCompatibility(mode: CompatibilityMode, reason?: string): Promise<void> {
     const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
     try {
       const file = path.join(this.root, CONFIG_FILE);
@@ -426,9 +427,10 @@ export class Registry {
       const doc = parseDocument(text);
       if (doc.contents && typeof doc.contents === 'object' && 'set' in doc.contents) {
         doc.set('compatibility', mode);
+        if (reason) doc.set('compatibility-change', reason);
         await writeFileAtomic(file, doc.toString());
       } else {
-        await writeFileAtomic(file, serializeConfig({ ...cfg, compatibility: mode }));
+        await writeFileAtomic(file, serializeConfig({ ...cfg, compatibility: mode }, reason ? { 'compatibility-change': reason } : {}));
       }
       (this.config as RegistryConfig).compatibility = mode;
     } finally {

@@ -23,6 +23,7 @@ export function parseSubject(text: string, file: string): SubjectMeta {
   if (!FORMATS.includes(o.format as FormatName)) throw bad(`'format' must be one of ${FORMATS.join(', ')}`);
   const meta: SubjectMeta = { format: o.format as FormatName, versions: [] };
   if (o.compatibility !== undefined && o.compatibility !== null) meta.compatibility = checkMode(String(o.compatibility), file);
+  if (o['compatibility-change'] !== undefined && o['compatibility-change'] !== null) meta.compatibilityChange = String(o['compatibility-change']);
   if (o.policy !== undefined && o.policy !== null) meta.policy = String(o.policy);
   if (o.description !== undefined && o.description !== null) meta.description = String(o.description);
   for (const key of ['owners', 'tags'] as const) {
@@ -72,6 +73,7 @@ export function parseSubject(text: string, file: string): SubjectMeta {
 export function serializeSubject(meta: SubjectMeta): string {
   const out: Record<string, unknown> = { format: meta.format };
   if (meta.compatibility) out.compatibility = meta.compatibility;
+  if (meta.compatibilityChange) out['compatibility-change'] = meta.compatibilityChange;
   if (meta.policy) out.policy = meta.policy;
   if (meta.description !== undefined) out.description = meta.description;
   if (meta.owners?.length) out.owners = meta.owners;

@@ -166,6 +166,8 @@ export interface VersionEntry {
 export interface SubjectMeta {
   format: FormatName;
   compatibility?: CompatibilityMode;
+  /** Why the mode was last changed (`compatibility-change:`): approves loosening it, visible in review. */
+  compatibilityChange?: string;
   policy?: string;
   description?: string;
   owners?: string[];

@@ -53,13 +53,8 @@ export interface ValidateSummary {
 /** Files above this size are validated in parallel when the machine has more than one core. */
 export const PARALLEL_THRESHOLD = 8 << 20;
 
-/** The extraction module's shape (src/core/extract.ts), loaded only with --extract. */
-interface ExtractModule {
-  extractJson(
-    text: string,
-    options?: { repair?: boolean },
-  ): { kind: 'found'; value: unknown } | { kind: 'none' } | { kind: 'unparseable'; reason: string; line?: number; column?: number };
-}
+/** The extraction module, loaded only with --extract. */
+type ExtractModule = typeof import('./extract.js');
 
 /**
  * Validate every record of every input, calling onResult for each failure (and, when wanted, each
@@ -88,7 +83,7 @@ export async function validateInputs(
     }
   };
   let extract: ExtractModule | undefined;
-  if (opts.extract) extract = (await import(EXTRACT_MODULE)) as ExtractModule;
+  if (opts.extract) extract = await import('./extract.js');
 
   for (const src of sources) {
     const name = src.file === '-' ? '<stdin>' : src.file;
@@ -114,9 +109,6 @@ export async function validateInputs(
   }
   return summary;
 }
-
-// Written by the LLM-integration work; loaded only with --extract.
-const EXTRACT_MODULE = './extract.js';
 
 /**
  * How many threads to validate with: LLM_SCHEMA_WORKERS when set, else one per idle core (a busy

@@ -27,6 +27,14 @@ interface Person {
   timezoneOffset: number;
 }
 
+/**
+ * Check before writing anything that a commit could be made here: a repository, and an author. Throws
+ * the same errors commitFiles would, so `register --commit` refuses before it touches the registry.
+ */
+export async function checkCanCommit(root: string, author?: string): Promise<{ name: string; email: string }> {
+  return authorOf(await openGit(root), author);
+}
+
 export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: string; author: string }> {
   const git = await openGit(opts.root);
   const g = await loadGit();

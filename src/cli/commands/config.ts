@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checkMode } from '../../core/config.js';
+import { UsageError } from '../../core/errors.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -11,14 +12,16 @@ export function define(program: Command): void {
     .option('--namespace <ns>', 'the subject namespace')
     .option('--name <name>', 'the subject name')
     .option('--compatibility <mode>', 'set the mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE')
+    .option('--reason <text>', "why the mode changes: recorded as 'compatibility-change' (check requires one to loosen a mode)")
     .action((subject: string | undefined, _o, cmd: Command) =>
-      run(() => new Context<{ namespace?: string; name?: string; compatibility?: string }>(cmd), async (ctx) => {
+      run(() => new Context<{ namespace?: string; name?: string; compatibility?: string; reason?: string }>(cmd), async (ctx) => {
         const ref = subjectFrom(ctx.opts, subject, false);
         const mode = ctx.opts.compatibility === undefined ? undefined : checkMode(ctx.opts.compatibility);
+        if (ctx.opts.reason !== undefined && !mode) throw new UsageError('--reason goes with --compatibility');
         const registry = await ctx.registry();
         if (ref) {
           const meta = await registry.getSubject(ref);
-          if (mode) await registry.setSubjectCompatibility(ref, mode);
+          if (mode) await registry.setSubjectCompatibility(ref, mode, ctx.opts.reason);
           const effective = mode ?? meta.compatibility ?? registry.config.compatibility;
           const source = mode || meta.compatibility ? 'subject' : 'registry default';
           const name = `${ref.namespace}.${ref.name}`;
@@ -26,7 +29,7 @@ export function define(program: Command): void {
           else ctx.out.line(mode ? `${name}: compatibility set to ${mode}` : `${name}: ${effective} (${source})`);
           return;
         }
-        if (mode) await registry.setDefaultCompatibility(mode);
+        if (mode) await registry.setDefaultCompatibility(mode, ctx.opts.reason);
         const effective = registry.config.compatibility;
         if (ctx.out.json) ctx.out.printJson({ compatibility: effective, policy: registry.config.policy ?? null, schemas: registry.config.schemas });
         else ctx.out.line(mode ? `registry default compatibility set to ${mode}` : `registry default: ${effective}`);

@@ -28,12 +28,6 @@ interface Opts {
   author?: string;
 }
 
-// Loaded only with --commit (isomorphic-git is heavy).
-const GIT_COMMIT_MODULE = '../../storage/gitcommit.js';
-interface GitCommitModule {
-  commitFiles(opts: { root: string; files: string[]; message: string; author?: string }): Promise<{ commit: string; author: string }>;
-}
-
 /** `name=subject@version` */
 function parseReference(spec: string): SchemaReference {
   const m = /^([^=]+)=([^@]+)@(.+)$/.exec(spec);
@@ -74,6 +68,10 @@ export function define(program: Command): void {
         const references = (o.reference ?? []).map(parseReference);
         const text = await readInputFile(o.file);
         const registry = await ctx.registry();
+        // With --commit, refuse before writing when no commit could be made (no repository, no author).
+        // (isomorphic-git is heavy: loaded only with --commit.)
+        const git = o.commit && !o.dryRun ? await import('../../storage/gitcommit.js') : undefined;
+        if (git) await git.checkCanCommit(registry.root, o.author);
         const spinner = await ctx.out.spinner(`registering ${ref.namespace}.${ref.name}`);
         let result;
         try {
@@ -97,9 +95,8 @@ export function define(program: Command): void {
           spinner.stop();
         }
         let commit: { commit: string; author: string } | undefined;
-        if (o.commit && !result.dryRun && result.written.length) {
-          const { commitFiles } = (await import(GIT_COMMIT_MODULE)) as GitCommitModule;
-          commit = await commitFiles({
+        if (git && result.written.length) {
+          commit = await git.commitFiles({
             root: registry.root,
             files: result.written.map((f) => path.join(registry.root, f)),
             message: o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
