@@ -144,6 +144,20 @@ describe('serve: start-up errors', () => {
     }
   });
 
+  it('a malformed registry at start: one line naming the file, exit 2', async () => {
+    const { newRegistry } = await import('../helpers.js');
+    const bad = await newRegistry({ 'schemas/a/b/subject.yaml': 'format: json\nversions:\n  - version: 1.0.0\n    id: [\n' });
+    try {
+      const r = await cli(['serve', '--port', '0'], { cwd: bad });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/schemas\/a\/b\/subject\.yaml:\d+:\d+/);
+      expect(r.stdout).toBe('');
+    } finally {
+      cleanup(bad);
+    }
+  });
+
   it('bad flags: exit 2', async () => {
     expect((await cli(['serve', '--port', 'http'], { cwd: dir })).code).toBe(2);
     expect((await cli(['serve', '--max-body', '-1'], { cwd: dir })).code).toBe(2);
