@@ -70,7 +70,12 @@ export function define(program: Command): void {
           root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
           logger, accessLogger, accessLog: o.accessLog,
         });
-        ctx.out.line(`llm-schema serve: listening on ${running.url} (${running.describe()})`);
+        if (ctx.out.json) {
+          const s = running.snapshot;
+          ctx.out.line(JSON.stringify({ url: running.url, host: running.host, port: running.port, subjects: s.subjects.size, versions: s.versionCount, source: s.source, ...(s.commit ? { commit: s.commit } : {}) }));
+        } else {
+          ctx.out.line(`llm-schema serve: listening on ${running.url} (${running.describe()})`);
+        }
         ctx.out.flush();
         logger.info({ event: 'listening', url: running.url, snapshot: running.snapshot.seq }, 'listening');
 
