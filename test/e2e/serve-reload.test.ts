@@ -158,6 +158,24 @@ describe('serve: start-up errors', () => {
     }
   });
 
+  it('--json prints the start line as one JSON object', async () => {
+    const { execa: run } = await import('execa');
+    const { BIN } = await import('../helpers.js');
+    const proc = run('node', [BIN, 'serve', '--port', '0', '--json'], { cwd: dir, reject: false, buffer: false, stdin: 'ignore', env: { NO_COLOR: '1', LLM_SCHEMA_REGISTRY: '' } });
+    const line = await new Promise<string>((resolve) => {
+      let out = '';
+      proc.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+    });
+    const info = JSON.parse(line);
+    expect(info).toMatchObject({ host: '127.0.0.1', source: 'working tree' });
+    expect((await getJson(`${info.url}/health`)).body.versions).toBe(info.versions);
+    proc.kill('SIGTERM');
+    expect((await proc).exitCode).toBe(0);
+  });
+
   it('bad flags: exit 2', async () => {
     expect((await cli(['serve', '--port', 'http'], { cwd: dir })).code).toBe(2);
     expect((await cli(['serve', '--max-body', '-1'], { cwd: dir })).code).toBe(2);
