@@ -82,9 +82,10 @@ export const jsonSchemaHandler: FormatHandler = {
   },
 
   compare(oldSchema: ParsedSchema, newSchema: ParsedSchema, options: CompareOptions = {}): CompareResult {
+    // compiled on first use: most comparisons never need a witness checked
     const validator = (s: ParsedSchema) => {
-      const v = jsonSchemaHandler.compile(s);
-      return (x: unknown) => v.validate(x) === null;
+      let v: DataValidator | undefined;
+      return (x: unknown) => (v ??= jsonSchemaHandler.compile(s)).validate(x) === null;
     };
     return compareJsonSchemas(oldSchema, newSchema, { ...options, validOld: validator(oldSchema), validNew: validator(newSchema) });
   },

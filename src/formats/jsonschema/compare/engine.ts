@@ -158,7 +158,7 @@ export class Engine {
   readonly docs: Docs;
   readonly lenient: boolean;
   private deadline: number;
-  private maxSteps: number;
+  readonly maxSteps: number;
   steps = 0;
   private memo = new Map<string, Res>();
   private inProgress = new Set<string>();

@@ -13,7 +13,7 @@
  */
 import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../core/types.js';
 import { canonicalJson } from '../../../core/json.js';
-import { isObject, ptr } from '../walk.js';
+import { forEachSubschema, isObject, ptr } from '../walk.js';
 import { Docs, type Raw } from './doc.js';
 import { Differ, type Item, type Step } from './differ.js';
 import { BudgetExceeded, Engine, NONE, YES, type Res } from './engine.js';
@@ -47,6 +47,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
   const engine = new Engine(docs, { lenient: options.policy === 'lenient', budgetMs: options.budgetMs ?? 2000 });
   const differ = new Differ(docs, engine);
   let budgetHit = false;
+  const BUDGET = `the comparison ran out of its budget (${options.budgetMs ?? 2000} ms or ${engine.maxSteps} steps)`;
   try {
     differ.walk(oDoc.root, nDoc.root);
   } catch (e) {
@@ -54,8 +55,11 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
     budgetHit = true;
   }
 
+  // ajv compiles a schema in one uninterruptible step that grows fast with its size: past this many
+  // subschemas witnesses are not confirmed (so breaking changes without one are undecided), keeping the bound.
+  const tooLarge = countSchemas(oldS.value) + countSchemas(newS.value) > MAX_CONFIRMABLE;
   const confirm = (dir: Dir, w: unknown): boolean => {
-    if (!options.validOld || !options.validNew) return false;
+    if (!options.validOld || !options.validNew || engine.expired || tooLarge) return false;
     try {
       return dir === 'backward' ? options.validOld(w) && !options.validNew(w) : options.validNew(w) && !options.validOld(w);
     } catch {
@@ -68,7 +72,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
     } catch (e) {
       if (e instanceof BudgetExceeded) {
         budgetHit = true;
-        return { r: 'unknown', why: `the comparison ran past its ${options.budgetMs ?? 2000} ms budget` };
+        return { r: 'unknown', why: BUDGET };
       }
       throw e;
     }
@@ -127,7 +131,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
     const r = root[dir];
     if (r.r === 'no') {
       if (confirm(dir, r.w)) rootWitness[dir] = r.w;
-      else root[dir] = { r: 'unknown', why: 'a counterexample was found but ajv did not confirm it' };
+      else root[dir] = { r: 'unknown', why: tooLarge ? 'the schemas are too large to confirm a counterexample with ajv' : 'a counterexample was found but ajv did not confirm it' };
     }
   }
 
@@ -137,6 +141,14 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
     const j: Judged = { item, breaks: { backward: false, forward: false }, undecided: { backward: undefined, forward: undefined }, witness: {} };
     judged.push(j);
     if (item.category === 'annotation' || item.o === undefined || item.oMut === undefined) continue;
+    if (engine.expired) {
+      budgetHit = true;
+      for (const dir of ['backward', 'forward'] as Dir[]) {
+        j.breaks[dir] = true;
+        j.undecided[dir] = BUDGET;
+      }
+      continue;
+    }
     const o = item.o;
     const m = item.oMut;
     const local: Record<Dir, Res> = {
@@ -235,7 +247,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
   changes.push(...extra);
   if (budgetHit && !changes.some((c) => c.undecided)) {
     changes.push({
-      rule: 'UNDECIDED', path: '', message: `cannot decide: the comparison ran past its ${options.budgetMs ?? 2000} ms budget; treated as incompatible`,
+      rule: 'UNDECIDED', path: '', message: `cannot decide: ${BUDGET}; treated as incompatible`,
       breaksBackward: true, breaksForward: true, undecided: true, category: 'validation', severity: 'error',
     });
   }
@@ -244,6 +256,16 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
   }
   // Changes that validate nothing differently, where everything else is annotation: an equivalent rewrite.
   return { changes };
+}
+
+const MAX_CONFIRMABLE = 6000;
+
+function countSchemas(v: unknown): number {
+  let n = 0;
+  forEachSubschema(v, () => {
+    n++;
+  });
+  return n;
 }
 
 function toChange(j: Judged): Change {
