@@ -95,7 +95,7 @@ const FORMAT_SAMPLES: Record<string, string[]> = {
   password: ['secret'],
   binary: ['abc'],
 };
-const PLAIN_STRINGS = ['', 'a', 'abc', 'A', 'Z', '0', '9', 'hello world', 'x-y_z', 'é', 'not a date', '2024-01-02', '2024-01-02T03:04:05Z', 'a@example.com', 'https://example.com/a'];
+const PLAIN_STRINGS = ['', 'a', 'abc', 'A', 'Z', '0', '9', 'hello world', 'x-y_z', 'é', '2024-01-02', '2024-01-02T03:04:05Z', 'a@example.com', 'https://example.com/a', 'not a date'];
 
 const regexCache = new Map<string, RegExp | null>();
 export function regex(p: string): RegExp | null {

@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import { checkCompatibility, type CompatFinding, type CompatReport } from '../../core/compat.js';
+import { checkMode } from '../../core/config.js';
+import { UsageError } from '../../core/errors.js';
+import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
+import { formatOfFile, getHandler } from '../../formats/index.js';
+import { collect, Context, readInputFile, subjectFrom } from '../context.js';
+import { run } from '../main.js';
+import type { Output } from '../output.js';
+
+interface Opts {
+  namespace?: string;
+  name?: string;
+  file?: string;
+  old?: string;
+  new?: string;
+  mode?: string;
+  policy?: string;
+  type?: string;
+  protoPath?: string[];
+  message?: string;
+}
+
+/** Options shared by compat and diff. */
+export function compareOptions(cmd: Command): Command {
+  return cmd
+    .option('--policy <policy>', 'compatibility policy: semantic|lenient (JSON Schema), wire|strict (Protobuf)')
+    .option('--type <type>', 'json, avro or protobuf (default: from the file extension)')
+    .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
+    .option('--message <type>', 'Protobuf message (pkg.Type)');
+}
+
+export function parseOptionsOf(o: { protoPath?: string[]; message?: string }): ParseOptions {
+  const p: ParseOptions = {};
+  if (o.protoPath?.length) p.protoPaths = o.protoPath;
+  if (o.message) p.message = o.message;
+  return p;
+}
+
+/** Read and parse a schema file given on the command line. */
+export async function loadFile(file: string, type: string | undefined, parseOptions: ParseOptions): Promise<{ schema: ParsedSchema; handler: FormatHandler }> {
+  const format = formatOfFile(file, type);
+  const handler = await getHandler(format);
+  const text = await readInputFile(file);
+  const schema = await handler.parse(text, { ...parseOptions, file });
+  return { schema, handler };
+}
+
+export function modeOf(mode: string | undefined): CompatibilityMode | undefined {
+  return mode === undefined ? undefined : checkMode(mode.toUpperCase(), '--mode');
+}
+
+/** One change as JSON: `backward`/`forward` say whether it breaks that direction. */
+export function changeJson(c: Change | CompatFinding): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    rule: c.rule,
+    path: c.path,
+    message: c.message,
+    backward: c.breaksBackward,
+    forward: c.breaksForward,
+  };
+  if (c.category) out.category = c.category;
+  if (c.undecided) out.undecided = true;
+  if ('against' in c && c.against) out.against = c.against;
+  if ('breaking' in c) out.breaking = c.breaking;
+  if (c.witness) out.witness = c.witness;
+  if (c.file) out.file = c.file;
+  if (c.line !== undefined) out.line = c.line;
+  if (c.column !== undefined) out.column = c.column;
+  if (c.severity) out.severity = c.severity;
+  return out;
+}
+
+/** Human lines for one change. */
+export async function printChange(out: Output, c: Change | CompatFinding, opts: { breaking?: boolean } = {}): Promise<void> {
+  const ch = await out.chalk();
+  const breaks = [c.breaksBackward ? 'BACKWARD' : '', c.breaksForward ? 'FORWARD' : ''].filter(Boolean);
+  const bad = opts.breaking ?? breaks.length > 0;
+  const mark = c.undecided ? ch.yellow('?') : bad ? ch.red('✗') : c.category === 'annotation' ? ch.dim('·') : ch.green('✓');
+  const where = c.path || '/';
+  const loc = c.file ? `${c.file}${c.line !== undefined ? `:${c.line}:${c.column ?? 1}` : ''} ` : '';
+  const verdict = breaks.length ? ch.red(`breaks ${breaks.join(' and ')}`) : ch.green('breaks nothing');
+  const against = 'against' in c && c.against ? ch.dim(` (against ${c.against})`) : '';
+  out.line(`  ${mark} ${ch.bold(c.rule)} ${ch.cyan(loc + where)}: ${c.message} [${verdict}]${against}`);
+  if (c.witness) {
+    const w = JSON.stringify(c.witness.value);
+    out.line(`      ${ch.dim(`example valid under ${c.witness.validUnder} only:`)} ${w.length > 200 ? w.slice(0, 197) + '...' : w}`);
+  }
+}
+
+export function reportJson(report: CompatReport): Record<string, unknown> {
+  return {
+    compatible: report.compatible,
+    mode: report.mode,
+    undecided: report.undecided,
+    changes: report.changes.map(changeJson),
+  };
+}
+
+export function define(program: Command): void {
+  const cmd = program
+    .command('compat')
+    .description("check a schema against a subject under its compatibility mode, or two files (--old/--new) under --mode")
+    .argument('[subject]', 'the subject as <namespace>.<name>')
+    .option('--namespace <ns>', 'the subject namespace')
+    .option('--name <name>', 'the subject name')
+    .option('--file <file>', 'the candidate schema (with a subject)')
+    .option('--old <file>', 'the old schema (no registry needed)')
+    .option('--new <file>', 'the new schema (no registry needed)')
+    .option('--mode <mode>', 'BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE');
+  compareOptions(cmd).action((subject: string | undefined, _o, c: Command) =>
+    run(() => new Context<Opts>(c), async (ctx) => {
+      const o = ctx.opts;
+      const mode = modeOf(o.mode);
+      const parseOptions = parseOptionsOf(o);
+      let report: CompatReport;
+      let label: string;
+      if (o.old !== undefined || o.new !== undefined) {
+        if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
+        if (o.file !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
+          throw new UsageError('give either a subject with --file, or --old and --new, not both');
+        }
+        const a = await loadFile(o.old, o.type, parseOptions);
+        const b = await loadFile(o.new, o.type, parseOptions);
+        report = checkCompatibility(b.handler, b.schema, [{ version: o.old, schema: a.schema }], mode ?? 'BACKWARD', { policy: o.policy });
+        label = `${o.new} against ${o.old}`;
+      } else {
+        const ref = subjectFrom(o, subject)!;
+        if (!o.file) throw new UsageError('which schema? pass --file FILE (or --old A --new B without a registry)');
+        const registry = await ctx.registry();
+        const { schema } = await loadFile(o.file, o.type, parseOptions);
+        report = await registry.compat(ref, schema, { mode, policy: o.policy });
+        label = `${o.file} against ${ref.namespace}.${ref.name}`;
+      }
+      if (ctx.out.json) {
+        ctx.out.printJson(reportJson(report));
+      } else {
+        const ch = await ctx.out.chalk();
+        const head = report.compatible
+          ? ch.green(`compatible under ${report.mode}`)
+          : ch.red(`incompatible under ${report.mode}`) + (report.undecided ? ch.yellow(' (some changes could not be decided: counted as breaking)') : '');
+        ctx.out.line(`${head}: ${label}`);
+        const shown = ctx.out.quiet ? report.changes.filter((x) => x.breaking) : report.changes;
+        for (const x of shown) await printChange(ctx.out, x, { breaking: x.breaking });
+        if (!report.changes.length) ctx.out.info('no changes');
+      }
+      return report.compatible ? 0 : 1;
+    }),
+  );
+}
