@@ -64,7 +64,7 @@ export class JobRunner {
     if (this.worker) return this.worker;
     const w = new Worker(new URL('./worker.js', import.meta.url));
     w.unref();
-    w.on('message', (m: { id: number; missing?: boolean; result?: JobResult }) => this.onMessage(w, m));
+    w.on('message', (m: { id: number; missing?: boolean; started?: boolean; result?: JobResult }) => this.onMessage(w, m));
     w.on('error', (err) => this.onWorkerGone(w, errorResult(500, 50001, `validation worker failed: ${err.message}`)));
     w.on('exit', () => this.onWorkerGone(w, errorResult(500, 50001, 'validation worker exited')));
     this.worker = w;
@@ -85,13 +85,19 @@ export class JobRunner {
       while (all.length > 3) this.sent.delete(all.shift()!);
     }
     const id = this.nextId++;
-    const timer = setTimeout(() => this.onTimeout(id), this.timeoutMs);
+    // Until the worker says the job started, allow for its start-up and snapshot loading (generously).
+    const timer = setTimeout(() => this.onTimeout(id), Math.max(this.timeoutMs * 10, 30_000));
     this.active = { id, pending, timer };
     w.postMessage({ type: 'job', id, seq, job: pending.job });
   }
 
-  private onMessage(w: Worker, m: { id: number; missing?: boolean; result?: JobResult }): void {
+  private onMessage(w: Worker, m: { id: number; missing?: boolean; started?: boolean; result?: JobResult }): void {
     if (w !== this.worker || !this.active || this.active.id !== m.id) return;
+    if (m.started) {
+      clearTimeout(this.active.timer);
+      this.active.timer = setTimeout(() => this.onTimeout(m.id), this.timeoutMs);
+      return;
+    }
     const { pending, timer } = this.active;
     clearTimeout(timer);
     this.active = undefined;

@@ -28,7 +28,10 @@ parentPort!.on('message', async (m: Message) => {
   }
   let result;
   try {
-    result = await (await ctx).run(m.job);
+    const context = await ctx;
+    // The time budget counts from here: starting the worker and loading the snapshot are not the job's.
+    parentPort!.postMessage({ id: m.id, started: true });
+    result = await context.run(m.job);
   } catch (err) {
     result = toResult(err);
   }
