@@ -282,7 +282,7 @@ export class Differ {
       : !leftN.length
         ? c === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED'
         : 'COMBINED_TYPE_SUBSCHEMAS_CHANGED';
-    const where = leftN.length ? this.docs.pointerOf(leftN[0].s) || path + ptr(leftN[0].i) : this.docs.keyPath(o, c) + ptr(leftO[0].i);
+    const where = leftN.length ? this.docs.pointerOf(leftN[0].s) || path + ptr(leftN[0].i) : this.docs.pointerOf(leftO[0].s) || this.docs.keyPath(o, c) + ptr(leftO[0].i);
     this.emit(rule, leftN.length && leftO.length ? path : where, { keyword: c }, trail, judge({ [c]: n[c] }));
   }
 

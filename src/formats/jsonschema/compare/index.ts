@@ -29,6 +29,8 @@ export interface JsonCompareOptions extends CompareOptions {
   /** Validators for the old and new schema (ajv). Without them witnesses are not confirmed and not shown. */
   validOld?: WholeValidator;
   validNew?: WholeValidator;
+  /** Step budget of the semantic checker (default 2,000,000). */
+  maxSteps?: number;
 }
 
 type Dir = 'backward' | 'forward';
@@ -44,7 +46,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
   const docs = new Docs();
   const oDoc = docs.load(oldS);
   const nDoc = docs.load(newS);
-  const engine = new Engine(docs, { lenient: options.policy === 'lenient', budgetMs: options.budgetMs ?? 2000 });
+  const engine = new Engine(docs, { lenient: options.policy === 'lenient', budgetMs: options.budgetMs ?? 2000, maxSteps: options.maxSteps });
   const differ = new Differ(docs, engine);
   let budgetHit = false;
   const BUDGET = `the comparison ran out of its budget (${options.budgetMs ?? 2000} ms or ${engine.maxSteps} steps)`;
@@ -215,16 +217,22 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
       const blamed = judged.filter((j) => j.breaks[dir]);
       for (const j of blamed) j.undecided[dir] ??= r.why;
       if (!blamed.length) {
-        extra.push({
-          rule: 'UNDECIDED',
-          path: '',
-          message: formatMessage('UNDECIDED', { keyword: dir.toUpperCase(), new: r.why }) + '; treated as incompatible',
-          breaksBackward: dir === 'backward',
-          breaksForward: dir === 'forward',
-          undecided: true,
-          category: 'validation',
-          severity: 'error',
-        });
+        const prev = extra.find((c) => c.rule === 'UNDECIDED');
+        if (prev) {
+          prev.breaksForward = true;
+          prev.message = prev.message.replace('cannot decide BACKWARD', 'cannot decide BACKWARD or FORWARD');
+        } else {
+          extra.push({
+            rule: 'UNDECIDED',
+            path: '',
+            message: `cannot decide ${dir.toUpperCase()}: ${r.why}; treated as incompatible`,
+            breaksBackward: dir === 'backward',
+            breaksForward: dir === 'forward',
+            undecided: true,
+            category: 'validation',
+            severity: 'error',
+          });
+        }
       }
     }
   }

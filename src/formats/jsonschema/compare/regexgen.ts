@@ -167,7 +167,7 @@ function gen(n: Node, variant: number, reps: number): string {
 }
 
 /** Up to `limit` distinct strings matching the pattern (checked with the real RegExp), or [] when unsupported. */
-export function stringsMatching(pattern: string, limit = 8): string[] {
+export function stringsMatching(pattern: string, limit = 12): string[] {
   let re: RegExp;
   let ast: Node;
   try {
@@ -177,8 +177,8 @@ export function stringsMatching(pattern: string, limit = 8): string[] {
     return [];
   }
   const out = new Set<string>();
-  for (const reps of [0, 1, 2, 3, 5, 8]) {
-    for (let variant = 0; variant < 4 && out.size < limit; variant++) {
+  for (const reps of [0, 1, 2, 3, 5, 8, 12]) {
+    for (let variant = 0; variant < 2 && out.size < limit; variant++) {
       try {
         const s = gen(ast, variant, reps);
         if (re.test(s)) out.add(s);
