@@ -229,7 +229,7 @@ export class Docs {
         keys.enum = 'const';
       }
     }
-    if (Array.isArray(out.enum)) out.enum = dedupe(out.enum as unknown[]);
+    if (Array.isArray(out.enum)) out.enum = dedupe(out.enum as unknown[]).sort((x, y) => cmp(canonicalJson(x), canonicalJson(y)));
     // type 'x' == ['x']; 'number' absorbs 'integer'
     if (typeof out.type === 'string') out.type = [out.type];
     if (Array.isArray(out.type)) {

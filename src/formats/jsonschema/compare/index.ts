@@ -237,7 +237,15 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
     }
   }
 
-  const changes: Change[] = judged.map((j) => toChange(j));
+  let changes: Change[] = judged.map((j) => toChange(j));
+  // Proven equivalent both ways: the validation-level differences are a rewrite, not a change.
+  if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness)) {
+    const kept = changes.filter((c) => c.category === 'annotation');
+    if (kept.length !== changes.length) {
+      kept.push({ rule: 'EQUIVALENT_REWRITE', path: '', message: formatMessage('EQUIVALENT_REWRITE', {}), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+    }
+    changes = kept;
+  }
   // Unused definitions that changed: nothing validates differently.
   for (const key of ['$defs', 'definitions']) {
     const a = isObject(oDoc.original) && isObject(oDoc.original[key]) ? (oDoc.original[key] as Record<string, unknown>) : {};
@@ -291,8 +299,13 @@ function toChange(j: Judged): Change {
     severity: j.breaks.backward || j.breaks.forward ? 'error' : item.category === 'annotation' ? 'info' : 'warning',
   };
   if (und.length) c.undecided = true;
-  if (j.witness.backward !== undefined && j.breaks.backward) c.witness = { value: j.witness.backward, validUnder: 'old' };
-  else if (j.witness.forward !== undefined && j.breaks.forward) c.witness = { value: j.witness.forward, validUnder: 'new' };
+  if (j.witness.backward !== undefined && j.breaks.backward) {
+    c.witness = { value: j.witness.backward, validUnder: 'old' };
+    if (j.witness.forward !== undefined && j.breaks.forward) {
+      const w = JSON.stringify(j.witness.forward);
+      if (w.length <= 120) c.message += `; FORWARD breaks too: ${w} is valid under the new schema only`;
+    }
+  } else if (j.witness.forward !== undefined && j.breaks.forward) c.witness = { value: j.witness.forward, validUnder: 'new' };
   return c;
 }
 
