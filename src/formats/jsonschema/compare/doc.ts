@@ -45,6 +45,10 @@ export const ANNOTATIONS = new Set([
 /** Keywords the engine cannot reason about; a change under them is undecided. */
 export const UNSUPPORTED = ['unevaluatedProperties', 'unevaluatedItems', '$dynamicRef', '$recursiveRef'];
 
+const SCHEMA_KEYS = new Set(['additionalProperties', 'propertyNames', 'contains', 'not', 'if', 'then', 'else', 'items', 'unevaluatedItems', 'unevaluatedProperties']);
+const ARRAY_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const MAP_KEYS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
 export class Docs {
   readonly info = new WeakMap<object, NodeInfo>();
   private nextDoc = 1;
@@ -72,28 +76,70 @@ export class Docs {
     return doc;
   }
 
-  /** A stable id for a schema: equal content (and, when it holds $refs, the same document) gives the same id. */
+  /**
+   * A stable id for a schema: equal content (and, when it holds $refs, the same document) gives the
+   * same id. Hash-consed bottom-up (children by id), so ids for a whole tree cost linear time.
+   */
   id(s: Raw): number {
     if (s === true) return 1;
     if (s === false) return 0;
     let id = this.ids.get(s);
     if (id === undefined) {
-      const info = this.info.get(s);
-      let key: string;
-      try {
-        key = canonicalJson(s);
-      } catch {
-        key = '#' + this.nextId;
-      }
-      if (key.includes('"$ref"')) key = `${info?.doc.id ?? 0}:${key}`;
-      id = this.contentIds.get(key);
+      const { key, ref } = this.shallowKey(s);
+      const full = ref ? `${this.info.get(s)?.doc.id ?? 0}:${key}` : key;
+      id = this.contentIds.get(full);
       if (id === undefined) {
         id = 2 + this.nextId++;
-        this.contentIds.set(key, id);
+        this.contentIds.set(full, id);
       }
       this.ids.set(s, id);
+      if (ref) this.withRef.add(s);
     }
     return id;
+  }
+
+  private withRef = new WeakSet<object>();
+
+  private childId(v: unknown): { k: string; ref: boolean } {
+    if (typeof v === 'boolean' || isObject(v)) {
+      const i = this.id(v as Raw);
+      return { k: '#' + i, ref: isObject(v) && this.withRef.has(v) };
+    }
+    return { k: canonicalJson(v), ref: false };
+  }
+
+  private shallowKey(s: Obj): { key: string; ref: boolean } {
+    let ref = typeof s.$ref === 'string';
+    const parts: string[] = [];
+    for (const k of Object.keys(s).sort()) {
+      const v = s[k];
+      let enc: string;
+      if (SCHEMA_KEYS.has(k)) {
+        const c = this.childId(v);
+        ref ||= c.ref;
+        enc = c.k;
+      } else if (ARRAY_KEYS.has(k) && Array.isArray(v)) {
+        enc = '[' + v.map((x) => {
+          const c = this.childId(x);
+          ref ||= c.ref;
+          return c.k;
+        }).join(',') + ']';
+      } else if (MAP_KEYS.has(k) && isObject(v)) {
+        enc = '{' + Object.keys(v).sort().map((n) => {
+          const c = this.childId(v[n]);
+          ref ||= c.ref;
+          return JSON.stringify(n) + ':' + c.k;
+        }).join(',') + '}';
+      } else {
+        try {
+          enc = canonicalJson(v);
+        } catch {
+          enc = '?' + this.nextId++;
+        }
+      }
+      parts.push(JSON.stringify(k) + ':' + enc);
+    }
+    return { key: '{' + parts.join(',') + '}', ref };
   }
 
   /** Register a synthetic schema (a copy or a made-up conjunct) as belonging to `like`'s document. */

@@ -98,6 +98,8 @@ const FORMAT_SAMPLES: Record<string, string[]> = {
 const PLAIN_STRINGS = ['', 'a', 'abc', 'A', 'Z', '0', '9', 'hello world', 'x-y_z', 'é', '2024-01-02', '2024-01-02T03:04:05Z', 'a@example.com', 'https://example.com/a', 'not a date'];
 
 const regexCache = new Map<string, RegExp | null>();
+/** Candidate strings by (patterns, formats, length bounds): shared by every comparison in the process. */
+const STRING_POOLS = new Map<string, string[]>();
 export function regex(p: string): RegExp | null {
   let r = regexCache.get(p);
   if (r === undefined) {
@@ -646,7 +648,21 @@ export class Engine {
     }
   }
 
+  private stringPools = new WeakMap<Facts, string[]>();
+
   private *strings(f: Facts): Generator<string> {
+    const key = JSON.stringify([f.patterns, f.formats, f.minLength, f.maxLength]);
+    let list = this.stringPools.get(f) ?? STRING_POOLS.get(key);
+    if (!list) {
+      list = [...this.stringPool(f)];
+      if (STRING_POOLS.size > 500) STRING_POOLS.clear();
+      STRING_POOLS.set(key, list);
+    }
+    this.stringPools.set(f, list);
+    yield* list;
+  }
+
+  private *stringPool(f: Facts): Generator<string> {
     const seen = new Set<string>();
     const pool: string[] = [];
     for (const p of f.patterns) pool.push(...stringsMatching(p));

@@ -31,6 +31,11 @@ export interface JsonCompareOptions extends CompareOptions {
   validNew?: WholeValidator;
   /** Step budget of the semantic checker (default 2,000,000). */
   maxSteps?: number;
+  /**
+   * The directions whose witnesses are wanted (default both). Flags are always computed for both;
+   * a compatibility check under BACKWARD only needs BACKWARD witnesses, which halves the work.
+   */
+  directions?: Array<'backward' | 'forward'>;
 }
 
 type Dir = 'backward' | 'forward';
@@ -163,6 +168,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
       const r = local[dir];
       if (r.r === 'yes') continue;
       j.breaks[dir] = true;
+      if (options.directions && !options.directions.includes(dir)) continue;
       const side = dir === 'backward' ? 'o' : 'n';
       const cands: unknown[] = [];
       if (r.r === 'no') cands.push(r.w);
