@@ -1,0 +1,129 @@
+/** compat and diff through the built binary: registry and file modes, JSON shapes, exit codes. */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, cli, newRegistry, snapshot, tempDir, writeTree } from '../helpers.js';
+
+const v1 = {
+  type: 'object',
+  properties: { name: { type: 'string', maxLength: 20 }, age: { type: 'integer', minimum: 0 } },
+  required: ['name'],
+  additionalProperties: false,
+};
+const compatible = { ...v1, properties: { ...v1.properties, email: { type: 'string', format: 'email' } } };
+const breaking = { ...v1, properties: { ...v1.properties, name: { type: 'string', maxLength: 10 } } };
+
+describe('compat and diff without a registry', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    writeTree(dir, {
+      'old.json': v1,
+      'new.json': breaking,
+      'same.json': { ...v1, description: 'a user' },
+      'open-old.json': { type: 'object', properties: { a: { type: 'string' } } },
+      'open-new.json': { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } } },
+      'bad.json': '{"type": "object",\n  "properties": {,}}',
+    });
+  });
+  afterAll(() => cleanup(dir));
+
+  it('compat --mode FULL says no (exit 1) with rule, path, directions and an ajv-checked witness', async () => {
+    const r = await cli(['compat', '--old', 'old.json', '--new', 'new.json', '--mode', 'FULL', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.compatible).toBe(false);
+    expect(out.mode).toBe('FULL');
+    const c = out.changes.find((x: { rule: string }) => x.rule === 'MAX_LENGTH_DECREASED');
+    expect(c).toMatchObject({ path: '/properties/name/maxLength', backward: true, forward: false });
+    expect(c.witness.validUnder).toBe('old');
+    expect(c.witness.value.name.length).toBeGreaterThan(10);
+  });
+
+  it('compat says yes (exit 0) for annotations only, and under NONE', async () => {
+    const a = await cli(['compat', '--old', 'old.json', '--new', 'same.json', '--mode', 'FULL', '--json'], { cwd: dir });
+    expect(a.code).toBe(0);
+    expect(JSON.parse(a.stdout).compatible).toBe(true);
+    const b = await cli(['compat', '--old', 'old.json', '--new', 'new.json', '--mode', 'NONE'], { cwd: dir });
+    expect(b.code).toBe(0);
+    expect(b.stdout).toContain('compatible under NONE');
+  });
+
+  it('the policy decides optional properties added to an open content model', async () => {
+    const semantic = await cli(['compat', '--old', 'open-old.json', '--new', 'open-new.json', '--json'], { cwd: dir });
+    expect(semantic.code).toBe(1);
+    expect(JSON.parse(semantic.stdout).changes[0]).toMatchObject({ rule: 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', path: '/properties/b', backward: true });
+    const lenient = await cli(['compat', '--old', 'open-old.json', '--new', 'open-new.json', '--policy', 'lenient', '--json'], { cwd: dir });
+    expect(lenient.code).toBe(0);
+  });
+
+  it('diff lists every change, suggests the bump and shows a structural view; exit 0', async () => {
+    const r = await cli(['diff', '--old', 'old.json', '--new', 'new.json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('MAX_LENGTH_DECREASED');
+    expect(r.stdout).toContain('/properties/name/maxLength');
+    expect(r.stdout).toContain('breaks BACKWARD');
+    expect(r.stdout).toMatch(/suggested bump: major/);
+    expect(r.stdout).toContain('structural view');
+    const j = await cli(['diff', '--old', 'old.json', '--new', 'same.json', '--json'], { cwd: dir });
+    expect(j.code).toBe(0);
+    const out = JSON.parse(j.stdout);
+    expect(out.bump).toBe('patch');
+    expect(out.changes).toEqual([expect.objectContaining({ rule: 'ANNOTATION_CHANGED', path: '/description', backward: false, forward: false })]);
+  });
+
+  it('input errors exit 2 with one line naming the file or flag', async () => {
+    const missing = await cli(['compat', '--old', 'old.json', '--new', 'nope.json'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json');
+    const bad = await cli(['diff', '--old', 'old.json', '--new', 'bad.json'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json:2:\d+/);
+    expect(bad.stderr).not.toContain('    at ');
+    const mode = await cli(['compat', '--old', 'old.json', '--new', 'new.json', '--mode', 'SIDEWAYS'], { cwd: dir });
+    expect(mode.code).toBe(2);
+    const half = await cli(['compat', '--old', 'old.json'], { cwd: dir });
+    expect(half.code).toBe(2);
+  });
+});
+
+describe('compat and diff against a registry', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await newRegistry({ 'v1.json': v1, 'v2.json': compatible, 'breaking.json': breaking });
+    writeFileSync(path.join(dir, 'llm-schema.yaml'), 'compatibility: BACKWARD\nschemas: schemas\n');
+    for (const [file, version] of [['v1.json', '1.0.0'], ['v2.json', undefined]] as const) {
+      const args = ['register', '--namespace', 'myapp', '--name', 'user-schema', '--file', file, ...(version ? ['--version', version] : [])];
+      const r = await cli(args, { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+    }
+  });
+  afterAll(() => cleanup(dir));
+
+  it('compat checks a file against the subject under its mode', async () => {
+    const before = snapshot(dir);
+    const bad = await cli(['compat', '--namespace', 'myapp', '--name', 'user-schema', '--file', 'breaking.json', '--json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    const out = JSON.parse(bad.stdout);
+    expect(out).toMatchObject({ compatible: false, mode: 'BACKWARD' });
+    expect(out.changes.some((c: { rule: string; backward: boolean; witness?: unknown }) => c.rule === 'MAX_LENGTH_DECREASED' && c.backward && c.witness)).toBe(true);
+    const ok = await cli(['compat', 'myapp.user-schema', '--file', 'v2.json'], { cwd: dir });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('compatible under BACKWARD');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('diff between two registered versions names the bump and the next version', async () => {
+    const r = await cli(['diff', '--namespace', 'myapp', '--name', 'user-schema', '--from', '1.0.0', '--to', '1.1.0', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ bump: 'minor', suggestedVersion: '1.1.0', mode: 'BACKWARD', breaksBackward: false, breaksForward: true });
+    expect(out.changes).toEqual([expect.objectContaining({ rule: 'PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', path: '/properties/email', backward: false, forward: true })]);
+  });
+
+  it('unknown subject or version is exit 2', async () => {
+    expect((await cli(['diff', 'myapp.nobody', '--from', '1.0.0'], { cwd: dir })).code).toBe(2);
+    expect((await cli(['diff', 'myapp.user-schema', '--from', '9.9.9'], { cwd: dir })).code).toBe(2);
+    expect((await cli(['compat', 'myapp.nobody', '--file', 'v1.json'], { cwd: dir })).code).toBe(2);
+  });
+});
