@@ -43,7 +43,7 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
       },
     ];
   }
-  if (handler.canonical(oldS) === handler.canonical(newS)) return [];
+  if (canonicalOf(handler, oldS) === canonicalOf(handler, newS)) return [];
   if (handler.compare) return handler.compare(oldS, newS, options).changes;
   const annotationsOnly = handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
   if (annotationsOnly) {
@@ -61,6 +61,18 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
       severity: 'error',
     },
   ];
+}
+
+const canonicalCache = new WeakMap<ParsedSchema, string>();
+
+/** A schema's canonical form, computed once per parsed schema. */
+export function canonicalOf(handler: FormatHandler, s: ParsedSchema): string {
+  let c = canonicalCache.get(s);
+  if (c === undefined) {
+    c = handler.canonical(s);
+    canonicalCache.set(s, c);
+  }
+  return c;
 }
 
 export function directions(mode: CompatibilityMode): { backward: boolean; forward: boolean; transitive: boolean } {
@@ -91,8 +103,10 @@ export function checkCompatibility(
   const report: CompatReport = { compatible: true, mode, undecided: false, changes: [] };
   if (history.length === 0) return report;
   const against = d.transitive ? [...history].reverse() : [history[history.length - 1]];
+  // NONE still lists the changes (both directions); other modes need only their own directions judged.
+  const needed = mode === 'NONE' ? undefined : (['backward', 'forward'] as const).filter((x) => d[x]);
   for (const h of against) {
-    for (const c of compareSchemas(handler, h.schema, candidate, options)) {
+    for (const c of compareSchemas(handler, h.schema, candidate, { ...options, directions: needed ? [...needed] : options.directions })) {
       const breaking = mode !== 'NONE' && breaks(c, d);
       if (breaking) report.compatible = false;
       if (c.undecided) report.undecided = true;
@@ -121,7 +135,7 @@ export function requiredBump(
   mode: CompatibilityMode,
   options: CompareOptions = {},
 ): BumpDecision {
-  if (oldS.format === newS.format && handler.canonical(oldS) === handler.canonical(newS)) {
+  if (oldS.format === newS.format && canonicalOf(handler, oldS) === canonicalOf(handler, newS)) {
     return { bump: 'none', changes: [], reason: 'identical content' };
   }
   const changes = compareSchemas(handler, oldS, newS, options);

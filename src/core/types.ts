@@ -78,6 +78,8 @@ export interface CompareOptions {
   policy?: string;
   /** Wall-clock budget in milliseconds for one comparison; past it the answer is "cannot decide". */
   budgetMs?: number;
+  /** The directions the caller needs judged (default both); a format may skip work for the others. */
+  directions?: Array<'backward' | 'forward'>;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
