@@ -161,6 +161,48 @@ describe('automatic versions', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'registered', version: '1.0.1', bump: 'patch' });
   });
 
+  it('a compatible change to what validates is a minor bump; an understated version is refused', async () => {
+    // Closed content model: adding an optional property accepts everything the old schema accepted.
+    const closed = { type: 'object', additionalProperties: false, properties: { id: { type: 'string' } }, required: ['id'] };
+    const dir2 = await newRegistry({ 'c1.json': closed, 'c2.json': { ...closed, properties: { ...closed.properties, note: { type: 'string' } } } });
+    expect((await cli(['register', 'app.closed', '--file', 'c1.json'], { cwd: dir2 })).code).toBe(0);
+    const before = snapshot(dir2);
+    const under = await cli(['register', 'app.closed', '--file', 'c2.json', '--version', '1.0.1'], { cwd: dir2 });
+    expect(under.code).toBe(1);
+    expect(under.stderr).toMatch(/understates the change from 1\.0\.0: it needs a minor bump/);
+    expect(snapshot(dir2)).toEqual(before);
+    const r = await cli(['register', 'app.closed', '--file', 'c2.json', '--json'], { cwd: dir2 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ version: '1.1.0', bump: 'minor' });
+    cleanup(dir2);
+  });
+
+  it('an incompatible change is refused under BACKWARD, approved with --allow-breaking (major), and a major under NONE', async () => {
+    const v1 = { type: 'object', properties: { id: { type: 'string' } } };
+    const v2 = { type: 'object', properties: { id: { type: 'integer' } } };
+    const dir2 = await newRegistry({ 'v1.json': v1, 'v2.json': v2 });
+    expect((await cli(['register', 'app.t', '--file', 'v1.json'], { cwd: dir2 })).code).toBe(0);
+    const before = snapshot(dir2);
+    const refused = await cli(['register', 'app.t', '--file', 'v2.json'], { cwd: dir2 });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/incompatible with 'app\.t' under BACKWARD/);
+    expect(refused.stderr).toMatch(/^  - .*\/properties\/id/m);
+    expect(snapshot(dir2)).toEqual(before);
+    const approved = await cli(['register', 'app.t', '--file', 'v2.json', '--allow-breaking', 'ids are numbers now', '--json'], { cwd: dir2 });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ version: '2.0.0', bump: 'major' });
+    const meta = parseYaml(readFileSync(path.join(dir2, 'schemas/app/t/subject.yaml'), 'utf8'));
+    expect(meta.versions[1]).toMatchObject({ version: '2.0.0', 'allow-breaking': 'ids are numbers now' });
+    expect((await cli(['config', 'app.t', '--compatibility', 'NONE'], { cwd: dir2 })).code).toBe(0);
+    const none = await cli(['register', 'app.t', '--file', 'v1.json', '--json'], { cwd: dir2 });
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout)).toMatchObject({ outcome: 'unchanged', version: '1.0.0' });
+    writeTree(dir2, { 'v3.json': { type: 'object', properties: { id: { type: 'boolean' } } } });
+    const major = await cli(['register', 'app.t', '--file', 'v3.json', '--json'], { cwd: dir2 });
+    expect(JSON.parse(major.stdout)).toMatchObject({ version: '3.0.0', bump: 'major' });
+    cleanup(dir2);
+  });
+
   it('--dry-run reports and writes nothing', async () => {
     writeTree(dir, { 'v3.json': { ...USER_V1, description: 'Another description' } });
     const before = snapshot(dir);
