@@ -122,3 +122,17 @@ console.log(`cold start: node -e 0 ${fmt(nodeStart)}; llm-schema --version ${fmt
 const rawOne = bench('node', [rawScript, schemaFile, smallFile], 10, { allowFail: true });
 const oursOne = bench('node', [BIN, 'validate', '--schema', schemaFile, '--data', smallFile], 10, { allowFail: true });
 console.log(`one small document: raw ${fmt(rawOne)}; llm-schema ${fmt(oursOne)}   ratio ${ratio(oursOne, rawOne)} (target <= 1.3)`);
+
+// Memory must not grow with the file: peak RSS for a tenth of the file and for all of it (GNU time, when present).
+import { existsSync as haveFile, writeFileSync as writeTenth, readFileSync as readAll } from 'node:fs';
+if (haveFile('/usr/bin/time')) {
+  const tenth = path.join(DATA, `chat-${N / 10}.jsonl`);
+  if (!haveFile(tenth)) writeTenth(tenth, readAll(dataFile, 'utf8').split('\n').slice(0, N / 10).join('\n') + '\n');
+  const rss = (file) => {
+    const r = timeProcess('/usr/bin/time', ['-f', '%M', 'node', BIN, 'validate', '--schema', schemaFile, '--data', file, '-q', '--no-parallel'], { allowFail: true });
+    return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
+  };
+  const small = rss(tenth);
+  const big = rss(dataFile);
+  console.log(`peak RSS (one thread): ${(N / 10)} records ${small.toFixed(0)} MB; ${N} records ${big.toFixed(0)} MB (ratio ${(big / small).toFixed(2)} for 10x the data)`);
+}
