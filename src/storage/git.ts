@@ -620,29 +620,192 @@ export class GitIndexStorage implements RegistryStorage {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The working tree, with tree ids: a file whose stat matches its index entry takes the staged blob id
-// (as `git status` does); other files are hashed. Ignored and untracked files count, so an id may differ
-// from git's where git would ignore a file: that only costs a closer look, never a missed change.
+// The working tree, with tree ids computed the way `git status` sees it, in one flat pass over the index:
+// every tracked file is lstat'ed and compared with its index entry's cached stat data (a match takes the
+// staged blob id; anything else is hashed), and every tracked folder is listed once so that untracked
+// files are seen wherever they are. A folder whose files all match and which holds nothing untracked
+// takes its id from the index's cache tree (git's TREE extension) when git left one, else the id is
+// built from the index entries. Ignored files count, so an id may differ from git's where git would
+// ignore a file: that only costs a closer look, never a missed change.
+
+const NOENT = { throwIfNoEntry: false } as const;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+const S_IFGITLINK = 0o160000;
+
+/** The index as the working-tree reader needs it: paths, and where each entry sits in the file (no object per entry). */
+interface IndexScan {
+  buf: Buffer;
+  view: DataView;
+  version: number;
+  /** Stage-0 entries under the registry root, in index order (git's tree order), relative to the root. */
+  paths: string[];
+  /** Byte offset of each entry in buf. */
+  offs: number[];
+  /** Folders (relative to the root) holding unmerged entries. */
+  conflicted: Set<string>;
+  /** Folder (relative to the root) -> tree id, from the valid entries of the cache-tree extension. */
+  cacheTree: Map<string, string>;
+  mtimeMs: number;
+  /** False when the entries cannot be taken as the list of tracked files (a split index): every folder is listed. */
+  complete: boolean;
+}
+
+/** Read the index for the working-tree reader; an empty scan when there is no index. */
+function scanIndex(file: string, prefix: string): IndexScan {
+  const pre = prefix ? prefix + '/' : '';
+  let buf: Buffer;
+  let mtimeMs: number;
+  try {
+    buf = fs.readFileSync(file);
+    mtimeMs = fs.statSync(file).mtimeMs;
+  } catch {
+    buf = Buffer.alloc(0);
+    return { buf, view: new DataView(buf.buffer, buf.byteOffset, 0), version: 2, paths: [], offs: [], conflicted: new Set(), cacheTree: new Map(), mtimeMs: 0, complete: true };
+  }
+  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') throw new InputError('not a git index file', { file });
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  const version = view.getUint32(4);
+  if (version < 2 || version > 4) throw new InputError(`unsupported git index version ${version}`, { file });
+  const count = view.getUint32(8);
+  const paths: string[] = [];
+  const offs: number[] = [];
+  const conflicted = new Set<string>();
+  let off = 12;
+  let prev = '';
+  for (let i = 0; i < count; i++) {
+    const start = off;
+    const flags = view.getUint16(off + 60);
+    off += 62;
+    if (version >= 3 && flags & 0x4000) off += 2;
+    let p: string;
+    if (version === 4) {
+      let b = buf[off++];
+      let n = b & 0x7f;
+      while (b & 0x80) {
+        b = buf[off++];
+        n = ((n + 1) << 7) | (b & 0x7f);
+      }
+      const end = buf.indexOf(0, off);
+      p = prev.slice(0, prev.length - n) + buf.toString('utf8', off, end);
+      off = end + 1;
+      prev = p;
+    } else {
+      const len = flags & 0xfff;
+      const end = len < 0xfff ? off + len : buf.indexOf(0, off);
+      p = buf.toString('utf8', off, end);
+      off = start + ((end - start + 8) & ~7);
+    }
+    if (pre && !p.startsWith(pre)) continue;
+    const rel = pre ? p.slice(pre.length) : p;
+    if (flags & 0x3000) {
+      const slash = rel.lastIndexOf('/');
+      conflicted.add(slash === -1 ? '' : rel.slice(0, slash));
+      continue;
+    }
+    paths.push(rel);
+    offs.push(start);
+  }
+  let cacheTree = new Map<string, string>();
+  let complete = true;
+  while (off + 8 <= buf.length - 20) {
+    const signature = buf.toString('latin1', off, off + 4);
+    const size = view.getUint32(off + 4);
+    if (signature === 'TREE') cacheTree = parseCacheTree(buf.subarray(off + 8, off + 8 + size), prefix);
+    else if (signature === 'link') complete = false;
+    off += 8 + size;
+  }
+  return { buf, view, version, paths, offs, conflicted, cacheTree, mtimeMs, complete };
+}
+
+/** The valid folder ids of a cache-tree extension, keyed relative to the registry root. */
+function parseCacheTree(data: Buffer, prefix: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let off = 0;
+  const walk = (parent: string | undefined): void => {
+    const nul = data.indexOf(0, off);
+    const name = data.toString('utf8', off, nul);
+    off = nul + 1;
+    const nl = data.indexOf(10, off);
+    const head = data.toString('latin1', off, nl);
+    off = nl + 1;
+    const sp = head.indexOf(' ');
+    const count = Number(head.slice(0, sp));
+    const subtrees = Number(head.slice(sp + 1));
+    const full = parent === undefined ? '' : parent ? `${parent}/${name}` : name;
+    if (count >= 0) {
+      const id = data.toString('hex', off, off + 20);
+      if (!prefix) out.set(full, id);
+      else if (full === prefix) out.set('', id);
+      else if (full.startsWith(prefix + '/')) out.set(full.slice(prefix.length + 1), id);
+      off += 20;
+    }
+    for (let i = 0; i < subtrees && off < data.length; i++) walk(full);
+  };
+  try {
+    if (data.length) walk(undefined);
+  } catch {
+    return new Map(); // unreadable: computed instead
+  }
+  return out;
+}
+
+interface Folder {
+  parent: Folder | undefined;
+  /** Index range of the entries under this folder. */
+  start: number;
+  end: number;
+  /** Direct children in the index (files and folders). */
+  children: number;
+  /** Absent from the working tree (or no longer a folder). */
+  absent: boolean;
+  /** Listed from disk: it holds something the index does not know, or lacks a tracked entry. */
+  listed: boolean;
+  /** Something under it differs from the index. */
+  touched: boolean;
+  /** Entries on disk (from listing it once). */
+  onDisk: number;
+}
+
+const UNKNOWN = 255;
+const CLEAN = 0;
+const CHANGED = 1;
+const MISSING = 2;
+const FOLDER = 3;
 
 export class WorkTreeStorage implements RegistryStorage {
   readonly label = 'working tree';
-  private readonly index: Map<string, IndexEntry>;
-  private readonly indexMtimeMs: number;
-  private readonly ids = new Map<string, string | undefined>();
   /** The registry root on disk. */
   readonly root: string;
+  private readonly rootSlash: string;
+  private scanCache?: IndexScan;
+  private states?: Uint8Array;
+  private readonly changed = new Map<number, { oid: string; mode: string }>();
+  private folders?: Map<string, Folder>;
+  private readonly ids = new Map<string, string | undefined>();
 
-  constructor(readonly git: GitContext, index?: ParsedIndex) {
-    const parsed = index ?? readIndexFile(indexPath(git));
-    this.index = new Map();
-    for (const e of parsed?.entries ?? []) if (((e.flags >> 12) & 3) === 0) this.index.set(e.path, e);
-    this.indexMtimeMs = parsed?.mtimeMs ?? 0;
+  constructor(readonly git: GitContext) {
     this.root = path.join(git.dir, ...(git.prefix ? git.prefix.split('/') : []));
+    this.rootSlash = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+  }
+
+  private get index(): IndexScan {
+    if (!this.scanCache) {
+      this.scanCache = scanIndex(indexPath(this.git), this.git.prefix);
+      this.states = new Uint8Array(this.scanCache.paths.length).fill(UNKNOWN);
+    }
+    return this.scanCache;
+  }
+
+  private abs(rel: string): string {
+    return rel ? this.rootSlash + rel : this.root;
   }
 
   async readFile(p: string): Promise<string | undefined> {
     try {
-      return fs.readFileSync(path.join(this.root, normalize(p)), 'utf8');
+      return fs.readFileSync(this.abs(clean(p)), 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
@@ -652,7 +815,7 @@ export class WorkTreeStorage implements RegistryStorage {
 
   async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
     try {
-      return fs.readdirSync(path.join(this.root, normalize(p)), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+      return fs.readdirSync(this.abs(clean(p)), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return [];
@@ -661,144 +824,326 @@ export class WorkTreeStorage implements RegistryStorage {
   }
 
   async treeId(p: string): Promise<string | undefined> {
-    return this.dirId(normalize(p));
+    return this.dirId(clean(p));
   }
 
   async fileId(p: string): Promise<string | undefined> {
-    const rel = normalize(p);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(path.join(this.root, rel));
-    } catch {
-      return undefined;
+    const rel = clean(p);
+    const at = this.find(rel);
+    if (at >= 0) {
+      const s = this.state(at);
+      if (s === CLEAN) return this.indexOid(at);
+      if (s === CHANGED) return this.changed.get(at)!.oid;
+      if (s === MISSING) return undefined;
     }
-    return st.isFile() || st.isSymbolicLink() ? this.blobId(rel, st).oid : undefined;
+    const st = fs.lstatSync(this.abs(rel), NOENT);
+    if (!st || ((st.mode & S_IFMT) !== S_IFREG && (st.mode & S_IFMT) !== S_IFLNK)) return undefined;
+    return this.hashFile(rel, st).oid;
   }
 
-  private blobId(rel: string, st: fs.Stats): { oid: string; mode: string } {
-    const full = joinPath(this.git.prefix, rel);
-    const e = this.index.get(full);
-    const abs = path.join(this.root, rel);
-    const mode = st.isSymbolicLink() ? '120000' : st.mode & 0o100 ? '100755' : '100644';
-    if (e) {
-      const mtimeS = Math.floor(st.mtimeMs / 1000);
-      const same =
-        e.size === (st.size >>> 0) &&
-        e.mtimeS === mtimeS &&
-        e.ino === (st.ino >>> 0) &&
-        (e.mtimeNs === 0 || Math.abs(e.mtimeNs / 1e6 - (st.mtimeMs - mtimeS * 1000)) < 1) &&
-        st.mtimeMs < this.indexMtimeMs; // racily clean entries are hashed
-      if (same) return { oid: e.oid, mode: modeString(e.mode) };
+  // -- index entries --------------------------------------------------------------------------------
+
+  /** The position of a path among the index entries, or -1 (a miss only costs a hash). */
+  private find(rel: string): number {
+    const paths = this.index.paths;
+    let lo = 0;
+    let hi = paths.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = paths[mid];
+      if (p === rel) return mid;
+      if (p < rel) lo = mid + 1;
+      else hi = mid - 1;
     }
-    const content = st.isSymbolicLink() ? Buffer.from(fs.readlinkSync(abs)) : fs.readFileSync(abs);
-    return { oid: hashBlob(content), mode };
+    return -1;
+  }
+
+  private indexOid(i: number): string {
+    const o = this.index.offs[i];
+    return this.index.buf.toString('hex', o + 40, o + 60);
+  }
+
+  private indexMode(i: number): number {
+    return this.index.view.getUint32(this.index.offs[i] + 24);
+  }
+
+  /** True for entries git takes as they are in the index: assume-valid, skip-worktree, gitlinks, sparse folders. */
+  private asStaged(i: number): boolean {
+    const x = this.index;
+    const o = x.offs[i];
+    const flags = x.view.getUint16(o + 60);
+    if (flags & 0x8000) return true;
+    if (x.version >= 3 && flags & 0x4000 && x.view.getUint16(o + 62) & 0x4000) return true;
+    const type = x.view.getUint32(o + 24) & S_IFMT;
+    return type === S_IFGITLINK || type === S_IFDIR;
+  }
+
+  /** How a tracked file stands in the working tree against its index entry. */
+  private state(i: number, st?: fs.Stats): number {
+    const states = this.states!;
+    let s = states[i];
+    if (s === UNKNOWN) {
+      s = this.compare(i, st);
+      states[i] = s;
+    }
+    return s;
+  }
+
+  private compare(i: number, known?: fs.Stats): number {
+    if (this.asStaged(i)) return CLEAN;
+    const x = this.index;
+    const v = x.view;
+    const o = x.offs[i];
+    // An intent-to-add entry ('git add -N') records no content: its file is always hashed.
+    const intentToAdd = x.version >= 3 && v.getUint16(o + 60) & 0x4000 && v.getUint16(o + 62) & 0x2000;
+    const rel = x.paths[i];
+    const st = known ?? fs.lstatSync(this.rootSlash + rel, NOENT);
+    if (!st) return MISSING;
+    const type = st.mode & S_IFMT;
+    if (type === S_IFDIR) return FOLDER;
+    if (type !== S_IFREG && type !== S_IFLNK) return MISSING;
+    const mode = v.getUint32(o + 24);
+    if (
+      !intentToAdd &&
+      type === (mode & S_IFMT) &&
+      st.size >>> 0 === v.getUint32(o + 36) &&
+      st.ino >>> 0 === v.getUint32(o + 20) &&
+      sameTime(v.getUint32(o + 8), v.getUint32(o + 12), st.mtimeMs) &&
+      sameTime(v.getUint32(o), v.getUint32(o + 4), st.ctimeMs) &&
+      (type === S_IFLNK || ((mode & 0o100) !== 0) === ((st.mode & 0o100) !== 0)) &&
+      st.mtimeMs < x.mtimeMs // racily clean entries are hashed
+    ) {
+      return CLEAN;
+    }
+    const b = this.hashFile(rel, st);
+    if (!intentToAdd && b.oid === this.indexOid(i) && b.mode === modeString(mode)) return CLEAN;
+    this.changed.set(i, b);
+    return CHANGED;
+  }
+
+  private hashFile(rel: string, st: fs.Stats): { oid: string; mode: string } {
+    const abs = this.abs(rel);
+    if ((st.mode & S_IFMT) === S_IFLNK) return { oid: hashBlob(fs.readlinkSync(abs, { encoding: 'buffer' })), mode: '120000' };
+    return { oid: hashBlob(fs.readFileSync(abs)), mode: st.mode & 0o100 ? '100755' : '100644' };
+  }
+
+  // -- folders --------------------------------------------------------------------------------------
+
+  /**
+   * One pass over the index: stat every tracked file, list every tracked folder, and mark the folders
+   * where the working tree differs from the index (their ids are computed; the others' come from the index).
+   */
+  private scan(): Map<string, Folder> {
+    if (this.folders) return this.folders;
+    const x = this.index;
+    const folders = new Map<string, Folder>();
+    const n = x.paths.length;
+    const root: Folder = { parent: undefined, start: 0, end: n, children: 0, onDisk: 0, absent: false, listed: false, touched: false };
+    folders.set('', root);
+    this.visit('', root);
+    const stack: Array<{ rel: string; f: Folder }> = [{ rel: '', f: root }];
+    let dir = '';
+    let cur = root;
+    for (let i = 0; i < n; i++) {
+      const p = x.paths[i];
+      const slash = p.lastIndexOf('/', p.length - 2); // a sparse folder entry ends with '/'
+      const d = slash === -1 ? '' : p.slice(0, slash);
+      if (d !== dir) {
+        while (stack.length > 1) {
+          const top = stack[stack.length - 1].rel;
+          if (d === top || d.startsWith(top + '/')) break;
+          stack.pop()!.f.end = i;
+        }
+        let top = stack[stack.length - 1];
+        while (top.rel !== d) {
+          const next = d.indexOf('/', top.rel ? top.rel.length + 1 : 0);
+          const rel = next === -1 ? d : d.slice(0, next);
+          const f: Folder = { parent: top.f, start: i, end: n, children: 0, onDisk: 0, absent: top.f.absent, listed: false, touched: false };
+          top.f.children++;
+          folders.set(rel, f);
+          if (!f.absent) this.visit(rel, f);
+          top = { rel, f };
+          stack.push(top);
+        }
+        dir = d;
+        cur = top.f;
+      }
+      cur.children++;
+      const s = cur.absent ? MISSING : this.state(i);
+      if (s !== CLEAN) {
+        if (s !== CHANGED) cur.listed = true; // gone, or a folder now: the listing says what is there
+        touch(cur);
+      }
+    }
+    for (const { f } of stack) f.end = n;
+    for (const f of folders.values()) {
+      if (!f.absent && f.onDisk !== f.children) f.listed = true;
+      if (f.listed) touch(f);
+    }
+    for (const c of x.conflicted) {
+      let rel = c;
+      while (!folders.has(rel)) rel = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+      folders.get(rel)!.listed = true;
+      touch(folders.get(rel)!);
+    }
+    this.folders = folders;
+    return folders;
+  }
+
+  /** List a tracked folder (absent when it is gone or no longer a folder). */
+  private visit(rel: string, f: Folder): void {
+    try {
+      const names = fs.readdirSync(this.abs(rel));
+      f.onDisk = rel === '' && this.git.prefix === '' && names.includes('.git') ? names.length - 1 : names.length;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+      f.absent = true;
+      if (f.parent) {
+        f.parent.listed = true;
+        touch(f.parent);
+      }
+    }
   }
 
   private dirId(rel: string): string | undefined {
     if (this.ids.has(rel)) return this.ids.get(rel);
-    const abs = path.join(this.root, rel);
-    const node = this.indexTree(rel);
+    const folders = this.scan();
+    const f = folders.get(rel);
     let id: string | undefined;
-    // A folder untouched since the index was written (its mtime predates the index: no entry was added,
-    // removed or renamed in it since) is read from the index: only its tracked files are stat'ed. Others are
-    // listed. Like 'git diff', this does not see untracked files that predate the index in untouched folders.
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.lstatSync(abs);
-    } catch {
-      st = undefined;
+    if (!f) {
+      const st = fs.lstatSync(this.abs(rel), NOENT);
+      id = st && (st.mode & S_IFMT) === S_IFDIR ? this.fromListing(rel, undefined) : undefined;
+    } else if (f.absent) {
+      id = undefined;
+    } else if (!f.touched && this.index.complete && this.index.cacheTree.has(rel)) {
+      id = this.index.cacheTree.get(rel);
+    } else if (f.listed || !this.index.complete) {
+      id = this.fromListing(rel, f);
+    } else {
+      id = this.fromIndex(rel, f);
     }
-    if (!st || !st.isDirectory()) id = undefined;
-    else if (node && st.mtimeMs < this.indexMtimeMs) id = this.fromIndex(rel, node);
-    else id = this.fromListing(rel);
     this.ids.set(rel, id);
     return id;
   }
 
-  private indexRoot?: Map<string, { files: Map<string, IndexEntry>; dirs: Set<string> }>;
-
-  /** The index entries of a folder (files by name, subfolder names), from an index grouped once. */
-  private indexTree(rel: string): { files: Map<string, IndexEntry>; dirs: Set<string> } | undefined {
-    if (!this.indexRoot) {
-      const groups = new Map<string, { files: Map<string, IndexEntry>; dirs: Set<string> }>();
-      const prefix = this.git.prefix ? this.git.prefix + '/' : '';
-      const group = (d: string) => {
-        let g = groups.get(d);
-        if (!g) {
-          g = { files: new Map(), dirs: new Set() };
-          groups.set(d, g);
+  /** A folder's id from its index entries (which all still stand, or were hashed) and its subfolders' ids. */
+  private fromIndex(rel: string, f: Folder): string | undefined {
+    const x = this.index;
+    const skip = rel ? rel.length + 1 : 0;
+    const heads: string[] = [];
+    const oids: Array<string | number> = []; // a hex id, or an index entry whose id to copy
+    let size = 0;
+    for (let i = f.start; i < f.end; i++) {
+      const p = x.paths[i];
+      const slash = p.indexOf('/', skip);
+      if (slash !== -1 && slash !== p.length - 1) {
+        const child = p.slice(0, slash);
+        const cf = this.folders!.get(child)!;
+        const id = this.dirId(child);
+        if (id) {
+          heads.push(`40000 ${child.slice(skip)}\0`);
+          oids.push(id);
         }
-        return g;
-      };
-      for (const [full, e] of this.index) {
-        if (prefix && !full.startsWith(prefix)) continue;
-        const r = full.slice(prefix.length);
-        const slash = r.lastIndexOf('/');
-        const d = slash === -1 ? '' : r.slice(0, slash);
-        group(d).files.set(r.slice(slash + 1), e);
-        // Register the folder chain.
-        let child = d;
-        while (child) {
-          const cs = child.lastIndexOf('/');
-          const parent = cs === -1 ? '' : child.slice(0, cs);
-          const g = group(parent);
-          const name = child.slice(cs + 1);
-          if (g.dirs.has(name)) break;
-          g.dirs.add(name);
-          child = parent;
-        }
-      }
-      this.indexRoot = groups;
-    }
-    return this.indexRoot.get(rel);
-  }
-
-  private fromIndex(rel: string, node: { files: Map<string, IndexEntry>; dirs: Set<string> }): string | undefined {
-    const entries: TreeEntryLike[] = [];
-    for (const name of node.files.keys()) {
-      const childRel = joinPath(rel, name);
-      let st: fs.Stats;
-      try {
-        st = fs.lstatSync(path.join(this.root, childRel));
-      } catch {
-        continue; // deleted
-      }
-      if (st.isDirectory()) {
-        const id = this.dirId(childRel);
-        if (id) entries.push({ name, mode: '40000', oid: id, isDir: true });
+        i = cf.end - 1;
         continue;
       }
-      const b = this.blobId(childRel, st);
-      entries.push({ name, mode: b.mode, oid: b.oid, isDir: false });
+      const name = slash === -1 ? p.slice(skip) : p.slice(skip, slash);
+      const s = this.state(i);
+      if (s === CLEAN) {
+        heads.push(`${modeString(this.indexMode(i))} ${name}\0`);
+        oids.push(i);
+      } else if (s === CHANGED) {
+        const b = this.changed.get(i)!;
+        heads.push(`${b.mode} ${name}\0`);
+        oids.push(b.oid);
+      }
     }
-    for (const name of node.dirs) {
-      if (node.files.has(name)) continue;
-      const id = this.dirId(joinPath(rel, name));
-      if (id) entries.push({ name, mode: '40000', oid: id, isDir: true });
+    if (!heads.length) return undefined;
+    for (const h of heads) size += Buffer.byteLength(h) + 20;
+    const body = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let k = 0; k < heads.length; k++) {
+      at += body.write(heads[k], at, 'utf8');
+      const oid = oids[k];
+      if (typeof oid === 'number') x.buf.copy(body, at, x.offs[oid] + 40, x.offs[oid] + 60);
+      else body.write(oid, at, 'hex');
+      at += 20;
     }
-    return entries.length ? hashTree(entries) : undefined;
+    return createHash('sha1').update(`tree ${size}\0`).update(body).digest('hex');
   }
 
-  private fromListing(rel: string): string | undefined {
+  /** A folder's id from what is on disk (tracked files compared with the index, the rest hashed). */
+  private fromListing(rel: string, f: Folder | undefined): string | undefined {
     let dirents: fs.Dirent[];
     try {
-      dirents = fs.readdirSync(path.join(this.root, rel), { withFileTypes: true });
+      dirents = fs.readdirSync(this.abs(rel), { withFileTypes: true });
     } catch {
       return undefined;
     }
     const entries: TreeEntryLike[] = [];
+    const seen = new Set<string>();
     for (const d of dirents) {
       if (d.name === '.git') continue;
-      const childRel = joinPath(rel, d.name);
-      if (d.isDirectory()) {
+      const childRel = rel ? `${rel}/${d.name}` : d.name;
+      seen.add(d.name);
+      const at = this.find(childRel);
+      if (at >= 0 && (this.indexMode(at) & S_IFMT) === S_IFGITLINK) {
+        entries.push({ name: d.name, mode: '160000', oid: this.indexOid(at), isDir: false });
+      } else if (d.isDirectory()) {
         const id = this.dirId(childRel);
         if (id) entries.push({ name: d.name, mode: '40000', oid: id, isDir: true });
       } else if (d.isFile() || d.isSymbolicLink()) {
-        const st = fs.lstatSync(path.join(this.root, childRel));
-        const b = this.blobId(childRel, st);
+        const st = fs.lstatSync(this.abs(childRel), NOENT);
+        if (!st) continue;
+        let b: { oid: string; mode: string };
+        if (at >= 0) {
+          const s = this.state(at, st);
+          if (s === CLEAN) b = { oid: this.indexOid(at), mode: modeString(this.indexMode(at)) };
+          else if (s === CHANGED) b = this.changed.get(at)!;
+          else continue;
+        } else {
+          b = this.hashFile(childRel, st);
+        }
         entries.push({ name: d.name, mode: b.mode, oid: b.oid, isDir: false });
+      }
+    }
+    // Entries git keeps without a file (skip-worktree, sparse folders) stay as staged.
+    if (f) {
+      const x = this.index;
+      const skip = rel ? rel.length + 1 : 0;
+      for (let i = f.start; i < f.end; i++) {
+        const p = x.paths[i];
+        const slash = p.indexOf('/', skip);
+        const sparseDir = slash === p.length - 1;
+        if (slash !== -1 && !sparseDir) {
+          i = this.folders!.get(p.slice(0, slash))!.end - 1;
+          continue;
+        }
+        const name = sparseDir ? p.slice(skip, -1) : p.slice(skip);
+        if (seen.has(name) || !this.asStaged(i)) continue;
+        const mode = this.indexMode(i);
+        entries.push({ name, mode: modeString(mode), oid: this.indexOid(i), isDir: (mode & S_IFMT) === S_IFDIR });
       }
     }
     return entries.length ? hashTree(entries) : undefined;
   }
+}
+
+function touch(f: Folder | undefined): void {
+  while (f && !f.touched) {
+    f.touched = true;
+    f = f.parent;
+  }
+}
+
+/** Index time (seconds, nanoseconds) against a stat time in ms; seconds only when the index holds no nanoseconds. */
+function sameTime(s: number, ns: number, ms: number): boolean {
+  if (ns === 0) return Math.floor(ms / 1000) === s;
+  return Math.abs(s * 1000 + ns / 1e6 - ms) < 0.002;
+}
+
+/** A registry-relative path as given by callers, normalized only when it needs it. */
+function clean(p: string): string {
+  return p.includes('\\') || p.charCodeAt(0) === 46 || p.endsWith('/') || p.includes('//') ? normalize(p) : p;
 }

@@ -119,3 +119,73 @@ describe('git storage', () => {
     }
   });
 });
+
+describe('working-tree tree ids (stat data compared with the index, folders listed)', () => {
+  let r: string;
+  /** Git's own view of the working tree: `git add -A` into a copy of the index, then write-tree. */
+  function gitView(): string {
+    const tmp = path.join(r, '.git', 'index.test-copy');
+    writeFileSync(tmp, readFileSync(path.join(r, '.git', 'index')));
+    const env = { ...ENV, GIT_INDEX_FILE: tmp };
+    execFileSync('git', ['add', '-A', 'reg'], { cwd: r, env });
+    const id = execFileSync('git', ['write-tree', '--prefix=reg/schemas/'], { cwd: r, env, encoding: 'utf8' }).trim();
+    rmSync(tmp);
+    return id;
+  }
+  async function ours(): Promise<string | undefined> {
+    return new WorkTreeStorage(await openGit(path.join(r, 'reg'))).treeId('schemas');
+  }
+
+  beforeAll(() => {
+    r = mkdtempSync(path.join(tmpdir(), 'llms-wt-'));
+    git(r, 'init', '-q', '-b', 'main');
+    write(r, 'reg/llm-schema.yaml', 'compatibility: BACKWARD\n');
+    for (const s of ['a/x', 'a/y', 'b/z']) {
+      write(r, `reg/schemas/${s}/subject.yaml`, 'format: json\nversions: []\n');
+      write(r, `reg/schemas/${s}/1.0.0.json`, '{"n":1}\n');
+    }
+    git(r, 'add', '.');
+    git(r, 'commit', '-q', '-m', 'one');
+  });
+  afterAll(() => rmSync(r, { recursive: true, force: true }));
+
+  it('takes the ids of a clean tree from the index (cache tree) and matches HEAD', async () => {
+    expect(await ours()).toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
+  });
+
+  it('sees an unstaged edit that keeps the size and the mtime, in a folder nothing else touched', async () => {
+    const file = path.join(r, 'reg/schemas/b/z/1.0.0.json');
+    const before = (await import('node:fs')).statSync(file);
+    writeFileSync(file, '{"n":2}\n');
+    (await import('node:fs')).utimesSync(file, before.atime, before.mtime);
+    const id = await ours();
+    expect(id).not.toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
+    expect(id).toBe(gitView());
+    git(r, 'checkout', '--', 'reg/schemas/b/z/1.0.0.json');
+    expect(await ours()).toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
+  });
+
+  it('sees an untracked version file even when the index was written after it', async () => {
+    write(r, 'reg/schemas/a/y/2.0.0.json', '{"n":3}\n');
+    // Something else is staged afterwards: the index is now newer than the folder holding the new file.
+    await new Promise((res) => setTimeout(res, 20));
+    write(r, 'other.txt', 'x\n');
+    git(r, 'add', 'other.txt');
+    const id = await ours();
+    expect(id).not.toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
+    expect(id).toBe(gitView());
+    rmSync(path.join(r, 'reg/schemas/a/y/2.0.0.json'));
+    expect(await ours()).toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
+  });
+
+  it('matches git after deletions, a new folder, a mode change and a file turned folder', async () => {
+    rmSync(path.join(r, 'reg/schemas/a/x/1.0.0.json'));
+    write(r, 'reg/schemas/c/new/1.0.0.json', '{}\n');
+    (await import('node:fs')).chmodSync(path.join(r, 'reg/schemas/b/z/1.0.0.json'), 0o755);
+    rmSync(path.join(r, 'reg/schemas/a/y/subject.yaml'));
+    write(r, 'reg/schemas/a/y/subject.yaml/inner.txt', 'x\n');
+    expect(await ours()).toBe(gitView());
+    git(r, 'add', '-A', 'reg');
+    expect(await ours()).toBe(git(r, 'write-tree', '--prefix=reg/schemas/'));
+  });
+});
