@@ -206,7 +206,7 @@ export class Registry {
     const info = await this.getVersion(ref, version);
     const handler = await getHandler(info.format);
     const references = await this.resolveReferences(info.entry.references ?? [], new Set([`${info.subject}@${info.entry.version}`]));
-    const schema = await handler.parse(info.text, { ...parseOptions, file: this.display(info.file), references });
+    const schema = await handler.parse(info.text, { ...parseOptions, file: this.display(info.file), references, sealed: true });
     return { info, schema, handler };
   }
 
@@ -226,7 +226,7 @@ export class Registry {
       if (text === undefined) throw new InputError(`version file is missing for ${r.subject} ${r.version}`, { file: this.display(file) });
       const nested = await this.resolveReferences(entry.references ?? [], new Set([...seen, key]));
       const handler = await getHandler(meta.format);
-      const schema = await handler.parse(text, { file: this.display(file), references: nested });
+      const schema = await handler.parse(text, { file: this.display(file), references: nested, sealed: true });
       out.push({ ...r, schema });
     }
     return out;
@@ -276,7 +276,7 @@ export class Registry {
     if (!(this.storage instanceof FsStorage)) throw new UsageError(`cannot register into ${this.storage.label}: it is read-only`);
     const handler = await getHandler(input.format);
     const references = await this.resolveReferences(input.references ?? []);
-    const candidate = await handler.parse(input.text, { ...input.parseOptions, file: input.file, references });
+    const candidate = await handler.parse(input.text, { ...input.parseOptions, file: input.file, references, sealed: true });
     handler.compile(candidate, input.parseOptions); // refuse schemas that cannot be compiled (unresolved $ref, ...)
     const canonical = handler.canonical(candidate);
     const id = schemaId(input.format, canonical, input.references);

@@ -70,6 +70,11 @@ export interface ParseOptions {
   message?: string;
   /** Referenced schemas, resolved by the registry. */
   references?: ResolvedReference[];
+  /**
+   * A registered version (or one being registered): it may import only its references and well-known
+   * types, never files from disk, so that it reads the same on every machine and at every commit.
+   */
+  sealed?: boolean;
 }
 
 /** Options for a compatibility comparison. */

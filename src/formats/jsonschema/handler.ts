@@ -1,30 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { InputError } from '../../core/errors.js';
 import { canonicalJson, parseJson } from '../../core/json.js';
 import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
-import { propertyNames, stripAnnotations } from './walk.js';
+import { forEachSubschema, propertyNames, stripAnnotations } from './walk.js';
 import { compareJsonSchemas } from './compare/index.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
 const compiled = new WeakMap<ParsedSchema, ValidateFunction>();
+/** Schemas parsed as registered versions: their outside $refs must be references, never files on disk. */
+const sealedSchemas = new WeakSet<ParsedSchema>();
 
-function compileWith(value: unknown, dialect: Dialect, references: ResolvedReference[] | undefined, file?: string): ValidateFunction {
-  const ajv = references?.length ? newAjv(dialect) : ajvFor(dialect);
-  if (references?.length) {
-    for (const r of references) {
-      try {
-        ajv.addSchema(r.schema.value as object, r.name);
-      } catch (err) {
-        throw new InputError(`reference '${r.name}' (${r.subject} ${r.version}) cannot be used: ${(err as Error).message}`, { file });
-      }
+/** True when some $ref points outside the document (not '#...'). */
+function hasExternalRefs(value: unknown): boolean {
+  let found = false;
+  forEachSubschema(value, (s) => {
+    if (typeof s.$ref === 'string' && !s.$ref.startsWith('#')) found = true;
+  });
+  return found;
+}
+
+/**
+ * Compile with ajv. References registered with the version are added by name. A schema given as a file
+ * (not a registered version) may also $ref JSON files beside it by relative path, as protobuf imports do;
+ * a registered version (sealed) must name every outside schema as a reference.
+ */
+function compileWith(value: unknown, dialect: Dialect, references: ResolvedReference[] | undefined, file?: string, sealed = false): ValidateFunction {
+  const external = hasExternalRefs(value);
+  const ajv = references?.length || external ? newAjv(dialect) : ajvFor(dialect);
+  for (const r of references ?? []) {
+    try {
+      ajv.addSchema(r.schema.value as object, r.name);
+    } catch (err) {
+      throw new InputError(`reference '${r.name}' (${r.subject} ${r.version}) cannot be used: ${(err as Error).message}`, { file });
     }
   }
-  try {
-    return compileSchema(ajv, value, !!references?.length);
-  } catch (err) {
-    if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
-    throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
+  const loaded = new Set<string>();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return compileSchema(ajv, value, external || !!references?.length);
+    } catch (err) {
+      if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
+      const missing = (err as { missingSchema?: string }).missingSchema;
+      if (missing !== undefined && missing !== '') {
+        const fromDisk = !sealed && file && file !== '-' && !/^[a-z][a-z0-9+.-]*:/i.test(missing) ? path.resolve(path.dirname(file), missing) : undefined;
+        if (fromDisk && !loaded.has(fromDisk) && attempt < 100 && existsSync(fromDisk)) {
+          loaded.add(fromDisk);
+          const text = readFileSync(fromDisk, 'utf8');
+          ajv.removeSchema(missing);
+          ajv.addSchema(parseJson(text, fromDisk) as object, missing);
+          continue;
+        }
+        const how = sealed
+          ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
+          : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
+        throw new InputError(`cannot resolve $ref '${(err as { missingRef?: string }).missingRef ?? missing}': ${how}`, { file });
+      }
+      throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
+    }
   }
 }
 
@@ -37,7 +72,9 @@ export function parseJsonSchemaValue(value: unknown, text: string, options: Pars
   const meta = metaschemaErrors(ajvFor(dialect), value);
   if (meta) throw new InputError(`not a valid JSON Schema (${dialect}): ${meta}`, { file });
   // Compiling (which also resolves $refs) happens on first use of compile(); register calls it at once.
-  return { format: 'json', text, value, file, references: options.references };
+  const schema: ParsedSchema = { format: 'json', text, value, file, references: options.references };
+  if (options.sealed) sealedSchemas.add(schema);
+  return schema;
 }
 
 export const jsonSchemaHandler: FormatHandler = {
@@ -60,7 +97,7 @@ export const jsonSchemaHandler: FormatHandler = {
   compile(schema: ParsedSchema): DataValidator {
     let fn = compiled.get(schema);
     if (!fn) {
-      fn = compileWith(schema.value, dialectOf(schema.value, schema.file), schema.references, schema.file);
+      fn = compileWith(schema.value, dialectOf(schema.value, schema.file), schema.references, schema.file, sealedSchemas.has(schema));
       compiled.set(schema, fn);
     }
     const validate = fn;

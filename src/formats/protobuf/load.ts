@@ -173,6 +173,12 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
         parseOne(imp, ref.display, ref.text, [...stack, key]);
         continue;
       }
+      if (options.sealed) {
+        throw new InputError(
+          `import "${imp}" is not a reference: a registered schema may import only other registered subjects and google/protobuf types; register "${imp}" as a subject and pass --reference ${imp}=NAMESPACE.NAME@VERSION`,
+          { file: display, ...at },
+        );
+      }
       let found: string | undefined;
       for (const d of searchDirs) {
         const p = join(d, imp);
