@@ -52,11 +52,20 @@ export function buildProgram(): Command {
     // Program flags before the command, command flags after it: so that `get --version 1.0.0` is the command's.
     .enablePositionalOptions();
   addGlobalOptions(program)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(s.replace(/^error: /, 'llm-schema: ')),
+      // One line: commander's message, its suggestion folded in, and where to look.
+      outputError: (s, write) =>
+        write(
+          s
+            .replace(/^error: /, 'llm-schema: ')
+            .trim()
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => l.replace(/^\((Did you mean .*)\)$/, (_m, d: string) => `(${d[0].toLowerCase()}${d.slice(1)})`))
+            .join(' ') + ' (see --help)\n',
+        ),
     });
   return program;
 }
@@ -71,7 +80,7 @@ async function loadCommands(program: Command, argv: string[]): Promise<void> {
   }) as Promise<CommandModule | undefined>));
   for (const m of mods) m?.define(program);
   for (const c of program.commands) {
-    addGlobalOptions(c).exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
+    addGlobalOptions(c).exitOverride().configureOutput(program.configureOutput());
     for (const sub of c.commands) addGlobalOptions(sub).exitOverride().configureOutput(program.configureOutput());
   }
 }
@@ -108,6 +117,21 @@ export function reportError(err: unknown, debug: boolean): number {
   }
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === 'object' && e.code === 'EPIPE') return 0;
+  // The file system refused: an input problem the user can fix, not an internal error.
+  const fsProblems: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EMFILE: 'too many open files',
+  };
+  if (e && typeof e === 'object' && e.code && fsProblems[e.code]) {
+    const where = e.path ? String(e.path).replace(/\/\.([^/]+)\.tmp-\d+-[0-9a-f]+$/, '/$1') : undefined;
+    process.stderr.write(`llm-schema: cannot ${e.syscall === 'open' || e.syscall === 'scandir' || e.syscall === 'stat' ? 'access' : 'write'} ${where ?? 'a file'}: ${fsProblems[e.code]}\n`);
+    if (debug && e.stack) process.stderr.write(e.stack + '\n');
+    return 2;
+  }
   process.stderr.write(`llm-schema: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug && e?.stack) process.stderr.write(e.stack + '\n');
   return 70;

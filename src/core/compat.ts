@@ -3,6 +3,7 @@
  * (handler.compare: which changes break which direction). FORWARD, FULL and the transitive modes
  * are built here, never inside a format.
  */
+import { InputError } from './errors.js';
 import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema } from './types.js';
 import type { Bump } from './version.js';
 
@@ -44,7 +45,16 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
     ];
   }
   if (canonicalOf(handler, oldS) === canonicalOf(handler, newS)) return [];
-  if (handler.compare) return handler.compare(oldS, newS, options).changes;
+  if (handler.compare) {
+    try {
+      return handler.compare(oldS, newS, options).changes;
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw new InputError('the schemas are nested too deeply to compare', { file: newS.file ?? oldS.file });
+      }
+      throw err;
+    }
+  }
   const annotationsOnly = handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
   if (annotationsOnly) {
     return [{ rule: 'ANNOTATION_CHANGED', path: '', message: 'annotations changed', breaksBackward: false, breaksForward: false, category: 'annotation' }];
@@ -149,4 +159,15 @@ export function requiredBump(
     return { bump: 'patch', changes, reason: 'annotations only' };
   }
   return { bump: 'minor', changes, reason: 'a compatible change to what validates' };
+}
+
+/** True when moving from `from` to `to` drops a direction or transitivity (what `check` asks a reason for). */
+export function isLooser(from: CompatibilityMode, to: CompatibilityMode): boolean {
+  const a = directions(from);
+  const b = directions(to);
+  const strictness = (d: ReturnType<typeof directions>, m: CompatibilityMode) => (m === 'NONE' ? { ...d, backward: false, forward: false } : d);
+  const x = strictness(a, from);
+  const y = strictness(b, to);
+  if ((x.backward && !y.backward) || (x.forward && !y.forward)) return true;
+  return x.transitive && !y.transitive;
 }

@@ -173,14 +173,20 @@ export async function* readRecords(src: DataSource): AsyncGenerator<DataRecord> 
       const text = await readWhole(src.file);
       const name = src.file === '-' ? '<stdin>' : src.file;
       if (src.file === '-') {
-        // stdin: one JSON document, else JSON lines.
+        // stdin: one JSON document, else JSON lines, else YAML documents.
+        const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
         try {
-          yield { value: JSON.parse(text) };
+          yield { value: JSON.parse(body) };
           return;
         } catch {
-          const lines = text.split('\n');
-          if (lines.filter((l) => l.trim()).length > 1) {
+          const lines = body.split('\n');
+          const nonEmpty = lines.filter((l) => l.trim());
+          if (nonEmpty.length > 1 && nonEmpty.every((l) => /^\s*[[{"]/.test(l))) {
             for (let i = 0; i < lines.length; i++) if (lines[i].trim()) yield jsonlRecord(i + 1, lines[i].replace(/\r$/, ''));
+            return;
+          }
+          if (!/^\s*[[{]/.test(body)) {
+            yield* yamlRecords(body, name);
             return;
           }
         }
@@ -188,32 +194,35 @@ export async function* readRecords(src: DataSource): AsyncGenerator<DataRecord> 
       yield { value: parseJson(text, name) };
       return;
     }
-    case 'yaml': {
-      const text = await readWhole(src.file);
-      const { parseAllDocuments } = await import('yaml');
-      const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
-      const list = Array.isArray(docs) ? docs : [docs];
-      for (const doc of list) {
-        const e = doc.errors[0];
-        if (e) {
-          const { line, column } = lineColumnAt(text, e.pos?.[0] ?? 0);
-          throw new InputError(`invalid YAML: ${firstLine(e.message)}`, { file: src.file, line, column });
-        }
-        if (doc.contents === null) continue;
-        const line = doc.contents.range ? lineColumnAt(text, doc.contents.range[0]).line : undefined;
-        try {
-          yield { line: list.length > 1 ? line : undefined, value: doc.toJS({ maxAliasCount: 100 }) };
-        } catch (err) {
-          throw new InputError(err instanceof RangeError ? 'YAML is nested too deeply' : `invalid YAML: ${(err as Error).message}`, { file: src.file });
-        }
-      }
+    case 'yaml':
+      yield* yamlRecords(await readWhole(src.file), src.file);
       return;
-    }
     case 'text':
       yield { value: await readWhole(src.file) };
       return;
     case 'binary':
       throw new InputError('binary data needs its format handler', { file: src.file });
+  }
+}
+
+/** Each YAML document of a text as a record (with its line when there are several). */
+async function* yamlRecords(text: string, file: string): AsyncGenerator<DataRecord> {
+  const { parseAllDocuments } = await import('yaml');
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    const e = doc.errors[0];
+    if (e) {
+      const { line, column } = lineColumnAt(text, e.pos?.[0] ?? 0);
+      throw new InputError(`invalid YAML: ${firstLine(e.message)}`, { file, line, column });
+    }
+    if (doc.contents === null) continue;
+    const line = doc.contents.range ? lineColumnAt(text, doc.contents.range[0]).line : undefined;
+    try {
+      yield { line: list.length > 1 ? line : undefined, value: doc.toJS({ maxAliasCount: 100 }) };
+    } catch (err) {
+      throw new InputError(err instanceof RangeError ? 'YAML is nested too deeply' : `invalid YAML: ${(err as Error).message}`, { file });
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { InputError, lineColumnAt } from './errors.js';
  * (V8's messages do not always carry a position, so a small scanner finds it).
  */
 export function parseJson(text: string, file?: string, lineOffset = 0): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark is not content
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -146,7 +147,9 @@ function describe(text: string, i: number): string {
   const c = text[i];
   if (c === undefined) return 'end of input';
   const code = c.charCodeAt(0);
-  if (code < 32 || code === 127 || code === 0xfffd) return `byte 0x${code.toString(16).padStart(2, '0')} (is this a binary file?)`;
+  if (code === 0xfffd) return 'a byte that is not UTF-8 (is this a binary file?)';
+  if (code === 0xfeff) return 'a byte order mark in the middle of the text';
+  if (code < 32 || code === 127) return `byte 0x${code.toString(16).padStart(2, '0')} (is this a binary file?)`;
   return `'${c}'`;
 }
 

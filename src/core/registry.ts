@@ -86,6 +86,8 @@ export interface RegisterResult {
   dryRun: boolean;
   /** Files written (relative to the root); empty on dry run or no-op. */
   written: string[];
+  /** With an unchanged schema: whether the metadata given (description, owners, tags, kind) changed the subject. */
+  metadataUpdated?: boolean;
 }
 
 export class Registry {
@@ -301,9 +303,17 @@ export class Registry {
           if (e.id !== id) continue;
           const { schema } = await this.loadSchema(ref, e.version);
           if (handler.canonical(schema) === canonical) {
+            // The content is registered; metadata flags given with it still update the subject.
+            const updated = withMetadata(existing, input);
+            const changed = serializeSubject(updated) !== serializeSubject(existing);
+            const written: string[] = [];
+            if (changed && !input.dryRun) {
+              await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(updated));
+              written.push(this.subjectFile(ref));
+            }
             return {
               outcome: 'unchanged', subject, version: e.version, id: e.id, file: this.versionFile(ref, e.version, meta.format),
-              bump: 'none', mode, changes: [], dryRun: !!input.dryRun, written: [],
+              bump: 'none', mode, changes: [], dryRun: !!input.dryRun, written, metadataUpdated: changed,
             };
           }
         }
@@ -340,8 +350,12 @@ export class Registry {
         }
         if (input.version) {
           const given = bumpBetween(previous, input.version);
-          // A version below the latest is a backport: it must still be new and is checked against the mode above.
-          if (given !== null && rank(given) < rank(bump)) {
+          if (given === null) {
+            throw new RefusedError(
+              `refused: version ${input.version} is not above the latest version ${previous} of '${subject}': versions only grow; this change needs at least ${bumpVersion(previous, bump)}`,
+            );
+          }
+          if (rank(given) < rank(bump)) {
             throw new RefusedError(
               `refused: version ${input.version} understates the change from ${previous}: it needs a ${bump} bump (${decision.reason}), e.g. ${bumpVersion(previous, bump)}`,
               changes.filter((c) => c.breaksBackward || c.breaksForward || c.category !== 'annotation').map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`),
@@ -357,12 +371,8 @@ export class Registry {
       const entry: VersionEntry = { version, id, state: 'active', registered: new Date().toISOString() };
       if (input.references?.length) entry.references = input.references;
       if (input.allowBreaking && compat && !compat.compatible) entry.allowBreaking = input.allowBreaking;
-      const next: SubjectMeta = { ...meta, versions: [...meta.versions, entry] };
+      const next: SubjectMeta = withMetadata({ ...meta, versions: [...meta.versions, entry] }, input);
       if (!existing) next.format = input.format;
-      if (input.description !== undefined) next.description = input.description;
-      if (input.owners?.length) next.owners = [...new Set([...(meta.owners ?? []), ...input.owners])];
-      if (input.tags?.length) next.tags = [...new Set([...(meta.tags ?? []), ...input.tags])];
-      if (input.kind) next.kind = input.kind;
 
       const versionRel = this.versionFile(ref, version, input.format);
       const result: RegisterResult = {
@@ -488,6 +498,16 @@ export class Registry {
       return [];
     }
   }
+}
+
+/** The subject with the metadata given to register (description, owners, tags, kind) applied. */
+function withMetadata(meta: SubjectMeta, input: RegisterInput): SubjectMeta {
+  const next: SubjectMeta = { ...meta };
+  if (input.description !== undefined) next.description = input.description;
+  if (input.owners?.length) next.owners = [...new Set([...(meta.owners ?? []), ...input.owners])];
+  if (input.tags?.length) next.tags = [...new Set([...(meta.tags ?? []), ...input.tags])];
+  if (input.kind) next.kind = input.kind;
+  return next;
 }
 
 function rank(b: Bump | 'none' | 'initial'): number {

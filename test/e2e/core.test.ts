@@ -227,7 +227,11 @@ describe('bad input: one line, the right exit code, the registry unchanged', () 
     ['empty schema', { 'empty.json': '' }, ['register', 'myapp.other', '--file', 'empty.json'], 2, /empty\.json:1:1: invalid JSON: the file is empty/],
     ['binary schema', { 'bin.json': '\u0000\u0001\u0002PNG' }, ['register', 'myapp.other', '--file', 'bin.json'], 2, /bin\.json:1:1: invalid JSON: .*binary/],
     ['metaschema violation', { 'meta.json': '{"type": "strnig"}' }, ['register', 'myapp.other', '--file', 'meta.json'], 2, /meta\.json: not a valid JSON Schema/],
-    ['unresolvable $ref', { 'ref.json': '{"$ref": "#/$defs/missing"}' }, ['register', 'myapp.other', '--file', 'ref.json'], 2, /ref\.json: schema cannot be compiled/],
+    ['unresolvable $ref', { 'ref.json': '{"$ref": "#/$defs/missing"}' }, ['register', 'myapp.other', '--file', 'ref.json'], 2, /ref\.json: cannot resolve \$ref '#\/\$defs\/missing': no such location in the schema/],
+    ['$ref to a file that is not a reference', { 'ext.json': '{"$ref": "other.json"}', 'other.json': '{}' }, ['register', 'myapp.other', '--file', 'ext.json'], 2, /ext\.json: cannot resolve \$ref 'other\.json': register that schema as a subject and pass --reference other\.json=/],
+    ['version not above the latest', { 'low.json': '{"type": "object", "title": "low"}' }, ['register', 'myapp.user', '--file', 'low.json', '--version', '0.9.0'], 1, /version 0\.9\.0 is not above the latest version 1\.0\.0/],
+    ['--message without --commit', {}, ['register', 'myapp.user', '--file', 'schema.json', '--message', 'x'], 2, /--message is the commit message: it goes with --commit/],
+    ['typo in a flag', {}, ['register', '--namspace', 'x'], 2, /^llm-schema: unknown option '--namspace' \(did you mean --namespace\?\) \(see --help\)$/],
     ['unsupported dialect', { 'd4.json': '{"$schema": "http://json-schema.org/draft-04/schema#"}' }, ['register', 'myapp.other', '--file', 'd4.json'], 2, /unsupported \$schema/],
     ['missing file', {}, ['register', 'myapp.other', '--file', 'nope.json'], 2, /nope\.json: no such file/],
     ['invalid name ..', {}, ['register', '--namespace', 'myapp', '--name', '..', '--file', 'schema.json'], 2, /invalid name '\.\.'/],
@@ -404,6 +408,54 @@ describe('references to other subjects', () => {
     const v = await cli(['validate', 'people.person', '--data', 'p.json'], { cwd: dir });
     expect(v.code).toBe(1);
     expect(v.stdout).toContain('p.json: /home/street must be string');
+    cleanup(dir);
+  });
+});
+
+describe('rough edges a new user hits', () => {
+  it('register with unchanged content still updates the metadata given with it', async () => {
+    const dir = await newRegistry({ 's.json': { type: 'object' } });
+    expect((await cli(['register', 'app.s', '--file', 's.json'], { cwd: dir })).code).toBe(0);
+    const r = await cli(['register', 'app.s', '--file', 's.json', '--description', 'Weather tool', '--tag', 'weather', '--owner', 'team-a', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'unchanged', metadataUpdated: true, version: '1.0.0' });
+    const meta = parseYaml(readFileSync(path.join(dir, 'schemas/app/s/subject.yaml'), 'utf8'));
+    expect(meta).toMatchObject({ description: 'Weather tool', tags: ['weather'], owners: ['team-a'] });
+    expect(meta.versions).toHaveLength(1);
+    const s = await cli(['search', 'team-a', '--json'], { cwd: dir });
+    expect(JSON.parse(s.stdout).map((h: { subject: string }) => h.subject)).toEqual(['app.s']);
+    cleanup(dir);
+  });
+
+  it('stdin may be YAML; a byte order mark is not an error; config warns when loosening without a reason', async () => {
+    const dir = await newRegistry({ 's.json': { type: 'object', required: ['name'] }, 'bom.json': '\ufeff{"name": "x"}' });
+    const y = await cli(['validate', '--schema', 's.json', '--data', '-'], { cwd: dir, input: 'name: A\nemail: a@b.co\n' });
+    expect(y.code, y.stdout + y.stderr).toBe(0);
+    expect(y.stdout).toContain('1 passed, 0 failed');
+    const b = await cli(['validate', '--schema', 's.json', '--data', 'bom.json'], { cwd: dir });
+    expect(b.code, b.stdout + b.stderr).toBe(0);
+    await cli(['register', 'app.s', '--file', 's.json'], { cwd: dir });
+    const loose = await cli(['config', 'app.s', '--compatibility', 'NONE'], { cwd: dir });
+    expect(loose.code).toBe(0);
+    expect(loose.stderr).toMatch(/warning: BACKWARD → NONE loosens the mode/);
+    const tight = await cli(['config', 'app.s', '--compatibility', 'FULL_TRANSITIVE'], { cwd: dir });
+    expect(tight.stderr).toBe('');
+    cleanup(dir);
+  });
+
+  it('a registry folder that cannot be written is an input error (exit 2), not an internal one', async () => {
+    if (process.getuid?.() !== 0) return; // needs another user to drop privileges
+    const dir = await newRegistry({ 's.json': { type: 'object' } });
+    const { execa } = await import('execa');
+    const { BIN } = await import('../helpers.js');
+    const { chmodSync } = await import('node:fs');
+    chmodSync(dir, 0o555);
+    chmodSync(path.join(dir, 'schemas'), 0o555);
+    const r = await execa('su', ['nobody', '-s', '/bin/sh', '-c', `cd ${dir} && NO_COLOR=1 node ${BIN} register app.s --file s.json`], { reject: false });
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, 'schemas'), 0o755);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr).trim()).toMatch(/^llm-schema: cannot (access|write) .*: permission denied$/);
     cleanup(dir);
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isLooser } from '../../core/compat.js';
 import { checkMode } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
 import { Context, subjectFrom } from '../context.js';
@@ -21,7 +22,13 @@ export function define(program: Command): void {
         const registry = await ctx.registry();
         if (ref) {
           const meta = await registry.getSubject(ref);
-          if (mode) await registry.setSubjectCompatibility(ref, mode, ctx.opts.reason);
+          if (mode) {
+            const from = meta.compatibility ?? registry.config.compatibility;
+            if (isLooser(from, mode) && !ctx.opts.reason) {
+              ctx.out.warn(`${from} → ${mode} loosens the mode: 'check --against' will fail until it is approved with --reason "<why>"`);
+            }
+            await registry.setSubjectCompatibility(ref, mode, ctx.opts.reason);
+          }
           const effective = mode ?? meta.compatibility ?? registry.config.compatibility;
           const source = mode || meta.compatibility ? 'subject' : 'registry default';
           const name = `${ref.namespace}.${ref.name}`;
@@ -29,7 +36,12 @@ export function define(program: Command): void {
           else ctx.out.line(mode ? `${name}: compatibility set to ${mode}` : `${name}: ${effective} (${source})`);
           return;
         }
-        if (mode) await registry.setDefaultCompatibility(mode, ctx.opts.reason);
+        if (mode) {
+          if (isLooser(registry.config.compatibility, mode) && !ctx.opts.reason) {
+            ctx.out.warn(`${registry.config.compatibility} → ${mode} loosens the default mode: 'check --against' will fail until it is approved with --reason "<why>"`);
+          }
+          await registry.setDefaultCompatibility(mode, ctx.opts.reason);
+        }
         const effective = registry.config.compatibility;
         if (ctx.out.json) ctx.out.printJson({ compatibility: effective, policy: registry.config.policy ?? null, schemas: registry.config.schemas });
         else ctx.out.line(mode ? `registry default compatibility set to ${mode}` : `registry default: ${effective}`);

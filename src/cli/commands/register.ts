@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { checkKind } from '../../core/subject.js';
 import { UsageError } from '../../core/errors.js';
 import type { SchemaReference } from '../../core/types.js';
@@ -53,16 +53,17 @@ export function define(program: Command): void {
     .option('--policy <policy>', 'compatibility policy: semantic|lenient (JSON Schema), wire|strict (Protobuf)')
     .option('--allow-breaking <reason>', 'approve an intentional break; the reason is recorded in subject.yaml')
     .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
-    .option('--message <type>', 'Protobuf message for data (pkg.Type)')
     .option('--dry-run', 'say what would happen; write nothing')
     .option('--commit', 'commit the new files with git')
-    .option('-m, --commit-message <text>', 'commit message (with --commit)')
+    .option('-m, --message <text>', 'commit message (with --commit)')
+    .addOption(new Option('--commit-message <text>', 'same as --message').hideHelp())
     .option('--author <author>', 'commit author "Name <email>" (with --commit; default: git config)')
     .action((subject: string | undefined, _o, cmd: Command) =>
       run(() => new Context<Opts>(cmd), async (ctx) => {
         const o = ctx.opts;
         const ref = subjectFrom(o, subject)!;
         if (!o.file) throw new UsageError('which schema? pass --file FILE');
+        if ((o.message !== undefined || o.commitMessage !== undefined) && !o.commit) throw new UsageError('--message is the commit message: it goes with --commit');
         const format = formatOfFile(o.file, o.type);
         const kind = o.kind === undefined ? undefined : checkKind(o.kind);
         const references = (o.reference ?? []).map(parseReference);
@@ -89,7 +90,7 @@ export function define(program: Command): void {
             allowBreaking: o.allowBreaking,
             dryRun: o.dryRun,
             policy: o.policy,
-            parseOptions: { protoPaths: o.protoPath, message: o.message, file: o.file },
+            parseOptions: { protoPaths: o.protoPath, file: o.file },
           });
         } finally {
           spinner.stop();
@@ -99,13 +100,14 @@ export function define(program: Command): void {
           commit = await git.commitFiles({
             root: registry.root,
             files: result.written.map((f) => path.join(registry.root, f)),
-            message: o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
+            message: o.message ?? o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
             author: o.author,
           });
         }
         if (ctx.out.json) {
           ctx.out.printJson({
             outcome: result.outcome,
+            ...(result.metadataUpdated !== undefined ? { metadataUpdated: result.metadataUpdated } : {}),
             subject: result.subject,
             version: result.version,
             id: result.id,
@@ -122,7 +124,10 @@ export function define(program: Command): void {
         const c = await ctx.out.chalk();
         const what = `${result.subject} ${result.version} (id ${result.id})`;
         if (result.outcome === 'unchanged') {
-          ctx.out.line(`${c.yellow('unchanged')} ${what}: identical content is already registered`);
+          ctx.out.line(
+            `${c.yellow('unchanged')} ${what}: identical content is already registered` +
+              (result.metadataUpdated ? (result.dryRun ? '; the subject metadata would be updated' : '; subject metadata updated') : ''),
+          );
         } else if (result.dryRun) {
           ctx.out.line(`${c.cyan('would register')} ${what} → ${registry.display(result.file)}`);
         } else {

@@ -56,14 +56,15 @@ export function define(program: Command): void {
           if (subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
             throw new UsageError('give either --schema FILE or a subject, not both');
           }
+          const text = await readInputFile(o.schema);
           const format = formatOfFile(o.schema, o.type);
           const handler = await getHandler(format);
-          const text = await readInputFile(o.schema);
           schema = await handler.parse(text, { ...parseOptions, file: o.schema });
           label = o.schema;
           canParallel = true;
         } else {
-          const ref = subjectFrom(o, subject)!;
+          const ref = subjectFrom(o, subject, false);
+          if (!ref) throw new UsageError('validate against what? pass --schema FILE, or a subject: --namespace N --name S (or N.S)');
           const registry = await ctx.registry();
           const loaded = await registry.loadSchema(ref, o.version, parseOptions);
           schema = loaded.schema;

@@ -5,7 +5,7 @@ import { InputError } from '../../core/errors.js';
 import { canonicalJson, parseJson } from '../../core/json.js';
 import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
-import { forEachSubschema, propertyNames, stripAnnotations } from './walk.js';
+import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
 import { compareJsonSchemas } from './compare/index.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
@@ -44,6 +44,12 @@ function compileWith(value: unknown, dialect: Dialect, references: ResolvedRefer
     } catch (err) {
       if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
       const missing = (err as { missingSchema?: string }).missingSchema;
+      const missingRef = (err as { missingRef?: string }).missingRef;
+      const rootId = isObject(value) && typeof value.$id === 'string' ? value.$id.replace(/#$/, '') : 'urn:llm-schema:root';
+      if (missing !== undefined && (missing === '' || missing === rootId)) {
+        const pointer = missingRef?.slice(missingRef.indexOf('#')) ?? '';
+        throw new InputError(`cannot resolve $ref '${pointer}': no such location in the schema`, { file });
+      }
       if (missing !== undefined && missing !== '') {
         const fromDisk = !sealed && file && file !== '-' && !/^[a-z][a-z0-9+.-]*:/i.test(missing) ? path.resolve(path.dirname(file), missing) : undefined;
         if (fromDisk && !loaded.has(fromDisk) && attempt < 100 && existsSync(fromDisk)) {
@@ -56,7 +62,7 @@ function compileWith(value: unknown, dialect: Dialect, references: ResolvedRefer
         const how = sealed
           ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
           : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
-        throw new InputError(`cannot resolve $ref '${(err as { missingRef?: string }).missingRef ?? missing}': ${how}`, { file });
+        throw new InputError(`cannot resolve $ref '${missingRef ?? missing}': ${how}`, { file });
       }
       throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
     }
@@ -69,7 +75,13 @@ export function parseJsonSchemaValue(value: unknown, text: string, options: Pars
     throw new InputError('a JSON Schema must be an object or a boolean', { file });
   }
   const dialect = dialectOf(value, file);
-  const meta = metaschemaErrors(ajvFor(dialect), value);
+  let meta: string | null;
+  try {
+    meta = metaschemaErrors(ajvFor(dialect), value);
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError('schema is nested too deeply to process', { file });
+    throw err;
+  }
   if (meta) throw new InputError(`not a valid JSON Schema (${dialect}): ${meta}`, { file });
   // Compiling (which also resolves $refs) happens on first use of compile(); register calls it at once.
   const schema: ParsedSchema = { format: 'json', text, value, file, references: options.references };
