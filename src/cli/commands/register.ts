@@ -97,9 +97,14 @@ export function define(program: Command): void {
         }
         let commit: { commit: string; author: string } | undefined;
         if (git && result.written.length) {
+          // Commit the subject whole: subject.yaml lists every version, so every version file it lists goes
+          // with it (an earlier registration left uncommitted would otherwise be missing from the commit).
+          const meta = await registry.getSubject(ref);
+          const files = new Set(result.written);
+          for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
           commit = await git.commitFiles({
             root: registry.root,
-            files: result.written.map((f) => path.join(registry.root, f)),
+            files: [...files].map((f) => path.join(registry.root, f)),
             message: o.message ?? o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
             author: o.author,
           });
