@@ -78,7 +78,9 @@ export function define(program: Command): void {
 
         const result = await exportSchema(target, { schema, name, description, kind });
         if (!ctx.out.quiet) for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-        const text = typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2) + '\n';
+        // TypeScript is text; with --json it comes wrapped in an object so the output is always JSON.
+        const output = typeof result.output === 'string' && ctx.out.json ? { target, subject: label, typescript: result.output, notes: result.notes } : result.output;
+        const text = typeof output === 'string' ? output : JSON.stringify(output, null, 2) + '\n';
         if (o.out) {
           await writeFileAtomic(path.resolve(o.out), text);
           ctx.out.info(`wrote ${o.out} (${target} export of ${label})`);

@@ -149,9 +149,13 @@ export function define(program: Command): void {
           ctx.out.line(`${subjectName(ref)} has no committed history yet`);
           return;
         }
-        for (const e of out) {
-          const what = e.versions.length ? e.versions.join(', ') : e.deprecated.length ? `deprecated ${e.deprecated.join(', ')}` : e.change;
-          ctx.out.line(`${what.padEnd(12)} ${e.commit.slice(0, 7)}  ${e.date.slice(0, 19).replace('T', ' ')}  ${e.author.name} <${e.author.email}>  ${e.message.split('\n')[0]}`);
+        const rows = out.map((e) => ({
+          what: e.versions.length ? e.versions.join(', ') : e.deprecated.length ? `deprecated ${e.deprecated.join(', ')}` : e.change,
+          e,
+        }));
+        const width = Math.min(40, Math.max(...rows.map((r) => r.what.length)));
+        for (const { what, e } of rows) {
+          ctx.out.line(`${what.padEnd(width)}  ${e.commit.slice(0, 7)}  ${e.date.slice(0, 19).replace('T', ' ')}  ${e.author.name} <${e.author.email}>  ${e.message.split('\n')[0]}`);
         }
         if (truncated) ctx.out.warn("the history stops early: this is a shallow clone ('git fetch --unshallow' fetches the rest)");
       }),
