@@ -255,7 +255,9 @@ export class RegistryServer {
         case 'health':
           if (segs.length !== 1) return notFound;
           return prepare(200, {
-            status: 'ok',
+            // 'degraded': still serving the last good snapshot, but the newest content failed to load.
+            status: this.metrics.lastReloadError ? 'degraded' : 'ok',
+            ...(this.metrics.lastReloadError ? { last_reload_error: this.metrics.lastReloadError } : {}),
             source: snap.source,
             ...(snap.commit ? { commit: snap.commit } : {}),
             subjects: snap.subjects.size,

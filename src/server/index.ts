@@ -54,10 +54,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     loaded(next, previous) {
       server.swap(next);
       server.metrics.reloads.ok++;
+      server.metrics.lastReloadError = undefined;
       logger?.info({ event: 'reload', snapshot: next.seq, previous: previous.seq, subjects: next.subjects.size, versions: next.versionCount, ...(next.commit ? { commit: next.commit } : {}) }, 'snapshot reloaded');
     },
     failed(error, tok) {
       server.metrics.reloads.failed++;
+      server.metrics.lastReloadError = { message: error.message, at: new Date().toISOString(), ...(options.ref && tok ? { commit: tok } : {}) };
       logger?.error(
         { event: 'reload_failed', error: error.message, ...(options.ref && tok ? { commit: tok } : {}), serving: server.snapshot.seq },
         `reload failed; still serving snapshot ${server.snapshot.seq}`,

@@ -12,6 +12,8 @@ export class Metrics {
   private requests = new Map<string, number>();
   private durations = new Map<string, Hist>();
   reloads = { ok: 0, failed: 0 };
+  /** The last reload's failure, while no later reload succeeded: /health reports it. */
+  lastReloadError?: { message: string; at: string; commit?: string };
   readonly started = Date.now();
 
   observe(method: string, route: string, status: number, seconds: number): void {

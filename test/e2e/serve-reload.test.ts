@@ -56,9 +56,15 @@ describe('serve: working tree', () => {
       await until(async () => served.stderr(), (s) => s.includes('reload_failed'));
       expect(served.stderr()).toMatch(/"event":"reload_failed".*subject\.yaml/);
       expect((await getJson(`${served.url}/subjects/shop.users-copy/versions`)).body).toEqual([1, 2]);
+      const health = await getJson(`${served.url}/health`);
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'degraded', last_reload_error: { message: expect.stringContaining('subject.yaml') } });
     } finally {
       writeFileSync(file, good);
     }
+    // Fixed again: the next good reload clears it.
+    const healed = await until(() => getJson(`${served.url}/health`), (x) => (x.body as { status: string }).status === 'ok');
+    expect(healed.body).not.toHaveProperty('last_reload_error');
   });
 });
 

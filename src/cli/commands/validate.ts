@@ -109,6 +109,7 @@ export function define(program: Command): void {
           },
           print,
         );
+        if (summary.passed + summary.failed === 0) ctx.out.warn(`no records found in ${o.data.join(', ')}`);
         if (ctx.out.json) {
           ctx.out.printJson({
             schema: label,
