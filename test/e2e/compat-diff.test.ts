@@ -127,3 +127,47 @@ describe('compat and diff against a registry', () => {
     expect((await cli(['compat', 'myapp.nobody', '--file', 'v1.json'], { cwd: dir })).code).toBe(2);
   });
 });
+
+describe('diff: equivalent rewrites and identical content (QA)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    writeTree(dir, {
+      'enum.json': { enum: ['a', 'b'] },
+      'enum-typed.json': { type: 'string', enum: ['b', 'a'] },
+      'type-array.json': { type: ['string', 'null'] },
+      'any-of.json': { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      'number.json': { type: 'number' },
+      'number-even.json': { type: 'number', multipleOf: 2 },
+    });
+  });
+  afterAll(() => cleanup(dir));
+
+  it('an enum given a type is an equivalent rewrite: patch, no TYPE_NARROWED or ENUM_ARRAY_CHANGED', async () => {
+    const r = await cli(['diff', '--old', 'enum.json', '--new', 'enum-typed.json', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.bump).toBe('patch');
+    expect(out.reason).toBe('equivalent rewrite');
+    expect(out.changes.map((c: { rule: string }) => c.rule)).toEqual(['EQUIVALENT_REWRITE']);
+  });
+
+  it('a type array spelled as anyOf says "equivalent rewrite", not "annotations only"', async () => {
+    const r = await cli(['diff', '--old', 'type-array.json', '--new', 'any-of.json', '--no-structural'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('suggested bump: patch: equivalent rewrite');
+    expect(r.stdout).not.toContain('annotations only');
+  });
+
+  it('multipleOf added to a number is one change (MULTIPLE_OF_ADDED), no TYPE_NARROWED', async () => {
+    const r = await cli(['diff', '--old', 'number.json', '--new', 'number-even.json', '--json'], { cwd: dir });
+    expect(JSON.parse(r.stdout).changes.map((c: { rule: string }) => c.rule)).toEqual(['MULTIPLE_OF_ADDED']);
+  });
+
+  it('identical content states its reason once', async () => {
+    const r = await cli(['diff', '--old', 'number.json', '--new', 'number.json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('suggested bump: none: identical content');
+    expect(r.stdout.match(/identical content/g)).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { compareSchemas, requiredBump } from '../../core/compat.js';
 import { UsageError } from '../../core/errors.js';
-import type { CompatibilityMode, FormatHandler, ParsedSchema } from '../../core/types.js';
+import type { Change, CompatibilityMode, FormatHandler, ParsedSchema } from '../../core/types.js';
 import { bump as bumpVersion } from '../../core/version.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
@@ -74,13 +74,14 @@ export function define(program: Command): void {
       const decision = requiredBump(handler, oldS, newS, mode, options);
       const changes = decision.bump === 'none' ? [] : decision.changes.length ? decision.changes : compareSchemas(handler, oldS, newS, options);
       const suggested = fromVersion && decision.bump !== 'none' ? bumpVersion(fromVersion, decision.bump) : undefined;
+      const reason = bumpReason(decision.bump, decision.reason, changes, mode);
       if (ctx.out.json) {
         ctx.out.printJson({
           from: fromLabel,
           to: toLabel,
           mode,
           bump: decision.bump,
-          reason: decision.reason,
+          reason,
           ...(suggested ? { suggestedVersion: suggested } : {}),
           breaksBackward: changes.some((x) => x.breaksBackward),
           breaksForward: changes.some((x) => x.breaksForward),
@@ -92,9 +93,9 @@ export function define(program: Command): void {
       ctx.out.line(`${ch.bold('diff')} ${fromLabel} -> ${toLabel}`);
       if (!changes.length) ctx.out.line('  no changes');
       for (const x of changes) await printChange(ctx.out, x);
-      const bumpText = decision.bump === 'none' ? 'none (identical content)' : `${decision.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
+      const bumpText = decision.bump === 'none' ? 'none' : `${decision.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
       const colour = decision.bump === 'major' ? ch.red : decision.bump === 'minor' ? ch.yellow : ch.green;
-      ctx.out.line(`suggested bump: ${colour(bumpText)}: ${decision.reason}${decision.bump === 'none' || decision.reason.includes(' under ') ? '' : ` under ${mode}`}`);
+      ctx.out.line(`suggested bump: ${colour(bumpText)}: ${reason}`);
       if (o.structural !== false && !ctx.out.quiet && oldS.format !== 'protobuf' && newS.format !== 'protobuf' && changes.length) {
         const spec = 'json-diff'; // untyped CommonJS module
         const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
@@ -108,4 +109,17 @@ export function define(program: Command): void {
       return 0;
     }),
   );
+}
+
+/**
+ * The bump's reason in words. A patch for a rewrite that validates the same (type array -> anyOf, an
+ * inlined $ref) is an "equivalent rewrite", not "annotations only"; the mode is named only where it
+ * decided the bump (major, minor).
+ */
+export function bumpReason(bump: string, reason: string, changes: Change[], mode: CompatibilityMode): string {
+  if (bump === 'patch' && changes.some((c) => c.rule === 'EQUIVALENT_REWRITE')) {
+    return changes.every((c) => c.rule === 'EQUIVALENT_REWRITE') ? 'equivalent rewrite' : 'equivalent rewrite and annotations';
+  }
+  if ((bump === 'major' || bump === 'minor') && !reason.includes(' under ')) return `${reason} under ${mode}`;
+  return reason;
 }

@@ -164,16 +164,19 @@ export class Differ {
       }
     }
 
-    // type
-    if (!same(o.type, n.type)) {
+    // type (as written: `number` + an integral multipleOf is normalised to `integer`, but a multipleOf
+    // added or removed is one change, reported as such, not also as a type change)
+    const declType = (s: Obj) => (this.docs.info.get(s)?.declared ? this.docs.info.get(s)!.declared!.type : s.type) as string[] | undefined;
+    const declMult = (s: Obj) => (this.docs.info.get(s)?.declared ? this.docs.info.get(s)!.declared!.multipleOf : s.multipleOf) as number | undefined;
+    if (!same(o.type, n.type) && !same(declType(o), declType(n))) {
       const all = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'];
-      const to = (o.type as string[] | undefined) ?? all;
-      const tn = (n.type as string[] | undefined) ?? all;
+      const to = declType(o) ?? all;
+      const tn = declType(n) ?? all;
       const covers = (xs: string[], t: string) => xs.includes(t) || (t === 'integer' && xs.includes('number'));
       const removed = to.some((t) => !covers(tn, t));
       const added = tn.some((t) => !covers(to, t));
       const rule = removed && !added ? 'TYPE_NARROWED' : added && !removed ? 'TYPE_EXTENDED' : 'TYPE_CHANGED';
-      this.emit(rule, 'type' in n ? kp('type') : okp('type'), { old: o.type ?? 'any', new: n.type ?? 'any' }, trail, judge({ type: n.type }));
+      this.emit(rule, 'type' in n ? kp('type') : okp('type'), { old: declType(o) ?? 'any', new: declType(n) ?? 'any' }, trail, judge({ type: declType(n), multipleOf: declMult(o) }));
     }
 
     // enum / const
@@ -201,12 +204,15 @@ export class Differ {
       const rule = a === undefined ? `${R}_ADDED` : b === undefined ? `${R}_REMOVED` : b > a ? `${R}_INCREASED` : `${R}_DECREASED`;
       this.emit(rule, b === undefined ? okp(k) : kp(k), { old: a, new: b }, trail, judge({ [k]: b }));
     }
-    if (o.multipleOf !== n.multipleOf) {
-      const a = o.multipleOf as number | undefined;
-      const b = n.multipleOf as number | undefined;
+    // where the normalised types agree, so do the spellings that matter; otherwise compare as written
+    const typesDiffer = !same(o.type, n.type);
+    const [mo, mn] = typesDiffer ? [declMult(o), declMult(n)] : [o.multipleOf as number | undefined, n.multipleOf as number | undefined];
+    if (mo !== mn) {
+      const a = mo;
+      const b = mn;
       const mult = (x: number, y: number) => Number.isInteger(x / y) || Math.abs(Math.round(x / y) - x / y) < 1e-9;
       const rule = a === undefined ? 'MULTIPLE_OF_ADDED' : b === undefined ? 'MULTIPLE_OF_REMOVED' : mult(b, a) ? 'MULTIPLE_OF_EXPANDED' : mult(a, b) ? 'MULTIPLE_OF_REDUCED' : 'MULTIPLE_OF_CHANGED';
-      this.emit(rule, b === undefined ? okp('multipleOf') : kp('multipleOf'), { old: a, new: b }, trail, judge({ multipleOf: b }));
+      this.emit(rule, b === undefined ? okp('multipleOf') : kp('multipleOf'), { old: a, new: b }, trail, judge(typesDiffer ? { multipleOf: b, type: declType(o) } : { multipleOf: b }));
     }
     for (const [k, R] of [['pattern', 'PATTERN'], ['format', 'FORMAT']] as const) {
       if (same(o[k], n[k])) continue;

@@ -33,6 +33,11 @@ export interface NodeInfo {
   pointer: string;
   /** Keyword spelling in the original file, when normalisation renamed it (prefixItems <- items ...). */
   keys?: Record<string, string>;
+  /**
+   * type and multipleOf as written, when an integral multipleOf turned `number` into `integer` (and a
+   * multipleOf of 1 was dropped): the differ reports that as one multipleOf change, in the user's words.
+   */
+  declared?: { type?: string[]; multipleOf?: number };
 }
 
 /** Keywords that never change what validates (ajv asserts none of them). */
@@ -293,6 +298,10 @@ export class Docs {
       delete out.maximum;
     } else if (typeof out.exclusiveMaximum === 'boolean') delete out.exclusiveMaximum;
     // number with an integral multipleOf == integer (with that multipleOf, dropped when 1)
+    let declared: NodeInfo['declared'];
+    if (typeof out.multipleOf === 'number' && Number.isInteger(out.multipleOf) && Array.isArray(out.type) && (out.type as string[]).includes('number')) {
+      declared = { type: [...(out.type as string[])], multipleOf: out.multipleOf };
+    }
     if (typeof out.multipleOf === 'number' && Number.isInteger(out.multipleOf) && Array.isArray(out.type)) {
       out.type = (out.type as string[]).map((x) => (x === 'number' ? 'integer' : x)).sort();
     }
@@ -324,7 +333,7 @@ export class Docs {
       if (Array.isArray(a) && a.length > 1) out[comb] = [...a].sort((x, y) => cmp(canonicalJson(x), canonicalJson(y)));
     }
     if (Array.isArray(out.required)) out.required = [...new Set(out.required as string[])].sort();
-    this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined });
+    this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined, ...(declared ? { declared } : {}) });
     doc.map.set(s, out);
     const anchor = typeof s.$anchor === 'string' ? s.$anchor : typeof (s.$id ?? s.id) === 'string' && String(s.$id ?? s.id).startsWith('#') ? String(s.$id ?? s.id).slice(1) : undefined;
     if (anchor) doc.anchors.set(anchor, out);

@@ -42,6 +42,8 @@ type Dir = 'backward' | 'forward';
 
 interface Judged {
   item: Item;
+  /** The change alone validates exactly the same at its node (both directions proved): a rewrite. */
+  equivalent?: boolean;
   breaks: Record<Dir, boolean>;
   undecided: Record<Dir, string | undefined>;
   witness: Partial<Record<Dir, unknown>>;
@@ -162,6 +164,10 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
       backward: safe(() => engine.subset([o], [m])),
       forward: safe(() => engine.subset([m], [o])),
     };
+    if (local.backward.r === 'yes' && local.forward.r === 'yes') {
+      j.equivalent = true;
+      continue;
+    }
     const nk = `${docs.id(o)}|${docs.id(item.n!)}`;
     let whole = nodeCache.get(nk);
     for (const dir of ['backward', 'forward'] as Dir[]) {
@@ -246,7 +252,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
   let changes: Change[] = judged.map((j) => toChange(j));
   // Proven equivalent both ways: the validation-level differences are a rewrite, not a change.
   if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness)) {
-    const kept = changes.filter((c) => c.category === 'annotation');
+    const kept = changes.filter((c) => c.category === 'annotation' && c.rule !== 'EQUIVALENT_REWRITE');
     if (kept.length !== changes.length) {
       kept.push({ rule: 'EQUIVALENT_REWRITE', path: '', message: formatMessage('EQUIVALENT_REWRITE', {}), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
     }
@@ -292,6 +298,18 @@ function countSchemas(v: unknown): number {
 
 function toChange(j: Judged): Change {
   const { item } = j;
+  if (j.equivalent) {
+    // e.g. `type: string` added beside an enum of strings: proved to validate the same at its node
+    return {
+      rule: 'EQUIVALENT_REWRITE',
+      path: item.path,
+      message: `${formatMessage('EQUIVALENT_REWRITE', {})} (${formatMessage(item.rule, item.params)})`,
+      breaksBackward: false,
+      breaksForward: false,
+      category: 'annotation',
+      severity: 'info',
+    };
+  }
   let message = formatMessage(item.rule, item.params);
   const und = (['backward', 'forward'] as Dir[]).filter((d) => j.breaks[d] && j.undecided[d] !== undefined && j.witness[d] === undefined);
   if (und.length) message += ` (cannot decide ${und.join(' and ').toUpperCase()}: ${j.undecided[und[0]]}; treated as breaking)`;
