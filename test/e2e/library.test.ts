@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,9 @@ describe("the library: import { openRegistry } from 'llm-schema-registry'", () =
 
   it('get, list, search and validate work in-process through the package name', async () => {
     // A script inside the package resolves the package by its own name (self-reference through "exports").
-    const script = path.join(REPO, 'test', 'bench', '.data', `lib-${process.pid}.mjs`);
+    const scratch = path.join(REPO, 'test', 'bench', '.data');
+    mkdirSync(scratch, { recursive: true });
+    const script = path.join(scratch, `lib-${process.pid}.mjs`);
     writeFileSync(
       script,
       `import { openRegistry } from 'llm-schema-registry';
