@@ -129,6 +129,11 @@ export interface FormatHandler {
   readonly format: FormatName;
   /** File extension of version files, with the dot: '.json', '.avsc', '.proto'. */
   readonly extension: string;
+  /**
+   * The comparison policies this format has (`policy:` in YAML, `--policy`); the first is the default.
+   * Empty or absent: the format has none, and naming one is an error (see core/policy.ts).
+   */
+  readonly policies?: readonly string[];
   /** Parse and check a schema. Throws InputError (with file, line, column) when it is malformed. */
   parse(text: string, options?: ParseOptions): Promise<ParsedSchema>;
   /** The canonical form used for ids and for "identical content" checks. */

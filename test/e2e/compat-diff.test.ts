@@ -171,3 +171,54 @@ describe('diff: equivalent rewrites and identical content (QA)', () => {
     expect(r.stdout.match(/identical content/g)).toHaveLength(1);
   });
 });
+
+describe('policies are checked (QA)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    writeTree(dir, {
+      'a.json': { type: 'object', properties: { a: { type: 'string' } } },
+      'b.json': { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } } },
+      'a.avsc': { type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }] },
+      'b.avsc': { type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }, { name: 'b', type: 'int', default: 0 }] },
+    });
+  });
+  afterAll(() => cleanup(dir));
+
+  it('an unknown policy is a usage error (exit 2) naming the valid choices', async () => {
+    for (const cmd of ['compat', 'diff']) {
+      const r = await cli([cmd, '--old', 'a.json', '--new', 'b.json', '--policy', 'bogus'], { cwd: dir });
+      expect(r.code, `${cmd}: ${r.stdout}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/--policy.*'bogus'.*semantic or lenient/);
+    }
+  });
+
+  it("another format's policy is refused: wire on JSON Schema, any policy on Avro", async () => {
+    const wire = await cli(['compat', '--old', 'a.json', '--new', 'b.json', '--policy', 'wire'], { cwd: dir });
+    expect(wire.code).toBe(2);
+    expect(wire.stderr).toContain('JSON Schema');
+    const avro = await cli(['diff', '--old', 'a.avsc', '--new', 'b.avsc', '--policy', 'strict'], { cwd: dir });
+    expect(avro.code).toBe(2);
+    expect(avro.stderr).toMatch(/Avro has no policies/);
+    expect((await cli(['compat', '--old', 'a.avsc', '--new', 'b.avsc'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('a policy from llm-schema.yaml that the format does not have is an error naming the file', async () => {
+    const reg = await newRegistry({ 'a.json': { type: 'string', maxLength: 80 }, 'b.json': { type: 'string' } });
+    try {
+      for (const [file, version] of [['a.json', '1.0.0'], ['b.json', '1.1.0']]) {
+        const r = await cli(['register', 'app.text', '--file', file, '--version', version], { cwd: reg });
+        expect(r.code, r.stderr).toBe(0);
+      }
+      writeFileSync(path.join(reg, 'llm-schema.yaml'), 'compatibility: NONE\nschemas: schemas\npolicy: wire\n');
+      const r = await cli(['diff', 'app.text', '--from', '1.0.0', '--to', '1.1.0'], { cwd: reg });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('llm-schema.yaml');
+      expect(r.stderr).toMatch(/semantic or lenient/);
+    } finally {
+      cleanup(reg);
+    }
+  });
+});

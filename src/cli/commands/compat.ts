@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { checkCompatibility, type CompatFinding, type CompatReport } from '../../core/compat.js';
 import { checkMode } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
+import { checkPolicy } from '../../core/policy.js';
+import type { SubjectRef } from '../../core/names.js';
+import type { Registry } from '../../core/registry.js';
 import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
@@ -44,6 +47,13 @@ export async function loadFile(file: string, type: string | undefined, parseOpti
   const text = await readInputFile(file);
   const schema = await handler.parse(text, { ...parseOptions, file });
   return { schema, handler };
+}
+
+/** The policy a subject's YAML gives (its subject.yaml, else llm-schema.yaml), checked against the format. */
+export async function checkSubjectPolicy(registry: Registry, ref: SubjectRef, handler: FormatHandler): Promise<string | undefined> {
+  const meta = await registry.getSubject(ref);
+  const where = meta.policy !== undefined ? `${registry.subjectDir(ref)}/subject.yaml` : 'llm-schema.yaml';
+  return checkPolicy(handler, registry.resolveMode(meta).policy, where);
 }
 
 export function modeOf(mode: string | undefined): CompatibilityMode | undefined {
@@ -122,13 +132,16 @@ export function define(program: Command): void {
         }
         const a = await loadFile(o.old, o.type, parseOptions);
         const b = await loadFile(o.new, o.type, parseOptions);
-        report = checkCompatibility(b.handler, b.schema, [{ version: o.old, schema: a.schema }], mode ?? 'BACKWARD', { policy: o.policy });
+        const policy = checkPolicy(b.handler, o.policy);
+        report = checkCompatibility(b.handler, b.schema, [{ version: o.old, schema: a.schema }], mode ?? 'BACKWARD', { policy });
         label = `${o.new} against ${o.old}`;
       } else {
         const ref = subjectFrom(o, subject)!;
         if (!o.file) throw new UsageError('which schema? pass --file FILE (or --old A --new B without a registry)');
         const registry = await ctx.registry();
-        const { schema } = await loadFile(o.file, o.type, parseOptions);
+        const { schema, handler } = await loadFile(o.file, o.type, parseOptions);
+        checkPolicy(handler, o.policy);
+        if (o.policy === undefined) await checkSubjectPolicy(registry, ref, handler);
         report = await registry.compat(ref, schema, { mode, policy: o.policy });
         label = `${o.file} against ${ref.namespace}.${ref.name}`;
       }

@@ -5,7 +5,8 @@ import type { Change, CompatibilityMode, FormatHandler, ParsedSchema } from '../
 import { bump as bumpVersion } from '../../core/version.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { changeJson, compareOptions, loadFile, modeOf, parseOptionsOf, printChange } from './compat.js';
+import { checkPolicy } from '../../core/policy.js';
+import { changeJson, checkSubjectPolicy, compareOptions, loadFile, modeOf, parseOptionsOf, printChange } from './compat.js';
 
 interface Opts {
   namespace?: string;
@@ -56,6 +57,7 @@ export function define(program: Command): void {
         const b = await loadFile(o.new, o.type, parseOptions);
         [oldS, newS, handler] = [a.schema, b.schema, b.handler];
         [fromLabel, toLabel] = [o.old, o.new];
+        policy = checkPolicy(handler, o.policy);
       } else {
         const ref = subjectFrom(o, subject)!;
         if (o.from === undefined) throw new UsageError('which versions? pass --from VERSION [--to VERSION] (or --old A --new B without a registry)');
@@ -63,10 +65,10 @@ export function define(program: Command): void {
         const meta = await registry.getSubject(ref);
         const resolved = registry.resolveMode(meta);
         mode = modeOf(o.mode) ?? resolved.mode;
-        policy ??= resolved.policy;
         const a = await registry.loadSchema(ref, o.from, parseOptions);
         const b = await registry.loadSchema(ref, o.to ?? 'latest', parseOptions);
         [oldS, newS, handler] = [a.schema, b.schema, b.handler];
+        policy = o.policy !== undefined ? checkPolicy(handler, o.policy) : await checkSubjectPolicy(registry, ref, handler);
         fromVersion = a.info.entry.version;
         [fromLabel, toLabel] = [`${a.info.subject} ${a.info.entry.version}`, `${b.info.subject} ${b.info.entry.version}`];
       }

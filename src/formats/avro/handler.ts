@@ -62,6 +62,7 @@ export async function avscTypeOf(schema: ParsedSchema, options: Record<string, u
 export const avroHandler: FormatHandler = {
   format: 'avro',
   extension: '.avsc',
+  policies: [],
   binaryDataExtensions: ['.avro'],
 
   async parse(text: string, options: ParseOptions = {}): Promise<ParsedSchema> {

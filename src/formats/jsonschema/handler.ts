@@ -92,6 +92,7 @@ export function parseJsonSchemaValue(value: unknown, text: string, options: Pars
 export const jsonSchemaHandler: FormatHandler = {
   format: 'json',
   extension: '.json',
+  policies: ['semantic', 'lenient'],
 
   async parse(text: string, options: ParseOptions = {}): Promise<ParsedSchema> {
     const value = parseJson(text, options.file);

@@ -85,6 +85,7 @@ const validators = new WeakMap<object, Map<string, DataValidator>>();
 export const protobufHandler: FormatHandler = {
   format: 'protobuf',
   extension: '.proto',
+  policies: ['wire', 'strict'],
 
   async parse(text: string, options: ParseOptions = {}): Promise<ParsedSchema> {
     const loaded = await loadProto(text, options);

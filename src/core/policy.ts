@@ -1,0 +1,25 @@
+/**
+ * Comparison policies: each format handler declares the ones it has (the first is the default), and
+ * every entry point (compat, diff, register, config, check, YAML) checks a policy here, so an unknown
+ * one, or another format's, is refused with the valid choices instead of being silently ignored.
+ */
+import { InputError, UsageError } from './errors.js';
+import type { FormatHandler, FormatName } from './types.js';
+
+const FORMAT_NAMES: Record<FormatName, string> = { json: 'JSON Schema', avro: 'Avro', protobuf: 'Protobuf' };
+
+/**
+ * The policy to compare with: `policy` when the handler has it, the handler's default when none is
+ * given (undefined for a format without policies). Throws UsageError (about `--policy`), or InputError
+ * naming `where` (the YAML file the policy came from), listing the valid choices.
+ */
+export function checkPolicy(handler: Pick<FormatHandler, 'format' | 'policies'>, policy: string | undefined, where?: string): string | undefined {
+  const choices = handler.policies ?? [];
+  if (policy === undefined) return choices[0];
+  if (choices.includes(policy)) return policy;
+  const name = FORMAT_NAMES[handler.format] ?? handler.format;
+  const expected = choices.length ? `expected ${choices.slice(0, -1).join(', ')}${choices.length > 1 ? ' or ' : ''}${choices[choices.length - 1]}` : 'leave the policy out';
+  const what = choices.length ? `unknown ${name} policy '${policy}': ${expected}` : `${name} has no policies (got '${policy}'): ${expected}`;
+  if (where !== undefined) throw new InputError(`policy: ${what}`, { file: where });
+  throw new UsageError(`--policy: ${what}`);
+}
