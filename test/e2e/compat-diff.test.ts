@@ -222,3 +222,60 @@ describe('policies are checked (QA)', () => {
     }
   });
 });
+
+describe('severity and breaking agree with the mode asked for (QA)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    writeTree(dir, {
+      'min.json': { type: 'integer', minimum: 0 },
+      'int.json': { type: 'integer' },
+      'int-doc.json': { type: 'integer', description: 'a count' },
+      'old.proto': 'syntax = "proto3";\npackage p;\nmessage M {\n  string a = 1;\n  int32 b = 2;\n}\n',
+      'new.proto': 'syntax = "proto3";\npackage p;\nmessage M {\n  string a = 1;\n}\n',
+    });
+  });
+  afterAll(() => cleanup(dir));
+
+  type J = { rule: string; breaking: boolean; severity: string; backward: boolean; forward: boolean };
+
+  it('compat --json: a FORWARD-only break under BACKWARD is not breaking and not an error; under FORWARD it is both', async () => {
+    const back = await cli(['compat', '--old', 'min.json', '--new', 'int.json', '--json'], { cwd: dir });
+    expect(back.code).toBe(0);
+    const b: J = JSON.parse(back.stdout).changes[0];
+    expect(b).toMatchObject({ rule: 'MINIMUM_REMOVED', backward: false, forward: true, breaking: false, severity: 'warning' });
+    const fwd = await cli(['compat', '--old', 'min.json', '--new', 'int.json', '--mode', 'FORWARD', '--json'], { cwd: dir });
+    expect(fwd.code).toBe(1);
+    expect(JSON.parse(fwd.stdout).changes[0]).toMatchObject({ rule: 'MINIMUM_REMOVED', breaking: true, severity: 'error' });
+    const doc = await cli(['compat', '--old', 'int.json', '--new', 'int-doc.json', '--json'], { cwd: dir });
+    expect(JSON.parse(doc.stdout).changes[0]).toMatchObject({ rule: 'ANNOTATION_CHANGED', breaking: false, severity: 'info' });
+  });
+
+  it('diff --json: breaking relative to its mode, backward/forward say which directions break', async () => {
+    const back = await cli(['diff', '--old', 'min.json', '--new', 'int.json', '--json'], { cwd: dir });
+    const ob = JSON.parse(back.stdout);
+    expect(ob.breaking).toBe(false);
+    expect(ob.changes[0]).toMatchObject({ rule: 'MINIMUM_REMOVED', backward: false, forward: true, breaking: false, severity: 'warning' });
+    const full = await cli(['diff', '--old', 'min.json', '--new', 'int.json', '--mode', 'FULL', '--json'], { cwd: dir });
+    const of = JSON.parse(full.stdout);
+    expect(of.breaking).toBe(true);
+    expect(of.changes[0]).toMatchObject({ rule: 'MINIMUM_REMOVED', breaking: true, severity: 'error' });
+    for (const c of [...ob.changes, ...of.changes] as J[]) expect(c.severity === 'error').toBe(c.breaking);
+  });
+
+  it('a Protobuf deletion without reserved shows as a warning under wire, not as a clean change', async () => {
+    for (const cmd of ['compat', 'diff']) {
+      const r = await cli([cmd, '--old', 'old.proto', '--new', 'new.proto'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const line = r.stdout.split('\n').find((l) => l.includes('FIELD_NO_DELETE_UNLESS_RESERVED'))!;
+      expect(line.trim()).toMatch(/^! FIELD_NO_DELETE_UNLESS_RESERVED /);
+      expect(line).toContain('[warning: only the strict policy forbids this]');
+      expect(line).not.toContain('breaks nothing');
+    }
+    const j = await cli(['compat', '--old', 'old.proto', '--new', 'new.proto', '--json'], { cwd: dir });
+    expect(JSON.parse(j.stdout).changes[0]).toMatchObject({ rule: 'FIELD_NO_DELETE_UNLESS_RESERVED', breaking: false, severity: 'warning' });
+    const strict = await cli(['compat', '--old', 'old.proto', '--new', 'new.proto', '--policy', 'strict'], { cwd: dir });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/✗ FIELD_NO_DELETE_UNLESS_RESERVED .*\[breaks BACKWARD\]/);
+  });
+});

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { checkCompatibility, type CompatFinding, type CompatReport } from '../../core/compat.js';
+import { checkCompatibility, directions, type CompatFinding, type CompatReport } from '../../core/compat.js';
 import { checkMode } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
 import { checkPolicy } from '../../core/policy.js';
 import type { SubjectRef } from '../../core/names.js';
 import type { Registry } from '../../core/registry.js';
-import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
+import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions, Severity } from '../../core/types.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
@@ -60,36 +60,91 @@ export function modeOf(mode: string | undefined): CompatibilityMode | undefined 
   return mode === undefined ? undefined : checkMode(mode.toUpperCase(), '--mode');
 }
 
-/** One change as JSON: `backward`/`forward` say whether it breaks that direction. */
-export function changeJson(c: Change | CompatFinding): Record<string, unknown> {
+/** True when the change makes the candidate fail `mode` (as checkCompatibility judges it; never under NONE). */
+export function breaksMode(c: Change, mode: CompatibilityMode): boolean {
+  if (mode === 'NONE') return false;
+  const d = directions(mode);
+  return (d.backward && c.breaksBackward) || (d.forward && c.breaksForward);
+}
+
+/**
+ * How serious a change is under the mode asked for: 'error' exactly when it breaks that mode; 'warning'
+ * when it breaks only a direction the mode does not check, could not be decided, or is forbidden only by a
+ * stricter policy (the handler says 'warning'); 'info' otherwise. compat and diff share it, so a change
+ * never reads "breaking: false" and "severity: error" at once.
+ */
+export function severityOf(c: Change, breaking: boolean): Severity {
+  if (breaking) return 'error';
+  if (c.breaksBackward || c.breaksForward || c.undecided || c.severity === 'warning' || c.severity === 'error') return 'warning';
+  return 'info';
+}
+
+/**
+ * One change as JSON: `backward`/`forward` say whether it breaks that direction, `breaking` whether it
+ * breaks the mode asked for, and `severity` follows `breaking`.
+ */
+export function changeJson(c: Change | CompatFinding, breaking = 'breaking' in c ? c.breaking : false): Record<string, unknown> {
   const out: Record<string, unknown> = {
     rule: c.rule,
     path: c.path,
     message: c.message,
     backward: c.breaksBackward,
     forward: c.breaksForward,
+    breaking,
+    severity: severityOf(c, breaking),
   };
   if (c.category) out.category = c.category;
   if (c.undecided) out.undecided = true;
   if ('against' in c && c.against) out.against = c.against;
-  if ('breaking' in c) out.breaking = c.breaking;
   if (c.witness) out.witness = c.witness;
   if (c.file) out.file = c.file;
   if (c.line !== undefined) out.line = c.line;
   if (c.column !== undefined) out.column = c.column;
-  if (c.severity) out.severity = c.severity;
   return out;
 }
 
-/** Human lines for one change. */
-export async function printChange(out: Output, c: Change | CompatFinding, opts: { breaking?: boolean } = {}): Promise<void> {
+export interface PrintContext {
+  /** Whether the change breaks the mode asked for. */
+  breaking: boolean;
+  mode: CompatibilityMode;
+  /** The format's policies other than the one in use (for "only the strict policy forbids this"). */
+  otherPolicies?: readonly string[];
+}
+
+/** The format's policies other than `policy` (the default when none is given). */
+export function otherPolicies(handler: FormatHandler, policy: string | undefined): string[] {
+  const all = handler.policies ?? [];
+  const used = policy ?? all[0];
+  return all.filter((p) => p !== used);
+}
+
+/**
+ * Human lines for one change. The mark follows the severity: ✗ error (breaks the mode), ! warning
+ * (breaks a direction the mode does not check, or only a stricter policy forbids it), ? undecided,
+ * ✓ a compatible validation change, · annotations.
+ */
+export async function printChange(out: Output, c: Change | CompatFinding, ctx: PrintContext): Promise<void> {
   const ch = await out.chalk();
   const breaks = [c.breaksBackward ? 'BACKWARD' : '', c.breaksForward ? 'FORWARD' : ''].filter(Boolean);
-  const bad = opts.breaking ?? breaks.length > 0;
-  const mark = c.undecided ? ch.yellow('?') : bad ? ch.red('✗') : c.category === 'annotation' ? ch.dim('·') : ch.green('✓');
+  const severity = severityOf(c, ctx.breaking);
+  const mark = c.undecided
+    ? ch.yellow('?')
+    : severity === 'error'
+      ? ch.red('✗')
+      : severity === 'warning'
+        ? ch.yellow('!')
+        : c.category === 'annotation'
+          ? ch.dim('·')
+          : ch.green('✓');
   const where = c.path || '/';
   const loc = c.file ? `${c.file}${c.line !== undefined ? `:${c.line}:${c.column ?? 1}` : ''} ` : '';
-  const verdict = breaks.length ? ch.red(`breaks ${breaks.join(' and ')}`) : ch.green('breaks nothing');
+  let verdict: string;
+  if (ctx.breaking) verdict = ch.red(`breaks ${breaks.join(' and ')}`);
+  else if (breaks.length) verdict = ch.yellow(`breaks ${breaks.join(' and ')}${ctx.mode === 'NONE' ? '' : `, which ${ctx.mode} does not check`}`);
+  else if (severity === 'warning') {
+    const others = ctx.otherPolicies ?? [];
+    verdict = ch.yellow(others.length ? `warning: only the ${others.join(' or ')} polic${others.length > 1 ? 'ies forbid' : 'y forbids'} this` : 'warning');
+  } else verdict = ch.green('breaks nothing');
   const against = 'against' in c && c.against ? ch.dim(` (against ${c.against})`) : '';
   out.line(`  ${mark} ${ch.bold(c.rule)} ${ch.cyan(loc + where)}: ${c.message} [${verdict}]${against}`);
   if (c.witness) {
@@ -103,7 +158,7 @@ export function reportJson(report: CompatReport): Record<string, unknown> {
     compatible: report.compatible,
     mode: report.mode,
     undecided: report.undecided,
-    changes: report.changes.map(changeJson),
+    changes: report.changes.map((c) => changeJson(c)),
   };
 }
 
@@ -125,6 +180,8 @@ export function define(program: Command): void {
       const parseOptions = parseOptionsOf(o);
       let report: CompatReport;
       let label: string;
+      let policy: string | undefined;
+      let others: string[] = [];
       if (o.old !== undefined || o.new !== undefined) {
         if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
         if (o.file !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
@@ -132,7 +189,8 @@ export function define(program: Command): void {
         }
         const a = await loadFile(o.old, o.type, parseOptions);
         const b = await loadFile(o.new, o.type, parseOptions);
-        const policy = checkPolicy(b.handler, o.policy);
+        policy = checkPolicy(b.handler, o.policy);
+        others = otherPolicies(b.handler, policy);
         report = checkCompatibility(b.handler, b.schema, [{ version: o.old, schema: a.schema }], mode ?? 'BACKWARD', { policy });
         label = `${o.new} against ${o.old}`;
       } else {
@@ -140,8 +198,8 @@ export function define(program: Command): void {
         if (!o.file) throw new UsageError('which schema? pass --file FILE (or --old A --new B without a registry)');
         const registry = await ctx.registry();
         const { schema, handler } = await loadFile(o.file, o.type, parseOptions);
-        checkPolicy(handler, o.policy);
-        if (o.policy === undefined) await checkSubjectPolicy(registry, ref, handler);
+        policy = o.policy !== undefined ? checkPolicy(handler, o.policy) : await checkSubjectPolicy(registry, ref, handler);
+        others = otherPolicies(handler, policy);
         report = await registry.compat(ref, schema, { mode, policy: o.policy });
         label = `${o.file} against ${ref.namespace}.${ref.name}`;
       }
@@ -154,7 +212,7 @@ export function define(program: Command): void {
           : ch.red(`incompatible under ${report.mode}`) + (report.undecided ? ch.yellow(' (some changes could not be decided: counted as breaking)') : '');
         ctx.out.line(`${head}: ${label}`);
         const shown = ctx.out.quiet ? report.changes.filter((x) => x.breaking) : report.changes;
-        for (const x of shown) await printChange(ctx.out, x, { breaking: x.breaking });
+        for (const x of shown) await printChange(ctx.out, x, { breaking: x.breaking, mode: report.mode, otherPolicies: others });
         if (!report.changes.length) ctx.out.info('no changes');
       }
       return report.compatible ? 0 : 1;

@@ -6,7 +6,7 @@ import { bump as bumpVersion } from '../../core/version.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { checkPolicy } from '../../core/policy.js';
-import { changeJson, checkSubjectPolicy, compareOptions, loadFile, modeOf, parseOptionsOf, printChange } from './compat.js';
+import { breaksMode, changeJson, checkSubjectPolicy, compareOptions, loadFile, modeOf, otherPolicies, parseOptionsOf, printChange } from './compat.js';
 
 interface Opts {
   namespace?: string;
@@ -85,16 +85,18 @@ export function define(program: Command): void {
           bump: decision.bump,
           reason,
           ...(suggested ? { suggestedVersion: suggested } : {}),
+          breaking: changes.some((x) => breaksMode(x, mode)),
           breaksBackward: changes.some((x) => x.breaksBackward),
           breaksForward: changes.some((x) => x.breaksForward),
-          changes: changes.map(changeJson),
+          changes: changes.map((x) => changeJson(x, breaksMode(x, mode))),
         });
         return 0;
       }
       const ch = await ctx.out.chalk();
       ctx.out.line(`${ch.bold('diff')} ${fromLabel} -> ${toLabel}`);
       if (!changes.length) ctx.out.line('  no changes');
-      for (const x of changes) await printChange(ctx.out, x);
+      const others = otherPolicies(handler, policy);
+      for (const x of changes) await printChange(ctx.out, x, { breaking: breaksMode(x, mode), mode, otherPolicies: others });
       const bumpText = decision.bump === 'none' ? 'none' : `${decision.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
       const colour = decision.bump === 'major' ? ch.red : decision.bump === 'minor' ? ch.yellow : ch.green;
       ctx.out.line(`suggested bump: ${colour(bumpText)}: ${reason}`);
