@@ -66,6 +66,8 @@ export class Differ {
   private emit(rule: string, path: string, params: Record<string, unknown>, trail: Step[], judge?: { o: Raw; oMut: Raw; n: Raw }): void {
     if (!RULE_INDEX.has(rule)) throw new Error(`unknown rule ${rule}`);
     const category = RULE_INDEX.get(rule)!.category;
+    // messages show subschemas as the user wrote them, not their normalised form
+    for (const k of ['old', 'new']) if (isObject(params[k])) params[k] = this.docs.written(params[k]);
     this.items.push({ rule, path, params, category, trail, ...(judge ?? {}) });
   }
 
@@ -176,7 +178,13 @@ export class Differ {
       const removed = to.some((t) => !covers(tn, t));
       const added = tn.some((t) => !covers(to, t));
       const rule = removed && !added ? 'TYPE_NARROWED' : added && !removed ? 'TYPE_EXTENDED' : 'TYPE_CHANGED';
-      this.emit(rule, 'type' in n ? kp('type') : okp('type'), { old: declType(o) ?? 'any', new: declType(n) ?? 'any' }, trail, judge({ type: declType(n), multipleOf: declMult(o) }));
+      // as written: 'integer' or ['integer', 'null'] (an anyOf of bare types shows its normalised type array)
+      const written = (s: Obj): unknown => {
+        const w = this.docs.written(s);
+        const t = isObject(w) ? w.type : undefined;
+        return typeof t === 'string' || Array.isArray(t) ? t : (declType(s) ?? 'any');
+      };
+      this.emit(rule, 'type' in n ? kp('type') : okp('type'), { old: written(o), new: written(n) }, trail, judge({ type: declType(n), multipleOf: declMult(o) }));
     }
 
     // enum / const

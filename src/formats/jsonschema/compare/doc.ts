@@ -60,6 +60,13 @@ export class Docs {
   private nextId = 1;
   private ids = new WeakMap<object, number>();
   private contentIds = new Map<string, number>();
+  /** normalised node -> the schema object as written (for messages). */
+  private origins = new WeakMap<object, unknown>();
+
+  /** The value as the user wrote it, when v is a normalised schema node; otherwise v itself. */
+  written(v: unknown): unknown {
+    return isObject(v) && this.origins.has(v) ? this.origins.get(v) : v;
+  }
 
   load(schema: ParsedSchema): Doc {
     const external = new Map<string, Doc>();
@@ -335,6 +342,7 @@ export class Docs {
     if (Array.isArray(out.required)) out.required = [...new Set(out.required as string[])].sort();
     this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined, ...(declared ? { declared } : {}) });
     doc.map.set(s, out);
+    this.origins.set(out, s);
     const anchor = typeof s.$anchor === 'string' ? s.$anchor : typeof (s.$id ?? s.id) === 'string' && String(s.$id ?? s.id).startsWith('#') ? String(s.$id ?? s.id).slice(1) : undefined;
     if (anchor) doc.anchors.set(anchor, out);
     return out;

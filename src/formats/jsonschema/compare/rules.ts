@@ -121,12 +121,20 @@ function show(v: unknown): string {
   return s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 
+/** A type as people write it: `integer` for one type, `any` for none, the array for several. */
+function showType(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
+  return show(v);
+}
+
 /** Render a rule's message from its facts. */
 export function formatMessage(rule: string, params: Record<string, unknown>): string {
   const spec = RULE_INDEX.get(rule);
   const t = spec?.template ?? rule;
   return t.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = params[k];
+    if (rule.startsWith('TYPE_') && (k === 'old' || k === 'new')) return showType(v);
     if (k === 'name' || k === 'keyword' || k === 'pattern') return String(v ?? '');
     if (k === 'index') return String(v);
     return show(v);
