@@ -70,3 +70,22 @@ for (const budgetMs of [200, 2000]) {
   const decided = changes.filter((c) => !c.undecided && (c.breaksBackward || c.breaksForward)).length;
   console.log(`adversarial anyOf-of-anyOf (10 levels x 5 branches), budget ${budgetMs} ms: ${ms.toFixed(0)} ms, ${changes.length} changes, ${undecided} undecided, ${decided} decided breaks (ratio to budget ${(ms / budgetMs).toFixed(2)})`);
 }
+
+// Witnesses at large bounds are built at the boundary (max + 1 entries): the cost of the largest ones,
+// which grows with the bound. Baseline: the 200 ms target of the transitive check above.
+const item = { type: 'object', properties: { a: { type: 'string', minLength: 3 }, b: { type: 'integer' } }, required: ['a'] };
+const big = [
+  ['maxLength 1,000,000 added', { type: 'string' }, { type: 'string', maxLength: 1_000_000 }],
+  ['maxItems 99,999 added (object items)', { type: 'array', items: item }, { type: 'array', items: item, maxItems: 99_999 }],
+  ['maxItems 99,999 added (unique integers)', { type: 'array', items: { type: 'integer' }, uniqueItems: true }, { type: 'array', items: { type: 'integer' }, uniqueItems: true, maxItems: 99_999 }],
+  ['maxProperties 19,999 added', { type: 'object', additionalProperties: item }, { type: 'object', additionalProperties: item, maxProperties: 19_999 }],
+];
+for (const [label, o, n] of big) {
+  const A = await h.parse(JSON.stringify(o));
+  const B = await h.parse(JSON.stringify(n));
+  const t = performance.now();
+  const changes = h.compare(A, B).changes;
+  const ms = performance.now() - t;
+  const witnessed = changes.some((c) => c.witness && c.breaksBackward);
+  console.log(`boundary witness, ${label}: ${ms.toFixed(0)} ms, witness ${witnessed ? 'found' : 'MISSING'} (ratio to 200 ms ${(ms / 200).toFixed(2)})`);
+}

@@ -77,7 +77,7 @@ interface SampleOpts {
   target?: Facts[];
 }
 
-/** The largest string, array or object the sampler builds to show a bound (past it: cannot decide). */
+/** The largest bound the sampler shows with a string, array or object one past it (beyond: cannot decide). */
 const MAX_BUILD_STRING = 1_000_000;
 const MAX_BUILD_ITEMS = 100_000;
 const MAX_BUILD_PROPS = 20_000;
@@ -712,7 +712,7 @@ export class Engine {
     const lens = new Set<number>();
     for (const t of targets) {
       for (const n of [t.maxLength + 1, t.minLength - 1, t.maxLength, t.minLength]) {
-        if (Number.isFinite(n) && n >= 0 && n <= MAX_BUILD_STRING && n >= f.minLength && n <= f.maxLength) lens.add(n);
+        if (Number.isFinite(n) && n >= 0 && n <= MAX_BUILD_STRING + 1 && n >= f.minLength && n <= f.maxLength) lens.add(n);
       }
     }
     if (!lens.size) return;
@@ -828,7 +828,7 @@ export class Engine {
     if (Number.isFinite(f.maxItems)) lens.add(f.maxItems);
     if (f.minItems === 0) lens.add(0);
     for (const n of lens) {
-      if (n < f.minItems || n > f.maxItems || n > (wanted.has(n) ? MAX_BUILD_ITEMS : SMALL)) continue;
+      if (n < f.minItems || n > f.maxItems || n > (wanted.has(n) ? MAX_BUILD_ITEMS + 1 : SMALL)) continue;
       const arr: unknown[] = [];
       let ok = true;
       let ci = 0;
@@ -895,7 +895,7 @@ export class Engine {
     counts.add(Math.max(keys.size, f.minProps) + 1);
     const optional = [...f.declared].filter((k) => !keys.has(k) && !omit.has(k));
     for (const n of counts) {
-      if (n < f.minProps || n > f.maxProps || n > (wanted.has(n) ? MAX_BUILD_PROPS : SMALL)) continue;
+      if (n < f.minProps || n > f.maxProps || n > (wanted.has(n) ? MAX_BUILD_PROPS + 1 : SMALL)) continue;
       const ks = [...keys];
       const taken = new Set(ks);
       for (const k of optional) if (ks.length < n) (ks.push(k), taken.add(k));
