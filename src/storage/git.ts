@@ -627,6 +627,9 @@ export class GitIndexStorage implements RegistryStorage {
 // takes its id from the index's cache tree (git's TREE extension) when git left one, else the id is
 // built from the index entries. Ignored files count, so an id may differ from git's where git would
 // ignore a file: that only costs a closer look, never a missed change.
+//
+// The pass is scoped to the folder asked for (the schemas folder), so a registry at the top of a big
+// application repository does not stat the application's files.
 
 const NOENT = { throwIfNoEntry: false } as const;
 const S_IFMT = 0o170000;
@@ -635,44 +638,59 @@ const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 const S_IFGITLINK = 0o160000;
 
-/** The index as the working-tree reader needs it: paths, and where each entry sits in the file (no object per entry). */
-interface IndexScan {
+/** The parts of an index file every reader here needs. */
+interface IndexHeader {
   buf: Buffer;
   view: DataView;
   version: number;
-  /** Stage-0 entries under the registry root, in index order (git's tree order), relative to the root. */
+  count: number;
+  mtimeMs: number;
+}
+
+/** The index as the working-tree pass needs it: paths, and where each entry sits in the file (no object per entry). */
+interface IndexScan extends IndexHeader {
+  /** Stage-0 entries in the scope, in index order (git's tree order), relative to the registry root. */
   paths: string[];
   /** Byte offset of each entry in buf. */
   offs: number[];
-  /** Folders (relative to the root) holding unmerged entries. */
+  /** Folders (relative to the registry root) holding unmerged entries. */
   conflicted: Set<string>;
-  /** Folder (relative to the root) -> tree id, from the valid entries of the cache-tree extension. */
+  /** Folder (relative to the registry root) -> tree id, from the valid entries of the cache-tree extension. */
   cacheTree: Map<string, string>;
-  mtimeMs: number;
   /** False when the entries cannot be taken as the list of tracked files (a split index): every folder is listed. */
   complete: boolean;
 }
 
-/** Read the index for the working-tree reader; an empty scan when there is no index. */
-function scanIndex(file: string, prefix: string): IndexScan {
-  const pre = prefix ? prefix + '/' : '';
+function readIndexHeader(file: string): IndexHeader | undefined {
   let buf: Buffer;
   let mtimeMs: number;
   try {
     buf = fs.readFileSync(file);
     mtimeMs = fs.statSync(file).mtimeMs;
   } catch {
-    buf = Buffer.alloc(0);
-    return { buf, view: new DataView(buf.buffer, buf.byteOffset, 0), version: 2, paths: [], offs: [], conflicted: new Set(), cacheTree: new Map(), mtimeMs: 0, complete: true };
+    return undefined;
   }
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') throw new InputError('not a git index file', { file });
   const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   const version = view.getUint32(4);
   if (version < 2 || version > 4) throw new InputError(`unsupported git index version ${version}`, { file });
-  const count = view.getUint32(8);
+  return { buf, view, version, count: view.getUint32(8), mtimeMs };
+}
+
+/** Read the index for the working-tree pass, keeping the entries under `scope` (registry-relative, '' for all). */
+function scanIndex(file: string, prefix: string, scope: string): IndexScan {
+  const pre = prefix ? prefix + '/' : '';
+  const within = pre + (scope ? scope + '/' : '');
+  const h = readIndexHeader(file);
   const paths: string[] = [];
   const offs: number[] = [];
   const conflicted = new Set<string>();
+  if (!h) {
+    const buf = Buffer.alloc(0);
+    return { buf, view: new DataView(buf.buffer, buf.byteOffset, 0), version: 2, count: 0, mtimeMs: 0, paths, offs, conflicted, cacheTree: new Map(), complete: true };
+  }
+  const { buf, view, version, count } = h;
+  const withinBytes = within ? Buffer.from(within, 'utf8') : undefined;
   let off = 12;
   let prev = '';
   for (let i = 0; i < count; i++) {
@@ -695,10 +713,13 @@ function scanIndex(file: string, prefix: string): IndexScan {
     } else {
       const len = flags & 0xfff;
       const end = len < 0xfff ? off + len : buf.indexOf(0, off);
-      p = buf.toString('utf8', off, end);
+      const name = off;
       off = start + ((end - start + 8) & ~7);
+      // Out of scope: skipped on the bytes, without decoding the path.
+      if (withinBytes && (end - name < withinBytes.length || buf.compare(withinBytes, 0, withinBytes.length, name, name + withinBytes.length) !== 0)) continue;
+      p = buf.toString('utf8', name, end);
     }
-    if (pre && !p.startsWith(pre)) continue;
+    if (within && !p.startsWith(within)) continue;
     const rel = pre ? p.slice(pre.length) : p;
     if (flags & 0x3000) {
       const slash = rel.lastIndexOf('/');
@@ -717,7 +738,7 @@ function scanIndex(file: string, prefix: string): IndexScan {
     else if (signature === 'link') complete = false;
     off += 8 + size;
   }
-  return { buf, view, version, paths, offs, conflicted, cacheTree, mtimeMs, complete };
+  return { ...h, paths, offs, conflicted, cacheTree, complete };
 }
 
 /** The valid folder ids of a cache-tree extension, keyed relative to the registry root. */
@@ -752,96 +773,135 @@ function parseCacheTree(data: Buffer, prefix: string): Map<string, string> {
   return out;
 }
 
+const CLEAN = 0;
+const CHANGED = 1;
+const MISSING = 2;
+const FOLDER = 3;
+const UNKNOWN = 255;
+
+/** True for entries git takes as they are in the index: assume-valid, skip-worktree, gitlinks, sparse folders. */
+function entryStaged(x: IndexHeader, o: number): boolean {
+  const flags = x.view.getUint16(o + 60);
+  if (flags & 0x8000) return true;
+  if (x.version >= 3 && flags & 0x4000 && x.view.getUint16(o + 62) & 0x4000) return true;
+  const type = x.view.getUint32(o + 24) & S_IFMT;
+  return type === S_IFGITLINK || type === S_IFDIR;
+}
+
+function entryOid(x: IndexHeader, o: number): string {
+  return x.buf.toString('hex', o + 40, o + 60);
+}
+
+/**
+ * How the file at `abs` stands against the index entry at offset `o`: CLEAN, MISSING, FOLDER, or its
+ * blob id and mode when its content or mode differs.
+ */
+function compareEntry(x: IndexHeader, o: number, abs: string, known?: fs.Stats): number | { oid: string; mode: string } {
+  if (entryStaged(x, o)) return CLEAN;
+  const v = x.view;
+  // An intent-to-add entry ('git add -N') records no content: its file is always hashed.
+  const intentToAdd = x.version >= 3 && v.getUint16(o + 60) & 0x4000 && v.getUint16(o + 62) & 0x2000;
+  const st = known ?? fs.lstatSync(abs, NOENT);
+  if (!st) return MISSING;
+  const type = st.mode & S_IFMT;
+  if (type === S_IFDIR) return FOLDER;
+  if (type !== S_IFREG && type !== S_IFLNK) return MISSING;
+  const mode = v.getUint32(o + 24);
+  if (
+    !intentToAdd &&
+    type === (mode & S_IFMT) &&
+    st.size >>> 0 === v.getUint32(o + 36) &&
+    st.ino >>> 0 === v.getUint32(o + 20) &&
+    sameTime(v.getUint32(o + 8), v.getUint32(o + 12), st.mtimeMs) &&
+    sameTime(v.getUint32(o), v.getUint32(o + 4), st.ctimeMs) &&
+    (type === S_IFLNK || ((mode & 0o100) !== 0) === ((st.mode & 0o100) !== 0)) &&
+    st.mtimeMs < x.mtimeMs // racily clean entries are hashed
+  ) {
+    return CLEAN;
+  }
+  const b = hashPath(abs, st);
+  if (!intentToAdd && b.oid === entryOid(x, o) && b.mode === modeString(mode)) return CLEAN;
+  return b;
+}
+
+function hashPath(abs: string, st: fs.Stats): { oid: string; mode: string } {
+  if ((st.mode & S_IFMT) === S_IFLNK) return { oid: hashBlob(fs.readlinkSync(abs, { encoding: 'buffer' })), mode: '120000' };
+  return { oid: hashBlob(fs.readFileSync(abs)), mode: st.mode & 0o100 ? '100755' : '100644' };
+}
+
+/** Index time (seconds, nanoseconds) against a stat time in ms; seconds only when the index holds no nanoseconds. */
+function sameTime(s: number, ns: number, ms: number): boolean {
+  if (ns === 0) return Math.floor(ms / 1000) === s;
+  return Math.abs(s * 1000 + ns / 1e6 - ms) < 0.002;
+}
+
 interface Folder {
   parent: Folder | undefined;
   /** Index range of the entries under this folder. */
   start: number;
   end: number;
-  /** Direct children in the index (files and folders). */
+  /** Direct children in the index (files and folders), and entries on disk. */
   children: number;
+  onDisk: number;
   /** Absent from the working tree (or no longer a folder). */
   absent: boolean;
-  /** Listed from disk: it holds something the index does not know, or lacks a tracked entry. */
+  /** Read from disk: it holds something the index does not know, or lacks a tracked entry. */
   listed: boolean;
   /** Something under it differs from the index. */
   touched: boolean;
-  /** Entries on disk (from listing it once). */
-  onDisk: number;
 }
 
-const UNKNOWN = 255;
-const CLEAN = 0;
-const CHANGED = 1;
-const MISSING = 2;
-const FOLDER = 3;
+function touch(f: Folder | undefined): void {
+  while (f && !f.touched) {
+    f.touched = true;
+    f = f.parent;
+  }
+}
 
-export class WorkTreeStorage implements RegistryStorage {
-  readonly label = 'working tree';
+function within(rel: string, scope: string): boolean {
+  return !scope || rel === scope || (rel.length > scope.length && rel.startsWith(scope) && rel.charCodeAt(scope.length) === 47);
+}
+
+interface PassSetup {
   /** The registry root on disk. */
-  readonly root: string;
+  root: string;
+  indexFile: string;
+  /** The registry root relative to the work tree top. */
+  prefix: string;
+  /** The folder (registry-relative) the pass covers; '' for the whole registry. */
+  scope: string;
+  /** True when the registry root is the work tree top (its '.git' is not content). */
+  top: boolean;
+}
+
+/** The working-tree tree ids of one folder and everything under it. */
+class WorkTreePass {
   private readonly rootSlash: string;
   private scanCache?: IndexScan;
   private states?: Uint8Array;
   private readonly changed = new Map<number, { oid: string; mode: string }>();
   private folders?: Map<string, Folder>;
-  private readonly ids = new Map<string, string | undefined>();
+  readonly ids = new Map<string, string | undefined>();
 
-  constructor(readonly git: GitContext) {
-    this.root = path.join(git.dir, ...(git.prefix ? git.prefix.split('/') : []));
-    this.rootSlash = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+  constructor(private readonly setup: PassSetup) {
+    this.rootSlash = setup.root.endsWith(path.sep) ? setup.root : setup.root + path.sep;
+  }
+
+  get scope(): string {
+    return this.setup.scope;
   }
 
   private get index(): IndexScan {
     if (!this.scanCache) {
-      this.scanCache = scanIndex(indexPath(this.git), this.git.prefix);
+      this.scanCache = scanIndex(this.setup.indexFile, this.setup.prefix, this.setup.scope);
       this.states = new Uint8Array(this.scanCache.paths.length).fill(UNKNOWN);
     }
     return this.scanCache;
   }
 
   private abs(rel: string): string {
-    return rel ? this.rootSlash + rel : this.root;
+    return rel ? this.rootSlash + rel : this.setup.root;
   }
-
-  async readFile(p: string): Promise<string | undefined> {
-    try {
-      return fs.readFileSync(this.abs(clean(p)), 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-      throw err;
-    }
-  }
-
-  async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
-    try {
-      return fs.readdirSync(this.abs(clean(p)), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw err;
-    }
-  }
-
-  async treeId(p: string): Promise<string | undefined> {
-    return this.dirId(clean(p));
-  }
-
-  async fileId(p: string): Promise<string | undefined> {
-    const rel = clean(p);
-    const at = this.find(rel);
-    if (at >= 0) {
-      const s = this.state(at);
-      if (s === CLEAN) return this.indexOid(at);
-      if (s === CHANGED) return this.changed.get(at)!.oid;
-      if (s === MISSING) return undefined;
-    }
-    const st = fs.lstatSync(this.abs(rel), NOENT);
-    if (!st || ((st.mode & S_IFMT) !== S_IFREG && (st.mode & S_IFMT) !== S_IFLNK)) return undefined;
-    return this.hashFile(rel, st).oid;
-  }
-
-  // -- index entries --------------------------------------------------------------------------------
 
   /** The position of a path among the index entries, or -1 (a miss only costs a hash). */
   private find(rel: string): number {
@@ -858,76 +918,38 @@ export class WorkTreeStorage implements RegistryStorage {
     return -1;
   }
 
-  private indexOid(i: number): string {
-    const o = this.index.offs[i];
-    return this.index.buf.toString('hex', o + 40, o + 60);
-  }
-
-  private indexMode(i: number): number {
+  private mode(i: number): number {
     return this.index.view.getUint32(this.index.offs[i] + 24);
   }
 
-  /** True for entries git takes as they are in the index: assume-valid, skip-worktree, gitlinks, sparse folders. */
-  private asStaged(i: number): boolean {
-    const x = this.index;
-    const o = x.offs[i];
-    const flags = x.view.getUint16(o + 60);
-    if (flags & 0x8000) return true;
-    if (x.version >= 3 && flags & 0x4000 && x.view.getUint16(o + 62) & 0x4000) return true;
-    const type = x.view.getUint32(o + 24) & S_IFMT;
-    return type === S_IFGITLINK || type === S_IFDIR;
-  }
-
-  /** How a tracked file stands in the working tree against its index entry. */
   private state(i: number, st?: fs.Stats): number {
     const states = this.states!;
     let s = states[i];
     if (s === UNKNOWN) {
-      s = this.compare(i, st);
+      const r = compareEntry(this.index, this.index.offs[i], this.rootSlash + this.index.paths[i], st);
+      if (typeof r === 'number') s = r;
+      else {
+        this.changed.set(i, r);
+        s = CHANGED;
+      }
       states[i] = s;
     }
     return s;
   }
 
-  private compare(i: number, known?: fs.Stats): number {
-    if (this.asStaged(i)) return CLEAN;
-    const x = this.index;
-    const v = x.view;
-    const o = x.offs[i];
-    // An intent-to-add entry ('git add -N') records no content: its file is always hashed.
-    const intentToAdd = x.version >= 3 && v.getUint16(o + 60) & 0x4000 && v.getUint16(o + 62) & 0x2000;
-    const rel = x.paths[i];
-    const st = known ?? fs.lstatSync(this.rootSlash + rel, NOENT);
-    if (!st) return MISSING;
-    const type = st.mode & S_IFMT;
-    if (type === S_IFDIR) return FOLDER;
-    if (type !== S_IFREG && type !== S_IFLNK) return MISSING;
-    const mode = v.getUint32(o + 24);
-    if (
-      !intentToAdd &&
-      type === (mode & S_IFMT) &&
-      st.size >>> 0 === v.getUint32(o + 36) &&
-      st.ino >>> 0 === v.getUint32(o + 20) &&
-      sameTime(v.getUint32(o + 8), v.getUint32(o + 12), st.mtimeMs) &&
-      sameTime(v.getUint32(o), v.getUint32(o + 4), st.ctimeMs) &&
-      (type === S_IFLNK || ((mode & 0o100) !== 0) === ((st.mode & 0o100) !== 0)) &&
-      st.mtimeMs < x.mtimeMs // racily clean entries are hashed
-    ) {
-      return CLEAN;
+  /** A file's blob id and mode as `git add` would store it, or undefined when it is not a file. */
+  fileEntry(rel: string, known?: fs.Stats): { oid: string; mode: string } | undefined {
+    const at = this.find(rel);
+    if (at >= 0) {
+      const s = this.state(at, known);
+      if (s === CLEAN) return { oid: entryOid(this.index, this.index.offs[at]), mode: modeString(this.mode(at)) };
+      if (s === CHANGED) return this.changed.get(at)!;
+      if (s === MISSING) return undefined;
     }
-    const b = this.hashFile(rel, st);
-    if (!intentToAdd && b.oid === this.indexOid(i) && b.mode === modeString(mode)) return CLEAN;
-    this.changed.set(i, b);
-    return CHANGED;
+    const st = known ?? fs.lstatSync(this.abs(rel), NOENT);
+    if (!st || ((st.mode & S_IFMT) !== S_IFREG && (st.mode & S_IFMT) !== S_IFLNK)) return undefined;
+    return hashPath(this.abs(rel), st);
   }
-
-  private hashFile(rel: string, st: fs.Stats): { oid: string; mode: string } {
-    const abs = this.abs(rel);
-    if ((st.mode & S_IFMT) === S_IFLNK) return { oid: hashBlob(fs.readlinkSync(abs, { encoding: 'buffer' })), mode: '120000' };
-    return { oid: hashBlob(fs.readFileSync(abs)), mode: st.mode & 0o100 ? '100755' : '100644' };
-  }
-
-  // -- folders --------------------------------------------------------------------------------------
 
   /**
    * One pass over the index: stat every tracked file, list every tracked folder, and mark the folders
@@ -936,6 +958,7 @@ export class WorkTreeStorage implements RegistryStorage {
   private scan(): Map<string, Folder> {
     if (this.folders) return this.folders;
     const x = this.index;
+    const scope = this.setup.scope;
     const folders = new Map<string, Folder>();
     const n = x.paths.length;
     const root: Folder = { parent: undefined, start: 0, end: n, children: 0, onDisk: 0, absent: false, listed: false, touched: false };
@@ -976,8 +999,10 @@ export class WorkTreeStorage implements RegistryStorage {
       }
     }
     for (const { f } of stack) f.end = n;
-    for (const f of folders.values()) {
-      if (!f.absent && f.onDisk !== f.children) f.listed = true;
+    for (const [rel, f] of folders) {
+      // Folders above the scope hold more than the scope's entries: never taken from the index.
+      if (!within(rel, scope)) f.listed = true;
+      else if (!f.absent && f.onDisk !== f.children) f.listed = true;
       if (f.listed) touch(f);
     }
     for (const c of x.conflicted) {
@@ -990,11 +1015,12 @@ export class WorkTreeStorage implements RegistryStorage {
     return folders;
   }
 
-  /** List a tracked folder (absent when it is gone or no longer a folder). */
+  /** List a tracked folder once (absent when it is gone or no longer a folder). */
   private visit(rel: string, f: Folder): void {
+    if (!within(rel, this.setup.scope)) return; // above the scope: listed when asked
     try {
       const names = fs.readdirSync(this.abs(rel));
-      f.onDisk = rel === '' && this.git.prefix === '' && names.includes('.git') ? names.length - 1 : names.length;
+      f.onDisk = rel === '' && this.setup.top && names.includes('.git') ? names.length - 1 : names.length;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
@@ -1006,7 +1032,7 @@ export class WorkTreeStorage implements RegistryStorage {
     }
   }
 
-  private dirId(rel: string): string | undefined {
+  dirId(rel: string): string | undefined {
     if (this.ids.has(rel)) return this.ids.get(rel);
     const folders = this.scan();
     const f = folders.get(rel);
@@ -1032,27 +1058,25 @@ export class WorkTreeStorage implements RegistryStorage {
     const x = this.index;
     const skip = rel ? rel.length + 1 : 0;
     const heads: string[] = [];
-    const oids: Array<string | number> = []; // a hex id, or an index entry whose id to copy
-    let size = 0;
+    const oids: Array<string | number> = []; // a hex id, or the offset of an index entry whose id to copy
     for (let i = f.start; i < f.end; i++) {
       const p = x.paths[i];
       const slash = p.indexOf('/', skip);
       if (slash !== -1 && slash !== p.length - 1) {
         const child = p.slice(0, slash);
-        const cf = this.folders!.get(child)!;
         const id = this.dirId(child);
         if (id) {
           heads.push(`40000 ${child.slice(skip)}\0`);
           oids.push(id);
         }
-        i = cf.end - 1;
+        i = this.folders!.get(child)!.end - 1;
         continue;
       }
       const name = slash === -1 ? p.slice(skip) : p.slice(skip, slash);
       const s = this.state(i);
       if (s === CLEAN) {
-        heads.push(`${modeString(this.indexMode(i))} ${name}\0`);
-        oids.push(i);
+        heads.push(`${modeString(this.mode(i))} ${name}\0`);
+        oids.push(x.offs[i]);
       } else if (s === CHANGED) {
         const b = this.changed.get(i)!;
         heads.push(`${b.mode} ${name}\0`);
@@ -1060,13 +1084,14 @@ export class WorkTreeStorage implements RegistryStorage {
       }
     }
     if (!heads.length) return undefined;
+    let size = 0;
     for (const h of heads) size += Buffer.byteLength(h) + 20;
     const body = Buffer.allocUnsafe(size);
     let at = 0;
     for (let k = 0; k < heads.length; k++) {
       at += body.write(heads[k], at, 'utf8');
       const oid = oids[k];
-      if (typeof oid === 'number') x.buf.copy(body, at, x.offs[oid] + 40, x.offs[oid] + 60);
+      if (typeof oid === 'number') x.buf.copy(body, at, oid + 40, oid + 60);
       else body.write(oid, at, 'hex');
       at += 20;
     }
@@ -1081,6 +1106,7 @@ export class WorkTreeStorage implements RegistryStorage {
     } catch {
       return undefined;
     }
+    const x = this.index;
     const entries: TreeEntryLike[] = [];
     const seen = new Set<string>();
     for (const d of dirents) {
@@ -1088,29 +1114,19 @@ export class WorkTreeStorage implements RegistryStorage {
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       seen.add(d.name);
       const at = this.find(childRel);
-      if (at >= 0 && (this.indexMode(at) & S_IFMT) === S_IFGITLINK) {
-        entries.push({ name: d.name, mode: '160000', oid: this.indexOid(at), isDir: false });
+      if (at >= 0 && (this.mode(at) & S_IFMT) === S_IFGITLINK) {
+        entries.push({ name: d.name, mode: '160000', oid: entryOid(x, x.offs[at]), isDir: false });
       } else if (d.isDirectory()) {
         const id = this.dirId(childRel);
         if (id) entries.push({ name: d.name, mode: '40000', oid: id, isDir: true });
       } else if (d.isFile() || d.isSymbolicLink()) {
         const st = fs.lstatSync(this.abs(childRel), NOENT);
-        if (!st) continue;
-        let b: { oid: string; mode: string };
-        if (at >= 0) {
-          const s = this.state(at, st);
-          if (s === CLEAN) b = { oid: this.indexOid(at), mode: modeString(this.indexMode(at)) };
-          else if (s === CHANGED) b = this.changed.get(at)!;
-          else continue;
-        } else {
-          b = this.hashFile(childRel, st);
-        }
-        entries.push({ name: d.name, mode: b.mode, oid: b.oid, isDir: false });
+        const b = st && this.fileEntry(childRel, st);
+        if (b) entries.push({ name: d.name, mode: b.mode, oid: b.oid, isDir: false });
       }
     }
     // Entries git keeps without a file (skip-worktree, sparse folders) stay as staged.
     if (f) {
-      const x = this.index;
       const skip = rel ? rel.length + 1 : 0;
       for (let i = f.start; i < f.end; i++) {
         const p = x.paths[i];
@@ -1121,26 +1137,144 @@ export class WorkTreeStorage implements RegistryStorage {
           continue;
         }
         const name = sparseDir ? p.slice(skip, -1) : p.slice(skip);
-        if (seen.has(name) || !this.asStaged(i)) continue;
-        const mode = this.indexMode(i);
-        entries.push({ name, mode: modeString(mode), oid: this.indexOid(i), isDir: (mode & S_IFMT) === S_IFDIR });
+        if (seen.has(name) || !entryStaged(x, x.offs[i])) continue;
+        const mode = this.mode(i);
+        entries.push({ name, mode: modeString(mode), oid: entryOid(x, x.offs[i]), isDir: (mode & S_IFMT) === S_IFDIR });
       }
     }
     return entries.length ? hashTree(entries) : undefined;
   }
 }
 
-function touch(f: Folder | undefined): void {
-  while (f && !f.touched) {
-    f.touched = true;
-    f = f.parent;
-  }
+/** Index entries by path, for single-file lookups without the whole pass (index versions 2 and 3). */
+interface IndexLookup extends IndexHeader {
+  offs: Int32Array;
 }
 
-/** Index time (seconds, nanoseconds) against a stat time in ms; seconds only when the index holds no nanoseconds. */
-function sameTime(s: number, ns: number, ms: number): boolean {
-  if (ns === 0) return Math.floor(ms / 1000) === s;
-  return Math.abs(s * 1000 + ns / 1e6 - ms) < 0.002;
+function indexLookup(file: string): IndexLookup | undefined {
+  const h = readIndexHeader(file);
+  if (!h || h.version === 4) return undefined;
+  const offs = new Int32Array(h.count);
+  let off = 12;
+  for (let i = 0; i < h.count; i++) {
+    offs[i] = off;
+    const flags = h.view.getUint16(off + 60);
+    const start = off + 62 + (h.version >= 3 && flags & 0x4000 ? 2 : 0);
+    const len = flags & 0xfff;
+    const end = len < 0xfff ? start + len : h.buf.indexOf(0, start);
+    off = off + ((end - off + 8) & ~7);
+  }
+  return { ...h, offs };
+}
+
+/** The offset of the stage-0 entry for a full path, or -1. */
+function lookupEntry(x: IndexLookup, full: Buffer): number {
+  const nameAt = (o: number) => o + 62 + (x.version >= 3 && x.view.getUint16(o + 60) & 0x4000 ? 2 : 0);
+  const nameEnd = (o: number, s: number) => {
+    const len = x.view.getUint16(o + 60) & 0xfff;
+    return len < 0xfff ? s + len : x.buf.indexOf(0, s);
+  };
+  let lo = 0;
+  let hi = x.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = x.offs[mid];
+    const s = nameAt(o);
+    const c = x.buf.compare(full, 0, full.length, s, nameEnd(o, s));
+    if (c === 0) {
+      // Entries of one path are ordered by stage: step to the first, take stage 0 only.
+      let k = mid;
+      while (k > 0) {
+        const p = x.offs[k - 1];
+        const ps = nameAt(p);
+        if (x.buf.compare(full, 0, full.length, ps, nameEnd(p, ps)) !== 0) break;
+        k--;
+      }
+      const first = x.offs[k];
+      return (x.view.getUint16(first + 60) >> 12) & 3 ? -1 : first;
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export class WorkTreeStorage implements RegistryStorage {
+  readonly label = 'working tree';
+  /** The registry root on disk. */
+  readonly root: string;
+  private readonly rootSlash: string;
+  private readonly passes: WorkTreePass[] = [];
+  private lookup?: IndexLookup | null;
+
+  constructor(readonly git: GitContext) {
+    this.root = path.join(git.dir, ...(git.prefix ? git.prefix.split('/') : []));
+    this.rootSlash = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+  }
+
+  private setup(scope: string): PassSetup {
+    return { root: this.root, indexFile: indexPath(this.git), prefix: this.git.prefix, scope, top: this.git.prefix === '' };
+  }
+
+  /** A pass in this thread whose scope covers `rel` (scoped to `rel` when none does). */
+  private local(rel: string): WorkTreePass {
+    for (const p of this.passes) if (within(rel, p.scope)) return p;
+    const p = new WorkTreePass(this.setup(rel));
+    this.passes.push(p);
+    return p;
+  }
+
+  private abs(rel: string): string {
+    return rel ? this.rootSlash + rel : this.root;
+  }
+
+  async readFile(p: string): Promise<string | undefined> {
+    try {
+      return fs.readFileSync(this.abs(clean(p)), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      throw err;
+    }
+  }
+
+  async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
+    try {
+      return fs.readdirSync(this.abs(clean(p)), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw err;
+    }
+  }
+
+  async treeId(p: string): Promise<string | undefined> {
+    const rel = clean(p);
+    return this.local(rel).dirId(rel);
+  }
+
+  async fileId(p: string): Promise<string | undefined> {
+    const rel = clean(p);
+    // A pass over its folder already compared it; else one index entry is looked up (no pass for one file).
+    for (const pass of this.passes) if (within(rel, pass.scope)) return pass.fileEntry(rel)?.oid;
+    if (this.lookup === undefined) this.lookup = indexLookup(indexPath(this.git)) ?? null;
+    if (!this.lookup) {
+      const slash = rel.lastIndexOf('/');
+      return this.local(slash === -1 ? '' : rel.slice(0, slash)).fileEntry(rel)?.oid;
+    }
+    const full = Buffer.from(this.git.prefix ? `${this.git.prefix}/${rel}` : rel, 'utf8');
+    const o = lookupEntry(this.lookup, full);
+    const abs = this.abs(rel);
+    if (o >= 0) {
+      const r = compareEntry(this.lookup, o, abs);
+      if (r === CLEAN) return entryOid(this.lookup, o);
+      if (typeof r !== 'number') return r.oid;
+      if (r !== FOLDER) return undefined;
+    }
+    const st = fs.lstatSync(abs, NOENT);
+    if (!st || ((st.mode & S_IFMT) !== S_IFREG && (st.mode & S_IFMT) !== S_IFLNK)) return undefined;
+    return hashPath(abs, st).oid;
+  }
 }
 
 /** A registry-relative path as given by callers, normalized only when it needs it. */

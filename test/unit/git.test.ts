@@ -178,6 +178,20 @@ describe('working-tree tree ids (stat data compared with the index, folders list
     expect(await ours()).toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
   });
 
+  it('gives file ids from the index when the file is unchanged, else from its content', async () => {
+    const rel = 'reg/schemas/a/x/subject.yaml';
+    const fresh = async () => new WorkTreeStorage(await openGit(path.join(r, 'reg')));
+    expect(await (await fresh()).fileId('schemas/a/x/subject.yaml')).toBe(git(r, 'rev-parse', `:${rel}`));
+    write(r, rel, 'format: json\nversions: [] # edited\n');
+    expect(await (await fresh()).fileId('schemas/a/x/subject.yaml')).toBe(git(r, 'hash-object', rel));
+    // The same answer through a pass over the folder (tree ids asked first).
+    const s = await fresh();
+    await s.treeId('schemas');
+    expect(await s.fileId('schemas/a/x/subject.yaml')).toBe(git(r, 'hash-object', rel));
+    expect(await s.fileId('schemas/a/x/nope.json')).toBeUndefined();
+    git(r, 'checkout', '--', rel);
+  });
+
   it('matches git after deletions, a new folder, a mode change and a file turned folder', async () => {
     rmSync(path.join(r, 'reg/schemas/a/x/1.0.0.json'));
     write(r, 'reg/schemas/c/new/1.0.0.json', '{}\n');
