@@ -4,7 +4,7 @@
  * are built here, never inside a format.
  */
 import { InputError } from './errors.js';
-import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema } from './types.js';
+import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, Severity } from './types.js';
 import type { Bump } from './version.js';
 
 export interface VersionedSchema {
@@ -97,6 +97,22 @@ function breaks(c: Change, d: { backward: boolean; forward: boolean }): boolean 
   return (d.backward && c.breaksBackward) || (d.forward && c.breaksForward);
 }
 
+/** Whether a change breaks the mode (never under NONE). */
+export function breaksMode(c: Change, mode: CompatibilityMode): boolean {
+  return mode !== 'NONE' && breaks(c, directions(mode));
+}
+
+/**
+ * How serious a change is under a mode: 'error' exactly when it breaks the mode; 'warning' when it breaks
+ * only a direction the mode does not check, could not be decided, or is forbidden only by a stricter
+ * policy (the format says 'warning'); 'info' otherwise. Every surface (CLI, library, serve, check) shares it.
+ */
+export function severityOf(c: Change, breaking: boolean): Severity {
+  if (breaking) return 'error';
+  if (c.breaksBackward || c.breaksForward || c.undecided || c.severity === 'warning' || c.severity === 'error') return 'warning';
+  return 'info';
+}
+
 /**
  * Check a candidate against the history (registration order, oldest first) under a mode. Non-transitive
  * modes compare with the latest version only; transitive ones with every earlier version.
@@ -120,7 +136,7 @@ export function checkCompatibility(
       const breaking = mode !== 'NONE' && breaks(c, d);
       if (breaking) report.compatible = false;
       if (c.undecided) report.undecided = true;
-      report.changes.push({ ...c, against: h.version, breaking });
+      report.changes.push({ ...c, against: h.version, breaking, severity: severityOf(c, breaking) });
     }
   }
   return report;
@@ -156,7 +172,9 @@ export function requiredBump(
   const onlyAnnotations =
     oldS.format === newS.format && handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
   if (onlyAnnotations || (changes.length > 0 && changes.every((c) => c.category === 'annotation'))) {
-    return { bump: 'patch', changes, reason: 'annotations only' };
+    const rewrites = changes.filter((c) => c.rule === 'EQUIVALENT_REWRITE').length;
+    const reason = rewrites === 0 ? 'annotations only' : rewrites === changes.length ? 'equivalent rewrite' : 'annotations and equivalent rewrites';
+    return { bump: 'patch', changes, reason };
   }
   return { bump: 'minor', changes, reason: 'a compatible change to what validates' };
 }

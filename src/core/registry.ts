@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import { FsStorage } from '../storage/fs.js';
 import type { RegistryStorage } from '../storage/types.js';
+import { checkPolicy } from './policy.js';
 import { checkCompatibility, requiredBump, type CompatReport, type VersionedSchema } from './compat.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
 import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from './errors.js';
@@ -234,6 +235,24 @@ export class Registry {
     return out;
   }
 
+  /**
+   * The comparison policy for a subject, checked against its format: the one given (a flag), else the
+   * subject's `policy:`, else the registry's (applied to the formats that have it: `policy: lenient` in
+   * llm-schema.yaml does not apply to Protobuf subjects), else the format's default. Unknown policies are
+   * refused naming the flag or the YAML file.
+   */
+  policyFor(handler: FormatHandler, ref: SubjectRef | undefined, meta: SubjectMeta | undefined, given?: string): string | undefined {
+    if (given !== undefined) return checkPolicy(handler, given);
+    if (meta?.policy !== undefined) return checkPolicy(handler, meta.policy, ref ? this.display(this.subjectFile(ref)) : SUBJECT_FILE);
+    const registryPolicy = this.config.policy;
+    if (registryPolicy !== undefined) {
+      if (handler.policies?.includes(registryPolicy) || !KNOWN_POLICIES.includes(registryPolicy)) {
+        return checkPolicy(handler, registryPolicy, this.display(CONFIG_FILE));
+      }
+    }
+    return checkPolicy(handler, undefined);
+  }
+
   /** The mode and policy that apply to a subject: its own, else the registry's. */
   resolveMode(meta: SubjectMeta | undefined): { mode: CompatibilityMode; policy?: string } {
     return { mode: meta?.compatibility ?? this.config.compatibility, policy: meta?.policy ?? this.config.policy };
@@ -263,7 +282,7 @@ export class Registry {
     const mode = options.mode ?? resolved.mode;
     const handler = await getHandler(candidate.format);
     const history = await this.history(ref, meta, mode);
-    return checkCompatibility(handler, candidate, history, mode, { policy: options.policy ?? resolved.policy, budgetMs: options.budgetMs });
+    return checkCompatibility(handler, candidate, history, mode, { policy: this.policyFor(handler, ref, meta, options.policy), budgetMs: options.budgetMs });
   }
 
   /**
@@ -288,8 +307,8 @@ export class Registry {
       if (!input.dryRun) await removeStaleTemps(path.join(this.root, this.subjectDir(ref)));
       const existing = await this.readSubject(ref);
       const meta: SubjectMeta = existing ?? { format: input.format, versions: [] };
-      const { mode, policy } = this.resolveMode(existing);
-      const compareOptions: CompareOptions = { policy: input.policy ?? policy };
+      const { mode } = this.resolveMode(existing);
+      const compareOptions: CompareOptions = { policy: this.policyFor(handler, ref, existing, input.policy) };
       const subject = subjectName(ref);
 
       if (existing && existing.format !== input.format) {
@@ -509,6 +528,9 @@ function withMetadata(meta: SubjectMeta, input: RegisterInput): SubjectMeta {
   if (input.kind) next.kind = input.kind;
   return next;
 }
+
+/** Every policy some format has (a registry-wide policy applies to the formats that have it). */
+const KNOWN_POLICIES = ['semantic', 'lenient', 'wire', 'strict'];
 
 function rank(b: Bump | 'none' | 'initial'): number {
   return b === 'major' ? 3 : b === 'minor' ? 2 : b === 'patch' ? 1 : 0;

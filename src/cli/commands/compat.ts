@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkCompatibility, directions, type CompatFinding, type CompatReport } from '../../core/compat.js';
+import { breaksMode, checkCompatibility, directions, severityOf, type CompatFinding, type CompatReport } from '../../core/compat.js';
 import { checkMode } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
 import { checkPolicy } from '../../core/policy.js';
@@ -61,23 +61,7 @@ export function modeOf(mode: string | undefined): CompatibilityMode | undefined 
 }
 
 /** True when the change makes the candidate fail `mode` (as checkCompatibility judges it; never under NONE). */
-export function breaksMode(c: Change, mode: CompatibilityMode): boolean {
-  if (mode === 'NONE') return false;
-  const d = directions(mode);
-  return (d.backward && c.breaksBackward) || (d.forward && c.breaksForward);
-}
-
-/**
- * How serious a change is under the mode asked for: 'error' exactly when it breaks that mode; 'warning'
- * when it breaks only a direction the mode does not check, could not be decided, or is forbidden only by a
- * stricter policy (the handler says 'warning'); 'info' otherwise. compat and diff share it, so a change
- * never reads "breaking: false" and "severity: error" at once.
- */
-export function severityOf(c: Change, breaking: boolean): Severity {
-  if (breaking) return 'error';
-  if (c.breaksBackward || c.breaksForward || c.undecided || c.severity === 'warning' || c.severity === 'error') return 'warning';
-  return 'info';
-}
+export { breaksMode, severityOf };
 
 /**
  * One change as JSON: `backward`/`forward` say whether it breaks that direction, `breaking` whether it
