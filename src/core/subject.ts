@@ -25,12 +25,12 @@ export function parseSubject(text: string, file: string): SubjectMeta {
   if (o.compatibility !== undefined && o.compatibility !== null) meta.compatibility = checkMode(String(o.compatibility), file);
   if (o['compatibility-change'] !== undefined && o['compatibility-change'] !== null) meta.compatibilityChange = String(o['compatibility-change']);
   if (o.policy !== undefined && o.policy !== null) meta.policy = String(o.policy);
-  if (o.description !== undefined && o.description !== null) meta.description = String(o.description);
+  if (o.description !== undefined && o.description !== null && o.description !== '') meta.description = String(o.description);
   for (const key of ['owners', 'tags'] as const) {
     const v = o[key];
     if (v === undefined || v === null) continue;
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(`'${key}' must be a list of strings`);
-    meta[key] = v as string[];
+    if (v.length) meta[key] = v as string[];
   }
   if (o.kind !== undefined && o.kind !== null) meta.kind = checkKind(String(o.kind), file);
   const versions = o.versions ?? [];
@@ -75,9 +75,10 @@ export function serializeSubject(meta: SubjectMeta): string {
   if (meta.compatibility) out.compatibility = meta.compatibility;
   if (meta.compatibilityChange) out['compatibility-change'] = meta.compatibilityChange;
   if (meta.policy) out.policy = meta.policy;
-  if (meta.description !== undefined) out.description = meta.description;
-  if (meta.owners?.length) out.owners = meta.owners;
-  if (meta.tags?.length) out.tags = meta.tags;
+  // Always written, empty or not, so every subject.yaml shows what can be filled in.
+  out.description = meta.description ?? '';
+  out.owners = meta.owners ?? [];
+  out.tags = meta.tags ?? [];
   if (meta.kind) out.kind = meta.kind;
   out.versions = meta.versions.map((v) => {
     const e: Record<string, unknown> = { version: v.version, id: v.id, state: v.state };
