@@ -129,7 +129,7 @@ export async function* readLineBatches(
         lineNo++;
         let l = text.slice(from, nl);
         if (l.length && l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
-        if (l.trim() !== '') batch.push({ line: lineNo, text: l });
+        if (!isBlank(l)) batch.push({ line: lineNo, text: l });
         from = nl + 1;
         nl = text.indexOf('\n', from);
       }
@@ -145,6 +145,15 @@ export async function* readLineBatches(
   if (rest !== '') lineNo++;
   if (stats) stats.lines = lineNo;
   if (rest.trim() !== '') yield [{ line: lineNo, text: rest.replace(/\r$/, '') }];
+}
+
+/** True when a line holds only white space (checked without allocating: most lines start with '{'). */
+function isBlank(l: string): boolean {
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** Lines of a file one at a time (see readLineBatches). */
