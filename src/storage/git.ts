@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { InputError } from '../core/errors.js';
 import type { RegistryStorage } from './types.js';
 
@@ -136,7 +137,7 @@ export async function resolveRef(git: GitContext, ref: string): Promise<string> 
 }
 
 async function parentOf(git: GitContext, g: Git, oid: string, index: number, ref: string): Promise<string> {
-  const c = await readCommitSafe(git, g, oid, ref);
+  const c = commitDirect(git, oid) ?? (await readCommitSafe(git, g, oid, ref));
   const p = c.parent[index];
   if (!p) {
     if (git.shallow) throw new InputError(`'${ref}' goes past the history of this shallow clone: run '${fetchHint(git, ref)}'`);
@@ -156,6 +157,15 @@ async function readCommitSafe(git: GitContext, g: Git, oid: string, ref: string)
 
 async function peel(git: GitContext, g: Git, oid: string, ref: string): Promise<string> {
   for (let i = 0; i < 10; i++) {
+    const direct = readDirect(git, oid);
+    if (direct?.type === 'commit') return oid;
+    if (direct?.type === 'tag') {
+      const m = /^object ([0-9a-f]{40})$/m.exec(direct.data.toString('utf8', 0, Math.min(direct.data.length, 200)));
+      if (m) {
+        oid = m[1];
+        continue;
+      }
+    }
     let obj;
     try {
       obj = await g.readObject({ ...args(git), oid, format: 'parsed' });
@@ -218,9 +228,416 @@ async function packedRef(git: GitContext, ref: string): Promise<string | undefin
   return undefined;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Objects, read directly: a loose object is one file; a packed one is found by binary search in its
+// pack's .idx and read from the .pack at its offset (deltas applied). Nothing is read or parsed for the
+// objects not asked for, so a read costs the same in a 10-object and a 100,000-object repository.
+// (isomorphic-git parses every pack index in full and loads whole pack files on first use.) Anything this
+// reader does not handle (another hash, an unknown index version) falls back to isomorphic-git.
+
+interface GitObject {
+  type: 'commit' | 'tree' | 'blob' | 'tag';
+  data: Buffer;
+}
+
+const OBJ_TYPES = ['', 'commit', 'tree', 'blob', 'tag', '', 'ofs-delta', 'ref-delta'] as const;
+
+interface PackFile {
+  idx: Buffer;
+  version: 1 | 2;
+  count: number;
+  packPath: string;
+  fd?: number;
+  /** Objects at pack offsets, kept for delta chains that share a base. */
+  byOffset: Map<number, GitObject>;
+}
+
+class ObjectStore {
+  private packs?: PackFile[];
+  private dirs?: string[];
+  private readonly memo = new Map<string, GitObject | undefined>();
+
+  constructor(private readonly commondir: string) {}
+
+  /** The objects folder and its alternates. */
+  private objectDirs(): string[] {
+    if (!this.dirs) {
+      const main = path.join(this.commondir, 'objects');
+      const dirs = [main];
+      try {
+        for (const line of fs.readFileSync(path.join(main, 'info', 'alternates'), 'utf8').split('\n')) {
+          const d = line.trim();
+          if (d && !d.startsWith('#')) dirs.push(path.resolve(main, d));
+        }
+      } catch {
+        /* none */
+      }
+      this.dirs = dirs;
+    }
+    return this.dirs;
+  }
+
+  private packList(): PackFile[] {
+    if (!this.packs) {
+      const packs: PackFile[] = [];
+      for (const dir of this.objectDirs()) {
+        let names: string[] = [];
+        try {
+          names = fs.readdirSync(path.join(dir, 'pack'));
+        } catch {
+          continue;
+        }
+        for (const name of names) {
+          if (!name.endsWith('.idx')) continue;
+          const packPath = path.join(dir, 'pack', name.slice(0, -4) + '.pack');
+          try {
+            const idx = fs.readFileSync(path.join(dir, 'pack', name));
+            const v2 = idx.readUInt32BE(0) === 0xff744f63;
+            if (v2 && idx.readUInt32BE(4) !== 2) continue;
+            const fan = v2 ? 8 : 0;
+            packs.push({ idx, version: v2 ? 2 : 1, count: idx.readUInt32BE(fan + 255 * 4), packPath, byOffset: new Map() });
+          } catch {
+            /* unreadable: isomorphic-git may still find the object */
+          }
+        }
+      }
+      this.packs = packs;
+    }
+    return this.packs;
+  }
+
+  /** An object by id, or undefined when this reader cannot find it. */
+  read(oid: string): GitObject | undefined {
+    if (this.memo.has(oid)) return this.memo.get(oid);
+    const obj = this.find(oid);
+    this.memo.set(oid, obj);
+    return obj;
+  }
+
+  private find(oid: string): GitObject | undefined {
+    if (!/^[0-9a-f]{40}$/.test(oid)) return undefined;
+    for (const dir of this.objectDirs()) {
+      let raw: Buffer;
+      try {
+        raw = fs.readFileSync(path.join(dir, oid.slice(0, 2), oid.slice(2)));
+      } catch {
+        continue;
+      }
+      const data = zlib.inflateSync(raw);
+      const sp = data.indexOf(32);
+      const nul = data.indexOf(0, sp);
+      const type = data.toString('latin1', 0, sp) as GitObject['type'];
+      return { type, data: data.subarray(nul + 1) };
+    }
+    const key = Buffer.from(oid, 'hex');
+    for (const pack of this.packList()) {
+      const at = packOffset(pack, key);
+      if (at !== undefined) return this.readPacked(pack, at);
+    }
+    return undefined;
+  }
+
+  private readPacked(pack: PackFile, offset: number): GitObject | undefined {
+    const known = pack.byOffset.get(offset);
+    if (known) return known;
+    if (pack.fd === undefined) pack.fd = fs.openSync(pack.packPath, 'r');
+    let head = Buffer.allocUnsafe(64);
+    const got = fs.readSync(pack.fd, head, 0, 64, offset);
+    head = head.subarray(0, got);
+    let p = 0;
+    let c = head[p++];
+    const type = OBJ_TYPES[(c >> 4) & 7];
+    let size = c & 15;
+    let mul = 16;
+    while (c & 0x80) {
+      c = head[p++];
+      size += (c & 0x7f) * mul;
+      mul *= 128;
+    }
+    let base: GitObject | undefined;
+    if (type === 'ofs-delta') {
+      c = head[p++];
+      let rel = c & 0x7f;
+      while (c & 0x80) {
+        c = head[p++];
+        rel = (rel + 1) * 128 + (c & 0x7f);
+      }
+      base = this.readPacked(pack, offset - rel);
+    } else if (type === 'ref-delta') {
+      base = this.read(head.toString('hex', p, p + 20));
+      p += 20;
+    } else if (!type) {
+      return undefined;
+    }
+    if ((type === 'ofs-delta' || type === 'ref-delta') && !base) return undefined;
+    const data = inflateAt(pack.fd, offset + p, size);
+    const obj: GitObject = base ? { type: base.type, data: applyDelta(base.data, data) } : { type: type as GitObject['type'], data };
+    pack.byOffset.set(offset, obj);
+    return obj;
+  }
+}
+
+/** The offset of an object in a pack, by binary search in the pack's index; undefined when absent. */
+function packOffset(pack: PackFile, key: Buffer): number | undefined {
+  const idx = pack.idx;
+  const fan = pack.version === 2 ? 8 : 0;
+  const first = key[0];
+  let lo = first ? idx.readUInt32BE(fan + (first - 1) * 4) : 0;
+  let hi = idx.readUInt32BE(fan + first * 4) - 1;
+  const shas = fan + 1024;
+  const stride = pack.version === 2 ? 20 : 24;
+  const skip = pack.version === 2 ? 0 : 4;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = shas + mid * stride + skip;
+    const c = idx.compare(key, 0, 20, at, at + 20);
+    if (c === 0) {
+      if (pack.version === 1) return idx.readUInt32BE(shas + mid * 24);
+      const offs = shas + pack.count * 24;
+      const o = idx.readUInt32BE(offs + mid * 4);
+      if (!(o & 0x80000000)) return o;
+      const large = offs + pack.count * 4 + (o & 0x7fffffff) * 8;
+      return idx.readUInt32BE(large) * 2 ** 32 + idx.readUInt32BE(large + 4);
+    }
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** Inflate the zlib stream at `pos` holding `size` bytes, reading only a window of the file around it. */
+function inflateAt(fd: number, pos: number, size: number): Buffer {
+  let window = size + (size >> 8) + 64;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(window);
+    const n = fs.readSync(fd, buf, 0, window, pos);
+    try {
+      const out = zlib.inflateSync(buf.subarray(0, n));
+      if (out.length !== size) throw new Error(`a packed object inflated to ${out.length} bytes, not ${size}`);
+      return out;
+    } catch (err) {
+      if (n < window || !/unexpected end/.test((err as Error).message)) throw err;
+      window *= 2;
+    }
+  }
+}
+
+/** Apply a git delta to its base. */
+function applyDelta(base: Buffer, delta: Buffer): Buffer {
+  let p = 0;
+  const varint = (): number => {
+    let v = 0;
+    let mul = 1;
+    let c: number;
+    do {
+      c = delta[p++];
+      v += (c & 0x7f) * mul;
+      mul *= 128;
+    } while (c & 0x80);
+    return v;
+  };
+  const srcSize = varint();
+  if (srcSize !== base.length) throw new Error('a delta does not match its base');
+  const out = Buffer.allocUnsafe(varint());
+  let o = 0;
+  while (p < delta.length) {
+    const op = delta[p++];
+    if (op & 0x80) {
+      let off = 0;
+      let len = 0;
+      if (op & 0x01) off |= delta[p++];
+      if (op & 0x02) off |= delta[p++] << 8;
+      if (op & 0x04) off |= delta[p++] << 16;
+      if (op & 0x08) off = (off | (delta[p++] << 24)) >>> 0;
+      if (op & 0x10) len |= delta[p++];
+      if (op & 0x20) len |= delta[p++] << 8;
+      if (op & 0x40) len |= delta[p++] << 16;
+      if (len === 0) len = 0x10000;
+      base.copy(out, o, off, off + len);
+      o += len;
+    } else if (op) {
+      delta.copy(out, o, p, p + op);
+      o += op;
+      p += op;
+    } else {
+      throw new Error('a delta holds an unknown instruction');
+    }
+  }
+  if (o !== out.length) throw new Error('a delta did not fill its result');
+  return out;
+}
+
+const stores = new WeakMap<object, ObjectStore>();
+/** The object reader of a repository, shared like isomorphic-git's cache. */
+function store(git: GitContext): ObjectStore {
+  let s = stores.get(git.cache);
+  if (!s) {
+    s = new ObjectStore(git.commondir);
+    stores.set(git.cache, s);
+  }
+  return s;
+}
+
+/** An object through the direct reader; undefined when it cannot say (the caller then asks isomorphic-git). */
+function readDirect(git: GitContext, oid: string): GitObject | undefined {
+  try {
+    return store(git).read(oid);
+  } catch {
+    return undefined;
+  }
+}
+
+interface CommitInfo {
+  tree: string;
+  parent: string[];
+  /** Committer time (seconds). */
+  time: number;
+}
+
+function parseCommit(data: Buffer): CommitInfo {
+  const end = data.indexOf('\n\n');
+  const head = data.toString('utf8', 0, end === -1 ? data.length : end);
+  let tree = '';
+  const parent: string[] = [];
+  let time = 0;
+  for (const line of head.split('\n')) {
+    if (line.startsWith('tree ')) tree = line.slice(5, 45);
+    else if (line.startsWith('parent ')) parent.push(line.slice(7, 47));
+    else if (line.startsWith('committer ')) {
+      const m = / (\d+) [+-]\d{4}$/.exec(line);
+      if (m) time = Number(m[1]);
+    }
+  }
+  return { tree, parent, time };
+}
+
+function parseTree(data: Buffer): Map<string, TreeItem> {
+  const out = new Map<string, TreeItem>();
+  let p = 0;
+  while (p < data.length) {
+    const sp = data.indexOf(32, p);
+    const nul = data.indexOf(0, sp);
+    const mode = data.toString('latin1', p, sp);
+    const name = data.toString('utf8', sp + 1, nul);
+    const oid = data.toString('hex', nul + 1, nul + 21);
+    p = nul + 21;
+    const type = mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
+    out.set(name, { mode: mode.padStart(6, '0'), oid, type });
+  }
+  return out;
+}
+
+/** A commit through the direct reader, else undefined. */
+function commitDirect(git: GitContext, oid: string): CommitInfo | undefined {
+  const o = readDirect(git, oid);
+  return o?.type === 'commit' ? parseCommit(o.data) : undefined;
+}
+
+/** The commits a shallow clone has without their parents. */
+function shallowSet(git: GitContext): Set<string> {
+  if (!git.shallow) return new Set();
+  try {
+    return new Set(fs.readFileSync(path.join(git.commondir, 'shallow'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * git's merge-base: paint the ancestors of each side by committer date until only commits reachable
+ * from both remain; those not reachable from another such commit are the bases. Undefined when a commit
+ * cannot be read directly (then isomorphic-git answers), or [] when the histories do not meet.
+ */
+function mergeBasesDirect(git: GitContext, a: string, b: string): string[] | undefined {
+  const P1 = 1;
+  const P2 = 2;
+  const STALE = 4;
+  const shallow = shallowSet(git);
+  const flags = new Map<string, number>();
+  const info = new Map<string, CommitInfo>();
+  const get = (oid: string): CommitInfo | undefined => {
+    let c = info.get(oid);
+    if (!c) {
+      c = commitDirect(git, oid);
+      if (!c) return undefined;
+      if (shallow.has(oid)) c = { ...c, parent: [] };
+      info.set(oid, c);
+    }
+    return c;
+  };
+  const queue: string[] = [];
+  const push = (oid: string) => {
+    const t = info.get(oid)!.time;
+    let i = queue.length;
+    while (i > 0 && info.get(queue[i - 1])!.time > t) i--; // ascending: the newest is popped from the end
+    queue.splice(i, 0, oid);
+  };
+  if (!get(a) || !get(b)) return undefined;
+  flags.set(a, P1);
+  flags.set(b, (flags.get(b) ?? 0) | P2);
+  push(a);
+  if (b !== a) push(b);
+  const results: string[] = [];
+  const nonStale = () => queue.some((o) => !((flags.get(o) ?? 0) & STALE));
+  while (queue.length && nonStale()) {
+    const oid = queue.pop()!;
+    let f = (flags.get(oid) ?? 0) & (P1 | P2 | STALE);
+    if (f === (P1 | P2)) {
+      if (!results.includes(oid)) results.push(oid);
+      f |= STALE;
+    }
+    for (const parent of get(oid)!.parent) {
+      const pf = flags.get(parent) ?? 0;
+      if ((pf & f) === f) continue;
+      if (!get(parent)) return undefined;
+      flags.set(parent, pf | f);
+      push(parent);
+    }
+  }
+  // Drop bases reachable from another base.
+  if (results.length < 2) return results;
+  const reachable = (from: string, target: string): boolean | undefined => {
+    const seen = new Set<string>();
+    const todo = [from];
+    while (todo.length) {
+      const o = todo.pop()!;
+      if (o === target) return true;
+      if (seen.has(o)) continue;
+      seen.add(o);
+      const c = get(o);
+      if (!c) return undefined;
+      todo.push(...c.parent);
+    }
+    return false;
+  };
+  const out: string[] = [];
+  for (const r of results) {
+    let redundant = false;
+    for (const other of results) {
+      if (other === r) continue;
+      const x = reachable(other, r);
+      if (x === undefined) return undefined;
+      if (x) redundant = true;
+    }
+    if (!redundant) out.push(r);
+  }
+  return out;
+}
+
+/** A blob's text, through the direct reader when it can. */
+async function readBlobText(git: GitContext, oid: string): Promise<string> {
+  const direct = readDirect(git, oid);
+  if (direct?.type === 'blob') return direct.data.toString('utf8');
+  const g = await loadGit();
+  const { blob } = await g.readBlob({ ...args(git), oid });
+  return Buffer.from(blob).toString('utf8');
+}
+
 /** The merge base of two commits (the best common ancestor), or undefined when they share no history. */
 export async function mergeBase(git: GitContext, a: string, b: string): Promise<string | undefined> {
   if (a === b) return a;
+  const direct = mergeBasesDirect(git, a, b);
+  if (direct) return direct[0];
   const g = await loadGit();
   try {
     const bases = await g.findMergeBase({ ...args(git), oids: [a, b] });
@@ -275,7 +692,8 @@ function joinPath(a: string, b: string): string {
 }
 
 function normalize(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const s = p.replace(/\\/g, '/').replace(/\/{2,}/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  return s === '.' ? '' : s; // '.gitignore' keeps its dot
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -307,11 +725,9 @@ export class GitTreeStorage implements RegistryStorage {
   }
 
   private async loadTree(full: string): Promise<Map<string, TreeItem> | undefined> {
-    const g = await loadGit();
     let oid: string;
     if (full === '') {
-      const c = await g.readCommit({ ...args(this.git), oid: this.commit });
-      oid = c.commit.tree;
+      oid = await this.rootTree();
     } else {
       const slash = full.lastIndexOf('/');
       const parent = await this.tree(slash === -1 ? '' : full.slice(0, slash));
@@ -319,6 +735,9 @@ export class GitTreeStorage implements RegistryStorage {
       if (!item || item.type !== 'tree') return undefined;
       oid = item.oid;
     }
+    const direct = readDirect(this.git, oid);
+    if (direct?.type === 'tree') return parseTree(direct.data);
+    const g = await loadGit();
     const t = await g.readTree({ ...args(this.git), oid });
     const out = new Map<string, TreeItem>();
     for (const e of t.tree) out.set(e.path, { mode: e.mode, oid: e.oid, type: e.type });
@@ -336,9 +755,14 @@ export class GitTreeStorage implements RegistryStorage {
   async readFile(p: string): Promise<string | undefined> {
     const item = await this.item(p);
     if (!item || item.type !== 'blob') return undefined;
+    return readBlobText(this.git, item.oid);
+  }
+
+  private async rootTree(): Promise<string> {
+    const direct = commitDirect(this.git, this.commit);
+    if (direct) return direct.tree;
     const g = await loadGit();
-    const { blob } = await g.readBlob({ ...args(this.git), oid: item.oid });
-    return Buffer.from(blob).toString('utf8');
+    return (await g.readCommit({ ...args(this.git), oid: this.commit })).commit.tree;
   }
 
   async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
@@ -349,10 +773,7 @@ export class GitTreeStorage implements RegistryStorage {
 
   async treeId(p: string): Promise<string | undefined> {
     const n = normalize(p);
-    if (n === '' && this.git.prefix === '') {
-      const g = await loadGit();
-      return (await g.readCommit({ ...args(this.git), oid: this.commit })).commit.tree;
-    }
+    if (n === '' && this.git.prefix === '') return this.rootTree();
     const item = await this.item(n);
     return item?.type === 'tree' ? item.oid : undefined;
   }
@@ -598,9 +1019,7 @@ export class GitIndexStorage implements RegistryStorage {
   async readFile(p: string): Promise<string | undefined> {
     const f = this.file(p);
     if (!f) return undefined;
-    const g = await loadGit();
-    const { blob } = await g.readBlob({ ...args(this.git), oid: f.oid });
-    return Buffer.from(blob).toString('utf8');
+    return readBlobText(this.git, f.oid);
   }
 
   async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {

@@ -203,3 +203,60 @@ describe('working-tree tree ids (stat data compared with the index, folders list
     expect(await ours()).toBe(git(r, 'write-tree', '--prefix=reg/schemas/'));
   });
 });
+
+describe('objects read directly (loose and packed, deltas applied)', () => {
+  let r: string;
+  beforeAll(() => {
+    r = mkdtempSync(path.join(tmpdir(), 'llms-pack-'));
+    git(r, 'init', '-q', '-b', 'main');
+    // A file growing commit by commit: packed, later versions are deltas of earlier ones.
+    let text = '';
+    for (let i = 0; i < 12; i++) {
+      text += `{"field${i}": ${'x'.repeat(40)} ${i}}\n`;
+      write(r, 'reg/schemas/a/x/1.0.0.json', text);
+      write(r, '.hidden', `dot ${i}\n`);
+      git(r, 'add', '.');
+      git(r, 'commit', '-q', '-m', `c${i}`);
+    }
+    // Criss-cross merges: two merge bases.
+    git(r, 'checkout', '-q', '-b', 'side', 'HEAD~3');
+    write(r, 'side.txt', '1\n');
+    git(r, 'add', '.');
+    git(r, 'commit', '-q', '-m', 's1');
+    git(r, 'checkout', '-q', 'main');
+    git(r, 'merge', '-q', '--no-edit', 'side');
+    git(r, 'checkout', '-q', 'side');
+    git(r, 'merge', '-q', '--no-edit', 'main~1');
+    write(r, 'side2.txt', '2\n');
+    git(r, 'add', '.');
+    git(r, 'commit', '-q', '-m', 's2');
+    git(r, 'checkout', '-q', 'main');
+    write(r, 'main2.txt', '2\n');
+    git(r, 'add', '.');
+    git(r, 'commit', '-q', '-m', 'm2');
+    git(r, 'gc', '-q', '--aggressive');
+  });
+  afterAll(() => rmSync(r, { recursive: true, force: true }));
+
+  it('reads every version of a deltified file as git does', async () => {
+    expect(git(r, 'count-objects', '-v')).toMatch(/^count: 0$/m); // all packed
+    const g = await openGit(path.join(r, 'reg'));
+    for (let i = 0; i < 12; i++) {
+      const commit = git(r, 'rev-parse', `main~${i + 1}^{commit}`).trim();
+      const s = new GitTreeStorage(g, commit);
+      const expected = git(r, 'show', `${commit}:reg/schemas/a/x/1.0.0.json`);
+      expect((await s.readFile('schemas/a/x/1.0.0.json'))?.trim()).toBe(expected);
+      expect(await s.treeId('schemas/a')).toBe(git(r, 'rev-parse', `${commit}:reg/schemas/a`));
+    }
+    const top = new GitTreeStorage(await openGit(r), await resolveRef(await openGit(r), 'HEAD'));
+    expect(await top.readFile('.hidden')).toBe('dot 11\n');
+  });
+
+  it('finds one of the merge bases git finds, in a criss-cross history', async () => {
+    const g = await openGit(r);
+    const all = git(r, 'merge-base', '--all', 'main', 'side').split('\n');
+    expect(all.length).toBe(2);
+    expect(all).toContain(await mergeBase(g, await resolveRef(g, 'main'), await resolveRef(g, 'side')));
+    expect(await mergeBase(g, await resolveRef(g, 'main~4'), await resolveRef(g, 'main'))).toBe(git(r, 'rev-parse', 'main~4'));
+  });
+});
