@@ -1074,8 +1074,8 @@ interface IndexScan extends IndexHeader {
   offs: number[];
   /** Folders (relative to the registry root) holding unmerged entries. */
   conflicted: Set<string>;
-  /** Folder (relative to the registry root) -> tree id, from the valid entries of the cache-tree extension. */
-  cacheTree: Map<string, string>;
+  /** Tree ids of folders from the index's cache-tree extension (valid entries only). */
+  cacheTree: CacheTree;
   /** False when the entries cannot be taken as the list of tracked files (a split index): every folder is listed. */
   complete: boolean;
 }
@@ -1106,7 +1106,7 @@ function scanIndex(file: string, prefix: string, scope: string): IndexScan {
   const conflicted = new Set<string>();
   if (!h) {
     const buf = Buffer.alloc(0);
-    return { buf, view: new DataView(buf.buffer, buf.byteOffset, 0), version: 2, count: 0, mtimeMs: 0, paths, offs, conflicted, cacheTree: new Map(), complete: true };
+    return { buf, view: new DataView(buf.buffer, buf.byteOffset, 0), version: 2, count: 0, mtimeMs: 0, paths, offs, conflicted, cacheTree: new CacheTree(Buffer.alloc(0), prefix), complete: true };
   }
   const { buf, view, version, count } = h;
   const withinBytes = within ? Buffer.from(within, 'utf8') : undefined;
@@ -1148,48 +1148,97 @@ function scanIndex(file: string, prefix: string, scope: string): IndexScan {
     paths.push(rel);
     offs.push(start);
   }
-  let cacheTree = new Map<string, string>();
+  let cacheTree = new CacheTree(Buffer.alloc(0), prefix);
   let complete = true;
   while (off + 8 <= buf.length - 20) {
     const signature = buf.toString('latin1', off, off + 4);
     const size = view.getUint32(off + 4);
-    if (signature === 'TREE') cacheTree = parseCacheTree(buf.subarray(off + 8, off + 8 + size), prefix);
+    if (signature === 'TREE') cacheTree = new CacheTree(buf.subarray(off + 8, off + 8 + size), prefix);
     else if (signature === 'link') complete = false;
     off += 8 + size;
   }
   return { ...h, paths, offs, conflicted, cacheTree, complete };
 }
 
-/** The valid folder ids of a cache-tree extension, keyed relative to the registry root. */
-function parseCacheTree(data: Buffer, prefix: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let off = 0;
-  const walk = (parent: string | undefined): void => {
-    const nul = data.indexOf(0, off);
-    const name = data.toString('utf8', off, nul);
-    off = nul + 1;
-    const nl = data.indexOf(10, off);
-    const head = data.toString('latin1', off, nl);
-    off = nl + 1;
-    const sp = head.indexOf(' ');
-    const count = Number(head.slice(0, sp));
-    const subtrees = Number(head.slice(sp + 1));
-    const full = parent === undefined ? '' : parent ? `${parent}/${name}` : name;
-    if (count >= 0) {
-      const id = data.toString('hex', off, off + 20);
-      if (!prefix) out.set(full, id);
-      else if (full === prefix) out.set('', id);
-      else if (full.startsWith(prefix + '/')) out.set(full.slice(prefix.length + 1), id);
-      off += 20;
+interface CacheNode {
+  /** Where the node's id is (-1 when git marked it invalid). */
+  idAt: number;
+  /** Where its first subtree starts, and how many there are. */
+  childAt: number;
+  subtrees: number;
+  /** Subtree positions by name, once looked at. */
+  children?: Map<string, number>;
+}
+
+/**
+ * git's cache tree (the index's TREE extension), read lazily: only the nodes on the paths asked for are
+ * decoded; the subtrees passed over on the way are skipped on their bytes.
+ */
+class CacheTree {
+  private readonly nodes = new Map<number, CacheNode>();
+
+  constructor(private readonly data: Buffer, private readonly prefix: string) {}
+
+  /** The tree id of a folder (relative to the registry root), when git left a valid one. */
+  id(rel: string): string | undefined {
+    try {
+      if (!this.data.length) return undefined;
+      const full = this.prefix ? (rel ? `${this.prefix}/${rel}` : this.prefix) : rel;
+      let pos = 0;
+      if (full) {
+        for (const name of full.split('/')) {
+          const node = this.node(pos);
+          if (!node.children) {
+            node.children = new Map();
+            let at = node.childAt;
+            for (let k = 0; k < node.subtrees; k++) {
+              const nul = this.data.indexOf(0, at);
+              node.children.set(this.data.toString('utf8', at, nul), at);
+              at = this.skip(at);
+            }
+          }
+          const next = node.children.get(name);
+          if (next === undefined) return undefined;
+          pos = next;
+        }
+      }
+      const node = this.node(pos);
+      return node.idAt < 0 ? undefined : this.data.toString('hex', node.idAt, node.idAt + 20);
+    } catch {
+      return undefined; // unreadable: the id is computed instead
     }
-    for (let i = 0; i < subtrees && off < data.length; i++) walk(full);
-  };
-  try {
-    if (data.length) walk(undefined);
-  } catch {
-    return new Map(); // unreadable: computed instead
   }
-  return out;
+
+  private node(pos: number): CacheNode {
+    let n = this.nodes.get(pos);
+    if (!n) {
+      const d = this.data;
+      let p = d.indexOf(0, pos) + 1;
+      let count = 0;
+      let negative = false;
+      if (d[p] === 45) {
+        negative = true;
+        p++;
+      }
+      while (d[p] >= 48 && d[p] <= 57) count = count * 10 + d[p++] - 48;
+      p++; // ' '
+      let subtrees = 0;
+      while (d[p] >= 48 && d[p] <= 57) subtrees = subtrees * 10 + d[p++] - 48;
+      p++; // '\n'
+      const valid = !negative && count >= 0;
+      n = { idAt: valid ? p : -1, childAt: valid ? p + 20 : p, subtrees };
+      this.nodes.set(pos, n);
+    }
+    return n;
+  }
+
+  /** The position after a node and all its subtrees. */
+  private skip(pos: number): number {
+    const n = this.node(pos);
+    let at = n.childAt;
+    for (let k = 0; k < n.subtrees; k++) at = this.skip(at);
+    return at;
+  }
 }
 
 const CLEAN = 0;
@@ -1461,8 +1510,8 @@ class WorkTreePass {
       id = st && (st.mode & S_IFMT) === S_IFDIR ? this.fromListing(rel, undefined) : undefined;
     } else if (f.absent) {
       id = undefined;
-    } else if (!f.touched && this.index.complete && this.index.cacheTree.has(rel)) {
-      id = this.index.cacheTree.get(rel);
+    } else if (!f.touched && this.index.complete && (id = this.index.cacheTree.id(rel)) !== undefined) {
+      // taken from the cache tree
     } else if (f.listed || !this.index.complete) {
       id = this.fromListing(rel, f);
     } else {
