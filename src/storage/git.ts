@@ -1684,11 +1684,16 @@ export class WorkTreeStorage implements RegistryStorage {
     return { root: this.root, indexFile: indexPath(this.git), prefix: this.git.prefix, scope, top: this.git.prefix === '' };
   }
 
-  /** A pass in this thread whose scope covers `rel` (scoped to `rel` when none does). */
+  /**
+   * A pass whose scope covers `rel`. A new one covers `rel` and the scopes asked before (their common
+   * folder), so that questions about sibling folders one by one cost a few passes, not one each.
+   */
   private local(rel: string): WorkTreePass {
     for (const p of this.passes) if (within(rel, p.scope)) return p;
-    const p = new WorkTreePass(this.setup(rel));
-    this.passes.push(p);
+    let scope = rel;
+    for (const p of this.passes) scope = commonFolder(scope, p.scope);
+    const p = new WorkTreePass(this.setup(scope));
+    this.passes.unshift(p);
     return p;
   }
 
@@ -1743,6 +1748,14 @@ export class WorkTreeStorage implements RegistryStorage {
     if (!st || ((st.mode & S_IFMT) !== S_IFREG && (st.mode & S_IFMT) !== S_IFLNK)) return undefined;
     return hashPath(abs, st).oid;
   }
+}
+
+function commonFolder(a: string, b: string): string {
+  const x = a.split('/');
+  const y = b.split('/');
+  let k = 0;
+  while (k < x.length && k < y.length && x[k] === y[k]) k++;
+  return x.slice(0, k).join('/');
 }
 
 /** A registry-relative path as given by callers, normalized only when it needs it. */
