@@ -255,7 +255,7 @@ interface PackFile {
 class ObjectStore {
   private packs?: PackFile[];
   private dirs?: string[];
-  private readonly memo = new Map<string, GitObject | undefined>();
+  private readonly memo = new Map<string, GitObject>();
 
   constructor(private readonly commondir: string) {}
 
@@ -277,8 +277,9 @@ class ObjectStore {
     return this.dirs;
   }
 
-  private packList(): PackFile[] {
-    if (!this.packs) {
+  private packList(refresh = false): PackFile[] {
+    if (!this.packs || refresh) {
+      const known = new Map((this.packs ?? []).map((p) => [p.packPath, p]));
       const packs: PackFile[] = [];
       for (const dir of this.objectDirs()) {
         let names: string[] = [];
@@ -290,6 +291,11 @@ class ObjectStore {
         for (const name of names) {
           if (!name.endsWith('.idx')) continue;
           const packPath = path.join(dir, 'pack', name.slice(0, -4) + '.pack');
+          const old = known.get(packPath);
+          if (old) {
+            packs.push(old);
+            continue;
+          }
           try {
             const idx = fs.readFileSync(path.join(dir, 'pack', name));
             const v2 = idx.readUInt32BE(0) === 0xff744f63;
@@ -308,9 +314,14 @@ class ObjectStore {
 
   /** An object by id, or undefined when this reader cannot find it. */
   read(oid: string): GitObject | undefined {
-    if (this.memo.has(oid)) return this.memo.get(oid);
+    const known = this.memo.get(oid);
+    if (known) return known;
     const obj = this.find(oid);
-    this.memo.set(oid, obj);
+    // Objects never change: a bounded memo (a long-running server reads commit after commit).
+    if (obj && obj.type !== 'blob') {
+      if (this.memo.size >= 4096) this.memo.clear();
+      this.memo.set(oid, obj);
+    }
     return obj;
   }
 
@@ -330,9 +341,12 @@ class ObjectStore {
       return { type, data: data.subarray(nul + 1) };
     }
     const key = Buffer.from(oid, 'hex');
-    for (const pack of this.packList()) {
-      const at = packOffset(pack, key);
-      if (at !== undefined) return this.readPacked(pack, at);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      for (const pack of this.packList(attempt > 0)) {
+        const at = packOffset(pack, key);
+        if (at !== undefined) return this.readPacked(pack, at);
+      }
+      // Not found: a fetch or a repack since the packs were listed may have made new ones: list them again.
     }
     return undefined;
   }
@@ -372,6 +386,7 @@ class ObjectStore {
     if ((type === 'ofs-delta' || type === 'ref-delta') && !base) return undefined;
     const data = inflateAt(pack.fd, offset + p, size);
     const obj: GitObject = base ? { type: base.type, data: applyDelta(base.data, data) } : { type: type as GitObject['type'], data };
+    if (pack.byOffset.size >= 4096) pack.byOffset.clear();
     pack.byOffset.set(offset, obj);
     return obj;
   }

@@ -252,6 +252,18 @@ describe('objects read directly (loose and packed, deltas applied)', () => {
     expect(await top.readFile('.hidden')).toBe('dot 11\n');
   });
 
+  it('keeps reading with one context after a commit and a repack (a long-running server)', async () => {
+    const g = await openGit(path.join(r, 'reg'));
+    const before = new GitTreeStorage(g, await resolveRef(g, 'main'));
+    expect(await before.readFile('schemas/a/x/1.0.0.json')).toContain('field11');
+    write(r, 'reg/schemas/a/x/1.0.0.json', '{"after": "repack"}\n');
+    git(r, 'commit', '-q', '-am', 'after');
+    git(r, 'gc', '-q', '--prune=now');
+    const after = new GitTreeStorage(g, await resolveRef(g, 'main'));
+    expect(await after.readFile('schemas/a/x/1.0.0.json')).toBe('{"after": "repack"}\n');
+    expect(await new GitTreeStorage(g, await resolveRef(g, 'main~1')).readFile('schemas/a/x/1.0.0.json')).toContain('field11');
+  });
+
   it('finds one of the merge bases git finds, in a criss-cross history', async () => {
     const g = await openGit(r);
     const all = git(r, 'merge-base', '--all', 'main', 'side').split('\n');
