@@ -57,6 +57,7 @@ export const CHECK_RULES: Record<string, RuleInfo> = {
   BROKEN_REFERENCE: { severity: 'error', purpose: 'references name registered subjects and versions' },
   INCOMPATIBLE_CHANGE: { severity: 'error', purpose: "a new version is compatible under its subject's mode" },
   BREAKING_CHANGE_APPROVED: { severity: 'notice', purpose: 'an intentional break approved with allow-breaking in subject.yaml' },
+  VERSION_NOT_ABOVE_LATEST: { severity: 'error', purpose: 'a version registered later has a greater number: versions only grow' },
   VERSION_UNDERSTATED: { severity: 'error', purpose: 'a version number states its change (major for breaking, minor for validation, patch for annotations)' },
   COMPATIBILITY_LOOSENED: { severity: 'error', purpose: 'a looser compatibility mode needs a compatibility-change reason' },
   COMPATIBILITY_CHANGE_APPROVED: { severity: 'notice', purpose: 'a looser compatibility mode approved with compatibility-change' },
@@ -352,9 +353,16 @@ class Checker {
         message: `${f.name} is not listed in ${SUBJECT_FILE}${prior ? '' : ''}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
       });
     }
-    const { mode, policy: subjectPolicy } = registry.resolveMode(meta);
-    const policy = this.opts.policy ?? subjectPolicy;
+    const { mode } = registry.resolveMode(meta);
     const handler = await getHandler(meta.format);
+    let policy: string | undefined;
+    try {
+      policy = registry.policyFor(handler, ref, meta, this.opts.policy);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      this.add({ rule: 'MALFORMED_METADATA', subject, file: err.file ?? this.display(yamlRel), message: bare(err) });
+      return;
+    }
     const history: VersionedSchema[] = [];
     for (const e of meta.versions) {
       const rel = `${dir}/${e.version}${ext}`;
@@ -403,6 +411,12 @@ class Checker {
   ): void {
     const report = checkCompatibility(handler, schema, history, mode, { policy });
     const breaking = report.changes.filter((c) => c.breaking);
+    // Without --against every version is judged under the subject's mode of today, which may be tighter
+    // than the mode it was registered under: such findings are warnings (check --against judges each new
+    // version as an error when it is added).
+    const historical = !this.opts.base;
+    const severity: CheckSeverity | undefined = historical ? 'warning' : undefined;
+    const why = historical ? ` (judged under today's mode ${mode}; it may have been registered under another)` : '';
     if (!report.compatible) {
       if (e.allowBreaking) {
         this.add({
@@ -413,9 +427,9 @@ class Checker {
       } else {
         for (const c of breaking) {
           this.add({
-            rule: 'INCOMPATIBLE_CHANGE', subject, version: e.version,
+            rule: 'INCOMPATIBLE_CHANGE', subject, version: e.version, severity,
             file: this.display(c.line !== undefined ? rel : yamlRel), line: c.line ?? line, column: c.line !== undefined ? c.column : undefined,
-            message: `${e.version} is incompatible with ${c.against} under ${mode}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
+            message: `${e.version} is incompatible with ${c.against} under ${mode}${why}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
               (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 80)} is valid only under the ${c.witness.validUnder} schema)` : '') +
               `. To approve an intentional break, add 'allow-breaking: <reason>' to version ${e.version} in ${SUBJECT_FILE}`,
             args: { mode, change: c.rule, path: c.path, against: c.against, undecided: !!c.undecided },
@@ -426,12 +440,19 @@ class Checker {
     // The number must state the change, relative to the greatest earlier version.
     const prev = [...history].sort((a, b) => compareVersions(a.version, b.version)).at(-1)!;
     const given = bumpBetween(prev.version, e.version);
-    if (given === null) return; // a backport below the latest: checked against the mode above
+    if (given === null) {
+      this.add({
+        rule: 'VERSION_NOT_ABOVE_LATEST', subject, version: e.version, severity, file: this.display(yamlRel), line,
+        message: `version ${e.version} is registered after ${prev.version} but is not above it: versions only grow`,
+        args: { latest: prev.version },
+      });
+      return;
+    }
     const decision = requiredBump(handler, prev.schema, schema, mode, { policy });
     if (decision.bump !== 'none' && rank(given) < rank(decision.bump)) {
       this.add({
-        rule: 'VERSION_UNDERSTATED', subject, version: e.version, file: this.display(yamlRel), line,
-        message: `version ${e.version} understates the change from ${prev.version}: it needs a ${decision.bump} bump (${decision.reason})`,
+        rule: 'VERSION_UNDERSTATED', subject, version: e.version, severity, file: this.display(yamlRel), line,
+        message: `version ${e.version} understates the change from ${prev.version}: it needs a ${decision.bump} bump (${decision.reason})${why}`,
         args: { from: prev.version, given, required: decision.bump },
       });
     }
