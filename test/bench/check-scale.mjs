@@ -5,7 +5,7 @@
  * `git add && git commit`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,8 +40,14 @@ async function setup(subjects) {
   git(root, 'checkout', '-q', '-b', 'feature');
   // One changed subject: a new compatible version of subject 3, committed on the branch.
   await writeSubject(root, 3, 5, { version: '1.5.0', text: schemaText(3, 4, 'nickname') });
+  git(root, 'config', 'gc.auto', '0');
   git(root, 'add', '-A');
   git(root, 'commit', '-q', '-m', 'one change');
+  // The registry's commit may have started 'git gc --auto' in the background (over 6,700 loose objects):
+  // wait for it, then pack everything now, so that no repack runs during the measurements and both
+  // repositories are packed, as a clone is.
+  for (let i = 0; i < 600 && existsSync(path.join(root, '.git', 'gc.pid')); i++) await new Promise((r) => setTimeout(r, 100));
+  git(root, 'gc', '-q');
   return root;
 }
 
