@@ -972,27 +972,60 @@ function modeString(mode: number): string {
   return mode.toString(8).padStart(6, '0').replace(/^0+/, '') || '0';
 }
 
-function treeIdOf(node: DirNode): string | undefined {
-  if (node.id !== undefined) return node.id || undefined;
-  const entries: TreeEntryLike[] = [];
-  for (const [name, f] of node.files) entries.push({ name, mode: f.mode, oid: f.oid, isDir: false });
-  for (const [name, d] of node.dirs) {
-    const id = treeIdOf(d);
-    if (id) entries.push({ name, mode: '40000', oid: id, isDir: true });
-  }
-  node.id = entries.length ? hashTree(entries) : '';
-  return node.id || undefined;
-}
-
-/** The registry as staged in the index. */
+/**
+ * The registry as staged in the index. Folder ids come from git's cache tree where git left a valid one
+ * (after a commit, and for every folder a 'git add' did not touch); the entries are grouped into
+ * folders only when something asks for them.
+ */
 export class GitIndexStorage implements RegistryStorage {
   readonly label = 'index';
-  private readonly root: DirNode;
+  private tree?: DirNode;
+  private readonly cacheTree: CacheTree;
 
-  constructor(readonly git: GitContext, index?: ParsedIndex) {
-    const parsed = index ?? readIndexFile(indexPath(git));
-    this.root = newDir();
-    const prefix = git.prefix ? git.prefix + '/' : '';
+  constructor(readonly git: GitContext, private readonly index?: ParsedIndex) {
+    if (index) {
+      this.build(index);
+      const ext = index.extensions.find((x) => x.signature === 'TREE');
+      this.cacheTree = new CacheTree(ext?.data ?? Buffer.alloc(0), git.prefix);
+      return;
+    }
+    const lean = indexLookup(indexPath(git));
+    if (!lean) {
+      // No index, or version 4: grouped now (which also finds conflicts).
+      this.build(readIndexFile(indexPath(git)));
+      this.cacheTree = new CacheTree(Buffer.alloc(0), git.prefix);
+      return;
+    }
+    const prefix = Buffer.from(git.prefix ? git.prefix + '/' : '', 'utf8');
+    let end = 12;
+    for (let i = 0; i < lean.count; i++) {
+      const o = lean.offs[i];
+      const flags = lean.view.getUint16(o + 60);
+      const name = o + 62 + (lean.version >= 3 && flags & 0x4000 ? 2 : 0);
+      const len = flags & 0xfff;
+      const nameEnd = len < 0xfff ? name + len : lean.buf.indexOf(0, name);
+      end = o + ((nameEnd - o + 8) & ~7);
+      if (!((flags >> 12) & 3)) continue;
+      if (prefix.length && (nameEnd - name < prefix.length || lean.buf.compare(prefix, 0, prefix.length, name, name + prefix.length) !== 0)) continue;
+      throw new InputError(`the index has an unresolved merge conflict in ${lean.buf.toString('utf8', name, nameEnd)}: resolve it and 'git add' it first`);
+    }
+    let data: Buffer = Buffer.alloc(0);
+    for (let off = end; off + 8 <= lean.buf.length - 20; ) {
+      const size = lean.view.getUint32(off + 4);
+      if (lean.buf.toString('latin1', off, off + 4) === 'TREE') data = lean.buf.subarray(off + 8, off + 8 + size);
+      off += 8 + size;
+    }
+    this.cacheTree = new CacheTree(data, git.prefix);
+  }
+
+  private get root(): DirNode {
+    if (!this.tree) this.build(this.index ?? readIndexFile(indexPath(this.git)));
+    return this.tree!;
+  }
+
+  private build(parsed: ParsedIndex | undefined): void {
+    const tree = newDir();
+    const prefix = this.git.prefix ? this.git.prefix + '/' : '';
     for (const e of parsed?.entries ?? []) {
       if (prefix && !e.path.startsWith(prefix)) continue;
       const stage = (e.flags >> 12) & 3;
@@ -1001,7 +1034,7 @@ export class GitIndexStorage implements RegistryStorage {
       }
       const rel = e.path.slice(prefix.length);
       const parts = rel.split('/');
-      let node = this.root;
+      let node = tree;
       for (let i = 0; i < parts.length - 1; i++) {
         let next = node.dirs.get(parts[i]);
         if (!next) {
@@ -1012,6 +1045,7 @@ export class GitIndexStorage implements RegistryStorage {
       }
       node.files.set(parts[parts.length - 1], { oid: e.oid, mode: modeString(e.mode) });
     }
+    this.tree = tree;
   }
 
   private node(p: string): DirNode | undefined {
@@ -1044,8 +1078,29 @@ export class GitIndexStorage implements RegistryStorage {
   }
 
   async treeId(p: string): Promise<string | undefined> {
-    const node = this.node(p);
-    return node ? treeIdOf(node) : undefined;
+    const rel = normalize(p);
+    const cached = this.cacheTree.id(rel);
+    if (cached !== undefined) return cached;
+    const node = this.node(rel);
+    return node ? this.idOf(rel, node) : undefined;
+  }
+
+  /** A folder's id: git's cached one, else hashed from its entries (subfolders likewise). */
+  private idOf(rel: string, node: DirNode): string | undefined {
+    if (node.id !== undefined) return node.id || undefined;
+    const cached = this.cacheTree.id(rel);
+    if (cached !== undefined) {
+      node.id = cached;
+      return cached;
+    }
+    const entries: TreeEntryLike[] = [];
+    for (const [name, f] of node.files) entries.push({ name, mode: f.mode, oid: f.oid, isDir: false });
+    for (const [name, d] of node.dirs) {
+      const id = this.idOf(rel ? `${rel}/${name}` : name, d);
+      if (id) entries.push({ name, mode: '40000', oid: id, isDir: true });
+    }
+    node.id = entries.length ? hashTree(entries) : '';
+    return node.id || undefined;
   }
 
   async fileId(p: string): Promise<string | undefined> {

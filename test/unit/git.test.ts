@@ -94,6 +94,31 @@ describe('git storage', () => {
     git(repo, 'commit', '-q', '-m', 'four');
   });
 
+  it('takes index folder ids from the cache tree and still refuses an unresolved conflict', async () => {
+    const r = mkdtempSync(path.join(tmpdir(), 'llms-conflict-'));
+    try {
+      git(r, 'init', '-q', '-b', 'main');
+      write(r, 'reg/schemas/a/x/subject.yaml', 'format: json\nversions: []\n');
+      write(r, 'reg/notes.txt', 'base\n');
+      git(r, 'add', '.');
+      git(r, 'commit', '-q', '-m', 'base');
+      const g = await openGit(path.join(r, 'reg'));
+      expect(await new GitIndexStorage(g).treeId('schemas')).toBe(git(r, 'rev-parse', 'HEAD:reg/schemas'));
+      expect(await new GitIndexStorage(g).treeId('schemas/a/x')).toBe(git(r, 'rev-parse', 'HEAD:reg/schemas/a/x'));
+      git(r, 'checkout', '-q', '-b', 'other');
+      write(r, 'reg/notes.txt', 'other\n');
+      git(r, 'commit', '-q', '-am', 'other');
+      git(r, 'checkout', '-q', 'main');
+      write(r, 'reg/notes.txt', 'main\n');
+      git(r, 'commit', '-q', '-am', 'main');
+      expect(() => git(r, 'merge', '-q', 'other')).toThrow();
+      // The conflict is outside the schemas folder, whose cached id is still valid: refused all the same.
+      expect(() => new GitIndexStorage(g)).toThrow(/unresolved merge conflict in reg\/notes\.txt/);
+    } finally {
+      rmSync(r, { recursive: true, force: true });
+    }
+  });
+
   it('rewrites the index so that git reads it back unchanged', () => {
     const file = path.join(repo, '.git', 'index');
     const before = git(repo, 'ls-files', '-s');
