@@ -878,16 +878,7 @@ export function readIndexFile(file: string): ParsedIndex | undefined {
       off += 2;
     }
     if (version === 4) {
-      // Path compression: a varint N (bytes to drop from the previous path), then the NUL-terminated suffix.
-      let b = buf[off++];
-      let n = b & 0x7f;
-      while (b & 0x80) {
-        b = buf[off++];
-        n = ((n + 1) << 7) | (b & 0x7f);
-      }
-      const end = buf.indexOf(0, off);
-      e.path = prev.slice(0, prev.length - n) + buf.toString('utf8', off, end);
-      off = end + 1;
+      ({ path: e.path, off } = readV4Path(buf, off, prev));
     } else {
       const end = buf.indexOf(0, off);
       e.path = buf.toString('utf8', off, end);
@@ -1189,15 +1180,7 @@ function scanIndex(file: string, prefix: string, scope: string): IndexScan {
     if (version >= 3 && flags & 0x4000) off += 2;
     let p: string;
     if (version === 4) {
-      let b = buf[off++];
-      let n = b & 0x7f;
-      while (b & 0x80) {
-        b = buf[off++];
-        n = ((n + 1) << 7) | (b & 0x7f);
-      }
-      const end = buf.indexOf(0, off);
-      p = prev.slice(0, prev.length - n) + buf.toString('utf8', off, end);
-      off = end + 1;
+      ({ path: p, off } = readV4Path(buf, off, prev));
       prev = p;
     } else {
       const len = flags & 0xfff;
@@ -1831,4 +1814,19 @@ function commonFolder(a: string, b: string): string {
 /** A registry-relative path as given by callers, normalized only when it needs it. */
 function clean(p: string): string {
   return p.includes('\\') || p.charCodeAt(0) === 46 || p.endsWith('/') || p.includes('//') ? normalize(p) : p;
+}
+
+/**
+ * An index v4 entry path: path compression stores a varint N (bytes to drop from the previous path),
+ * then the NUL-terminated suffix. Returns the path and the offset after it.
+ */
+function readV4Path(buf: Buffer, off: number, prev: string): { path: string; off: number } {
+  let b = buf[off++];
+  let n = b & 0x7f;
+  while (b & 0x80) {
+    b = buf[off++];
+    n = ((n + 1) << 7) | (b & 0x7f);
+  }
+  const end = buf.indexOf(0, off);
+  return { path: prev.slice(0, prev.length - n) + buf.toString('utf8', off, end), off: end + 1 };
 }
