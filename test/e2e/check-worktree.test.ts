@@ -63,3 +63,22 @@ describe('check --against sees every working-tree edit', () => {
     expect(json(res.stdout).subjects).toEqual(['shop.order']);
   });
 });
+
+describe('index version 4 (compressed paths)', () => {
+  it('check --staged and --against read a v4 index like a v2 one', async () => {
+    const { repo, reg } = await repoWithTwoSubjects();
+    git(repo, 'update-index', '--index-version', '4');
+    const clean = await cli(reg, ['check', '--staged', '--json']);
+    expect(clean.exitCode, String(clean.stdout)).toBe(0);
+    // An edit to a registered version, staged: found through the v4 index.
+    const file = 'schemas/shop/order/1.0.0.avsc';
+    write(reg, file, read(reg, file).replace('"id"', '"key"'));
+    git(repo, 'add', '-A');
+    const staged = await cli(reg, ['check', '--staged']);
+    expect(staged.exitCode, String(staged.stdout)).toBe(1);
+    expect(staged.stdout).toContain('VERSION_CHANGED');
+    const against = await cli(reg, ['check', '--against', 'HEAD']);
+    expect(against.exitCode).toBe(1);
+    expect(against.stdout).toContain('VERSION_CHANGED');
+  });
+});
