@@ -420,3 +420,24 @@ describe('serve: safe to expose', () => {
     expect((await getJson(`${url}/health`)).status).toBe(200);
   });
 });
+
+describe('access log', () => {
+  it('one JSON line per request with its request id, method, url, route, status and time', async () => {
+    const dir = await buildServeRegistry();
+    const s = await startServe(dir);
+    try {
+      const r = await fetch(`${s.url}/subjects?x="q`, { headers: { 'X-Request-Id': 'trace-42' } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-request-id')).toBe('trace-42');
+      await fetch(`${s.url}/schemas/ids/1`);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+    const lines = s.stderr().split('\n').filter((l) => l.includes('"req_id"')).map((l) => JSON.parse(l));
+    const first = lines.find((l) => l.req_id === 'trace-42');
+    expect(first).toMatchObject({ level: 30, method: 'GET', url: '/subjects?x=%22q', route: '/subjects', status: 200 });
+    expect(typeof first.ms).toBe('number');
+    expect(lines.some((l) => l.url === '/schemas/ids/1' && l.status === 404)).toBe(true);
+    cleanup(dir);
+  });
+});

@@ -68,7 +68,7 @@ export function define(program: Command): void {
         const { startServe } = await import('../../server/index.js');
         const running = await startServe({
           root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
-          logger, accessLogger, accessLog: o.accessLog,
+          logger, accessLogger, accessSink: o.quiet ? undefined : accessDest, accessLog: o.accessLog && !o.quiet,
         });
         if (ctx.out.json) {
           const s = running.snapshot;
