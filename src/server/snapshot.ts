@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
-import { Registry, type SubjectInfo } from '../core/registry.js';
+import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.js';
 import { CONFIG_FILE } from '../core/config.js';
 import { SUBJECT_FILE } from '../core/subject.js';
 import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../core/types.js';
@@ -25,14 +25,8 @@ export interface Prepared {
   route: string;
 }
 
-export interface VersionData {
-  subject: string;
-  namespace: string;
-  name: string;
-  format: FormatName;
-  entry: VersionEntry;
-  /** 1-based registration order: Confluent's version number. */
-  index: number;
+/** A version as served: the registry's VersionInfo facts (index = Confluent's version number) plus the answer's parts. */
+export interface VersionData extends Pick<VersionInfo, 'subject' | 'namespace' | 'name' | 'format' | 'entry' | 'index'> {
   /** The schema text without its trailing newline. */
   schema: string;
   /** Confluent-shaped references (version as the referenced subject's registration number). */
