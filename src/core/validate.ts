@@ -94,7 +94,7 @@ export async function validateInputs(
     }
     if (!extract && opts.parallel && src.kind === 'jsonl' && opts.workerSchema && (await worthParallel(src))) {
       const { validateParallel } = await import('./validate-parallel.js');
-      await validateParallel(src.file, name, opts.workerSchema, count);
+      await validateParallel(src.file, name, opts.workerSchema, count, opts.validator);
       continue;
     }
     if (!extract && src.kind === 'jsonl') {
