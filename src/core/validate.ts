@@ -111,15 +111,16 @@ export async function validateInputs(
 }
 
 /**
- * How many threads to validate with: LLM_SCHEMA_WORKERS when set, else one per idle core (a busy
- * machine gains nothing from more threads than it has free cores), at most 4.
+ * How many threads to validate with: LLM_SCHEMA_WORKERS when set, else one per core (at most 4), but a
+ * single one on an oversubscribed machine (load average above the core count), where extra threads
+ * only add start-up cost.
  */
 export function threadCount(): number {
   const env = Number(process.env.LLM_SCHEMA_WORKERS);
   if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
   const cores = availableParallelism();
-  const idle = Math.floor(cores - loadavg()[0] + 0.5);
-  return Math.max(1, Math.min(cores, idle, 4));
+  if (loadavg()[0] > cores) return 1;
+  return Math.max(1, Math.min(cores, 4));
 }
 
 async function worthParallel(src: DataSource): Promise<boolean> {
