@@ -62,6 +62,16 @@ class BodyError extends Error {
   }
 }
 
+/** A request header by lower-case name, read from rawHeaders (first occurrence). */
+function rawHeader(req: http.IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i];
+    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
+}
+
 /** Precomputed answers' headers as flat [name, value, ...] arrays, built on first use. */
 const flatHeaders = new WeakMap<Prepared, string[]>();
 
@@ -152,7 +162,8 @@ export class RegistryServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const start = process.hrtime.bigint();
     const snap = this.current; // one snapshot for the whole request
-    const given = req.headers['x-request-id'];
+    // rawHeaders, not req.headers: the headers object is built lazily, and most requests never need it.
+    const given = rawHeader(req, 'x-request-id');
     const reqId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : `${this.bootId}-${++this.counter}`;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -185,7 +196,7 @@ export class RegistryServer {
    */
   private sendFast(req: http.IncomingMessage, res: http.ServerResponse, p: Prepared, reqId: string): void {
     if (p.etag !== undefined) {
-      const inm = req.headers['if-none-match'];
+      const inm = rawHeader(req, 'if-none-match');
       if (inm !== undefined && etagMatches(inm, p.etag)) {
         res.writeHead(304, ['ETag', p.etag, 'Cache-Control', 'no-cache', 'X-Request-Id', reqId, ...(this.closing ? ['Connection', 'close'] : [])]);
         res.end();
