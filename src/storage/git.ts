@@ -839,18 +839,9 @@ export function indexPath(git: GitContext): string {
 
 /** Parse a git index file (versions 2, 3 and 4). Undefined when there is no index yet. */
 export function readIndexFile(file: string): ParsedIndex | undefined {
-  let buf: Buffer;
-  let mtimeMs = 0;
-  try {
-    buf = fs.readFileSync(file);
-    mtimeMs = fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-  if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'DIRC') throw new InputError('not a git index file', { file });
-  const version = buf.readUInt32BE(4);
-  if (version < 2 || version > 4) throw new InputError(`unsupported git index version ${version}`, { file });
-  const count = buf.readUInt32BE(8);
+  const header = readIndexHeader(file);
+  if (!header) return undefined;
+  const { buf, version, count, mtimeMs } = header;
   const entries: IndexEntry[] = [];
   let off = 12;
   let prev = '';
