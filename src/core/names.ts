@@ -42,8 +42,3 @@ export function parseSubjectName(full: string): SubjectRef {
   }
   return { namespace: checkNamespace(full.slice(0, i)), name: checkName(full.slice(i + 1)) };
 }
-
-/** The subject's folder relative to the schemas folder: namespace parts are folders? No: one folder per namespace. */
-export function subjectDir(schemasDir: string, ref: SubjectRef): string {
-  return `${schemasDir}/${ref.namespace}/${ref.name}`;
-}
