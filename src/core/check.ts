@@ -60,6 +60,7 @@ export const CHECK_RULES: Record<string, RuleInfo> = {
   VERSION_NOT_ABOVE_LATEST: { severity: 'error', purpose: 'a version registered later has a greater number: versions only grow' },
   VERSION_UNDERSTATED: { severity: 'error', purpose: 'a version number states its change (major for breaking, minor for validation, patch for annotations)' },
   COMPATIBILITY_LOOSENED: { severity: 'error', purpose: 'a looser compatibility mode needs a compatibility-change reason' },
+  ALIAS_CLASH: { severity: 'error', purpose: "a subject alias is unique and never another subject's name (Confluent routes answer by both)" },
   COMPATIBILITY_CHANGE_APPROVED: { severity: 'notice', purpose: 'a looser compatibility mode approved with compatibility-change' },
 };
 
@@ -113,6 +114,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
 class Checker {
   private readonly findings: Finding[] = [];
   private readonly subjects = new Set<string>();
+  private readonly examined: Array<{ subject: string; file: string; text: string; aliases: string[]; isNew: boolean }> = [];
   private readonly display: (rel: string) => string;
   /** New ids seen in this run: id -> where (for duplicate detection). */
   private readonly newIds: Array<{ id: number; subject: string; version: string; ref: SubjectRef; file: string; line?: number }> = [];
@@ -133,6 +135,7 @@ class Checker {
       if (base) await this.diff(base, head);
       else await this.full(head);
       await this.duplicateIds(head);
+      await this.aliasClashes(head, !base);
     }
     const findings = this.findings.sort(
       (a, b) =>
@@ -264,6 +267,7 @@ class Checker {
     }
     const meta = headMeta.meta;
     const bmeta = baseMeta?.meta;
+    this.examined.push({ subject, file: yamlRel, text: headText ?? '', aliases: meta.aliases ?? [], isNew: !bmeta });
 
     if (bmeta && bmeta.versions.length && bmeta.format !== meta.format) {
       this.add({ rule: 'FORMAT_CHANGED', subject, file: this.display(yamlRel), line: lineOf(headText, /^format\s*:/m), message: `the format of ${subject} changed from ${bmeta.format} to ${meta.format}; a subject's format never changes: create a new subject` });
@@ -487,6 +491,7 @@ class Checker {
           continue;
         }
         const text = (await head.storage.readFile(rel)) ?? '';
+        this.examined.push({ subject, file: rel, text, aliases: m.meta.aliases ?? [], isNew: true });
         await this.checkVersions(head, ref, m.meta, dir, text, () => true);
       }
     }
@@ -495,6 +500,63 @@ class Checker {
   // -------------------------------------------------------------------------------------------------
   // Duplicate ids: every id in the registry is scanned cheaply (subject.yaml text, from the working tree
   // where it matches); only ids that collide with a checked version are loaded and compared.
+
+  /**
+   * Aliases: unique, and never another subject's name. Only examined subjects are judged; the others' names
+   * and aliases are read when an examined subject is new or has aliases (subject.yaml texts without
+   * 'aliases' are not parsed).
+   */
+  private async aliasClashes(head: Side, full: boolean): Promise<void> {
+    const judged = this.examined.filter((x) => x.isNew || x.aliases.length);
+    if (!judged.length) return;
+    const owners = new Map<string, string[]>(); // name or alias -> subjects holding it
+    const hold = (key: string, subject: string) => {
+      const l = owners.get(key) ?? [];
+      if (!l.includes(subject)) l.push(subject);
+      owners.set(key, l);
+    };
+    const schemas = head.config!.schemas;
+    for (const ns of await head.storage.listDir(schemas)) {
+      if (!ns.isDir || ns.name.startsWith('.')) continue;
+      for (const n of await head.storage.listDir(`${schemas}/${ns.name}`)) {
+        if (!n.isDir || n.name.startsWith('.')) continue;
+        const subject = `${ns.name}.${n.name}`;
+        hold(subject, subject);
+        const known = this.examined.find((x) => x.subject === subject);
+        let aliases = known?.aliases;
+        if (!aliases) {
+          const text = await head.storage.readFile(`${schemas}/${ns.name}/${n.name}/${SUBJECT_FILE}`);
+          if (text === undefined || !text.includes('aliases')) continue;
+          try {
+            aliases = parseSubject(text, SUBJECT_FILE).aliases ?? [];
+          } catch {
+            continue; // malformed: reported when that subject is examined
+          }
+        }
+        for (const a of aliases) hold(a, subject);
+      }
+    }
+    void full;
+    for (const x of judged) {
+      const others = (key: string) => (owners.get(key) ?? []).filter((s) => s !== x.subject);
+      const taken = others(x.subject);
+      if (taken.length) {
+        this.add({ rule: 'ALIAS_CLASH', subject: x.subject, file: this.display(x.file), message: `the subject name ${x.subject} is also an alias of ${taken.join(', ')}: Confluent routes could not tell them apart` });
+      }
+      for (const a of x.aliases) {
+        const t = others(a);
+        if (a === x.subject) {
+          this.add({ rule: 'ALIAS_CLASH', subject: x.subject, file: this.display(x.file), line: lineOf(x.text, new RegExp(`^\\s*-\\s*['"]?${a.replace(/[.]/g, '\\.')}`, 'm')), message: `the alias ${a} is the subject's own name` });
+        } else if (t.length) {
+          this.add({
+            rule: 'ALIAS_CLASH', subject: x.subject, file: this.display(x.file), line: lineOf(x.text, new RegExp(`^\\s*-\\s*['"]?${a.replace(/[.]/g, '\\.')}`, 'm')),
+            message: `the alias ${a} is also ${t.includes(a) ? 'a subject' : `an alias of ${t.join(', ')}`}: an alias names one subject only`,
+            args: { alias: a, others: t },
+          });
+        }
+      }
+    }
+  }
 
   private async duplicateIds(head: Side): Promise<void> {
     if (!this.newIds.length) return;

@@ -13,7 +13,7 @@ import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } f
 import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from './names.js';
-import { parseSubject, serializeSubject, SUBJECT_FILE } from './subject.js';
+import { checkAlias, parseSubject, serializeSubject, SUBJECT_FILE } from './subject.js';
 import type {
   Change,
   CompareOptions,
@@ -311,6 +311,11 @@ export class Registry {
       const compareOptions: CompareOptions = { policy: this.policyFor(handler, ref, existing, input.policy) };
       const subject = subjectName(ref);
 
+      // A new subject's name must not be another subject's alias (Confluent routes answer by both).
+      if (!existing || existing.aliases?.length) {
+        const clashes = await this.aliasClashes(ref, existing?.aliases ?? []);
+        if (clashes.length) throw new RefusedError(`refused: ${clashes[0]}`, clashes.slice(1));
+      }
       if (existing && existing.format !== input.format) {
         throw new RefusedError(
           `refused: '${subject}' holds ${existing.format} schemas and this one is ${input.format}; a change of format is incompatible (FORMAT_CHANGED)`,
@@ -412,6 +417,53 @@ export class Registry {
     } finally {
       await lock?.release();
     }
+  }
+
+  /**
+   * Alias clashes (rule ALIAS_CLASH): the subject's name or one of its aliases equals another subject's name
+   * or alias. `others` defaults to every subject of the registry.
+   */
+  async aliasClashes(ref: SubjectRef, aliases: string[], others?: SubjectInfo[]): Promise<string[]> {
+    const subject = subjectName(ref);
+    const owner = new Map<string, string>();
+    for (const s of others ?? (await this.listSubjects())) {
+      if (s.subject === subject) continue;
+      owner.set(s.subject, `the subject '${s.subject}'`);
+      for (const a of s.meta.aliases ?? []) if (!owner.has(a)) owner.set(a, `an alias of '${s.subject}'`);
+    }
+    const out: string[] = [];
+    if (owner.has(subject)) {
+      out.push(`ALIAS_CLASH: the subject name '${subject}' is already ${owner.get(subject)}`);
+    }
+    for (const a of aliases) {
+      if (a === subject) out.push(`ALIAS_CLASH: the alias '${a}' is the subject's own name`);
+      else if (owner.has(a)) out.push(`ALIAS_CLASH: the alias '${a}' is already ${owner.get(a)}`);
+    }
+    return out;
+  }
+
+  /** Add and remove aliases of a subject (refused with ALIAS_CLASH when one is taken). Returns the new list. */
+  async setSubjectAliases(ref: SubjectRef, add: string[], remove: string[]): Promise<string[]> {
+    for (const a of add) checkAlias(a);
+    let out: string[] = [];
+    const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
+    try {
+      const meta = await this.getSubject(ref);
+      const current = meta.aliases ?? [];
+      for (const r of remove) {
+        if (!current.includes(r)) throw new UsageError(`'${subjectName(ref)}' has no alias '${r}'`);
+      }
+      out = [...current.filter((a) => !remove.includes(a))];
+      for (const a of add) if (!out.includes(a)) out.push(a);
+      const clashes = await this.aliasClashes(ref, out.filter((a) => !current.includes(a)));
+      if (clashes.length) throw new RefusedError(`refused: ${clashes[0]}`, clashes.slice(1));
+      const next: SubjectMeta = { ...meta, aliases: out };
+      if (!out.length) delete next.aliases;
+      await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+    } finally {
+      await lock.release();
+    }
+    return out;
   }
 
   /** Change subject metadata under the lock (deprecate, compatibility). */

@@ -1,5 +1,5 @@
 import { checkMode } from './config.js';
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { checkVersion } from './version.js';
 import { SUBJECT_KINDS, type FormatName, type SchemaReference, type SubjectKind, type SubjectMeta, type VersionEntry } from './types.js';
 import { parseYaml, toYaml } from './yamlfile.js';
@@ -12,6 +12,24 @@ export function checkKind(kind: string, file?: string): SubjectKind {
   if ((SUBJECT_KINDS as readonly string[]).includes(kind)) return kind as SubjectKind;
   const msg = `unknown kind '${kind}': expected one of ${SUBJECT_KINDS.join(', ')}`;
   throw new InputError(msg, { file });
+}
+
+const ALIAS = /^[A-Za-z0-9._:-]+$/;
+
+/**
+ * An alias is any Confluent subject name (letters, digits, '.', '-', '_', ':'), so Kafka's naming strategies
+ * (`orders-value`, `com.acme.Order`, `orders-com.acme.Order`) find a subject. Confluent's context prefix
+ * (`:.ctx:name`) is refused: this registry has one context, the default one.
+ */
+export function checkAlias(alias: string): string {
+  if (typeof alias !== 'string' || alias === '') throw new UsageError('an alias must not be empty');
+  if (alias.length > 255) throw new UsageError(`invalid alias '${alias.slice(0, 40)}…': at most 255 characters`);
+  if (alias.startsWith(':.')) {
+    throw new UsageError(`invalid alias '${alias}': Confluent context prefixes (':.context:') are not supported; this registry has only the default context`);
+  }
+  if (!ALIAS.test(alias)) throw new UsageError(`invalid alias '${alias}': letters, digits, '.', '-', '_' and ':' only`);
+  if (alias === '.' || alias === '..') throw new UsageError(`invalid alias '${alias}'`);
+  return alias;
 }
 
 /** Parse and check subject.yaml. Every problem names the file. */
@@ -33,6 +51,21 @@ export function parseSubject(text: string, file: string): SubjectMeta {
     if (v.length) meta[key] = v as string[];
   }
   if (o.kind !== undefined && o.kind !== null) meta.kind = checkKind(String(o.kind), file);
+  if (o.aliases !== undefined && o.aliases !== null) {
+    const v = o.aliases;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad("'aliases' must be a list of strings");
+    const seenAlias = new Set<string>();
+    for (const a of v as string[]) {
+      try {
+        checkAlias(a);
+      } catch (err) {
+        throw bad((err as Error).message);
+      }
+      if (seenAlias.has(a)) throw bad(`alias '${a}' is listed twice`);
+      seenAlias.add(a);
+    }
+    if (v.length) meta.aliases = v as string[];
+  }
   const versions = o.versions ?? [];
   if (!Array.isArray(versions)) throw bad("'versions' must be a list");
   const seen = new Set<string>();
@@ -80,6 +113,7 @@ export function serializeSubject(meta: SubjectMeta): string {
   out.owners = meta.owners ?? [];
   out.tags = meta.tags ?? [];
   if (meta.kind) out.kind = meta.kind;
+  if (meta.aliases?.length) out.aliases = meta.aliases;
   out.versions = meta.versions.map((v) => {
     const e: Record<string, unknown> = { version: v.version, id: v.id, state: v.state };
     if (v.reason) e.reason = v.reason;

@@ -185,6 +185,8 @@ export interface SubjectMeta {
   owners?: string[];
   tags?: string[];
   kind?: SubjectKind;
+  /** Other Confluent subject names that answer for this subject (`orders-value` for Kafka's TopicNameStrategy). */
+  aliases?: string[];
   versions: VersionEntry[];
 }
 
