@@ -157,7 +157,7 @@ export class RegistryClient {
 
   /** Every subject with its versions. */
   async listSubjects(): Promise<ServedSubject[]> {
-    return (await this.get<{ subjects: ServedSubject[] }>('/schemas')).subjects;
+    return (await this.get<{ subjects: ServedSubject[] }>('/registry')).subjects;
   }
 
   /** One subject with the details of each version. */

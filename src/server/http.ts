@@ -1,7 +1,7 @@
 /**
  * The read-only HTTP server: node:http, no framework. GET answers come precomputed from the current
  * snapshot (one Map lookup by path); POST reads (validate, compatibility, lookup) run in a worker with a
- * time budget; every write is refused with 405. Paths are looked up in the snapshot, never joined into
+ * time budget; every write is refused with 422 / 42205 as in Confluent's read-only mode. Paths are looked up in the snapshot, never joined into
  * file paths.
  */
 import * as http from 'node:http';
@@ -10,7 +10,19 @@ import type { AddressInfo } from 'node:net';
 import { JobRunner } from './jobs.js';
 import { Metrics } from './metrics.js';
 import { errorResult, type Job, type JobResult } from './ops.js';
-import { CONFLUENT_TYPE, JSON_TYPE, prepare, type Prepared, type Snapshot } from './snapshot.js';
+import {
+  confluentSchemas,
+  confluentSubjectNames,
+  confluentVersionBody,
+  CONFLUENT_TYPE,
+  idSubjects,
+  JSON_TYPE,
+  prepare,
+  resolveSubject,
+  type Prepared,
+  type Snapshot,
+  type SubjectData,
+} from './snapshot.js';
 
 export interface AccessLogger {
   info(obj: object, msg?: string): void;
@@ -44,7 +56,20 @@ export interface ServerOptions {
 }
 
 /** Routes whose answer depends on the query string: the precomputed answer is used only without one. */
-const QUERY_ROUTES = new Set(['/subjects']);
+const QUERY_ROUTES = new Set([
+  '/subjects',
+  '/schemas',
+  '/subjects/{s}/versions',
+  '/subjects/{s}/versions/{v}',
+  '/subjects/{s}/versions/{v}/schema',
+  '/schemas/ids/{id}',
+  '/schemas/ids/{id}/schema',
+  '/schemas/ids/{id}/subjects',
+  '/schemas/ids/{id}/versions',
+  '/schemas/guids/{guid}',
+]);
+/** List routes: offset/limit and deletedOnly apply. */
+const LIST_ROUTES = new Set(['/subjects', '/schemas', '/subjects/{s}/versions', '/schemas/ids/{id}/subjects', '/schemas/ids/{id}/versions']);
 
 const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /subjects/{subject} (lookup) and /compatibility/...';
 const WRITE_REFUSED =
@@ -52,7 +77,8 @@ const WRITE_REFUSED =
 
 const notFound = prepare(404, { error_code: 404, message: 'HTTP 404 Not Found' }, CONFLUENT_TYPE, 'unknown');
 const badPath = prepare(400, { error_code: 400, message: 'malformed URL: bad percent-encoding' }, CONFLUENT_TYPE, 'unknown');
-const writeRefused = prepare(405, { error_code: 42205, message: WRITE_REFUSED }, CONFLUENT_TYPE, 'write');
+// Confluent's read-only mode: every write is 422 with 42205 (operation not permitted).
+const writeRefused = prepare(422, { error_code: 42205, message: WRITE_REFUSED }, CONFLUENT_TYPE, 'write');
 const modeReadOnly = prepare(200, { mode: 'READONLY' }, CONFLUENT_TYPE, '/mode/{s}');
 const optionsAnswer: Prepared = { status: 204, headers: { Allow: 'GET, HEAD, POST, OPTIONS', 'Content-Length': 0 }, body: Buffer.alloc(0), route: 'OPTIONS' };
 
@@ -259,23 +285,26 @@ export class RegistryServer {
       // A percent-encoded or trailing-slash path that names a precomputed answer. A decoded '/' never
       // becomes a path separator: such a segment names nothing.
       if (!segs.some((s) => s.includes('/'))) {
-        const p = snap.get.get('/' + segs.join('/'));
+        const key = '/' + segs.join('/');
+        const p = snap.get.get(key);
         if (p !== undefined && (query === '' || !QUERY_ROUTES.has(p.route))) return p;
+        if (p !== undefined) return withQuery(snap, key, p, params, segs);
       }
       const [a, b, c, d, e] = segs;
       switch (a) {
+        case 'contexts':
+          return notFound;
         case 'subjects': {
-          if (segs.length === 1) {
-            const prefix = params.get('subjectPrefix') ?? '';
-            return prepare(200, snap.subjectNames.filter((n) => n.startsWith(prefix)), C, '/subjects');
-          }
-          if (!snap.subjects.has(b)) return err(404, 40401, `Subject '${b}' not found.`, '/subjects/{s}');
+          const subject = resolveSubject(snap, b);
+          if (!subject) return err(404, 40401, `Subject '${b}' not found.`, '/subjects/{s}');
+          if (c === 'metadata' && segs.length === 3) return latestWithMetadata(subject, params, snap);
           if (c !== 'versions' || segs.length > 5 || (segs.length === 5 && e !== 'schema' && e !== 'referencedby')) return notFound;
           if (segs.length === 3) return snap.get.get(`/subjects/${b}/versions`)!;
           if (!validConfluentVersion(d)) return err(422, 42202, `The specified version '${d}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`, '/subjects/{s}/versions/{v}');
           return err(404, 40402, `Version ${d} not found.`, '/subjects/{s}/versions/{v}');
         }
         case 'schemas': {
+          if (b === 'guids' && segs.length === 3) return err(404, 40403, `Schema ${c} not found`, '/schemas/guids/{guid}');
           if (b === 'ids' && segs.length >= 3 && segs.length <= 4) {
             if (segs.length === 4 && !['schema', 'subjects', 'versions'].includes(d)) return notFound;
             return err(404, 40403, `Schema ${c} not found`, '/schemas/ids/{id}');
@@ -290,17 +319,16 @@ export class RegistryServer {
         }
         case 'config': {
           if (segs.length !== 2) return notFound;
-          const s = snap.subjects.get(b);
-          if (!s) return err(404, 40401, `Subject '${b}' not found.`, '/config/{s}');
-          const own = s.info.meta.compatibility;
+          const own = resolveSubject(snap, b)?.info.meta.compatibility;
           if (own) return prepare(200, { compatibilityLevel: own }, C, '/config/{s}');
           if (params.get('defaultToGlobal') === 'true') return prepare(200, { compatibilityLevel: snap.config.compatibility }, C, '/config/{s}');
           return err(404, 40408, `Subject '${b}' does not have subject-level compatibility configured`, '/config/{s}');
         }
         case 'mode': {
           if (segs.length !== 2) return notFound;
-          if (!snap.subjects.has(b)) return err(404, 40401, `Subject '${b}' not found.`, '/mode/{s}');
-          return modeReadOnly;
+          // The whole registry is read-only: a subject has no mode of its own, and its effective mode is READONLY.
+          if (resolveSubject(snap, b) || params.get('defaultToGlobal') === 'true') return modeReadOnly;
+          return err(404, 40409, `Subject '${b}' does not have subject-level mode configured`, '/mode/{s}');
         }
         case 'health':
           if (segs.length !== 1) return notFound;
@@ -359,16 +387,20 @@ export class RegistryServer {
           return this.job(snap, { kind: 'validate', namespace: body.namespace, name: body.name, version: body.version, data: body.data }, route, type);
         case '/schemas/compatibility':
           return this.job(snap, { kind: 'compat', namespace: body.namespace, name: body.name, schema: body.schema, mode: body.mode, policy: body.policy }, route, type);
-        case '/subjects/{s}':
-          if (!snap.subjects.has(b)) return err(404, 40401, `Subject '${b}' not found.`, route);
-          return this.job(snap, { kind: 'lookup', subject: b, body }, route, type);
+        case '/subjects/{s}': {
+          const subject = resolveSubject(snap, b);
+          if (!subject) return err(404, 40401, `Subject '${b}' not found.`, route);
+          return this.job(snap, { kind: 'lookup', subject: subject.subject, body }, route, type);
+        }
         default: {
-          if (!snap.subjects.has(c)) return err(404, 40401, `Subject '${c}' not found.`, route);
           if (e !== undefined && !validConfluentVersion(e)) {
             return err(422, 42202, `The specified version '${e}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`, route);
           }
           const verbose = params.get('verbose') === 'true';
-          return this.job(snap, { kind: 'ccompat', subject: c, version: e, body, verbose }, route, type);
+          const subject = resolveSubject(snap, c);
+          if (!subject && e !== undefined && e !== 'latest' && e !== '-1') return err(404, 40401, `Subject '${c}' not found.`, route);
+          // An unknown subject accepts any parsable schema (Confluent: is_compatible true); the job still parses it.
+          return this.job(snap, { kind: 'ccompat', subject: subject?.subject ?? c, version: e, body, verbose, unknownSubject: !subject }, route, type);
         }
       }
     }
@@ -376,7 +408,7 @@ export class RegistryServer {
     return this.refuse(req, res);
   }
 
-  /** 405 for every write, without reading the body. */
+  /** 422 / 42205 for every write (Confluent's read-only mode), without reading the body. */
   private refuse(req: http.IncomingMessage, res: http.ServerResponse): Prepared {
     const cl = req.headers['content-length'];
     if ((cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined) this.linger(req, res);
@@ -472,6 +504,94 @@ export class RegistryServer {
       process_start_time_seconds: { help: 'Start time of the process since unix epoch in seconds.', value: Math.floor(this.metrics.started / 1000) },
     });
   }
+}
+
+/**
+ * A precomputed answer under query parameters: pagination (offset, limit), deleted / deletedOnly (nothing is
+ * ever deleted here), subjectPrefix (':*:' = every context), latestOnly, format=serialized (Protobuf),
+ * fetchMaxId, and subject on an id's lists.
+ */
+function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchParams, segs: string[]): Prepared {
+  const C = CONFLUENT_TYPE;
+  const route = p.route;
+  const serialized = params.get('format') === 'serialized';
+  if (LIST_ROUTES.has(route)) {
+    const offset = intParam(params, 'offset', 0);
+    const limit = intParam(params, 'limit', -1);
+    if (offset === undefined || limit === undefined) return err(400, 400, 'offset and limit must be integers (limit -1: no limit)', route);
+    let list: unknown[];
+    if (params.get('deletedOnly') === 'true') list = [];
+    else if (route === '/subjects' || route === '/schemas') {
+      const prefix = params.get('subjectPrefix') ?? '';
+      const all = prefix === '' || prefix === ':*:';
+      const subjects = [...snap.subjects.values()];
+      if (route === '/subjects') list = confluentSubjectNames(subjects).filter((n) => all || n.startsWith(prefix));
+      else {
+        const kept = subjects.filter((s: SubjectData) => all || s.names.some((n) => n.startsWith(prefix)));
+        list = confluentSchemas(snap, kept, { latestOnly: params.get('latestOnly') === 'true', serialized });
+      }
+    } else {
+      list = JSON.parse(p.body.toString('utf8')) as unknown[];
+      const only = params.get('subject');
+      if (only && segs[1] === 'ids') {
+        const d = snap.ids.get(Number(segs[2]))!;
+        const target = resolveSubject(snap, only);
+        list = route === '/schemas/ids/{id}/subjects'
+          ? idSubjects(snap, d, (s) => s === target)
+          : d.uses.filter((u) => u.subject === target?.subject);
+      }
+    }
+    const page = list.slice(offset, limit < 0 ? undefined : offset + limit);
+    return prepare(200, page, C, route);
+  }
+  let answer = p;
+  if (serialized) {
+    const ser = snap.serialized.get(key);
+    if (ser) answer = ser;
+    else if (formatOf(snap, segs) === 'protobuf') return err(422, 42201, 'this Protobuf schema cannot be given as a serialized descriptor', route);
+  }
+  if (route === '/schemas/ids/{id}' && params.get('fetchMaxId') === 'true') {
+    const body = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+    body.maxId = Math.max(0, ...snap.ids.keys());
+    return prepare(200, body, C, route);
+  }
+  return answer;
+}
+
+function formatOf(snap: Snapshot, segs: string[]): string | undefined {
+  if (segs[0] === 'subjects') return resolveSubject(snap, segs[1])?.info.meta.format;
+  if (segs[1] === 'ids') return snap.ids.get(Number(segs[2]))?.first.format;
+  if (segs[1] === 'guids') return snap.guids.get(segs[2])?.first.format;
+  return undefined;
+}
+
+/** offset / limit: an integer (limit -1 = all), or undefined when malformed. */
+function intParam(params: URLSearchParams, name: string, dflt: number): number | undefined {
+  const v = params.get(name);
+  if (v === null || v === '') return dflt;
+  if (!/^-?\d{1,10}$/.test(v)) return undefined;
+  const n = Number(v);
+  if (name === 'offset' && n < 0) return undefined;
+  return n;
+}
+
+/**
+ * Confluent's GET /subjects/{s}/metadata: the latest version whose metadata properties hold every given
+ * key=value pair (key and value parameters repeat in pairs).
+ */
+function latestWithMetadata(s: SubjectData, params: URLSearchParams, snap: Snapshot): Prepared {
+  const route = '/subjects/{s}/metadata';
+  const keys = params.getAll('key');
+  const values = params.getAll('value');
+  if (keys.length !== values.length) return err(422, 422, "metadata lookups need 'key' and 'value' parameters in pairs", route);
+  const serialized = params.get('format') === 'serialized';
+  for (let i = s.versions.length - 1; i >= 0; i--) {
+    const v = s.versions[i];
+    if (keys.every((k, j) => v.metadata.properties[k] === values[j])) {
+      return prepare(200, confluentVersionBody(v, serialized, snap.ids.get(v.entry.id)?.guid), CONFLUENT_TYPE, route);
+    }
+  }
+  return err(404, 40403, `Schema not found: no version of '${s.subject}' has the metadata ${keys.map((k, j) => `${k}=${values[j]}`).join(', ') || '(any)'}`, route);
 }
 
 function err(status: number, code: number, message: string, route: string, type = CONFLUENT_TYPE): Prepared {

@@ -17,7 +17,7 @@ export type Job =
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
-  | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean }
+  | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean; unknownSubject?: boolean }
   | { kind: 'search'; q: string };
 
 export interface ConfluentSchemaBody {
@@ -51,6 +51,7 @@ export class JobContext {
   private parsed = new Map<string, Promise<{ schema: ParsedSchema; handler: FormatHandler; version: string; index: number; id: number }>>();
   private validators = new Map<string, DataValidator>();
   private searches = new Map<string, unknown>();
+  private descriptors = new Map<string, string>();
 
   private constructor(registry: Registry) {
     this.registry = registry;
@@ -160,7 +161,11 @@ export class JobContext {
   }
 
   /** A Confluent request body: the format it names and its references in our shape (semver versions). */
-  private async confluentCandidate(ref: SubjectRef, body: ConfluentSchemaBody): Promise<{ format: FormatName; handler: FormatHandler; schema: ParsedSchema; references: SchemaReference[] }> {
+  private async confluentCandidate(
+    ref: SubjectRef,
+    body: ConfluentSchemaBody,
+    allowUnmatched = false,
+  ): Promise<{ format: FormatName; handler: FormatHandler; schema?: ParsedSchema; references: SchemaReference[]; descriptor?: string }> {
     if (typeof body.schema !== 'string') throw new HttpError(422, 42201, "Invalid schema: 'schema' must be a string");
     const type = body.schemaType === undefined || body.schemaType === null ? 'AVRO' : String(body.schemaType).toUpperCase();
     const format = FORMAT_OF_TYPE[type];
@@ -172,7 +177,7 @@ export class JobContext {
         if (!r || typeof r.name !== 'string' || typeof r.subject !== 'string') throw new HttpError(422, 42201, 'Invalid schema: each reference needs name, subject and version');
         let target: SubjectRef;
         try {
-          target = parseSubjectName(r.subject);
+          target = (await this.aliasTargets()).get(r.subject) ?? parseSubjectName(r.subject);
         } catch {
           throw new HttpError(422, 42201, `Invalid schema: reference to unknown subject '${r.subject}'`);
         }
@@ -180,20 +185,64 @@ export class JobContext {
         const n = Number(r.version);
         const entry = meta && (r.version === -1 || r.version === 'latest' ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
         if (!entry) throw new HttpError(422, 42201, `Invalid schema: reference '${r.name}' names an unknown version of '${r.subject}'`);
-        references.push({ name: r.name, subject: r.subject, version: entry.version });
+        references.push({ name: r.name, subject: `${target.namespace}.${target.name}`, version: entry.version });
       }
     }
-    void ref;
     const handler = await getHandler(format);
+    if (format === 'protobuf') {
+      // Confluent's Protobuf clients may send a base64 FileDescriptorProto instead of .proto text.
+      const { decodeDescriptor, normalizeDescriptor } = await import('../formats/protobuf/descriptor.js');
+      const decoded = await decodeDescriptor(body.schema);
+      if (decoded) {
+        const descriptor = normalizeDescriptor(decoded);
+        const match = await this.versionByDescriptor(ref, descriptor);
+        if (!match) {
+          if (!allowUnmatched) throw new HttpError(422, 42201, 'Invalid schema: a serialized descriptor is accepted when it matches a registered version of the subject; send the .proto text to compare a new schema');
+          return { format, handler, references, descriptor };
+        }
+        return { format, handler, schema: match.schema, references, descriptor };
+      }
+    }
     const schema = await this.parseCandidate(handler, body.schema, references);
     return { format, handler, schema, references };
+  }
+
+  private aliasMap?: Promise<Map<string, SubjectRef>>;
+  /** Subject aliases (Confluent names such as orders-value) -> the subject. */
+  private aliasTargets(): Promise<Map<string, SubjectRef>> {
+    this.aliasMap ??= this.registry.listSubjects().then((all) => {
+      const m = new Map<string, SubjectRef>();
+      for (const s of all) for (const a of s.meta.aliases ?? []) if (!m.has(a)) m.set(a, { namespace: s.namespace, name: s.name });
+      return m;
+    });
+    return this.aliasMap;
+  }
+
+  /** The registered version of a subject whose descriptor matches (normalized), if any. */
+  private async versionByDescriptor(ref: SubjectRef, descriptor: string): Promise<{ schema: ParsedSchema; version: string } | undefined> {
+    const meta = await this.registry.readSubject(ref).catch(() => undefined);
+    if (!meta || meta.format !== 'protobuf') return undefined;
+    const { decodeDescriptor, normalizeDescriptor, serializedDescriptor } = await import('../formats/protobuf/descriptor.js');
+    for (let i = meta.versions.length - 1; i >= 0; i--) {
+      const e = meta.versions[i];
+      const key = `${ref.namespace}.${ref.name}@${e.version}`;
+      let mine = this.descriptors.get(key);
+      if (mine === undefined) {
+        const loaded = await this.load(ref, e.version);
+        const d = await decodeDescriptor(await serializedDescriptor(loaded.schema, { name: 'x.proto' }));
+        mine = d ? normalizeDescriptor(d) : '';
+        this.descriptors.set(key, mine);
+      }
+      if (mine === descriptor) return { schema: (await this.load(ref, e.version)).schema, version: e.version };
+    }
+    return undefined;
   }
 
   private async lookup(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
-    const cand = await this.confluentCandidate(ref, job.body);
-    if (cand.format !== meta.format) throw new HttpError(404, 40403, 'Schema not found');
+    const cand = await this.confluentCandidate(ref, job.body, true);
+    if (cand.format !== meta.format || !cand.schema) throw new HttpError(404, 40403, 'Schema not found');
     const canonical = cand.handler.canonical(cand.schema);
     const refKey = JSON.stringify(cand.references.map((r) => [r.name, r.subject, r.version]).sort());
     // Newest first: re-registered content answers with its latest registration, as Confluent does.
@@ -218,6 +267,24 @@ export class JobContext {
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
+    try {
+      return await this.confluentCompatInner(job);
+    } catch (err) {
+      // Confluent: with verbose=true an unparsable schema is an answer (false, with the reason), not an error.
+      if (job.verbose && err instanceof HttpError && err.code === 42201) {
+        return { status: 200, body: { is_compatible: false, messages: [err.message] } };
+      }
+      throw err;
+    }
+  }
+
+  private async confluentCompatInner(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
+    if (job.unknownSubject) {
+      // Confluent: nothing registered under the subject, so any valid schema is compatible.
+      const fake = { namespace: '_', name: '_' };
+      await this.confluentCandidate(fake, job.body, true);
+      return { status: 200, body: job.verbose ? { is_compatible: true, messages: [] } : { is_compatible: true } };
+    }
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const { mode, policy } = this.registry.resolveMode(meta);
@@ -242,6 +309,7 @@ export class JobContext {
       const msg = `the format changed from ${meta.format} to ${cand.format}`;
       return { status: 200, body: job.verbose ? { is_compatible: false, messages: [msg] } : { is_compatible: false } };
     }
+    if (!cand.schema) throw new HttpError(422, 42201, 'Invalid schema: the serialized descriptor matches no registered version');
     report = checkCompatibility(cand.handler, cand.schema, history, mode, { policy, budgetMs: COMPARE_BUDGET_MS });
     if (!job.verbose) return { status: 200, body: { is_compatible: report.compatible } };
     const messages = report.changes

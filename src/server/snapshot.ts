@@ -31,6 +31,10 @@ export interface VersionData extends Pick<VersionInfo, 'subject' | 'namespace' |
   schema: string;
   /** Confluent-shaped references (version as the referenced subject's registration number). */
   references?: Array<{ name: string; subject: string; version: number }>;
+  /** Confluent `metadata`: the subject's and version's facts as string properties. */
+  metadata: { properties: Record<string, string> };
+  /** Protobuf: base64 FileDescriptorProto (Confluent's `format=serialized`). */
+  serialized?: string;
 }
 
 export interface SubjectData {
@@ -40,6 +44,8 @@ export interface SubjectData {
   info: SubjectInfo;
   versions: VersionData[];
   latest?: VersionData;
+  /** The names Confluent routes answer to: the subject's own, then its aliases. */
+  names: string[];
 }
 
 export interface IdData {
@@ -47,6 +53,8 @@ export interface IdData {
   /** The first registration of the schema with this id (subjects sorted, then registration order). */
   first: VersionData;
   uses: Array<{ subject: string; version: number }>;
+  /** A stable UUID for the schema (Confluent's guid), derived from the id and the content. */
+  guid: string;
 }
 
 export interface Snapshot {
@@ -63,10 +71,15 @@ export interface Snapshot {
   subjects: Map<string, SubjectData>;
   /** Sorted full subject names. */
   subjectNames: string[];
+  /** Alias -> subject. */
+  aliases: Map<string, string>;
+  guids: Map<string, IdData>;
   ids: Map<number, IdData>;
   versionCount: number;
   /** GET responses by exact decoded pathname, for routes whose answer ignores the query string. */
   get: Map<string, Prepared>;
+  /** Protobuf answers with format=serialized, by the same pathnames. */
+  serialized: Map<string, Prepared>;
 }
 
 const SCHEMA_TYPE: Record<FormatName, string | undefined> = { avro: undefined, json: 'JSON', protobuf: 'PROTOBUF' };
@@ -90,13 +103,67 @@ export function prepare(status: number, value: unknown, contentType: string, rou
   return { status, headers, body, etag, route };
 }
 
-export function confluentVersionBody(v: VersionData): Record<string, unknown> {
+export function confluentVersionBody(v: VersionData, serialized = false, guid?: string): Record<string, unknown> {
   const out: Record<string, unknown> = { subject: v.subject, version: v.index, id: v.entry.id };
+  if (guid) out.guid = guid;
   const t = SCHEMA_TYPE[v.format];
   if (t) out.schemaType = t;
-  out.schema = v.schema;
+  out.schema = serialized && v.serialized !== undefined ? v.serialized : v.schema;
   if (v.references?.length) out.references = v.references;
+  out.metadata = v.metadata;
   return out;
+}
+
+/** Confluent's answer for a schema id (no subject or version). */
+export function confluentIdBody(d: IdData, serialized = false): Record<string, unknown> {
+  const v = d.first;
+  const body: Record<string, unknown> = {};
+  const t = SCHEMA_TYPE[v.format];
+  if (t) body.schemaType = t;
+  body.schema = serialized && v.serialized !== undefined ? v.serialized : v.schema;
+  if (v.references?.length) body.references = v.references;
+  body.metadata = v.metadata;
+  body.guid = d.guid;
+  return body;
+}
+
+/** A subject resolved by its name or one of its aliases. */
+export function resolveSubject(snap: Snapshot, name: string): SubjectData | undefined {
+  const s = snap.subjects.get(name);
+  if (s) return s;
+  const target = snap.aliases.get(name);
+  return target === undefined ? undefined : snap.subjects.get(target);
+}
+
+/**
+ * Every name Confluent's GET /subjects lists (subjects and aliases, sorted), built from per-subject pieces
+ * so a caller can filter by subject first.
+ */
+export function confluentSubjectNames(subjects: Iterable<SubjectData>): string[] {
+  const out: string[] = [];
+  for (const s of subjects) out.push(...s.names);
+  return out.sort();
+}
+
+/** Metadata properties of a version (Confluent's `metadata.properties`, strings only). */
+function metadataOf(info: SubjectInfo, entry: VersionEntry): { properties: Record<string, string> } {
+  const m = info.meta;
+  const p: Record<string, string> = { 'llm-schema.version': entry.version, 'llm-schema.state': entry.state };
+  if (entry.state === 'deprecated') p['llm-schema.deprecated'] = entry.reason ?? 'deprecated';
+  if (m.description) p['llm-schema.description'] = m.description;
+  if (m.owners?.length) p['llm-schema.owners'] = m.owners.join(',');
+  if (m.tags?.length) p['llm-schema.tags'] = m.tags.join(',');
+  if (m.kind) p['llm-schema.kind'] = m.kind;
+  if (entry.registered) p['llm-schema.registered'] = entry.registered;
+  return { properties: p };
+}
+
+function guidOf(id: number, format: FormatName, schema: string): string {
+  const h = createHash('sha1').update(`llm-schema:${id}:${format}\0${schema}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50; // name-based (version 5)
+  h[8] = (h[8] & 0x3f) | 0x80; // RFC 4122 variant
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 export function schemaTypeOf(format: FormatName): string | undefined {
@@ -168,7 +235,7 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     const dir = registry.subjectDir(info);
     const subjectText = await storage.readFile(`${dir}/${SUBJECT_FILE}`);
     if (subjectText !== undefined) files.set(`${dir}/${SUBJECT_FILE}`, subjectText);
-    const data: SubjectData = { subject: info.subject, namespace: info.namespace, name: info.name, info, versions: [] };
+    const data: SubjectData = { subject: info.subject, namespace: info.namespace, name: info.name, info, versions: [], names: [info.subject, ...(info.meta.aliases ?? [])] };
     const texts = await Promise.all(info.meta.versions.map((e) => storage.readFile(registry.versionFile(info, e.version, info.meta.format))));
     for (let i = 0; i < info.meta.versions.length; i++) {
       const entry = info.meta.versions[i];
@@ -184,6 +251,7 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
         entry,
         index: i + 1,
         schema: text.replace(/\r?\n$/, ''),
+        metadata: metadataOf(info, entry),
       });
       versionCount++;
     }
@@ -201,12 +269,35 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
       });
     }
   }
+  // Protobuf: the FileDescriptorProto Confluent's clients ask for (format=serialized), built once per version.
+  for (const s of subjects.values()) {
+    if (s.info.meta.format !== 'protobuf') continue;
+    for (const v of s.versions) {
+      try {
+        const { schema } = await registry.loadSchema(s.info, v.entry.version);
+        const { serializedDescriptor } = await import('../formats/protobuf/descriptor.js');
+        v.serialized = await serializedDescriptor(schema, { name: `${s.namespace}/${s.name}/${v.entry.version}.proto` });
+      } catch {
+        // an unreadable schema is reported by check; format=serialized answers 422 for it
+      }
+    }
+  }
+  // Aliases: each names one subject (check and register refuse clashes; the first one wins here).
+  const aliases = new Map<string, string>();
+  for (const s of subjects.values()) {
+    s.names = s.names.filter((n, i) => i === 0 || (!subjects.has(n) && !aliases.has(n)));
+    for (const a of s.names.slice(1)) aliases.set(a, s.subject);
+  }
   const subjectNames = [...subjects.keys()];
   const ids = new Map<number, IdData>();
+  const guids = new Map<string, IdData>();
   for (const name of subjectNames) {
     for (const v of subjects.get(name)!.versions) {
       let d = ids.get(v.entry.id);
-      if (!d) ids.set(v.entry.id, (d = { id: v.entry.id, first: v, uses: [] }));
+      if (!d) {
+        ids.set(v.entry.id, (d = { id: v.entry.id, first: v, uses: [], guid: guidOf(v.entry.id, v.format, v.schema) }));
+        guids.set(d.guid, d);
+      }
       d.uses.push({ subject: v.subject, version: v.index });
     }
   }
@@ -220,26 +311,32 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     files,
     subjects,
     subjectNames,
+    aliases,
+    guids,
     ids,
     versionCount,
     get: new Map(),
+    serialized: new Map(),
   };
   precompute(snap);
   return snap;
 }
 
-/** Every GET answer that depends only on the path, as bytes. */
+/** Every GET answer that depends only on the path, as bytes (and Protobuf's format=serialized variants). */
 function precompute(snap: Snapshot): void {
   const get = snap.get;
+  const ser = snap.serialized;
   const C = CONFLUENT_TYPE;
   get.set('/', prepare(200, {}, C, '/'));
-  get.set('/subjects', prepare(200, snap.subjectNames, C, '/subjects', { etag: true }));
+  get.set('/subjects', prepare(200, confluentSubjectNames(snap.subjects.values()), C, '/subjects', { etag: true }));
+  get.set('/contexts', prepare(200, ['.'], C, '/contexts'));
   get.set('/schemas/types', prepare(200, ['JSON', 'PROTOBUF', 'AVRO'], C, '/schemas/types'));
   get.set('/config', prepare(200, { compatibilityLevel: snap.config.compatibility }, C, '/config'));
   get.set('/mode', prepare(200, { mode: 'READONLY' }, C, '/mode'));
+  get.set('/schemas', prepare(200, confluentSchemas(snap, [...snap.subjects.values()], {}), C, '/schemas', { etag: true }));
   get.set(
-    '/schemas',
-    prepare(200, { subjects: snap.subjectNames.map((n) => subjectSummary(snap.subjects.get(n)!.info, snap.config)) }, JSON_TYPE, '/schemas', { etag: true }),
+    '/registry',
+    prepare(200, { subjects: snap.subjectNames.map((n) => subjectSummary(snap.subjects.get(n)!.info, snap.config)) }, JSON_TYPE, '/registry', { etag: true }),
   );
   // Which schema ids refer to each version (Confluent's referencedby).
   const referencedBy = new Map<string, Set<number>>();
@@ -253,8 +350,6 @@ function precompute(snap: Snapshot): void {
     }
   }
   for (const s of snap.subjects.values()) {
-    const base = `/subjects/${s.subject}/versions`;
-    get.set(base, prepare(200, s.versions.map((v) => v.index), C, '/subjects/{s}/versions', { etag: true }));
     get.set(`/schemas/${s.namespace}/${s.name}`, prepare(200, {
       ...subjectSummary(s.info, snap.config),
       versions: s.versions.map((v) => ({
@@ -266,17 +361,28 @@ function precompute(snap: Snapshot): void {
         ...(v.entry.registered ? { registered: v.entry.registered } : {}),
       })),
     }, JSON_TYPE, '/schemas/{ns}/{name}', { etag: true }));
+    const versionsList = prepare(200, s.versions.map((v) => v.index), C, '/subjects/{s}/versions', { etag: true });
+    const last = s.versions[s.versions.length - 1];
     for (const v of s.versions) {
-      const body = prepare(200, confluentVersionBody(v), C, '/subjects/{s}/versions/{v}', { etag: true });
+      const guid = snap.ids.get(v.entry.id)?.guid;
+      const body = prepare(200, confluentVersionBody(v, false, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
       const raw = prepare(200, v.schema, C, '/subjects/{s}/versions/{v}/schema', { etag: true, raw: true });
       const refBy = prepare(200, [...(referencedBy.get(`${s.subject}@${v.entry.version}`) ?? [])].sort((a, b) => a - b), C, '/subjects/{s}/versions/{v}/referencedby');
+      const sBody = v.serialized === undefined ? undefined : prepare(200, confluentVersionBody(v, true, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
+      const sRaw = v.serialized === undefined ? undefined : prepare(200, v.serialized, C, '/subjects/{s}/versions/{v}/schema', { etag: true, raw: true });
       const own = prepare(200, ownVersionBody(s, v), JSON_TYPE, '/schemas/{ns}/{name}/{version}', { etag: true });
-      const names = [String(v.index)];
-      if (v === s.versions[s.versions.length - 1]) names.push('-1');
-      for (const n of names) {
-        get.set(`${base}/${n}`, body);
-        get.set(`${base}/${n}/schema`, raw);
-        get.set(`${base}/${n}/referencedby`, refBy);
+      const numbers = [String(v.index)];
+      if (v === last) numbers.push('-1', 'latest');
+      // Every Confluent route answers by alias exactly as by the subject's own name.
+      for (const name of s.names) {
+        const base = `/subjects/${name}/versions`;
+        for (const n of numbers) {
+          get.set(`${base}/${n}`, body);
+          get.set(`${base}/${n}/schema`, raw);
+          get.set(`${base}/${n}/referencedby`, refBy);
+          if (sBody) ser.set(`${base}/${n}`, sBody);
+          if (sRaw) ser.set(`${base}/${n}/schema`, sRaw);
+        }
       }
       get.set(`/schemas/${s.namespace}/${s.name}/${v.entry.version}`, own);
       if (v === s.latest) {
@@ -284,24 +390,46 @@ function precompute(snap: Snapshot): void {
         get.set(`/schemas/${s.namespace}/${s.name}/latest`, own);
       }
     }
-    const last = s.versions[s.versions.length - 1];
-    if (last) {
-      get.set(`${base}/latest`, get.get(`${base}/${last.index}`)!);
-      get.set(`${base}/latest/schema`, get.get(`${base}/${last.index}/schema`)!);
-      get.set(`${base}/latest/referencedby`, get.get(`${base}/${last.index}/referencedby`)!);
-    }
+    for (const name of s.names) get.set(`/subjects/${name}/versions`, versionsList);
   }
   for (const d of snap.ids.values()) {
     const base = `/schemas/ids/${d.id}`;
     const v = d.first;
-    const body: Record<string, unknown> = {};
-    const t = SCHEMA_TYPE[v.format];
-    if (t) body.schemaType = t;
-    body.schema = v.schema;
-    if (v.references?.length) body.references = v.references;
-    get.set(base, prepare(200, body, C, '/schemas/ids/{id}', { etag: true }));
+    const body = prepare(200, confluentIdBody(d), C, '/schemas/ids/{id}', { etag: true });
+    get.set(base, body);
+    get.set(`/schemas/guids/${d.guid}`, prepare(200, confluentIdBody(d), C, '/schemas/guids/{guid}', { etag: true }));
     get.set(`${base}/schema`, prepare(200, v.schema, C, '/schemas/ids/{id}/schema', { etag: true, raw: true }));
-    get.set(`${base}/subjects`, prepare(200, [...new Set(d.uses.map((u) => u.subject))], C, '/schemas/ids/{id}/subjects'));
+    get.set(`${base}/subjects`, prepare(200, idSubjects(snap, d), C, '/schemas/ids/{id}/subjects'));
     get.set(`${base}/versions`, prepare(200, d.uses, C, '/schemas/ids/{id}/versions'));
+    if (v.serialized !== undefined) {
+      ser.set(base, prepare(200, confluentIdBody(d, true), C, '/schemas/ids/{id}', { etag: true }));
+      ser.set(`/schemas/guids/${d.guid}`, prepare(200, confluentIdBody(d, true), C, '/schemas/guids/{guid}', { etag: true }));
+      ser.set(`${base}/schema`, prepare(200, v.serialized, C, '/schemas/ids/{id}/schema', { etag: true, raw: true }));
+    }
   }
+}
+
+/** The subjects (and their aliases) that hold an id, optionally only those passing a per-subject filter. */
+export function idSubjects(snap: Snapshot, d: IdData, keep: (s: SubjectData) => boolean = () => true): string[] {
+  const out: string[] = [];
+  for (const u of d.uses) {
+    const s = snap.subjects.get(u.subject);
+    if (!s || !keep(s)) continue;
+    for (const n of s.names) if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** Confluent's GET /schemas: every version of the given subjects (subject order, then version). */
+export function confluentSchemas(
+  snap: Snapshot,
+  subjects: SubjectData[],
+  options: { latestOnly?: boolean; serialized?: boolean },
+): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const s of [...subjects].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0))) {
+    const versions = options.latestOnly ? s.versions.slice(-1) : s.versions;
+    for (const v of versions) out.push(confluentVersionBody(v, options.serialized, snap.ids.get(v.entry.id)?.guid));
+  }
+  return out;
 }

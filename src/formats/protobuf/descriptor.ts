@@ -1,0 +1,174 @@
+/**
+ * Protobuf schemas as `FileDescriptorProto`s, the form Confluent's clients ask for with `format=serialized`
+ * (base64 of the encoded descriptor) and may post to lookup and compatibility routes.
+ *
+ * The descriptor is built and encoded with protobufjs's descriptor extension; this module only picks what
+ * belongs to the schema's own file (its imports become `dependency` entries, named as the references name
+ * them) and brings the result to protoc's conventions that Confluent's clients rely on: fully-qualified type
+ * names, map entries named `<Field>Entry`, synthetic oneofs (proto3 `optional`) after the real ones.
+ */
+import { createRequire } from 'node:module';
+import { InputError } from '../../core/errors.js';
+import type { ParsedSchema } from '../../core/types.js';
+import { loadedOf } from './handler.js';
+import { protobufjs, type PbType } from './load.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+let descriptorModule: any;
+async function descriptorExt(): Promise<any> {
+  if (!descriptorModule) {
+    await protobufjs(); // the extension adds toDescriptor/fromDescriptor to the classes protobufjs already loaded
+    descriptorModule = createRequire(import.meta.url)('protobufjs/ext/descriptor');
+  }
+  return descriptorModule;
+}
+
+function camel(name: string): string {
+  return name
+    .split('_')
+    .filter(Boolean)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('');
+}
+
+/** Fix one message descriptor (plain object) against its protobufjs type, recursively. */
+function fixMessage(d: any, type: PbType): void {
+  const fields: any[] = d.field ?? [];
+  const nested: any[] = d.nestedType ?? [];
+  for (const fd of fields) {
+    const f = type.fields?.[fd.name];
+    if (!f) continue;
+    if (f.map) {
+      // protobufjs names the entry type after the field; protoc (and every client) calls it <Field>Entry.
+      const entryName = camel(fd.name) + 'Entry';
+      const entry = nested.find((n) => n.name === fd.typeName && n.options?.mapEntry);
+      if (entry) {
+        entry.name = entryName;
+        const value = (entry.field ?? []).find((x: any) => x.number === 2);
+        if (value && value.typeName !== undefined && f.resolvedType) value.typeName = String(f.resolvedType.fullName);
+      }
+      fd.typeName = `${String(type.fullName)}.${entryName}`;
+    } else if (fd.typeName !== undefined && f.resolvedType) {
+      fd.typeName = String(f.resolvedType.fullName);
+    }
+    if (fd.options && Object.keys(fd.options).length === 0) delete fd.options;
+  }
+  // Synthetic oneofs (proto3 optional) come after the real ones, as protoc writes them.
+  const oneofs: any[] = d.oneofDecl ?? [];
+  if (oneofs.length) {
+    const synthetic = new Set<number>();
+    for (const fd of fields) if (fd.proto3Optional && fd.oneofIndex !== undefined) synthetic.add(fd.oneofIndex);
+    const order = [...oneofs.keys()].filter((i) => !synthetic.has(i)).concat([...oneofs.keys()].filter((i) => synthetic.has(i)));
+    const newIndex = new Map(order.map((old, i) => [old, i]));
+    d.oneofDecl = order.map((i) => oneofs[i]);
+    for (const fd of fields) if (fd.oneofIndex !== undefined) fd.oneofIndex = newIndex.get(fd.oneofIndex);
+  }
+  for (const n of nested) {
+    if (n.options?.mapEntry) continue;
+    const t = type.nested?.[n.name];
+    if (t) fixMessage(n, t);
+  }
+}
+
+export interface DescriptorOptions {
+  /** The descriptor's file name (Confluent's clients key their file registry by it). */
+  name: string;
+}
+
+/** The schema's own file as a FileDescriptorProto (plain object in protobufjs's toObject shape). */
+export async function fileDescriptorObject(schema: ParsedSchema, options: DescriptorOptions): Promise<Record<string, unknown>> {
+  const desc = await descriptorExt();
+  const loaded = loadedOf(schema);
+  const main = loaded.files.get('');
+  if (!main) throw new InputError('not a parsed Protobuf schema', { file: schema.file });
+  const edition = main.syntax.startsWith('edition ') ? main.syntax.slice('edition '.length) : main.syntax;
+  const file: Record<string, unknown> = { name: options.name };
+  if (main.package) file.package = main.package;
+  if (main.imports.length) file.dependency = [...main.imports];
+  const messageType: any[] = [];
+  const enumType: any[] = [];
+  const service: any[] = [];
+  // The package's namespace holds the file's top-level declarations (and those of files sharing the package).
+  let ns: any = loaded.root;
+  if (main.package) ns = loaded.root.lookup(main.package) ?? loaded.root;
+  for (const c of ns.nestedArray ?? []) {
+    if (c.filename !== '') continue;
+    if (c instanceof (await protobufjs()).Type) {
+      const d = desc.DescriptorProto.toObject(c.toDescriptor(edition), { enums: Number });
+      fixMessage(d, c);
+      messageType.push(d);
+    } else if (c instanceof (await protobufjs()).Enum) {
+      enumType.push(desc.EnumDescriptorProto.toObject(c.toDescriptor(), { enums: Number }));
+    } else if (c instanceof (await protobufjs()).Service) {
+      service.push(desc.ServiceDescriptorProto.toObject(c.toDescriptor(), { enums: Number }));
+    }
+  }
+  if (messageType.length) file.messageType = messageType;
+  if (enumType.length) file.enumType = enumType;
+  if (service.length) file.service = service;
+  if (ns.options && main.package) {
+    const opts: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(ns.options as Record<string, unknown>)) {
+      const key = k.replace(/_([a-z])/g, (_m, x: string) => x.toUpperCase());
+      if (Object.prototype.hasOwnProperty.call(desc.FileOptions.fields, key)) opts[key] = v;
+    }
+    if (Object.keys(opts).length) file.options = opts;
+  }
+  if (edition === 'proto3') file.syntax = 'proto3';
+  else if (edition !== 'proto2') {
+    file.syntax = 'editions';
+    file.edition = desc.Edition[`EDITION_${edition}`];
+  }
+  return file;
+}
+
+/** base64 of the encoded FileDescriptorProto: Confluent's `format=serialized`. */
+export async function serializedDescriptor(schema: ParsedSchema, options: DescriptorOptions): Promise<string> {
+  const desc = await descriptorExt();
+  const obj = await fileDescriptorObject(schema, options);
+  const msg = desc.FileDescriptorProto.fromObject(obj);
+  return Buffer.from(desc.FileDescriptorProto.encode(msg).finish()).toString('base64');
+}
+
+/** Decode a base64 FileDescriptorProto, or undefined when the text is not one. */
+export async function decodeDescriptor(text: string): Promise<Record<string, unknown> | undefined> {
+  const t = text.trim();
+  if (t === '' || t.length % 4 === 1 || !/^[A-Za-z0-9+/\r\n]+={0,2}$/.test(t)) return undefined;
+  const desc = await descriptorExt();
+  try {
+    const bytes = Buffer.from(t, 'base64');
+    const msg = desc.FileDescriptorProto.decode(bytes);
+    const obj = desc.FileDescriptorProto.toObject(msg, { enums: Number }) as Record<string, unknown>;
+    if (!obj.messageType && !obj.enumType && !obj.service && !obj.package) return undefined;
+    return obj;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A descriptor reduced to what two builds of the same .proto share: no file name, json names, source
+ * info or options (other than map entries), type names fully qualified with a leading dot.
+ */
+export function normalizeDescriptor(file: Record<string, unknown>): string {
+  const strip = (v: unknown, key?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => strip(x));
+    if (v === null || typeof v !== 'object') {
+      if (key === 'typeName' && typeof v === 'string' && !v.startsWith('.')) return '.' + v;
+      return v;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'jsonName' || k === 'sourceCodeInfo' || k === 'name' && v === file) continue;
+      if (k === 'options') {
+        const mapEntry = (x as Record<string, unknown> | undefined)?.mapEntry;
+        if (mapEntry) out.options = { mapEntry: true };
+        continue;
+      }
+      if (k === 'syntax' && x === 'proto2') continue;
+      out[k] = strip(x, k);
+    }
+    return out;
+  };
+  return JSON.stringify(strip(file));
+}
