@@ -54,8 +54,8 @@ describe('serve: own JSON API', () => {
     expect(r.headers.get('x-request-id')).toBe('abc-123');
   });
 
-  it('GET /schemas lists subjects with their versions', async () => {
-    const r = await getJson(`${url}/schemas`);
+  it('GET /registry lists subjects with their versions', async () => {
+    const r = await getJson(`${url}/registry`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json');
     expect(r.body.subjects.map((s: { subject: string }) => s.subject)).toEqual(['shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
@@ -254,7 +254,9 @@ describe('serve: Confluent-compatible API', () => {
     expect(unset.status).toBe(404);
     expect(unset.body.error_code).toBe(40408);
     expect((await getJson(`${url}/config/shop.users-value?defaultToGlobal=true`)).body).toEqual({ compatibilityLevel: 'BACKWARD' });
-    expect((await getJson(`${url}/config/shop.nope`)).body.error_code).toBe(40401);
+    // Confluent: a subject without its own level (unknown ones too) is 40408, or the global level with defaultToGlobal.
+    expect((await getJson(`${url}/config/shop.nope`)).body.error_code).toBe(40408);
+    expect((await getJson(`${url}/config/shop.nope?defaultToGlobal=true`)).body).toEqual({ compatibilityLevel: 'BACKWARD' });
   });
 
   it('GET /mode and /mode/{s} say READONLY', async () => {
@@ -318,9 +320,9 @@ describe('serve: read-only for real', () => {
     ['PATCH', '/schemas/shop/users-value', {}],
   ];
   for (const [method, p, body] of writes) {
-    it(`${method} ${p} -> 405 42205`, async () => {
+    it(`${method} ${p} -> 422 42205 (Confluent's read-only mode)`, async () => {
       const r = await getJson(`${url}${p}`, { method, headers: { 'Content-Type': CONFLUENT }, body: body === undefined ? undefined : JSON.stringify(body) });
-      expect(r.status).toBe(405);
+      expect(r.status).toBe(422);
       expect(r.body.error_code).toBe(42205);
       expect(typeof r.body.message).toBe('string');
     });
