@@ -181,7 +181,7 @@ describe('serve: Confluent-compatible API', () => {
 
   it('GET /subjects/{s}/versions/{v|latest|-1}: schemaType omitted for Avro', async () => {
     const v1 = await getJson(`${url}/subjects/shop.orders-value/versions/1`);
-    expect(v1.body).toEqual({ subject: 'shop.orders-value', version: 1, id: ids.orders[0], schema: expect.any(String) });
+    expect(v1.body).toEqual({ subject: 'shop.orders-value', version: 1, id: ids.orders[0], guid: expect.stringMatching(/^[0-9a-f-]{36}$/), schema: expect.any(String), metadata: { properties: expect.objectContaining({ 'llm-schema.version': '1.0.0', 'llm-schema.state': 'active' }) } });
     expect(JSON.parse(v1.body.schema)).toEqual(ORDER_V1);
     const latest = await getJson(`${url}/subjects/shop.orders-value/versions/latest`);
     expect(latest.body).toMatchObject({ version: 2, id: ids.orders[1] });
@@ -195,7 +195,7 @@ describe('serve: Confluent-compatible API', () => {
     const v = await getJson(`${url}/subjects/shop.ping/versions/1`);
     expect(v.body).toMatchObject({ subject: 'shop.ping', version: 1, schemaType: 'PROTOBUF', schema: PING_PROTO.trimEnd() });
     const byId = await getJson(`${url}/schemas/ids/${v.body.id}`);
-    expect(byId.body).toEqual({ schemaType: 'PROTOBUF', schema: PING_PROTO.trimEnd() });
+    expect(byId.body).toEqual({ schemaType: 'PROTOBUF', schema: PING_PROTO.trimEnd(), metadata: expect.any(Object), guid: expect.any(String) });
     const found = await post(`${url}/subjects/shop.ping`, { schemaType: 'PROTOBUF', schema: PING_PROTO }, CONFLUENT);
     expect(found.body).toMatchObject({ version: 1, id: v.body.id });
   });
@@ -225,7 +225,7 @@ describe('serve: Confluent-compatible API', () => {
   it('GET /schemas/ids/{id} and /schema, /subjects, /versions', async () => {
     const avro = await getJson(`${url}/schemas/ids/${ids.orders[0]}`);
     expect(avro.status).toBe(200);
-    expect(Object.keys(avro.body)).toEqual(['schema']);
+    expect(Object.keys(avro.body)).toEqual(['schema', 'metadata', 'guid']);
     expect(JSON.parse(avro.body.schema)).toEqual(ORDER_V1);
     const json = await getJson(`${url}/schemas/ids/${ids.users[0]}`);
     expect(json.body.schemaType).toBe('JSON');
