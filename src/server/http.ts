@@ -67,9 +67,10 @@ const QUERY_ROUTES = new Set([
   '/schemas/ids/{id}/subjects',
   '/schemas/ids/{id}/versions',
   '/schemas/guids/{guid}',
+  '/subjects/{s}/versions/{v}/referencedby',
 ]);
 /** List routes: offset/limit and deletedOnly apply. */
-const LIST_ROUTES = new Set(['/subjects', '/schemas', '/subjects/{s}/versions', '/schemas/ids/{id}/subjects', '/schemas/ids/{id}/versions']);
+const LIST_ROUTES = new Set(['/subjects', '/schemas', '/subjects/{s}/versions', '/schemas/ids/{id}/subjects', '/schemas/ids/{id}/versions', '/subjects/{s}/versions/{v}/referencedby']);
 
 const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /subjects/{subject} (lookup) and /compatibility/...';
 const WRITE_REFUSED =
