@@ -31,8 +31,61 @@ function camel(name: string): string {
     .join('');
 }
 
+/**
+ * The declaration order of each message's nested types in the source, as protoc writes them: nested messages,
+ * proto2 groups and map entries (`<Field>Entry`, at the map field's place). protobufjs keeps no positions and
+ * lists map entries first; message indexes of nested types depend on this order. Keyed by full name ('.pkg.Msg').
+ */
+export function nestedOrder(text: string): Map<string, string[]> {
+  const clean = text
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/[^\n]*/g, ' ')
+    .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, '""');
+  const tokens: string[] = clean.match(/[A-Za-z_][\w.]*|\S/g) ?? [];
+  const out = new Map<string, string[]>();
+  let pkg = '';
+  const stack: Array<string | null> = []; // message names, null for other blocks
+  const current = (): string | undefined => {
+    const names = stack.filter((x): x is string => x !== null);
+    if (stack.length === 0 || names.length === 0) return undefined;
+    return '.' + [pkg, ...names].filter(Boolean).join('.');
+  };
+  const add = (item: string) => {
+    const c = current();
+    if (c === undefined) return;
+    const l = out.get(c) ?? [];
+    l.push(item);
+    out.set(c, l);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === 'package' && stack.length === 0 && tokens[i + 1]) {
+      pkg = tokens[i + 1];
+      i++;
+    } else if (t === 'message' && tokens[i + 2] === '{' && /^[A-Za-z_]\w*$/.test(tokens[i + 1] ?? '')) {
+      add(tokens[i + 1]);
+      stack.push(tokens[i + 1]);
+      i += 2;
+    } else if (t === 'group' && /^[A-Z]\w*$/.test(tokens[i + 1] ?? '')) {
+      const open = tokens.indexOf('{', i);
+      if (open === -1) break;
+      add(tokens[i + 1]);
+      stack.push(tokens[i + 1]);
+      i = open;
+    } else if (t === 'map' && tokens[i + 1] === '<') {
+      const close = tokens.indexOf('>', i);
+      if (close === -1) break;
+      const field = tokens[close + 1];
+      if (field) add(camel(field) + 'Entry');
+      i = close + 1;
+    } else if (t === '{') stack.push(null);
+    else if (t === '}') stack.pop();
+  }
+  return out;
+}
+
 /** Fix one message descriptor (plain object) against its protobufjs type, recursively. */
-function fixMessage(d: any, type: PbType): void {
+function fixMessage(d: any, type: PbType, order?: Map<string, string[]>): void {
   const fields: any[] = d.field ?? [];
   const nested: any[] = d.nestedType ?? [];
   for (const fd of fields) {
@@ -66,7 +119,15 @@ function fixMessage(d: any, type: PbType): void {
   for (const n of nested) {
     if (n.options?.mapEntry) continue;
     const t = type.nested?.[n.name];
-    if (t) fixMessage(n, t);
+    if (t) fixMessage(n, t, order);
+  }
+  const want = order?.get(String(type.fullName));
+  if (want && nested.length > 1) {
+    const rank = (n: any) => {
+      const r = want.indexOf(n.name);
+      return r === -1 ? want.length : r;
+    };
+    d.nestedType = nested.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map((x) => x.n);
   }
 }
 
@@ -85,6 +146,7 @@ export async function fileDescriptorObject(schema: ParsedSchema, options: Descri
   const file: Record<string, unknown> = { name: options.name };
   if (main.package) file.package = main.package;
   if (main.imports.length) file.dependency = [...main.imports];
+  const order = nestedOrder(main.text);
   const messageType: any[] = [];
   const enumType: any[] = [];
   const service: any[] = [];
@@ -95,7 +157,7 @@ export async function fileDescriptorObject(schema: ParsedSchema, options: Descri
     if (c.filename !== '') continue;
     if (c instanceof (await protobufjs()).Type) {
       const d = desc.DescriptorProto.toObject(c.toDescriptor(edition), { enums: Number });
-      fixMessage(d, c);
+      fixMessage(d, c, order);
       messageType.push(d);
     } else if (c instanceof (await protobufjs()).Enum) {
       enumType.push(desc.EnumDescriptorProto.toObject(c.toDescriptor(), { enums: Number }));
