@@ -196,11 +196,18 @@ export class JobContext {
       if (decoded) {
         const descriptor = normalizeDescriptor(decoded);
         const match = await this.versionByDescriptor(ref, descriptor);
-        if (!match) {
-          if (!allowUnmatched) throw new HttpError(422, 42201, 'Invalid schema: a serialized descriptor is accepted when it matches a registered version of the subject; send the .proto text to compare a new schema');
-          return { format, handler, references, descriptor };
+        if (match) return { format, handler, schema: match.schema, references, descriptor };
+        if (allowUnmatched) return { format, handler, references, descriptor }; // a lookup: no such version
+        // A new schema: its imports resolved from the references, its own types from the descriptor.
+        const { parseDescriptor } = await import('../formats/protobuf/descriptor.js');
+        try {
+          const resolved = await this.registry.resolveReferences(references);
+          const schema = await parseDescriptor(decoded, { file: 'schema', references: resolved });
+          return { format, handler, schema, references, descriptor };
+        } catch (err) {
+          if (err instanceof HttpError) throw err;
+          throw new HttpError(422, 42201, `Invalid schema: ${(err as Error).message}`);
         }
-        return { format, handler, schema: match.schema, references, descriptor };
       }
     }
     const schema = await this.parseCandidate(handler, body.schema, references);
@@ -282,7 +289,7 @@ export class JobContext {
     if (job.unknownSubject) {
       // Confluent: nothing registered under the subject, so any valid schema is compatible.
       const fake = { namespace: '_', name: '_' };
-      await this.confluentCandidate(fake, job.body, true);
+      await this.confluentCandidate(fake, job.body);
       return { status: 200, body: job.verbose ? { is_compatible: true, messages: [] } : { is_compatible: true } };
     }
     const ref = parseSubjectName(job.subject);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
-import { create, createFileRegistry, fromBinary, type FileRegistry } from '@bufbuild/protobuf';
+import { create, createFileRegistry, fromBinary, toBinary, type FileRegistry } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import {
   AvroDeserializer,
@@ -44,6 +44,20 @@ async function ok(args: string[]): Promise<string> {
 function ids(ns: string, name: string): number[] {
   const meta = parseYaml(readFileSync(path.join(dir, 'schemas', ns, name, 'subject.yaml'), 'utf8')) as { versions: Array<{ id: number }> };
   return meta.versions.map((v) => v.id);
+}
+
+/** base64 FileDescriptorProto of one file, compiled by buf, as a Protobuf client would send it. */
+async function bufDescriptor(files: Record<string, string>, name: string): Promise<string> {
+  const d = tempDir('llm-schema-proto-');
+  try {
+    for (const [f, text] of Object.entries(files)) writeFileSync(path.join(d, f), text);
+    const out = path.join(d, 'set.binpb');
+    await execa(path.join(REPO, 'node_modules/.bin/buf'), ['build', d, '-o', out], { cwd: d });
+    const set = fromBinary(FileDescriptorSetSchema, readFileSync(out));
+    return Buffer.from(toBinary(FileDescriptorProtoSchema, set.file.find((f) => f.name === name)!)).toString('base64');
+  } finally {
+    cleanup(d);
+  }
 }
 
 function wireId(buf: Buffer): number {
@@ -170,6 +184,25 @@ describe('Protobuf with @confluentinc/schemaregistry', () => {
     // Without the parameter: the .proto text; other formats ignore it.
     expect((await getJson(`${served.url}/schemas/ids/${id}`)).body.schema).toBe(PAYMENT.trimEnd());
     expect((await getJson(`${served.url}/subjects/orders-value/versions/1?format=serialized`)).body.schema).toBe(JSON.stringify(ORDER_V1, null, 2));
+  });
+
+  it('the compatibility route judges base64 descriptors of new schemas (with imports through references)', async () => {
+    const url = (s: string) => `${served.url}/compatibility/subjects/${s}/versions/latest?verbose=true`;
+    const added = await bufDescriptor({ 'ping.proto': PING.replace('  Inner inner = 2;', '  Inner inner = 2;\n  string note = 4;') }, 'ping.proto');
+    expect((await post(url('pings-value'), { schemaType: 'PROTOBUF', schema: added }, CONFLUENT)).body).toEqual({ is_compatible: true, messages: [] });
+    const retyped = await bufDescriptor({ 'ping.proto': PING.replace('string id = 1;', 'int64 id = 1;') }, 'ping.proto');
+    const bad = await post(url('pings-value'), { schemaType: 'PROTOBUF', schema: retyped }, CONFLUENT);
+    expect(bad.status).toBe(200);
+    expect(bad.body.is_compatible).toBe(false);
+    expect(bad.body.messages.join(' ')).toMatch(/id/);
+    // Not registered: a lookup does not find it.
+    expect((await post(`${served.url}/subjects/pings-value`, { schemaType: 'PROTOBUF', schema: added }, CONFLUENT)).body.error_code).toBe(40403);
+    const payment = await bufDescriptor({ 'common.proto': COMMON, 'payment.proto': PAYMENT.replace('  Money amount = 2;', '  Money amount = 2;\n  Money fee = 3;') }, 'payment.proto');
+    const refs = [{ name: 'common.proto', subject: 'common.proto', version: 1 }];
+    expect((await post(url('payments-value'), { schemaType: 'PROTOBUF', schema: payment, references: refs }, CONFLUENT)).body.is_compatible).toBe(true);
+    const noRefs = await post(url('payments-value'), { schemaType: 'PROTOBUF', schema: payment }, CONFLUENT);
+    expect(noRefs.body.is_compatible).toBe(false);
+    expect(noRefs.body.messages[0]).toMatch(/Invalid schema.*common\.proto/);
   });
 
   it('the compatibility route accepts a base64 descriptor of a registered version', async () => {

@@ -9,8 +9,8 @@
  */
 import { createRequire } from 'node:module';
 import { InputError } from '../../core/errors.js';
-import type { ParsedSchema } from '../../core/types.js';
-import { loadedOf } from './handler.js';
+import type { ParsedSchema, ParseOptions } from '../../core/types.js';
+import { loadedOf, protobufHandler } from './handler.js';
 import { protobufjs, type PbType } from './load.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -233,4 +233,65 @@ export function normalizeDescriptor(file: Record<string, unknown>): string {
     return out;
   };
   return JSON.stringify(strip(file));
+}
+
+/** protoc's default JSON name: underscores removed, the following letter upper-cased. */
+function defaultJsonName(name: string): string {
+  return name.replace(/_+([a-zA-Z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+function dropDefaultJsonNames(d: any): void {
+  for (const f of d.field ?? []) if (f.jsonName !== undefined && f.jsonName === defaultJsonName(f.name)) delete f.jsonName;
+  for (const n of d.nestedType ?? []) dropDefaultJsonNames(n);
+}
+
+/**
+ * A schema from a posted FileDescriptorProto (base64, decoded): its imports are resolved like a .proto's
+ * (references and google/protobuf types), its own types come from the descriptor, so it compares with
+ * registered versions as if it had been sent as text.
+ */
+export async function parseDescriptor(file: Record<string, any>, options: ParseOptions & { file?: string } = {}): Promise<ParsedSchema> {
+  const pb = await protobufjs();
+  await descriptorExt();
+  const deps: string[] = file.dependency ?? [];
+  const syntax = file.syntax === 'proto3' ? 'proto3' : file.syntax === 'editions' ? `edition ${String(file.edition ?? '').replace(/^EDITION_/, '')}` : 'proto2';
+  // The imports, loaded as for a .proto that imports them (a file of only imports).
+  const stub = `syntax = "proto3";\n${deps.map((d) => `import ${JSON.stringify(d)};`).join('\n')}\n`;
+  const schema = await protobufHandler.parse(stub, { ...options, sealed: true });
+  const loaded = loadedOf(schema);
+  const root = loaded.root;
+  const edition = syntax.startsWith('edition ') ? syntax.slice('edition '.length) : syntax;
+  const ctx = { edition, keepCase: true };
+  const ns = file.package ? root.define(file.package) : root;
+  const own = (o: any) => {
+    o.filename = '';
+    for (const c of o.nestedArray ?? []) own(c);
+  };
+  try {
+    for (const m of file.messageType ?? []) {
+      dropDefaultJsonNames(m);
+      const t = pb.Type.fromDescriptor(m, ctx);
+      ns.add(t);
+      own(t);
+    }
+    for (const e of file.enumType ?? []) {
+      const t = pb.Enum.fromDescriptor(e, ctx);
+      ns.add(t);
+      own(t);
+    }
+    for (const sv of file.service ?? []) {
+      const t = pb.Service.fromDescriptor(sv, ctx);
+      ns.add(t);
+      own(t);
+    }
+    root.resolveAll();
+  } catch (err) {
+    throw new InputError(`invalid FileDescriptorProto: ${(err as Error).message}`, { file: options.file });
+  }
+  const main = loaded.files.get('')!;
+  main.syntax = syntax;
+  main.package = file.package ?? '';
+  main.imports = [...deps];
+  main.text = '';
+  return { ...schema, text: '' };
 }
