@@ -39,6 +39,8 @@ export interface SubjectSummary {
   owners: string[];
   tags: string[];
   kind?: SubjectMeta['kind'];
+  /** Confluent subject names that answer for this subject (`config <subject> --alias NAME`). */
+  aliases: string[];
   versions: string[];
   latest?: string;
 }
@@ -171,6 +173,7 @@ function summary(s: SubjectInfo): SubjectSummary {
     owners: s.meta.owners ?? [],
     tags: s.meta.tags ?? [],
     kind: s.meta.kind,
+    aliases: s.meta.aliases ?? [],
     versions,
     latest: greatest(versions),
   };

@@ -41,6 +41,8 @@ export interface ServedSubject {
   owners: string[];
   tags: string[];
   kind?: SubjectKind;
+  /** Confluent subject names that answer for this subject (Kafka naming strategies). */
+  aliases: string[];
   latest?: string;
   versions: string[];
 }

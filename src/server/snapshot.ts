@@ -183,6 +183,7 @@ export function subjectSummary(s: SubjectInfo, config: RegistryConfig): Record<s
     owners: meta.owners ?? [],
     tags: meta.tags ?? [],
     kind: meta.kind,
+    aliases: meta.aliases ?? [],
     latest: greatest(meta.versions.map((v) => v.version)),
     versions: meta.versions.map((v) => v.version),
   };

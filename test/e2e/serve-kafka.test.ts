@@ -296,7 +296,9 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
     expect((await getJson(u('/schemas?limit=2&offset=1'))).body.map((s: { version: number }) => s.version)).toEqual([1, 2]);
     const own = await getJson(u('/registry'));
     expect(own.headers.get('content-type')).toBe('application/json');
-    expect(own.body.subjects.map((s: { subject: string }) => s.subject)).toContain('shop.orders');
+    expect(own.body.subjects.find((s: { subject: string }) => s.subject === 'shop.pings')).toMatchObject({ aliases: ['pings-value', 'shop.Ping'], format: 'protobuf' });
+    const listed = JSON.parse((await cli(['list', '--json'], { cwd: dir })).stdout) as Array<{ subject: string; aliases: string[] }>;
+    expect(listed.find((s) => s.subject === 'shop.orders')!.aliases).toEqual(['orders-value']);
   });
 
   it('schemas by id (subjects include aliases, fetchMaxId, subject) and by guid', async () => {

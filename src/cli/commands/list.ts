@@ -24,6 +24,7 @@ export function define(program: Command): void {
               description: s.meta.description,
               owners: s.meta.owners ?? [],
               tags: s.meta.tags ?? [],
+              aliases: s.meta.aliases ?? [],
               compatibility: s.meta.compatibility ?? registry.config.compatibility,
               latest: greatest(s.meta.versions.map((v) => v.version)) ?? null,
               versions: s.meta.versions.map((v) => ({ version: v.version, id: v.id, state: v.state, ...(v.reason ? { reason: v.reason } : {}) })),
