@@ -423,13 +423,29 @@ export class Registry {
    * Alias clashes (rule ALIAS_CLASH): the subject's name or one of its aliases equals another subject's name
    * or alias. `others` defaults to every subject of the registry.
    */
-  async aliasClashes(ref: SubjectRef, aliases: string[], others?: SubjectInfo[]): Promise<string[]> {
+  async aliasClashes(ref: SubjectRef, aliases: string[]): Promise<string[]> {
     const subject = subjectName(ref);
     const owner = new Map<string, string>();
-    for (const s of others ?? (await this.listSubjects())) {
-      if (s.subject === subject) continue;
-      owner.set(s.subject, `the subject '${s.subject}'`);
-      for (const a of s.meta.aliases ?? []) if (!owner.has(a)) owner.set(a, `an alias of '${s.subject}'`);
+    // Every subject folder; a subject.yaml that does not parse is skipped here (check reports it), and one
+    // without the word 'aliases' is not parsed at all.
+    for (const ns of await this.storage.listDir(this.config.schemas)) {
+      if (!ns.isDir || ns.name.startsWith('.')) continue;
+      for (const n of await this.storage.listDir(`${this.config.schemas}/${ns.name}`)) {
+        if (!n.isDir || n.name.startsWith('.')) continue;
+        const other = `${ns.name}.${n.name}`;
+        if (other === subject) continue;
+        const text = await this.storage.readFile(this.subjectFile({ namespace: ns.name, name: n.name }));
+        if (text === undefined) continue;
+        owner.set(other, `the subject '${other}'`);
+        if (!text.includes('aliases')) continue;
+        let found: string[] = [];
+        try {
+          found = parseSubject(text, SUBJECT_FILE).aliases ?? [];
+        } catch {
+          continue;
+        }
+        for (const a of found) if (!owner.has(a)) owner.set(a, `an alias of '${other}'`);
+      }
     }
     const out: string[] = [];
     if (owner.has(subject)) {

@@ -220,6 +220,8 @@ function ownVersionBody(s: SubjectData, v: VersionData): Record<string, unknown>
 }
 
 let seqCounter = 0;
+/** Serialized Protobuf descriptors by version content, shared by successive snapshots. */
+const descriptorCache = new Map<string, string>();
 
 /**
  * Read the whole registry through storage (working tree or a git commit) and precompute every answer.
@@ -270,14 +272,24 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
       });
     }
   }
-  // Protobuf: the FileDescriptorProto Confluent's clients ask for (format=serialized), built once per version.
+  // Protobuf: the FileDescriptorProto Confluent's clients ask for (format=serialized), built once per version
+  // and kept across reloads (a registered version never changes; the key holds its id, text and references).
   for (const s of subjects.values()) {
     if (s.info.meta.format !== 'protobuf') continue;
     for (const v of s.versions) {
+      const refs = (v.entry.references ?? []).map((r) => `${r.name}=${r.subject}@${r.version}#${subjects.get(r.subject)?.versions.find((x) => x.entry.version === r.version)?.entry.id ?? ''}`);
+      const key = createHash('sha1').update(`${s.subject}@${v.entry.version}#${v.entry.id}\0${v.schema}\0${refs.join(',')}`).digest('base64');
+      const cached = descriptorCache.get(key);
+      if (cached !== undefined) {
+        v.serialized = cached;
+        continue;
+      }
       try {
         const { schema } = await registry.loadSchema(s.info, v.entry.version);
         const { serializedDescriptor } = await import('../formats/protobuf/descriptor.js');
         v.serialized = await serializedDescriptor(schema, { name: `${s.namespace}/${s.name}/${v.entry.version}.proto` });
+        if (descriptorCache.size >= 50_000) descriptorCache.clear();
+        descriptorCache.set(key, v.serialized);
       } catch {
         // an unreadable schema is reported by check; format=serialized answers 422 for it
       }
