@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { protobufHandler } from '../../src/formats/protobuf/handler.js';
-import { decodeDescriptor, nestedOrder, normalizeDescriptor, serializedDescriptor } from '../../src/formats/protobuf/descriptor.js';
+import { decodeDescriptor, nestedOrder, normalizeDescriptor, parseDescriptor, serializedDescriptor } from '../../src/formats/protobuf/descriptor.js';
 import { cleanup, REPO, tempDir } from '../helpers.js';
 
 const dir = join(REPO, 'fixtures/protobuf-descriptor');
@@ -72,5 +72,26 @@ describe('format=serialized descriptors match buf', () => {
     expect(await decodeDescriptor('')).toBeUndefined();
     expect(await decodeDescriptor('////')).toBeUndefined();
     expect(await decodeDescriptor(Buffer.from([0xff, 0xff, 0xff]).toString('base64'))).toBeUndefined();
+  });
+
+  it('a posted descriptor parses into a schema that compares with the .proto it came from', async () => {
+    const references = [{ name: 'common.proto', subject: 'x.y', version: '1.0.0', schema: { format: 'protobuf' as const, text: readFileSync(join(dir, 'common.proto'), 'utf8') } }];
+    const fromText = await protobufHandler.parse(readFileSync(join(dir, 'main.proto'), 'utf8'), { file: 'main.proto', references, sealed: true });
+    const posted = bufFiles.find((f) => f.name === 'main.proto')!;
+    const fromDesc = await parseDescriptor(structuredClone(posted), { file: 'schema', references });
+    const { changes } = protobufHandler.compare(fromText, fromDesc, { policy: 'wire' });
+    expect(changes.filter((c) => c.breaksBackward || c.breaksForward)).toEqual([]);
+    // And a real change is seen.
+    const changed = structuredClone(posted) as { messageType: Array<{ name: string; field: Array<{ name: string; type: number }> }> };
+    changed.messageType[0].field.find((f) => f.name === 'id')!.type = 3; // string -> int64
+    const after = await parseDescriptor(changed, { file: 'schema', references });
+    expect(protobufHandler.compare(fromText, after, { policy: 'wire' }).changes.some((c) => c.breaksBackward)).toBe(true);
+  });
+
+  it('a posted descriptor never names files: path-like dependencies are refused', async () => {
+    for (const dep of ['../etc/passwd', 'google/protobuf/../../x.proto', '/abs.proto', './a.proto']) {
+      await expect(parseDescriptor({ name: 'a.proto', dependency: [dep], messageType: [{ name: 'A' }] })).rejects.toThrow(/is not an import path/);
+    }
+    await expect(parseDescriptor({ name: 'a.proto', dependency: ['missing.proto'], messageType: [{ name: 'A' }] })).rejects.toThrow(/not a reference/);
   });
 });

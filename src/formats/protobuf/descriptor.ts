@@ -254,6 +254,12 @@ export async function parseDescriptor(file: Record<string, any>, options: ParseO
   const pb = await protobufjs();
   await descriptorExt();
   const deps: string[] = file.dependency ?? [];
+  for (const d of deps) {
+    // Import names are looked up among the references and google/protobuf types only, never as paths.
+    if (typeof d !== 'string' || d === '' || d.split(/[\\/]/).some((part) => part === '..' || part === '.') || /^[\\/]/.test(d) || /["\n\0]/.test(d)) {
+      throw new InputError(`invalid FileDescriptorProto: dependency ${JSON.stringify(d)} is not an import path`, { file: options.file });
+    }
+  }
   const syntax = file.syntax === 'proto3' ? 'proto3' : file.syntax === 'editions' ? `edition ${String(file.edition ?? '').replace(/^EDITION_/, '')}` : 'proto2';
   // The imports, loaded as for a .proto that imports them (a file of only imports).
   const stub = `syntax = "proto3";\n${deps.map((d) => `import ${JSON.stringify(d)};`).join('\n')}\n`;
