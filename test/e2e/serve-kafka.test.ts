@@ -319,6 +319,27 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
     expect(await byAlias.text()).toBe(await byName.text());
   });
 
+  it('hostile parameters and paths get clear errors', async () => {
+    expect((await getJson(u('/subjects?offset=-1'))).status).toBe(400);
+    expect((await getJson(u('/subjects?limit=1e9'))).status).toBe(400);
+    expect((await getJson(u('/schemas?offset=99999999999999'))).status).toBe(400);
+    expect((await getJson(u('/subjects?offset=1000'))).body).toEqual([]);
+    const unpaired = await getJson(u('/subjects/users-value/metadata?key=llm-schema.state'));
+    expect(unpaired.status).toBe(422);
+    expect((await getJson(u('/subjects/users-value/metadata?key=__proto__&value=x'))).body.error_code).toBe(40403);
+    expect((await getJson(u('/subjects/nope-value/metadata'))).body.error_code).toBe(40401);
+    expect((await getJson(u('/schemas/guids/a/b'))).status).toBe(404);
+    expect((await getJson(u('/subjects/shop%2Epings/versions/latest'))).body.subject).toBe('shop.pings'); // percent-encoded name
+    expect((await getJson(u('/subjects/shop.Ping%2F..%2Fx/versions'))).body.error_code).toBe(40401);
+    // format=serialized on a non-Protobuf id is the usual answer.
+    const avroId = ids('shop', 'orders')[0];
+    expect(JSON.parse((await getJson(u(`/schemas/ids/${avroId}?format=serialized`))).body.schema)).toEqual(ORDER_V1);
+    // A descriptor that is not one: 42201 (and 200 false under verbose).
+    const junk = Buffer.from('not a descriptor at all').toString('base64');
+    expect((await post(u('/compatibility/subjects/pings-value/versions/latest'), { schemaType: 'PROTOBUF', schema: junk }, CONFLUENT)).body.error_code).toBe(42201);
+    expect((await post(u('/compatibility/subjects/pings-value/versions/latest?verbose=true'), { schemaType: 'PROTOBUF', schema: junk }, CONFLUENT)).body.is_compatible).toBe(false);
+  });
+
   it('read-only codes: writes 422/42205, config 40408, mode 40409, unknown subject compatible, verbose unparsable', async () => {
     const w = await post(u('/subjects/orders-value/versions'), { schema: '"string"' }, CONFLUENT);
     expect(w.status).toBe(422);
