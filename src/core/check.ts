@@ -135,7 +135,7 @@ class Checker {
       if (base) await this.diff(base, head);
       else await this.full(head);
       await this.duplicateIds(head);
-      await this.aliasClashes(head, !base);
+      await this.aliasClashes(head);
     }
     const findings = this.findings.sort(
       (a, b) =>
@@ -506,7 +506,7 @@ class Checker {
    * and aliases are read when an examined subject is new or has aliases (subject.yaml texts without
    * 'aliases' are not parsed).
    */
-  private async aliasClashes(head: Side, full: boolean): Promise<void> {
+  private async aliasClashes(head: Side): Promise<void> {
     const judged = this.examined.filter((x) => x.isNew || x.aliases.length);
     if (!judged.length) return;
     const owners = new Map<string, string[]>(); // name or alias -> subjects holding it
@@ -536,7 +536,6 @@ class Checker {
         for (const a of aliases) hold(a, subject);
       }
     }
-    void full;
     for (const x of judged) {
       const others = (key: string) => (owners.get(key) ?? []).filter((s) => s !== x.subject);
       const taken = others(x.subject);
