@@ -82,6 +82,10 @@ export class JobContext {
   }
 
   async run(job: Job): Promise<JobResult> {
+    return scrubResult(await this.runJob(job), this.registry.root);
+  }
+
+  private async runJob(job: Job): Promise<JobResult> {
     try {
       switch (job.kind) {
         case 'validate':
@@ -151,7 +155,10 @@ export class JobContext {
     const text = typeof schema === 'string' ? schema : JSON.stringify(schema);
     try {
       const resolved = await this.registry.resolveReferences(references);
-      const parsed = await handler.parse(text, { file: 'schema', references: resolved });
+      // untrusted: imports and $refs resolve only against the references (and google/protobuf), never the disk.
+      const parsed = await handler.parse(text, { file: 'schema', references: resolved, untrusted: true });
+      // JSON Schema resolves its $refs when compiled: one that names nothing makes the schema invalid now.
+      if (handler.format === 'json') handler.compile(parsed);
       return parsed;
     } catch (err) {
       if (err instanceof HttpError) throw err;
@@ -262,6 +269,25 @@ export class JobContext {
     }
     return { status: 200, body };
   }
+}
+
+/**
+ * Error messages never show where the server keeps its files: the registry root and the working folder
+ * are cut out of every message (what remains is relative to the registry).
+ */
+export function scrubResult(result: JobResult, root: string): JobResult {
+  if (result.status < 400) return result;
+  const body = result.body as { message?: unknown };
+  if (!body || typeof body.message !== 'string') return result;
+  return { status: result.status, body: { ...body, message: scrubPaths(body.message, root) } };
+}
+
+export function scrubPaths(message: string, root: string): string {
+  let out = message;
+  for (const dir of new Set([root, process.cwd()].filter((d) => d && d !== '/').sort((a, b) => b.length - a.length))) {
+    out = out.split(dir.endsWith('/') ? dir : dir + '/').join('').split(dir).join('.');
+  }
+  return out;
 }
 
 /** Map core errors to Confluent-shaped HTTP errors. */
