@@ -13,6 +13,9 @@ type Message =
   | { type: 'snapshot'; seq: number; root: string; label: string; files: Map<string, string> }
   | { type: 'job'; id: number; seq: number; job: Job };
 
+// A job this thread cannot read: the runner fails the job in flight (one at a time) instead of waiting.
+parentPort!.on('messageerror', () => parentPort!.postMessage({ id: -1, unreadable: true }));
+
 parentPort!.on('message', async (m: Message) => {
   if (m.type === 'snapshot') {
     const p = JobContext.create(m.root, m.files, m.label);
@@ -35,5 +38,10 @@ parentPort!.on('message', async (m: Message) => {
   } catch (err) {
     result = toResult(err);
   }
-  parentPort!.postMessage({ id: m.id, result });
+  try {
+    parentPort!.postMessage({ id: m.id, result });
+  } catch (err) {
+    // An answer that cannot be cloned (too deep): say so rather than leave the job waiting.
+    parentPort!.postMessage({ id: m.id, result: toResult(err instanceof RangeError ? err : new Error('the answer could not be sent')) });
+  }
 });
