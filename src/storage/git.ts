@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { InputError } from '../core/errors.js';
 import type { RegistryStorage } from './types.js';
+import { assertInsideSync } from './fs.js';
 
 type Git = typeof import('isomorphic-git');
 let gitModule: Promise<Git> | undefined;
@@ -1746,6 +1747,8 @@ export class WorkTreeStorage implements RegistryStorage {
   }
 
   async readFile(p: string): Promise<string | undefined> {
+    // A link leading out of the registry is never read (LinkEscapeError: check reports it).
+    assertInsideSync(this.root, clean(p), this.abs(clean(p)));
     try {
       return fs.readFileSync(this.abs(clean(p)), 'utf8');
     } catch (err) {
