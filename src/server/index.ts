@@ -78,7 +78,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const describeSource = (s: Snapshot) => (s.commit ? `${s.source} @ ${s.commit.slice(0, 12)}` : s.source);
   return {
     server,
-    url: `http://${host}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     host: address.host,
     port: address.port,
     snapshot: first,

@@ -11,14 +11,19 @@ import { Registry } from '../core/registry.js';
 import type { CompatibilityMode, DataValidator, FormatHandler, FormatName, ParsedSchema, SchemaReference } from '../core/types.js';
 import { getHandler } from '../formats/index.js';
 import { MemoryStorage } from '../storage/fs.js';
+import { NamespaceFilter } from './auth.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, subjectSummary } from './snapshot.js';
 
-export type Job =
+export type Job = (
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
   | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean }
-  | { kind: 'search'; q: string };
+  | { kind: 'search'; q: string }
+) & {
+  /** The namespace patterns of the user asking (serve --auth-file); absent: every subject may be read. */
+  namespaces?: string[];
+};
 
 export interface ConfluentSchemaBody {
   schema?: unknown;
@@ -82,7 +87,15 @@ export class JobContext {
   }
 
   async run(job: Job): Promise<JobResult> {
+    this.access = job.namespaces ? new NamespaceFilter(job.namespaces) : undefined;
     return scrubResult(await this.runJob(job), this.registry.root);
+  }
+
+  /** The current job's user's namespaces (jobs run one at a time per context). */
+  private access?: NamespaceFilter;
+
+  private mayRead(subject: string): void {
+    if (this.access && !this.access.subject(subject)) throw new HttpError(403, 40301, `the user may not read subject '${subject}'`);
   }
 
   private async runJob(job: Job): Promise<JobResult> {
@@ -106,11 +119,14 @@ export class JobContext {
 
   private subjectRef(namespace: unknown, name: unknown): SubjectRef {
     if (typeof namespace !== 'string' || typeof name !== 'string') throw new HttpError(422, 422, "'namespace' and 'name' must be strings");
+    let ref: SubjectRef;
     try {
-      return { namespace: checkNamespace(namespace), name: checkName(name) };
+      ref = { namespace: checkNamespace(namespace), name: checkName(name) };
     } catch (err) {
       throw new HttpError(422, 422, (err as Error).message);
     }
+    this.mayRead(`${ref.namespace}.${ref.name}`);
+    return ref;
   }
 
   private async validate(job: Extract<Job, { kind: 'validate' }>): Promise<JobResult> {
@@ -177,6 +193,7 @@ export class JobContext {
       if (!Array.isArray(body.references)) throw new HttpError(422, 42201, "Invalid schema: 'references' must be a list");
       for (const r of body.references as Array<Record<string, unknown>>) {
         if (!r || typeof r.name !== 'string' || typeof r.subject !== 'string') throw new HttpError(422, 42201, 'Invalid schema: each reference needs name, subject and version');
+        this.mayRead(r.subject);
         let target: SubjectRef;
         try {
           target = parseSubjectName(r.subject);
@@ -197,6 +214,7 @@ export class JobContext {
   }
 
   private async lookup(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
+    this.mayRead(job.subject);
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const cand = await this.confluentCandidate(ref, job.body);
@@ -225,6 +243,7 @@ export class JobContext {
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
+    this.mayRead(job.subject);
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const { mode, policy } = this.registry.resolveMode(meta);
