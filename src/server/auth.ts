@@ -165,8 +165,21 @@ export class Authenticator {
    * The principal for an Authorization header value: synchronously when this header was seen before,
    * else a promise (scrypt runs off the main thread). null: no or wrong credentials.
    */
-  authenticate(header: string | undefined): Principal | null | Promise<Principal | null> {
+  authenticate(header: string | undefined, conn?: object): Principal | null | Promise<Principal | null> {
     if (header === undefined || header.length > 8192) return null;
+    // The same header again on a keep-alive connection: no hashing at all.
+    if (conn !== undefined) {
+      const last = this.perConnection.get(conn);
+      if (last !== undefined && last.header === header && last.generation === this.generation) return last.principal;
+    }
+    const found = this.lookup(header);
+    if (conn !== undefined && !(found instanceof Promise)) this.perConnection.set(conn, { header, principal: found, generation: this.generation });
+    return found;
+  }
+
+  private perConnection = new WeakMap<object, { header: string; principal: Principal | null; generation: number }>();
+
+  private lookup(header: string): Principal | null | Promise<Principal | null> {
     const key = createHash('sha256').update(header).digest('base64');
     const known = this.verified.get(key);
     if (known !== undefined) return known;

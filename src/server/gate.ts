@@ -84,7 +84,7 @@ export class Gate {
     }
     if (!this.auth) return true;
     if (rawPath === '/health' || (this.metricsPublic && rawPath === '/metrics')) return true;
-    const found = this.auth.authenticate(header(req, 'authorization'));
+    const found = this.auth.authenticate(header(req, 'authorization'), req.socket);
     if (found instanceof Promise) return found.then((p) => this.decide(req, res, p, rawPath, snap));
     return this.decide(req, res, found, rawPath, snap);
   }
