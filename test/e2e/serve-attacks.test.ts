@@ -256,4 +256,23 @@ describe('attack: symbolic links out of the registry', () => {
     expect(text.code).toBe(1);
     expect(text.stdout + text.stderr).toContain('SYMLINK_OUTSIDE_REGISTRY');
   });
+
+  it('serve --ref never follows a committed link: the link text is not a schema, the target is never read', async () => {
+    const { execa } = await import('execa');
+    {
+      // Commit the linked version (git stores the link's target path, not the file).
+      await execa('git', ['-C', reg, 'add', '-A']);
+      await execa('git', ['-C', reg, '-c', 'user.email=t@example.com', '-c', 'user.name=T', 'commit', '-q', '-m', 'link']);
+      const s = await startServe(reg, ['--ref', 'HEAD']);
+      try {
+        for (const p of ['/schemas/shop/users-copy/1.1.0', '/subjects/shop.users-copy/versions/latest', '/schemas']) {
+          const r = await getJson(`${s.url}${p}`);
+          expect(JSON.stringify(r.body)).not.toContain('SECRET-MARKER');
+        }
+        expect((await getJson(`${s.url}/health`)).status).toBe(200);
+      } finally {
+        await s.stop();
+      }
+    }
+  });
 });
