@@ -257,7 +257,7 @@ describe('attack: symbolic links out of the registry', () => {
     expect(text.stdout + text.stderr).toContain('SYMLINK_OUTSIDE_REGISTRY');
   });
 
-  it('serve --ref never follows a committed link: the link text is not a schema, the target is never read', async () => {
+  it('serve --ref: a committed link leading out is logged and not served (neither its text nor its target)', async () => {
     const { execa } = await import('execa');
     {
       // Commit the linked version (git stores the link's target path, not the file).
@@ -268,7 +268,10 @@ describe('attack: symbolic links out of the registry', () => {
         for (const p of ['/schemas/shop/users-copy/1.1.0', '/subjects/shop.users-copy/versions/latest', '/schemas']) {
           const r = await getJson(`${s.url}${p}`);
           expect(JSON.stringify(r.body)).not.toContain('SECRET-MARKER');
+          expect(JSON.stringify(r.body)).not.toContain(secret);
         }
+        expect((await getJson(`${s.url}/schemas/shop/users-copy/1.1.0`)).status).toBe(404);
+        expect(s.stderr()).toContain('SYMLINK_OUTSIDE_REGISTRY');
         expect((await getJson(`${s.url}/health`)).status).toBe(200);
       } finally {
         await s.stop();
