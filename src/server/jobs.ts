@@ -1,7 +1,8 @@
 /**
- * Runs handler jobs (validate, compatibility, lookup, search) in one worker thread, one at a time, each
- * bounded in time: a job past its budget is answered with a timeout and the worker is replaced, so a
- * pathological schema or record never stalls the server.
+ * Runs handler jobs (validate, compatibility, lookup, search) in a small pool of worker threads (one job
+ * per worker at a time), each bounded in time: a job past its budget is answered with a timeout and its
+ * worker is replaced, so a pathological schema or record never stalls the server, and while one worker
+ * is stuck on it the other answers the next requests.
  */
 import { Worker } from 'node:worker_threads';
 import { errorResult, JobContext, type Job, type JobResult } from './ops.js';
@@ -14,6 +15,8 @@ export interface JobRunnerOptions {
   maxQueue?: number;
   /** Run jobs in this thread (tests, or where workers are unavailable): no time bound. */
   inline?: boolean;
+  /** Worker threads (default 2): a slow job holds one, the others keep answering. */
+  workers?: number;
 }
 
 interface Pending {
@@ -23,11 +26,19 @@ interface Pending {
   retried?: boolean;
 }
 
+/** One worker thread and the job it runs (at most one at a time). */
+interface Slot {
+  worker?: Worker;
+  /** Snapshots this worker holds. */
+  sent: Set<number>;
+  active?: { id: number; pending: Pending; timer: NodeJS.Timeout };
+}
+
+type WorkerMessage = { id: number; missing?: boolean; started?: boolean; result?: JobResult; unreadable?: boolean };
+
 export class JobRunner {
-  private worker?: Worker;
-  private sent = new Set<number>();
+  private slots: Slot[];
   private queue: Pending[] = [];
-  private active?: { id: number; pending: Pending; timer: NodeJS.Timeout };
   private nextId = 1;
   private inlineContexts = new Map<number, Promise<JobContext>>();
   private closed = false;
@@ -38,6 +49,8 @@ export class JobRunner {
   constructor(private options: JobRunnerOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.maxQueue = options.maxQueue ?? 256;
+    const size = Math.max(1, Math.min(options.workers ?? 2, 16));
+    this.slots = Array.from({ length: size }, () => ({ sent: new Set<number>() }));
   }
 
   run(snapshot: Snapshot, job: Job): Promise<JobResult> {
@@ -63,39 +76,40 @@ export class JobRunner {
     return (await ctx).run(job);
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(slot: Slot): Worker {
+    if (slot.worker) return slot.worker;
     const w = new Worker(new URL('./worker.js', import.meta.url));
     w.unref();
-    w.on('message', (m: { id: number; missing?: boolean; started?: boolean; result?: JobResult; unreadable?: boolean }) => this.onMessage(w, m));
+    w.on('message', (m: WorkerMessage) => this.onMessage(slot, w, m));
     // A message the worker could not read (it answers 'unreadable'), or an answer this thread cannot read.
-    w.on('messageerror', () => this.onWorkerGone(w, errorResult(500, 50001, 'the answer could not be read')));
-    w.on('error', (err) => this.onWorkerGone(w, errorResult(500, 50001, `validation worker failed: ${err.message}`)));
-    w.on('exit', () => this.onWorkerGone(w, errorResult(500, 50001, 'validation worker exited')));
-    this.worker = w;
-    this.sent.clear();
+    w.on('messageerror', () => this.onWorkerGone(slot, w, errorResult(500, 50001, 'the answer could not be read')));
+    w.on('error', (err) => this.onWorkerGone(slot, w, errorResult(500, 50001, `validation worker failed: ${err.message}`)));
+    w.on('exit', () => this.onWorkerGone(slot, w, errorResult(500, 50001, 'validation worker exited')));
+    slot.worker = w;
+    slot.sent.clear();
     return w;
   }
 
-  /** Start the next job. Never throws: it runs from timers and worker events. */
+  /**
+   * Start waiting jobs on idle slots (a running worker first; another one starts only when all running
+   * ones are busy, so one slow job never holds up the rest). Never throws: it runs from timers and
+   * worker events.
+   */
   private pump(): void {
-    for (;;) {
-      if (this.active || this.queue.length === 0 || this.closed) return;
-      const pending = this.queue[0];
+    while (this.queue.length > 0 && !this.closed) {
+      const idle = this.slots.filter((s) => !s.active);
+      const slot = idle.find((s) => s.worker) ?? idle[0];
+      if (!slot) return;
+      const pending = this.queue.shift()!;
       try {
-        this.start(pending);
-        return;
+        this.start(slot, pending);
       } catch (err) {
         // postMessage refused the job (it cannot be cloned) or the worker could not start: answer this
-        // job, forget the worker state and go on with the next.
-        if (this.queue[0] === pending) this.queue.shift();
-        const active = this.active as JobRunner['active'];
-        if (active?.pending === pending) {
-          clearTimeout(active.timer);
-          this.active = undefined;
-        }
-        const w = this.worker;
-        this.worker = undefined;
+        // job, drop the worker and go on with the next.
+        if (slot.active) clearTimeout(slot.active.timer);
+        slot.active = undefined;
+        const w = slot.worker;
+        slot.worker = undefined;
         void w?.terminate().catch(() => {});
         const rangeError = err instanceof RangeError;
         pending.resolve(rangeError ? errorResult(422, 42201, 'the request is nested too deeply to process') : errorResult(500, 50001, `the job could not be started: ${(err as Error)?.message ?? String(err)}`));
@@ -103,41 +117,57 @@ export class JobRunner {
     }
   }
 
-  private start(pending: Pending): void {
-    const w = this.ensureWorker();
+  private start(slot: Slot, pending: Pending): void {
+    const w = this.ensureWorker(slot);
     const seq = pending.snapshot.seq;
-    if (!this.sent.has(seq)) {
+    if (!slot.sent.has(seq)) {
       w.postMessage({ type: 'snapshot', seq, root: pending.snapshot.root, label: pending.snapshot.source, files: pending.snapshot.files });
-      this.sent.add(seq);
+      slot.sent.add(seq);
       // The worker keeps the 3 newest; forget older ones here too so a later job re-sends them.
-      const all = [...this.sent].sort((a, b) => a - b);
-      while (all.length > 3) this.sent.delete(all.shift()!);
+      const all = [...slot.sent].sort((a, b) => a - b);
+      while (all.length > 3) slot.sent.delete(all.shift()!);
     }
-    this.queue.shift();
     const id = this.nextId++;
     // Until the worker says the job started, allow for its start-up and snapshot loading (generously).
-    const timer = setTimeout(() => this.onTimeout(id), Math.max(this.timeoutMs * 10, 30_000));
-    this.active = { id, pending, timer };
+    const timer = setTimeout(() => this.onTimeout(slot, id), Math.max(this.timeoutMs * 10, 30_000));
+    slot.active = { id, pending, timer };
     w.postMessage({ type: 'job', id, seq, job: pending.job });
+    this.warmSpares(pending.snapshot);
   }
 
-  private onMessage(w: Worker, m: { id: number; missing?: boolean; started?: boolean; result?: JobResult; unreadable?: boolean }): void {
-    if (w !== this.worker || !this.active) return;
+  /** Keep the other slots' workers started and holding this snapshot, so the next job starts at once. */
+  private warmSpares(snapshot: Snapshot): void {
+    for (const slot of this.slots) {
+      if (slot.active || slot.sent.has(snapshot.seq)) continue;
+      try {
+        const w = this.ensureWorker(slot);
+        w.postMessage({ type: 'snapshot', seq: snapshot.seq, root: snapshot.root, label: snapshot.source, files: snapshot.files });
+        slot.sent.add(snapshot.seq);
+        const all = [...slot.sent].sort((a, b) => a - b);
+        while (all.length > 3) slot.sent.delete(all.shift()!);
+      } catch {
+        // a spare that cannot start is started again (and reported) when a job needs it
+      }
+    }
+  }
+
+  private onMessage(slot: Slot, w: Worker, m: WorkerMessage): void {
+    if (w !== slot.worker || !slot.active) return;
     if (m.unreadable) {
-      this.onWorkerGone(w, errorResult(422, 42201, 'the request could not be passed to the validation worker'));
+      this.onWorkerGone(slot, w, errorResult(422, 42201, 'the request could not be passed to the validation worker'));
       return;
     }
-    if (this.active.id !== m.id) return;
+    if (slot.active.id !== m.id) return;
     if (m.started) {
-      clearTimeout(this.active.timer);
-      this.active.timer = setTimeout(() => this.onTimeout(m.id), this.timeoutMs);
+      clearTimeout(slot.active.timer);
+      slot.active.timer = setTimeout(() => this.onTimeout(slot, m.id), this.timeoutMs);
       return;
     }
-    const { pending, timer } = this.active;
+    const { pending, timer } = slot.active;
     clearTimeout(timer);
-    this.active = undefined;
+    slot.active = undefined;
     if (m.missing && !pending.retried) {
-      this.sent.delete(pending.snapshot.seq);
+      slot.sent.delete(pending.snapshot.seq);
       pending.retried = true;
       this.queue.unshift(pending);
     } else {
@@ -146,26 +176,26 @@ export class JobRunner {
     this.pump();
   }
 
-  private onTimeout(id: number): void {
-    if (!this.active || this.active.id !== id) return;
-    const { pending } = this.active;
-    this.active = undefined;
+  private onTimeout(slot: Slot, id: number): void {
+    if (!slot.active || slot.active.id !== id) return;
+    const { pending } = slot.active;
+    slot.active = undefined;
     this.timeouts++;
-    const w = this.worker;
-    this.worker = undefined;
+    const w = slot.worker;
+    slot.worker = undefined;
     void w?.terminate().catch(() => {});
     pending.resolve(errorResult(500, 50002, `the request took longer than ${this.timeoutMs} ms and was stopped`));
     this.pump();
   }
 
-  private onWorkerGone(w: Worker, result: JobResult): void {
-    if (w !== this.worker) return;
-    this.worker = undefined;
+  private onWorkerGone(slot: Slot, w: Worker, result: JobResult): void {
+    if (w !== slot.worker) return;
+    slot.worker = undefined;
     void w.terminate().catch(() => {});
-    if (this.active) {
-      clearTimeout(this.active.timer);
-      this.active.pending.resolve(result);
-      this.active = undefined;
+    if (slot.active) {
+      clearTimeout(slot.active.timer);
+      slot.active.pending.resolve(result);
+      slot.active = undefined;
     }
     this.pump();
   }
@@ -173,9 +203,13 @@ export class JobRunner {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.resolve(errorResult(503, 50003, 'the server is shutting down'));
-    const w = this.worker;
-    this.worker = undefined;
-    await w?.terminate();
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const w = slot.worker;
+        slot.worker = undefined;
+        await w?.terminate();
+      }),
+    );
   }
 }
 

@@ -166,6 +166,28 @@ describe('attack: expensive bodies', () => {
     expect(next.status).toBe(200);
   });
 
+  it('while a catastrophic regex holds one worker, other POSTs are answered before it ends', async () => {
+    // A generous budget, so that the order below does not depend on how loaded the machine is.
+    const s8 = await startServe(dir, ['--job-timeout', '8000']);
+    const url = s8.url;
+    const order: string[] = [];
+    // One job first, so the pool's workers are started (and a spare holds the snapshot).
+    expect((await post(`${url}/schemas/validate`, { namespace: 'shop', name: 'users-value', data: { name: 'x' } })).status).toBe(200);
+    const slow = post(`${url}/schemas/validate`, { namespace: 'shop', name: 'redos', data: { name: 'a'.repeat(40) + '!' } }).then((r) => {
+      order.push('slow');
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const fast = await post(`${url}/schemas/validate`, { namespace: 'shop', name: 'users-value', data: { name: 'x' } });
+    order.push('fast');
+    expect(fast.body.is_valid).toBe(true);
+    const s = await slow;
+    expect(s.body.error_code).toBe(50002);
+    expect(order).toEqual(['fast', 'slow']);
+    expect(await s8.stop()).toBe(0);
+    await stillHealthy();
+  });
+
   it('a giant enum is bounded', async () => {
     const e = Array.from({ length: 60_000 }, (_, i) => `v${i}`);
     const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', enum: e } }, required: ['name'] };
