@@ -43,6 +43,37 @@ export async function hashSecret(secret: string): Promise<string> {
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const m = HASH_RE.exec(stored);
   if (!m) return false;
+  await acquire();
+  try {
+    return await derive(secret, m);
+  } catch {
+    return false; // parameters scrypt refuses (a hand-edited hash): no match
+  } finally {
+    release();
+  }
+}
+
+/**
+ * At most two scrypt derivations at once: they run on libuv's thread pool (4 threads), which file reads
+ * share, so a flood of made-up credentials slows only the checking of new credentials, nothing else.
+ */
+const MAX_PARALLEL = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+function acquire(): Promise<void> {
+  if (running < MAX_PARALLEL) {
+    running++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
+}
+
+async function derive(secret: string, m: RegExpExecArray): Promise<boolean> {
   const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const expected = Buffer.from(m[5], 'base64url');
   const key = await scrypt(secret, Buffer.from(m[4], 'base64url'), expected.length, { N, r, p, maxmem: 256 * 1024 * 1024 });
@@ -139,7 +170,9 @@ export class Authenticator {
   private byName = new Map<string, AuthUser>();
   private principals = new Map<string, Principal>();
   /** sha256(header) -> principal (or null: rejected). Cleared on reload. */
-  private verified = new Map<string, Principal | null>();
+  private verified = new Map<string, Principal>();
+  /** Rejected headers, apart: a flood of bad credentials never evicts the good ones. */
+  private rejected = new Map<string, null>();
   private inflight = new Map<string, Promise<Principal | null>>();
   private generation = 0;
   static readonly MAX_CACHE = 10_000;
@@ -157,6 +190,7 @@ export class Authenticator {
     this.byName = new Map(parsed.users.map((u) => [u.name, u]));
     this.principals = new Map(parsed.users.map((u) => [u.name, { name: u.name, filter: new NamespaceFilter(u.namespaces) }]));
     this.verified.clear();
+    this.rejected.clear();
     this.inflight.clear();
     this.generation++;
   }
@@ -183,13 +217,16 @@ export class Authenticator {
     const key = createHash('sha256').update(header).digest('base64');
     const known = this.verified.get(key);
     if (known !== undefined) return known;
+    if (this.rejected.has(key)) return null;
     let p = this.inflight.get(key);
     if (!p) {
       const gen = this.generation;
       p = this.verify(header).then((principal) => {
         if (gen === this.generation) {
-          if (this.verified.size >= Authenticator.MAX_CACHE) this.verified.clear();
-          this.verified.set(key, principal);
+          const cache = principal ? this.verified : this.rejected;
+          if (cache.size >= Authenticator.MAX_CACHE) cache.clear();
+          if (principal) this.verified.set(key, principal);
+          else this.rejected.set(key, null);
           this.inflight.delete(key);
         }
         return principal;
