@@ -186,8 +186,9 @@ export class RegistryServer {
     const rawPath = q === -1 ? url : url.slice(0, q);
     const go = (a: true | Prepared) => {
       if (a === true) {
+        // Jobs (POSTs, search) need the user; precomputed GETs do not pay for the async context.
         const who = gate.principalOf(req);
-        if (who) gate.current.run(who, () => this.serve(req, res));
+        if (who && !who.filter.all && (req.method === 'POST' || rawPath === '/search')) gate.current.run(who, () => this.serve(req, res));
         else this.serve(req, res);
         return;
       }

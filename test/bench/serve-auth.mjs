@@ -124,6 +124,7 @@ async function main() {
   const pa = p99(runs.auth) / Math.max(p99(runs.bare), 0.001);
   const pp = p99(runs.plain) / Math.max(p99(runs.bare), 0.001);
   console.log(`bearer vs bare: throughput ratio ${ra.toFixed(2)} (target >= 0.75), p99 ratio ${pa.toFixed(2)}x (target <= 2x)`);
+  console.log(`bearer vs the same server without auth: throughput ratio ${(rps(runs.auth) / rps(runs.plain)).toFixed(2)}`);
   console.log(`no auth vs bare: throughput ratio ${rp.toFixed(2)} (target >= 0.8), p99 ratio ${pp.toFixed(2)}x (target <= 2x)${errors ? `; ${errors} errors` : ''}`);
   for (const s of [withAuth, plain, bare]) s.proc.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
