@@ -52,6 +52,7 @@ export const CHECK_RULES: Record<string, RuleInfo> = {
   SUBJECT_DELETED: { severity: 'error', purpose: 'a subject with registered versions is never deleted' },
   FORMAT_CHANGED: { severity: 'error', purpose: "a subject's format never changes once it has versions" },
   VERSION_FILE_MISSING: { severity: 'error', purpose: 'every version listed in subject.yaml has its file' },
+  SYMLINK_OUTSIDE_REGISTRY: { severity: 'error', purpose: 'a version file is never a symbolic link leading out of the registry (it is never read)' },
   UNREGISTERED_FILE: { severity: 'error', purpose: 'every version file is listed in subject.yaml' },
   ID_MISMATCH: { severity: 'error', purpose: "a version's recorded id matches its content" },
   DUPLICATE_ID: { severity: 'error', purpose: 'two different schemas never hold one id' },
