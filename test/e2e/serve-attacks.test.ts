@@ -99,7 +99,9 @@ describe('attack: file traversal through imports and $refs', () => {
       const answers = [
         await post(`${url}/subjects/shop.users-value`, { schemaType: 'JSON', schema: JSON.stringify(schema) }, CONFLUENT),
         await post(`${url}/compatibility/subjects/shop.users-value/versions/latest`, { schemaType: 'JSON', schema: JSON.stringify(schema) }, CONFLUENT),
+        await post(`${url}/compatibility/subjects/shop.users-value/versions`, { schemaType: 'JSON', schema: JSON.stringify(schema) }, CONFLUENT),
         await post(`${url}/schemas/compatibility`, { namespace: 'shop', name: 'users-value', schema }),
+        await post(`${url}/schemas/compatibility`, { namespace: 'shop', name: 'users-value', schema: JSON.stringify(schema) }),
       ];
       for (const r of answers) {
         expect(r.status, `${ref}: ${JSON.stringify(r.body)}`).toBe(422);
