@@ -117,6 +117,9 @@ export function define(program: Command): void {
           auth, metricsPublic: !!o.metricsPublic, tls, corsOrigins: o.corsOrigin,
         });
         if (auth) logger.info({ event: 'auth', file: o.authFile, users: auth.size }, `credentials required: ${auth.size} users`);
+        const loopback = /^(127\.|::1$|localhost$|::ffff:127\.)/.test(running.host) || o.host === 'localhost';
+        if (!loopback && !auth) logger.warn({ event: 'open_to_network', host: running.host }, 'listening beyond this machine without --auth-file: anyone who can reach the port reads every schema');
+        if (!loopback && auth && !tls) logger.warn({ event: 'cleartext_credentials', host: running.host }, 'credentials travel in clear text without --tls-cert/--tls-key (or a TLS proxy in front)');
         if (ctx.out.json) {
           const s = running.snapshot;
           ctx.out.line(JSON.stringify({ url: running.url, host: running.host, port: running.port, subjects: s.subjects.size, versions: s.versionCount, source: s.source, ...(s.commit ? { commit: s.commit } : {}) }));
