@@ -199,7 +199,13 @@ export class RegistryServer {
     };
     const admitted = gate.admit(req, res, req.method ?? 'GET', rawPath, this.current);
     if (admitted instanceof Promise) {
-      admitted.then(go, () => go(prepare(500, { error_code: 50001, message: 'internal error while checking credentials' }, CONFLUENT_TYPE, 'unauthorized')));
+      admitted
+        .then(go, () => go(prepare(500, { error_code: 50001, message: 'internal error while checking credentials' }, CONFLUENT_TYPE, 'unauthorized')))
+        .catch((err: Error) => {
+          // Never an unhandled rejection (it would end the process): cut this request only.
+          this.logger?.error({ event: 'request_failed', error: err?.message }, 'request failed');
+          req.socket.destroy();
+        });
     } else {
       go(admitted);
     }
