@@ -24,6 +24,7 @@ export const COMMANDS = [
   'export',
   'lint',
   'hook',
+  'auth',
 ] as const;
 
 export type CommandModule = { define(program: Command): void };

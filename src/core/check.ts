@@ -16,6 +16,7 @@ import { parseSubject, SUBJECT_FILE } from './subject.js';
 import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, SubjectMeta, VersionEntry } from './types.js';
 import { bumpBetween, compareVersions, type Bump } from './version.js';
 import { parseYaml } from './yamlfile.js';
+import { LinkEscapeError } from '../storage/fs.js';
 
 export type CheckSeverity = 'error' | 'warning' | 'notice';
 
@@ -51,6 +52,7 @@ export const CHECK_RULES: Record<string, RuleInfo> = {
   SUBJECT_DELETED: { severity: 'error', purpose: 'a subject with registered versions is never deleted' },
   FORMAT_CHANGED: { severity: 'error', purpose: "a subject's format never changes once it has versions" },
   VERSION_FILE_MISSING: { severity: 'error', purpose: 'every version listed in subject.yaml has its file' },
+  SYMLINK_OUTSIDE_REGISTRY: { severity: 'error', purpose: 'a version file is never a symbolic link leading out of the registry (it is never read)' },
   UNREGISTERED_FILE: { severity: 'error', purpose: 'every version file is listed in subject.yaml' },
   ID_MISMATCH: { severity: 'error', purpose: "a version's recorded id matches its content" },
   DUPLICATE_ID: { severity: 'error', purpose: 'two different schemas never hold one id' },
@@ -372,7 +374,14 @@ class Checker {
       const rel = `${dir}/${e.version}${ext}`;
       const line = lineOfVersion(yamlText, e.version);
       const checkThis = isNew(e);
-      const text = await side.storage.readFile(rel);
+      let text: string | undefined;
+      try {
+        text = await side.storage.readFile(rel);
+      } catch (err) {
+        if (!(err instanceof LinkEscapeError)) throw err;
+        this.add({ rule: LinkEscapeError.rule, subject, version: e.version, file: this.display(rel), message: `version ${e.version} of ${subject} is a symbolic link leading out of the registry; it is never read: replace the link with the file` });
+        continue;
+      }
       if (text === undefined) {
         this.add({ rule: 'VERSION_FILE_MISSING', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} is listed in ${SUBJECT_FILE} but ${e.version}${ext} is missing` });
         continue;

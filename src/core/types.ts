@@ -75,6 +75,11 @@ export interface ParseOptions {
    * types, never files from disk, so that it reads the same on every machine and at every commit.
    */
   sealed?: boolean;
+  /**
+   * The schema arrived over the network (serve): implies sealed, and errors carry no file-system paths
+   * and no command-line hints.
+   */
+  untrusted?: boolean;
 }
 
 /** Options for a compatibility comparison. */

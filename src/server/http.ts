@@ -5,8 +5,11 @@
  * file paths.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Authenticator } from './auth.js';
+import { Gate } from './gate.js';
 import { JobRunner } from './jobs.js';
 import { Metrics } from './metrics.js';
 import { errorResult, type Job, type JobResult } from './ops.js';
@@ -53,6 +56,14 @@ export interface ServerOptions {
   accessSink?: { write(line: string): unknown };
   /** Log every request (default true when a logger is given). */
   accessLog?: boolean;
+  /** Users and their namespaces (--auth-file): every route but /health needs credentials. */
+  auth?: Authenticator;
+  /** With auth: leave GET /metrics open. */
+  metricsPublic?: boolean;
+  /** CORS: origins allowed ('*' for any). */
+  corsOrigins?: string[];
+  /** Serve HTTPS with this PEM certificate (chain) and key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** Routes whose answer depends on the query string: the precomputed answer is used only without one. */
@@ -115,6 +126,8 @@ export class RegistryServer {
   private counter = 0;
   private closing = false;
   private inFlight = 0;
+  /** Auth and CORS, when configured: consulted before routing and on every answer. */
+  readonly gate?: Gate;
 
   constructor(snapshot: Snapshot, private options: ServerOptions = {}) {
     this.current = snapshot;
@@ -123,16 +136,20 @@ export class RegistryServer {
     this.accessLog = options.accessLog ?? !!this.logger;
     this.accessSink = options.accessSink;
     this.jobs = new JobRunner({ timeoutMs: options.jobTimeoutMs, inline: options.inlineJobs });
-    this.server = http.createServer(
-      {
-        headersTimeout: options.headersTimeoutMs ?? 10_000,
-        requestTimeout: options.requestTimeoutMs ?? 30_000,
-        connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? 1000),
-        keepAliveTimeout: 5_000,
-        maxHeaderSize: 16 * 1024,
-      },
-      (req, res) => this.handle(req, res),
-    );
+    if (options.auth || options.corsOrigins?.length) {
+      this.gate = new Gate({ auth: options.auth, metricsPublic: options.metricsPublic, corsOrigins: options.corsOrigins });
+    }
+    const serverOptions: http.ServerOptions = {
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs ?? 1000),
+      keepAliveTimeout: 5_000,
+      maxHeaderSize: 16 * 1024,
+    };
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
+    this.server = options.tls
+      ? (https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) as unknown as http.Server)
+      : http.createServer(serverOptions, onRequest);
     // Expect: 100-continue: refuse an oversized body before the client sends it.
     this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
       const declared = Number(req.headers['content-length']);
@@ -187,6 +204,41 @@ export class RegistryServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const gate = this.gate;
+    if (gate === undefined) return this.serve(req, res);
+    // Auth and CORS first: an early answer (401, 403, a preflight) or on to routing, as the user.
+    const start = process.hrtime.bigint();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const go = (a: true | Prepared) => {
+      if (a === true) {
+        // Jobs (POSTs, search) need the user; precomputed GETs do not pay for the async context.
+        const who = gate.principalOf(req);
+        if (who && !who.filter.all && (req.method === 'POST' || rawPath === '/search')) gate.current.run(who, () => this.serve(req, res));
+        else this.serve(req, res);
+        return;
+      }
+      const reqId = `${this.bootId}-${++this.counter}`;
+      res.setHeader('X-Request-Id', reqId);
+      this.send(req, res, a);
+      this.done(req, res, a.route, start, reqId);
+    };
+    const admitted = gate.admit(req, res, req.method ?? 'GET', rawPath, this.current);
+    if (admitted instanceof Promise) {
+      admitted
+        .then(go, () => go(prepare(500, { error_code: 50001, message: 'internal error while checking credentials' }, CONFLUENT_TYPE, 'unauthorized')))
+        .catch((err: Error) => {
+          // Never an unhandled rejection (it would end the process): cut this request only.
+          this.logger?.error({ event: 'request_failed', error: err?.message }, 'request failed');
+          req.socket.destroy();
+        });
+    } else {
+      go(admitted);
+    }
+  }
+
+  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const start = process.hrtime.bigint();
     const snap = this.current; // one snapshot for the whole request
     // rawHeaders, not req.headers: the headers object is built lazily, and most requests never need it.
@@ -222,6 +274,7 @@ export class RegistryServer {
    * object), built once per answer and reused.
    */
   private sendFast(req: http.IncomingMessage, res: http.ServerResponse, p: Prepared, reqId: string): void {
+    if (this.gate) p = this.gate.filter(req, p, this.current);
     if (p.etag !== undefined) {
       const inm = rawHeader(req, 'if-none-match');
       if (inm !== undefined && etagMatches(inm, p.etag)) {
@@ -240,6 +293,7 @@ export class RegistryServer {
   }
 
   private send(req: http.IncomingMessage, res: http.ServerResponse, p: Prepared): void {
+    if (this.gate) p = this.gate.filter(req, p, this.current);
     // Shutting down: a connection whose request started before is not kept alive after its answer.
     if (this.closing) res.setHeader('Connection', 'close');
     if (p.etag !== undefined) {
@@ -260,13 +314,15 @@ export class RegistryServer {
     this.metrics.observe(method, route, res.statusCode, seconds);
     if (!this.accessLog) return;
     const ms = Math.round(seconds * 1e6) / 1e3;
+    // The user a request was admitted as (never the secret); absent without --auth-file.
+    const user = this.gate?.userOf(req);
     if (this.accessSink) {
       // pino's line shape, by hand: req_id is [A-Za-z0-9._:-] and route/method are ours; url and remote are escaped.
       this.accessSink.write(
-        `{"level":30,"time":${Date.now()},"pid":${process.pid},"req_id":"${reqId}","method":${JSON.stringify(method)},"url":${JSON.stringify(req.url ?? '')},"route":${JSON.stringify(route)},"status":${res.statusCode},"ms":${ms},"remote":${JSON.stringify(req.socket.remoteAddress ?? '')}}\n`,
+        `{"level":30,"time":${Date.now()},"pid":${process.pid},"req_id":"${reqId}","method":${JSON.stringify(method)},"url":${JSON.stringify(req.url ?? '')},"route":${JSON.stringify(route)},"status":${res.statusCode},"ms":${ms},"remote":${JSON.stringify(req.socket.remoteAddress ?? '')}${user !== undefined ? `,"user":${JSON.stringify(user)}` : ''}}\n`,
       );
     } else if (this.logger) {
-      this.logger.info({ req_id: reqId, method, url: req.url, route, status: res.statusCode, ms, remote: req.socket.remoteAddress });
+      this.logger.info({ req_id: reqId, method, url: req.url, route, status: res.statusCode, ms, remote: req.socket.remoteAddress, ...(user !== undefined ? { user } : {}) });
     }
   }
 
@@ -442,7 +498,9 @@ export class RegistryServer {
   }
 
   private async job(snap: Snapshot, job: Job, route: string, type: string): Promise<Prepared> {
-    const r = await this.jobs.run(snap, job);
+    // A user limited to some namespaces: the job checks the subjects its body names.
+    const who = this.gate?.current.getStore();
+    const r = await this.jobs.run(snap, who && !who.filter.all ? { ...job, namespaces: who.filter.patterns } : job);
     return prepare(r.status, r.body, type, route);
   }
 

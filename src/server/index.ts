@@ -50,9 +50,16 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     throw err;
   }
   const logger: AccessLogger | undefined = options.logger;
+  const logSkipped = (snap: Snapshot) => {
+    for (const k of snap.skipped ?? []) {
+      logger?.warn({ event: 'version_skipped', rule: 'SYMLINK_OUTSIDE_REGISTRY', subject: k.subject, version: k.version, file: k.file }, `not serving ${k.subject} ${k.version}: ${k.reason}`);
+    }
+  };
+  logSkipped(first);
   const reloader = new Reloader(source, first, token, {
     loaded(next, previous) {
       server.swap(next);
+      logSkipped(next);
       server.metrics.reloads.ok++;
       server.metrics.lastReloadError = undefined;
       logger?.info({ event: 'reload', snapshot: next.seq, previous: previous.seq, subjects: next.subjects.size, versions: next.versionCount, ...(next.commit ? { commit: next.commit } : {}) }, 'snapshot reloaded');
@@ -71,7 +78,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const describeSource = (s: Snapshot) => (s.commit ? `${s.source} @ ${s.commit.slice(0, 12)}` : s.source);
   return {
     server,
-    url: `http://${host}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     host: address.host,
     port: address.port,
     snapshot: first,

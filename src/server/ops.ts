@@ -11,14 +11,19 @@ import { Registry } from '../core/registry.js';
 import type { CompatibilityMode, DataValidator, FormatHandler, FormatName, ParsedSchema, SchemaReference } from '../core/types.js';
 import { getHandler } from '../formats/index.js';
 import { MemoryStorage } from '../storage/fs.js';
+import { NamespaceFilter } from './auth.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, subjectSummary } from './snapshot.js';
 
-export type Job =
+export type Job = (
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
   | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean; unknownSubject?: boolean }
-  | { kind: 'search'; q: string };
+  | { kind: 'search'; q: string }
+) & {
+  /** The namespace patterns of the user asking (serve --auth-file); absent: every subject may be read. */
+  namespaces?: string[];
+};
 
 export interface ConfluentSchemaBody {
   schema?: unknown;
@@ -83,6 +88,18 @@ export class JobContext {
   }
 
   async run(job: Job): Promise<JobResult> {
+    this.access = job.namespaces ? new NamespaceFilter(job.namespaces) : undefined;
+    return scrubResult(await this.runJob(job), this.registry.root);
+  }
+
+  /** The current job's user's namespaces (jobs run one at a time per context). */
+  private access?: NamespaceFilter;
+
+  private mayRead(subject: string): void {
+    if (this.access && !this.access.subject(subject)) throw new HttpError(403, 40301, `the user may not read subject '${subject}'`);
+  }
+
+  private async runJob(job: Job): Promise<JobResult> {
     try {
       switch (job.kind) {
         case 'validate':
@@ -103,11 +120,14 @@ export class JobContext {
 
   private subjectRef(namespace: unknown, name: unknown): SubjectRef {
     if (typeof namespace !== 'string' || typeof name !== 'string') throw new HttpError(422, 422, "'namespace' and 'name' must be strings");
+    let ref: SubjectRef;
     try {
-      return { namespace: checkNamespace(namespace), name: checkName(name) };
+      ref = { namespace: checkNamespace(namespace), name: checkName(name) };
     } catch (err) {
       throw new HttpError(422, 422, (err as Error).message);
     }
+    this.mayRead(`${ref.namespace}.${ref.name}`);
+    return ref;
   }
 
   private async validate(job: Extract<Job, { kind: 'validate' }>): Promise<JobResult> {
@@ -152,7 +172,10 @@ export class JobContext {
     const text = typeof schema === 'string' ? schema : JSON.stringify(schema);
     try {
       const resolved = await this.registry.resolveReferences(references);
-      const parsed = await handler.parse(text, { file: 'schema', references: resolved });
+      // untrusted: imports and $refs resolve only against the references (and google/protobuf), never the disk.
+      const parsed = await handler.parse(text, { file: 'schema', references: resolved, untrusted: true });
+      // JSON Schema resolves its $refs when compiled: one that names nothing makes the schema invalid now.
+      if (handler.format === 'json') handler.compile(parsed);
       return parsed;
     } catch (err) {
       if (err instanceof HttpError) throw err;
@@ -181,6 +204,8 @@ export class JobContext {
         } catch {
           throw new HttpError(422, 42201, `Invalid schema: reference to unknown subject '${r.subject}'`);
         }
+        // Authorised on the subject an alias stands for, not on the alias's own spelling.
+        this.mayRead(`${target.namespace}.${target.name}`);
         const meta = await this.registry.readSubject(target);
         const n = Number(r.version);
         const entry = meta && (r.version === -1 || r.version === 'latest' ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
@@ -246,6 +271,7 @@ export class JobContext {
   }
 
   private async lookup(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
+    this.mayRead(job.subject);
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const cand = await this.confluentCandidate(ref, job.body, true);
@@ -274,6 +300,7 @@ export class JobContext {
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
+    this.mayRead(job.subject);
     try {
       return await this.confluentCompatInner(job);
     } catch (err) {
@@ -337,6 +364,25 @@ export class JobContext {
     }
     return { status: 200, body };
   }
+}
+
+/**
+ * Error messages never show where the server keeps its files: the registry root and the working folder
+ * are cut out of every message (what remains is relative to the registry).
+ */
+export function scrubResult(result: JobResult, root: string): JobResult {
+  if (result.status < 400) return result;
+  const body = result.body as { message?: unknown };
+  if (!body || typeof body.message !== 'string') return result;
+  return { status: result.status, body: { ...body, message: scrubPaths(body.message, root) } };
+}
+
+export function scrubPaths(message: string, root: string): string {
+  let out = message;
+  for (const dir of new Set([root, process.cwd()].filter((d) => d && d !== '/').sort((a, b) => b.length - a.length))) {
+    out = out.split(dir.endsWith('/') ? dir : dir + '/').join('').split(dir).join('.');
+  }
+  return out;
 }
 
 /** Map core errors to Confluent-shaped HTTP errors. */

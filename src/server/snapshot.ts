@@ -11,6 +11,7 @@ import { SUBJECT_FILE } from '../core/subject.js';
 import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../core/types.js';
 import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
+import { LinkEscapeError } from '../storage/fs.js';
 
 export const CONFLUENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 export const JSON_TYPE = 'application/json';
@@ -76,10 +77,19 @@ export interface Snapshot {
   guids: Map<string, IdData>;
   ids: Map<number, IdData>;
   versionCount: number;
+  /** Versions left out: files that are links out of the registry. */
+  skipped?: SkippedVersion[];
   /** GET responses by exact decoded pathname, for routes whose answer ignores the query string. */
   get: Map<string, Prepared>;
   /** Protobuf answers with format=serialized, by the same pathnames. */
   serialized: Map<string, Prepared>;
+}
+
+export interface SkippedVersion {
+  subject: string;
+  version: string;
+  file: string;
+  reason: string;
 }
 
 const SCHEMA_TYPE: Record<FormatName, string | undefined> = { avro: undefined, json: 'JSON', protobuf: 'PROTOBUF' };
@@ -233,17 +243,24 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
   files.set(CONFIG_FILE, (await storage.readFile(CONFIG_FILE)) ?? '');
   const infos = await registry.listSubjects();
   const subjects = new Map<string, SubjectData>();
+  const skipped: SkippedVersion[] = [];
   let versionCount = 0;
   for (const info of infos) {
     const dir = registry.subjectDir(info);
     const subjectText = await storage.readFile(`${dir}/${SUBJECT_FILE}`);
     if (subjectText !== undefined) files.set(`${dir}/${SUBJECT_FILE}`, subjectText);
     const data: SubjectData = { subject: info.subject, namespace: info.namespace, name: info.name, info, versions: [], names: [info.subject, ...(info.meta.aliases ?? [])] };
-    const texts = await Promise.all(info.meta.versions.map((e) => storage.readFile(registry.versionFile(info, e.version, info.meta.format))));
+    // A version file that is a link out of the registry is left out (and reported), never read.
+    const texts = await Promise.all(info.meta.versions.map((e) => storage.readFile(registry.versionFile(info, e.version, info.meta.format)).catch((err) => {
+      if (!(err instanceof LinkEscapeError)) throw err;
+      skipped.push({ subject: info.subject, version: e.version, file: err.relPath, reason: err.message });
+      return null;
+    })));
     for (let i = 0; i < info.meta.versions.length; i++) {
       const entry = info.meta.versions[i];
       const file = registry.versionFile(info, entry.version, info.meta.format);
       const text = texts[i];
+      if (text === null) continue;
       if (text === undefined) throw new InputError(`version file is missing for ${info.subject} ${entry.version}`, { file: registry.display(file) });
       files.set(file, text);
       data.versions.push({
@@ -258,7 +275,7 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
       });
       versionCount++;
     }
-    const latestVersion = greatest(info.meta.versions.map((v) => v.version));
+    const latestVersion = data.versions.length ? greatest(data.versions.map((v) => v.entry.version)) : undefined;
     data.latest = data.versions.find((v) => v.entry.version === latestVersion);
     subjects.set(info.subject, data);
   }
@@ -328,6 +345,7 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     guids,
     ids,
     versionCount,
+    skipped,
     get: new Map(),
     serialized: new Map(),
   };

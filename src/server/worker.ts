@@ -4,7 +4,33 @@
  * still finishes on it.
  */
 import { parentPort } from 'node:worker_threads';
+import { getHandler } from '../formats/index.js';
+import type { FormatName } from '../core/types.js';
 import { JobContext, toResult, type Job } from './ops.js';
+
+const FORMAT_OF_EXT: Record<string, FormatName> = { '.json': 'json', '.avsc': 'avro', '.proto': 'protobuf' };
+let warmed: Promise<void> | undefined;
+
+/**
+ * Load the format handlers the snapshot uses (and ajv's default dialect) before the first job starts its
+ * clock: a fresh worker (after a timeout) then answers a simple job within a short budget.
+ */
+function warm(files: Map<string, string>): Promise<void> {
+  if (warmed) return warmed;
+  const formats = new Set<FormatName>();
+  for (const f of files.keys()) {
+    const dot = f.lastIndexOf('.');
+    const fmt = FORMAT_OF_EXT[f.slice(dot)];
+    if (fmt) formats.add(fmt);
+  }
+  warmed = Promise.all(
+    [...formats].map(async (fmt) => {
+      const h = await getHandler(fmt);
+      if (fmt === 'json') h.compile(await h.parse('{"type":"string"}', { file: 'warm-up' }));
+    }),
+  ).then(() => undefined, () => undefined);
+  return warmed;
+}
 
 const KEEP = 3;
 const contexts = new Map<number, Promise<JobContext>>();
@@ -13,9 +39,15 @@ type Message =
   | { type: 'snapshot'; seq: number; root: string; label: string; files: Map<string, string> }
   | { type: 'job'; id: number; seq: number; job: Job };
 
+// A job this thread cannot read: the runner fails the job in flight (one at a time) instead of waiting.
+parentPort!.on('messageerror', () => parentPort!.postMessage({ id: -1, unreadable: true }));
+
 parentPort!.on('message', async (m: Message) => {
   if (m.type === 'snapshot') {
-    const p = JobContext.create(m.root, m.files, m.label);
+    const p = JobContext.create(m.root, m.files, m.label).then(async (ctx) => {
+      await warm(m.files);
+      return ctx;
+    });
     p.catch(() => {});
     contexts.set(m.seq, p);
     while (contexts.size > KEEP) contexts.delete(contexts.keys().next().value!);
@@ -35,5 +67,10 @@ parentPort!.on('message', async (m: Message) => {
   } catch (err) {
     result = toResult(err);
   }
-  parentPort!.postMessage({ id: m.id, result });
+  try {
+    parentPort!.postMessage({ id: m.id, result });
+  } catch (err) {
+    // An answer that cannot be cloned (too deep): say so rather than leave the job waiting.
+    parentPort!.postMessage({ id: m.id, result: toResult(err instanceof RangeError ? err : new Error('the answer could not be sent')) });
+  }
 });

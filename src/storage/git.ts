@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { InputError } from '../core/errors.js';
 import type { RegistryStorage } from './types.js';
+import { assertInsideSync, LinkEscapeError } from './fs.js';
 
 type Git = typeof import('isomorphic-git');
 let gitModule: Promise<Git> | undefined;
@@ -767,9 +768,17 @@ export class GitTreeStorage implements RegistryStorage {
     return parent?.get(full.slice(slash + 1));
   }
 
-  async readFile(p: string): Promise<string | undefined> {
+  async readFile(p: string, hops = 0): Promise<string | undefined> {
     const item = await this.item(p);
     if (!item || item.type !== 'blob') return undefined;
+    if (item.mode === '120000') {
+      // A symbolic link: its blob is the target path. Followed only to a file of this tree inside the
+      // registry; anything else is never read (LinkEscapeError, as in the working tree).
+      const target = await readBlobText(this.git, item.oid);
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(normalize(p)), target));
+      if (hops >= 8 || target.startsWith('/') || resolved === '..' || resolved.startsWith('../')) throw new LinkEscapeError(normalize(p));
+      return this.readFile(resolved, hops + 1);
+    }
     return readBlobText(this.git, item.oid);
   }
 
@@ -1746,6 +1755,8 @@ export class WorkTreeStorage implements RegistryStorage {
   }
 
   async readFile(p: string): Promise<string | undefined> {
+    // A link leading out of the registry is never read (LinkEscapeError: check reports it).
+    assertInsideSync(this.root, clean(p), this.abs(clean(p)));
     try {
       return fs.readFileSync(this.abs(clean(p)), 'utf8');
     } catch (err) {

@@ -95,7 +95,7 @@ export async function startServe(dir: string, args: string[] = []): Promise<Serv
     proc.stdout!.on('data', onData);
     void proc.then((r) => reject(new Error(`serve exited (${r.exitCode}) before listening: ${err}`)));
   });
-  const m = /listening on (http:\/\/\S+) /.exec(firstLine);
+  const m = /listening on (https?:\/\/\S+) /.exec(firstLine);
   if (!m) throw new Error(`unexpected first line: ${firstLine}`);
   return {
     url: m[1],

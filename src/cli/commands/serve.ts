@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 
@@ -13,6 +13,11 @@ interface Opts {
   headersTimeout: string;
   requestTimeout: string;
   accessLog: boolean;
+  authFile?: string;
+  metricsPublic?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  corsOrigin: string[];
 }
 
 function int(value: string, flag: string, min: number, max: number): number {
@@ -34,6 +39,11 @@ export function define(program: Command): void {
     .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
     .option('--request-timeout <ms>', 'time a client has to send the whole request', '30000')
     .option('--no-access-log', 'do not log each request')
+    .option('--auth-file <file>', 'require credentials: users with hashed passwords or tokens and their namespaces (see `llm-schema auth`); reloaded on SIGHUP')
+    .option('--metrics-public', 'with --auth-file: leave GET /metrics open for scrapers')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--cors-origin <origin>', "allow browser requests from this origin (repeatable, or '*')", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action((_o, cmd: Command) =>
       run(() => new Context<Opts>(cmd), async (ctx) => {
         const o = ctx.opts;
@@ -45,6 +55,41 @@ export function define(program: Command): void {
         const requestTimeoutMs = Math.max(int(o.requestTimeout, '--request-timeout', 1, 3_600_000), headersTimeoutMs);
         const root = ctx.registryRoot();
         if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
+
+        if (!!o.tlsCert !== !!o.tlsKey) throw new UsageError('--tls-cert and --tls-key go together: give both');
+        if (o.metricsPublic && !o.authFile) throw new UsageError('--metrics-public only makes sense with --auth-file');
+        for (const origin of o.corsOrigin) {
+          if (origin !== '*' && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(origin)) {
+            throw new UsageError(`invalid --cors-origin '${origin}': expected '*' or scheme://host[:port], e.g. https://app.example.com`);
+          }
+        }
+        let tls: { cert: Buffer; key: Buffer } | undefined;
+        if (o.tlsCert && o.tlsKey) {
+          const { readFile } = await import('node:fs/promises');
+          const read = async (file: string, what: string) => {
+            try {
+              const b = await readFile(file);
+              if (!b.toString('latin1').includes('-----BEGIN ')) throw new InputError(`not a PEM ${what} (no -----BEGIN line)`, { file });
+              return b;
+            } catch (err) {
+              if (err instanceof InputError) throw err;
+              throw new InputError(`cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+            }
+          };
+          tls = { cert: await read(o.tlsCert, 'certificate'), key: await read(o.tlsKey, 'private key') };
+          const { createSecureContext } = await import('node:tls');
+          try {
+            createSecureContext(tls);
+          } catch (err) {
+            throw new InputError(`the certificate and key cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
+          }
+        }
+        let auth: import('../../server/auth.js').Authenticator | undefined;
+        if (o.authFile) {
+          const { Authenticator } = await import('../../server/auth.js');
+          auth = new Authenticator(o.authFile);
+          await auth.load();
+        }
 
         const { default: pino } = await import('pino');
         // Events (start, reloads, failures, shutdown) are rare and written at once; access logs are
@@ -69,7 +114,12 @@ export function define(program: Command): void {
         const running = await startServe({
           root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
           logger, accessLogger, accessSink: o.quiet ? undefined : accessDest, accessLog: o.accessLog && !o.quiet,
+          auth, metricsPublic: !!o.metricsPublic, tls, corsOrigins: o.corsOrigin,
         });
+        if (auth) logger.info({ event: 'auth', file: o.authFile, users: auth.size }, `credentials required: ${auth.size} users`);
+        const loopback = /^(127\.|::1$|localhost$|::ffff:127\.)/.test(running.host) || o.host === 'localhost';
+        if (!loopback && !auth) logger.warn({ event: 'open_to_network', host: running.host }, 'listening beyond this machine without --auth-file: anyone who can reach the port reads every schema');
+        if (!loopback && auth && !tls) logger.warn({ event: 'cleartext_credentials', host: running.host }, 'credentials travel in clear text without --tls-cert/--tls-key (or a TLS proxy in front)');
         if (ctx.out.json) {
           const s = running.snapshot;
           ctx.out.line(JSON.stringify({ url: running.url, host: running.host, port: running.port, subjects: s.subjects.size, versions: s.versionCount, source: s.source, ...(s.commit ? { commit: s.commit } : {}) }));
@@ -84,6 +134,13 @@ export function define(program: Command): void {
           const onHup = () => {
             logger.info({ event: 'sighup' }, 'reloading on SIGHUP');
             void running.reload();
+            if (auth) {
+              const a = auth;
+              a.load().then(
+                () => logger.info({ event: 'auth_reload', users: a.size }, `auth file reloaded: ${a.size} users`),
+                (err: Error) => logger.error({ event: 'auth_reload_failed', error: err.message }, 'auth file reload failed; the previous users stay in force'),
+              );
+            }
           };
           const stop = (signal: string) => {
             if (stopping) return;

@@ -12,6 +12,8 @@ import { compareJsonSchemas } from './compare/index.js';
 const compiled = new WeakMap<ParsedSchema, ValidateFunction>();
 /** Schemas parsed as registered versions: their outside $refs must be references, never files on disk. */
 const sealedSchemas = new WeakSet<ParsedSchema>();
+/** Schemas that arrived over the network: sealed, and their errors carry no command-line hints. */
+const untrustedSchemas = new WeakSet<ParsedSchema>();
 
 /** True when some $ref points outside the document (not '#...'). */
 function hasExternalRefs(value: unknown): boolean {
@@ -27,7 +29,7 @@ function hasExternalRefs(value: unknown): boolean {
  * (not a registered version) may also $ref JSON files beside it by relative path, as protobuf imports do;
  * a registered version (sealed) must name every outside schema as a reference.
  */
-function compileWith(value: unknown, dialect: Dialect, references: ResolvedReference[] | undefined, file?: string, sealed = false): ValidateFunction {
+function compileWith(value: unknown, dialect: Dialect, references: ResolvedReference[] | undefined, file?: string, sealed = false, untrusted = false): ValidateFunction {
   const external = hasExternalRefs(value);
   const ajv = references?.length || external ? newAjv(dialect) : ajvFor(dialect);
   for (const r of references ?? []) {
@@ -59,7 +61,9 @@ function compileWith(value: unknown, dialect: Dialect, references: ResolvedRefer
           ajv.addSchema(parseJson(text, fromDisk) as object, missing);
           continue;
         }
-        const how = sealed
+        const how = untrusted
+          ? "only the request's references can be referred to"
+          : sealed
           ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
           : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
         throw new InputError(`cannot resolve $ref '${missingRef ?? missing}': ${how}`, { file });
@@ -85,7 +89,8 @@ export function parseJsonSchemaValue(value: unknown, text: string, options: Pars
   if (meta) throw new InputError(`not a valid JSON Schema (${dialect}): ${meta}`, { file });
   // Compiling (which also resolves $refs) happens on first use of compile(); register calls it at once.
   const schema: ParsedSchema = { format: 'json', text, value, file, references: options.references };
-  if (options.sealed) sealedSchemas.add(schema);
+  if (options.sealed || options.untrusted) sealedSchemas.add(schema);
+  if (options.untrusted) untrustedSchemas.add(schema);
   return schema;
 }
 
@@ -110,7 +115,7 @@ export const jsonSchemaHandler: FormatHandler = {
   compile(schema: ParsedSchema): DataValidator {
     let fn = compiled.get(schema);
     if (!fn) {
-      fn = compileWith(schema.value, dialectOf(schema.value, schema.file), schema.references, schema.file, sealedSchemas.has(schema));
+      fn = compileWith(schema.value, dialectOf(schema.value, schema.file), schema.references, schema.file, sealedSchemas.has(schema), untrustedSchemas.has(schema));
       compiled.set(schema, fn);
     }
     const validate = fn;

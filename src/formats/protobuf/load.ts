@@ -48,6 +48,8 @@ export function syntaxOf(text: string): string {
 }
 
 function bundledProto(path: string): string | undefined {
+  // Only a plain google/protobuf/NAME.proto: never '..' or anything that leaves protobufjs's folder.
+  if (!/^google\/protobuf\/[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*\.proto$/.test(path)) return undefined;
   try {
     const req = createRequire(import.meta.url);
     const dir = dirname(req.resolve('protobufjs/package.json'));
@@ -172,6 +174,9 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
       if (ref) {
         parseOne(imp, ref.display, ref.text, [...stack, key]);
         continue;
+      }
+      if (options.untrusted) {
+        throw new InputError(`import "${imp}" does not resolve: only the request's references and google/protobuf types can be imported`, { file: display, ...at });
       }
       if (options.sealed) {
         throw new InputError(
