@@ -31,6 +31,8 @@ beforeAll(async () => {
   dir = await buildServeRegistry();
   writeFileSync(path.join(dir, 'invoice.json'), JSON.stringify(USER_V1));
   await ok(['register', '--namespace', 'billing.eu', '--name', 'invoice', '--file', 'invoice.json', '--description', 'Invoices', '--tag', 'money']);
+  // A Kafka topic name (TopicNameStrategy) for a billing subject: authorised as the subject it stands for.
+  await ok(['config', 'billing.eu.invoice', '--alias', 'invoices-value']);
   keys = tempDir('llm-schema-keys-');
   authFile = path.join(keys, 'auth.yaml');
   await ok(['auth', 'add', 'shopper', '--file', authFile, '--namespaces', 'shop'], PASSWORD + '\n');
@@ -116,11 +118,22 @@ describe('serve --auth-file', () => {
   it('basic and bearer read; lists are filtered per user', async () => {
     const all = await getJson(`${url}/subjects`, { headers: { Authorization: `Bearer ${token}` } });
     expect(all.status).toBe(200);
-    expect(all.body).toEqual(['billing.eu.invoice', 'shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
+    expect(all.body).toEqual(['billing.eu.invoice', 'invoices-value', 'shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
     const shopper = { Authorization: basic('shopper', PASSWORD) };
     expect((await getJson(`${url}/subjects`, { headers: shopper })).body).toEqual(['shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
     const biller = { Authorization: basic('biller', PASSWORD) };
-    expect((await getJson(`${url}/subjects`, { headers: biller })).body).toEqual(['billing.eu.invoice']);
+    expect((await getJson(`${url}/subjects`, { headers: biller })).body).toEqual(['billing.eu.invoice', 'invoices-value']);
+    // An alias is read exactly as its subject: the biller may, the shopper may not.
+    expect((await getJson(`${url}/subjects/invoices-value/versions/latest`, { headers: biller })).status).toBe(200);
+    const refused = await getJson(`${url}/subjects/invoices-value/versions/latest`, { headers: shopper });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error_code).toBe(40301);
+    const guid = (await getJson(`${url}/subjects/invoices-value/versions/latest`, { headers: biller })).body.guid;
+    expect(typeof guid).toBe('string');
+    expect((await getJson(`${url}/schemas/guids/${guid}`, { headers: biller })).status).toBe(200);
+    // The invoice has the same content (so the same id and guid) as shop.users-value 1: the shopper may read it through that subject.
+    expect((await getJson(`${url}/schemas/guids/${guid}`, { headers: shopper })).status).toBe(200);
+    expect((await getJson(`${url}/schemas/guids/${guid}`)).status).toBe(401);
     const own = await getJson(`${url}/schemas`, { headers: biller });
     expect(own.status).toBe(200);
     expect(JSON.stringify(own.body)).not.toContain('shop');
