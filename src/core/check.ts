@@ -6,7 +6,8 @@
  */
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import type { RegistryStorage } from '../storage/types.js';
-import { checkCompatibility, directions, requiredBump, type VersionedSchema } from './compat.js';
+import { directions, type VersionedSchema } from './compat.js';
+import { bumpOf, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig } from './config.js';
 import { formatWhere, InputError, LlmSchemaError } from './errors.js';
 import { schemaId } from './ids.js';
@@ -357,7 +358,7 @@ class Checker {
     const handler = await getHandler(meta.format);
     let policy: string | undefined;
     try {
-      policy = registry.policyFor(handler, ref, meta, this.opts.policy);
+      policy = await resolvePolicy(handler, { given: this.opts.policy, registry, subject: ref, meta });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       this.add({ rule: 'MALFORMED_METADATA', subject, file: err.file ?? this.display(yamlRel), message: bare(err) });
@@ -399,17 +400,19 @@ class Checker {
           this.add({ rule: 'ID_MISMATCH', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} records id ${e.id}, but its content gives ${id}: register versions with 'llm-schema register' instead of writing subject.yaml by hand`, args: { recorded: e.id, computed: id } });
         }
         this.newIds.push({ id: e.id, subject, version: e.version, ref, file: yamlRel, line });
-        if (history.length) this.compat(handler, subject, e, schema, history, mode, policy, yamlRel, rel, line);
+        if (history.length) await this.compat(handler, subject, e, schema, history, mode, policy, yamlRel, rel, line);
       }
       history.push({ version: e.version, schema });
     }
   }
 
-  private compat(
+  private async compat(
     handler: FormatHandler, subject: string, e: VersionEntry, schema: ParsedSchema, history: VersionedSchema[],
     mode: CompatibilityMode, policy: string | undefined, yamlRel: string, rel: string, line: number | undefined,
-  ): void {
-    const report = checkCompatibility(handler, schema, history, mode, { policy });
+  ): Promise<void> {
+    // The earlier versions in registration order, under the subject's settled mode and policy.
+    const comparison = await settleComparison({ handler, against: history, mode, policy });
+    const report = verdictOf(comparison, schema);
     const breaking = report.changes.filter((c) => c.breaking);
     // Without --against every version is judged under the subject's mode of today, which may be tighter
     // than the mode it was registered under: such findings are warnings (check --against judges each new
@@ -448,7 +451,7 @@ class Checker {
       });
       return;
     }
-    const decision = requiredBump(handler, prev.schema, schema, mode, { policy });
+    const decision = bumpOf(comparison, schema, prev.schema);
     if (decision.bump !== 'none' && rank(given) < rank(decision.bump)) {
       this.add({
         rule: 'VERSION_UNDERSTATED', subject, version: e.version, severity, file: this.display(yamlRel), line,

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { breaksMode, checkCompatibility, directions, severityOf, type CompatFinding, type CompatReport } from '../../core/compat.js';
+import { breaksMode, severityOf, type CompatFinding, type CompatReport } from '../../core/compat.js';
+import { settleComparison, verdictOf, type Comparison } from '../../core/comparison.js';
 import { checkMode } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
-import { checkPolicy } from '../../core/policy.js';
-import type { SubjectRef } from '../../core/names.js';
-import type { Registry } from '../../core/registry.js';
 import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions, Severity } from '../../core/types.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
@@ -49,13 +47,6 @@ export async function loadFile(file: string, type: string | undefined, parseOpti
   return { schema, handler };
 }
 
-/** The policy a subject's YAML gives (its subject.yaml, else llm-schema.yaml), checked against the format. */
-export async function checkSubjectPolicy(registry: Registry, ref: SubjectRef, handler: FormatHandler): Promise<string | undefined> {
-  const meta = await registry.getSubject(ref);
-  const where = meta.policy !== undefined ? `${registry.subjectDir(ref)}/subject.yaml` : 'llm-schema.yaml';
-  return checkPolicy(handler, registry.resolveMode(meta).policy, where);
-}
-
 export function modeOf(mode: string | undefined): CompatibilityMode | undefined {
   return mode === undefined ? undefined : checkMode(mode.toUpperCase(), '--mode');
 }
@@ -93,13 +84,6 @@ export interface PrintContext {
   mode: CompatibilityMode;
   /** The format's policies other than the one in use (for "only the strict policy forbids this"). */
   otherPolicies?: readonly string[];
-}
-
-/** The format's policies other than `policy` (the default when none is given). */
-export function otherPolicies(handler: FormatHandler, policy: string | undefined): string[] {
-  const all = handler.policies ?? [];
-  const used = policy ?? all[0];
-  return all.filter((p) => p !== used);
 }
 
 /**
@@ -162,10 +146,9 @@ export function define(program: Command): void {
       const o = ctx.opts;
       const mode = modeOf(o.mode);
       const parseOptions = parseOptionsOf(o);
-      let report: CompatReport;
+      let comparison: Comparison;
+      let candidate: ParsedSchema;
       let label: string;
-      let policy: string | undefined;
-      let others: string[] = [];
       if (o.old !== undefined || o.new !== undefined) {
         if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
         if (o.file !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
@@ -173,20 +156,20 @@ export function define(program: Command): void {
         }
         const a = await loadFile(o.old, o.type, parseOptions);
         const b = await loadFile(o.new, o.type, parseOptions);
-        policy = checkPolicy(b.handler, o.policy);
-        others = otherPolicies(b.handler, policy);
-        report = checkCompatibility(b.handler, b.schema, [{ version: o.old, schema: a.schema }], mode ?? 'BACKWARD', { policy });
+        candidate = b.schema;
+        comparison = await settleComparison({ handler: b.handler, against: [{ version: o.old, schema: a.schema }], mode: mode ?? 'BACKWARD', policy: o.policy });
         label = `${o.new} against ${o.old}`;
       } else {
         const ref = subjectFrom(o, subject)!;
         if (!o.file) throw new UsageError('which schema? pass --file FILE (or --old A --new B without a registry)');
         const registry = await ctx.registry();
-        const { schema, handler } = await loadFile(o.file, o.type, parseOptions);
-        policy = o.policy !== undefined ? checkPolicy(handler, o.policy) : await checkSubjectPolicy(registry, ref, handler);
-        others = otherPolicies(handler, policy);
-        report = await registry.compat(ref, schema, { mode, policy: o.policy });
+        const loaded = await loadFile(o.file, o.type, parseOptions);
+        candidate = loaded.schema;
+        comparison = await settleComparison({ handler: loaded.handler, registry, subject: ref, mode, policy: o.policy });
         label = `${o.file} against ${ref.namespace}.${ref.name}`;
       }
+      const report = verdictOf(comparison, candidate);
+      const others = comparison.otherPolicies;
       if (ctx.out.json) {
         ctx.out.printJson(reportJson(report));
       } else {
