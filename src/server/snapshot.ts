@@ -8,7 +8,7 @@ import { InputError } from '../core/errors.js';
 import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.js';
 import { CONFIG_FILE } from '../core/config.js';
 import { SUBJECT_FILE } from '../core/subject.js';
-import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../core/types.js';
+import type { FormatName, RegistryConfig, SchemaReference } from '../core/types.js';
 import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
 

@@ -3,7 +3,7 @@ import { breaksMode, severityOf, type CompatFinding, type CompatReport } from '.
 import { settleComparison, verdictOf, type Comparison } from '../../core/comparison.js';
 import { checkMode } from '../../core/config.js';
 import { UsageError } from '../../core/errors.js';
-import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions, Severity } from '../../core/types.js';
+import type { Change, CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
