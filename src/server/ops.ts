@@ -3,7 +3,7 @@
  * over one snapshot's files (an in-memory registry), in a worker thread so that a slow schema or a huge
  * record cannot stall the server: the main thread bounds each job in time.
  */
-import { type CompatReport, type VersionedSchema } from '../core/compat.js';
+import { type VersionedSchema } from '../core/compat.js';
 import { compareWithSubject } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
 import { LlmSchemaError, NotFoundError } from '../core/errors.js';
@@ -223,7 +223,6 @@ export class JobContext {
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
-    const { mode } = this.registry.resolveMode(meta);
     let against: VersionedSchema[] | undefined;
     if (job.version !== undefined && job.version !== 'latest' && job.version !== '-1') {
       const n = Number(job.version);
@@ -233,21 +232,14 @@ export class JobContext {
     } else if (meta.versions.length === 0 && job.version !== undefined) {
       throw new HttpError(404, 40402, `Version ${job.version} not found.`);
     }
-    let cand;
-    try {
-      cand = await this.confluentCandidate(ref, job.body);
-    } catch (err) {
-      throw err;
-    }
-    let report: CompatReport;
+    const cand = await this.confluentCandidate(ref, job.body);
     if (cand.format !== meta.format) {
-      report = { compatible: false, mode, undecided: false, changes: [] };
       const msg = `the format changed from ${meta.format} to ${cand.format}`;
       return { status: 200, body: job.verbose ? { is_compatible: false, messages: [msg] } : { is_compatible: false } };
     }
-    ({ report } = await compareWithSubject({
+    const { report } = await compareWithSubject({
       handler: cand.handler, registry: this.registry, subject: ref, meta, against, candidate: cand.schema, budgetMs: COMPARE_BUDGET_MS, load: this.loadParsed,
-    }));
+    });
     if (!job.verbose) return { status: 200, body: { is_compatible: report.compatible } };
     const messages = report.changes
       .filter((c) => c.breaking)
