@@ -295,7 +295,7 @@ export class Registry {
 
       if (existing && existing.format !== input.format) {
         throw new RefusedError(
-          `refused: '${subject}' holds ${existing.format} schemas and this one is ${input.format}; a change of format is incompatible (FORMAT_CHANGED)`,
+          `refused: '${subject}' holds ${existing.format} schemas and this one is ${input.format}; a change of format is incompatible (SCHEMA_FORMAT_CHANGED)`,
         );
       }
       // Identical content already registered: a no-op that reports the existing version.
