@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { compareSchemas } from '../../core/compat.js';
 import { bumpOf, settleComparison, type Comparison } from '../../core/comparison.js';
 import { UsageError } from '../../core/errors.js';
 import type { Change, CompatibilityMode, ParsedSchema } from '../../core/types.js';
 import { bump as bumpVersion } from '../../core/version.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { breaksMode, changeJson, compareOptions, loadFile, modeOf, parseOptionsOf, printChange } from './compat.js';
+import { compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
+import { breaksMode, compareSchemas } from '../../core/compat.js';
+import { diffJson, diffText, type DiffView } from '../../report/changes.js';
 
 interface Opts {
   namespace?: string;
@@ -74,39 +75,21 @@ export function define(program: Command): void {
       const changes = decision.bump === 'none' ? [] : decision.changes.length ? decision.changes : compareSchemas(handler, oldS, newS, options);
       const suggested = fromVersion && decision.bump !== 'none' ? bumpVersion(fromVersion, decision.bump) : undefined;
       const reason = bumpReason(decision.bump, decision.reason, changes, mode);
+      const view: DiffView = {
+        from: fromLabel, to: toLabel, mode, bump: decision.bump, reason, fromVersion, suggestedVersion: suggested,
+        changes, breaking: changes.map((x) => breaksMode(x, mode)), otherPolicies: comparison.otherPolicies,
+      };
       if (ctx.out.json) {
-        ctx.out.printJson({
-          from: fromLabel,
-          to: toLabel,
-          mode,
-          bump: decision.bump,
-          reason,
-          ...(suggested ? { suggestedVersion: suggested } : {}),
-          breaking: changes.some((x) => breaksMode(x, mode)),
-          breaksBackward: changes.some((x) => x.breaksBackward),
-          breaksForward: changes.some((x) => x.breaksForward),
-          changes: changes.map((x) => changeJson(x, breaksMode(x, mode))),
-        });
+        ctx.out.write(diffJson(view));
         return 0;
       }
-      const ch = await ctx.out.chalk();
-      ctx.out.line(`${ch.bold('diff')} ${fromLabel} -> ${toLabel}`);
-      if (!changes.length) ctx.out.line('  no changes');
-      const others = comparison.otherPolicies;
-      for (const x of changes) await printChange(ctx.out, x, { breaking: breaksMode(x, mode), mode, otherPolicies: others });
-      const bumpText = decision.bump === 'none' ? 'none' : `${decision.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
-      const colour = decision.bump === 'major' ? ch.red : decision.bump === 'minor' ? ch.yellow : ch.green;
-      ctx.out.line(`suggested bump: ${colour(bumpText)}: ${reason}`);
       if (o.structural !== false && !ctx.out.quiet && oldS.format !== 'protobuf' && newS.format !== 'protobuf' && changes.length) {
         const spec = 'json-diff'; // untyped CommonJS module
         const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
         const text = diffString(oldS.value, newS.value, { color: ctx.out.color });
-        if (text.trim()) {
-          ctx.out.line('');
-          ctx.out.line(ch.dim('structural view (json-diff):'));
-          ctx.out.line(text.replace(/\n$/, ''));
-        }
+        if (text.trim()) view.structural = text.replace(/\n$/, '');
       }
+      ctx.out.write(diffText(view, { paint: await ctx.out.chalk() }));
       return 0;
     }),
   );
