@@ -3,7 +3,7 @@
  * register and the library's JSON hold) and pure renderers (view, context) => string. Commands build the
  * view (verdict, changes, bump) and pick a renderer by --format; they print nothing themselves.
  */
-import { severityOf, type CompatFinding, type CompatReport } from '../core/compat.js';
+import { breaksMode, severityOf, type CompatFinding, type CompatReport } from '../core/compat.js';
 import type { Change, CompatibilityMode } from '../core/types.js';
 
 /** The colours a text renderer may use (a chalk instance fits; `plain` when colour is off). */
@@ -167,4 +167,67 @@ export function diffText(v: DiffView, ctx: ChangeReportContext = {}): string {
   lines.push(`suggested bump: ${colour(bumpText)}: ${v.reason}`);
   if (v.structural) lines.push('', ch.dim('structural view (json-diff):'), v.structural);
   return lines.join('\n') + '\n';
+}
+
+/** What `register` reports: the outcome, and the changes from the latest version. */
+export interface RegisterView {
+  outcome: 'registered' | 'unchanged';
+  metadataUpdated?: boolean;
+  subject: string;
+  version: string;
+  id: number;
+  /** The version file, for display. */
+  file: string;
+  bump: string;
+  previous?: string;
+  mode: CompatibilityMode;
+  dryRun: boolean;
+  changes: Change[];
+  commit?: { commit: string; author: string };
+}
+
+export function registerJson(v: RegisterView): string {
+  return (
+    JSON.stringify(
+      {
+        outcome: v.outcome,
+        ...(v.metadataUpdated !== undefined ? { metadataUpdated: v.metadataUpdated } : {}),
+        subject: v.subject,
+        version: v.version,
+        id: v.id,
+        file: v.file,
+        bump: v.bump,
+        previous: v.previous ?? null,
+        mode: v.mode,
+        dryRun: v.dryRun,
+        // The one change shape (as compat and diff print it); `breaking` is judged under the subject's mode.
+        changes: v.changes.map((c) => changeJson(c, breaksMode(c, v.mode))),
+        ...(v.commit ? { commit: v.commit.commit } : {}),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The text answer on stdout, and notes (for stderr, hidden by --quiet). */
+export function registerText(v: RegisterView, ctx: ChangeReportContext = {}): { out: string; notes: string[] } {
+  const c = ctx.paint ?? plain;
+  const what = `${v.subject} ${v.version} (id ${v.id})`;
+  let out: string;
+  if (v.outcome === 'unchanged') {
+    out =
+      `${c.yellow('unchanged')} ${what}: identical content is already registered` +
+      (v.metadataUpdated ? (v.dryRun ? '; the subject metadata would be updated' : '; subject metadata updated') : '');
+  } else if (v.dryRun) out = `${c.cyan('would register')} ${what} → ${v.file}`;
+  else out = `${c.green('registered')} ${what} → ${v.file}`;
+  const notes: string[] = [];
+  if (v.outcome === 'registered') {
+    if (v.bump === 'initial') notes.push('  first version of the subject');
+    else notes.push(`  ${v.bump} change from ${v.previous} (mode ${v.mode})`);
+    for (const ch of v.changes.slice(0, 20)) notes.push(`  - ${ch.rule} at ${ch.path || '/'}: ${ch.message}`);
+    if (v.changes.length > 20) notes.push(`  … and ${v.changes.length - 20} more changes`);
+  }
+  if (v.commit) notes.push(`  committed ${v.commit.commit.slice(0, 7)} as ${v.commit.author}`);
+  return { out: out + '\n', notes };
 }
