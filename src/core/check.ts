@@ -36,7 +36,7 @@ export interface Finding {
   args?: Record<string, unknown>;
 }
 
-/** A check rule: a RuleSpec (core/rule-spec.ts) with its fixed severity. */
+/** A check rule: a RuleSpec (rule-spec.ts, the shared RuleSpec) with its fixed severity. */
 export type RuleInfo = RuleSpec & { readonly severity: CheckSeverity };
 
 const C = (id: string, severity: CheckSeverity, purpose: string): RuleInfo => ({ id, format: 'check', severity, purpose });

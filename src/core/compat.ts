@@ -29,7 +29,7 @@ export interface CompatReport {
 }
 
 /**
- * The rules the core emits itself, whatever the format (core/rule-spec.ts). SCHEMA_FORMAT_CHANGED is a
+ * The rules the core emits itself, whatever the format (rule-spec.ts, the shared RuleSpec). SCHEMA_FORMAT_CHANGED is a
  * change of schema language between versions; it is not JSON Schema's FORMAT_CHANGED (the `format`
  * keyword) nor check's SUBJECT_FORMAT_CHANGED (subject.yaml's `format:` edited).
  */

@@ -1,5 +1,5 @@
 /**
- * One RuleSpec for every rule table (src/core/rule-spec.ts): the JSON Schema, Avro, core and check tables
+ * One RuleSpec for every rule table (rule-spec.ts): the JSON Schema, Avro, core and check tables
  * share the shape, ids are unique within a table, and the three meanings FORMAT_CHANGED once had are three ids.
  */
 import { describe, expect, it } from 'vitest';

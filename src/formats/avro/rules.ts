@@ -1,5 +1,5 @@
 /**
- * The Avro rule table (core/rule-spec.ts): id and purpose, read at run time where a finding is made (an
+ * The Avro rule table (rule-spec.ts, the shared RuleSpec): id and purpose, read at run time where a finding is made (an
  * unknown id is a programming error) and by the rule <-> fixture meta-test. No `breaks`: the directions
  * come from the two resolution passes (resolve(old, new) for BACKWARD, resolve(new, old) for FORWARD).
  * Ids follow Confluent's Avro names where one fits; they never change.

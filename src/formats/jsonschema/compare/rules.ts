@@ -2,7 +2,7 @@
  * The JSON Schema rule catalog: every change the differ reports, by stable ID (Confluent's difference
  * names where one fits), with a one-line purpose and the message template. IDs never change.
  * Whether a change breaks BACKWARD or FORWARD is not in this table (no `breaks`): the semantic checker
- * decides it for each change, in context (see README: "semantic truth"). The shape is core/rule-spec.ts.
+ * decides it for each change, in context (see README: "semantic truth"). The shape is the shared RuleSpec (rule-spec.ts).
  */
 
 import { fillTemplate, fixtureFolder, indexRules, type RuleSpec } from '../../../core/rule-spec.js';
