@@ -7,6 +7,7 @@
  */
 import { findRegistryRoot } from './core/config.js';
 import { checkCompatibility, compareSchemas, type CompatReport } from './core/compat.js';
+import { settleComparison } from './core/comparison.js';
 import { UsageError } from './core/errors.js';
 import { parseSubjectName, type SubjectRef } from './core/names.js';
 import { Registry, type SubjectInfo } from './core/registry.js';
@@ -153,12 +154,15 @@ export class LlmSchemaRegistry {
     return this.core.compat(ref, candidate, options);
   }
 
-  /** Every change between two registered versions. */
+  /** Every change between two registered versions, under the subject's policy (or the given one). */
   async diff(subject: SubjectName, from: string, to = 'latest', options: { policy?: string } = {}): Promise<Change[]> {
     const ref = toRef(subject);
     const a = await this.core.loadSchema(ref, from);
     const b = await this.core.loadSchema(ref, to);
-    return compareSchemas(a.handler, a.schema, b.schema, options);
+    const comparison = await settleComparison({
+      handler: b.handler, registry: this.core, subject: ref, against: [{ version: a.info.entry.version, schema: a.schema }], policy: options.policy,
+    });
+    return compareSchemas(b.handler, a.schema, b.schema, comparison.options);
   }
 }
 

@@ -13,7 +13,7 @@ export class Context<O extends object = Record<string, unknown>> {
 
   constructor(cmd: Command, allowedFormats: readonly string[] = ['text', 'json']) {
     this.opts = mergedOptions(cmd) as O & GlobalOptions;
-    let format = (this.opts.json ? 'json' : this.opts.format ?? 'text') as string;
+    const format = (this.opts.json ? 'json' : this.opts.format ?? 'text') as string;
     if (!allowedFormats.includes(format)) {
       throw new UsageError(`unknown --format '${format}': expected ${allowedFormats.join(', ')}`);
     }

@@ -70,6 +70,13 @@ export class Output {
     }
   }
 
+  /** A reporter's text on stdout, as given (it ends with its own newline). */
+  write(text: string): void {
+    this.buffer.push(text);
+    this.bufferedBytes += text.length;
+    if (this.bufferedBytes > 1 << 16) this.flush();
+  }
+
   /** Print a JSON document on stdout. */
   printJson(value: unknown): void {
     this.line(JSON.stringify(value, null, 2));

@@ -6,7 +6,9 @@
  */
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import type { RegistryStorage } from '../storage/types.js';
-import { checkCompatibility, directions, requiredBump, type VersionedSchema } from './compat.js';
+import { directions, type VersionedSchema } from './compat.js';
+import { indexRules, type RuleSpec } from './rule-spec.js';
+import { bumpOf, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig } from './config.js';
 import { formatWhere, InputError, LlmSchemaError } from './errors.js';
 import { schemaId } from './ids.js';
@@ -35,36 +37,38 @@ export interface Finding {
   args?: Record<string, unknown>;
 }
 
-export interface RuleInfo {
-  severity: CheckSeverity;
-  /** One line: what the rule protects. */
-  purpose: string;
-}
+/** A check rule: a RuleSpec (rule-spec.ts, the shared RuleSpec) with its fixed severity. */
+export type RuleInfo = RuleSpec & { readonly severity: CheckSeverity };
+
+const C = (id: string, severity: CheckSeverity, purpose: string): RuleInfo => ({ id, format: 'check', severity, purpose });
 
 /** Every check rule, once: its stable id, default severity and purpose. IDs never change. */
-export const CHECK_RULES: Record<string, RuleInfo> = {
-  MALFORMED_CONFIG: { severity: 'error', purpose: 'llm-schema.yaml must parse and hold valid settings' },
-  MALFORMED_METADATA: { severity: 'error', purpose: 'subject.yaml must parse and hold valid metadata' },
-  MALFORMED_SCHEMA: { severity: 'error', purpose: 'every version file must be a valid schema of its format' },
-  INVALID_SUBJECT_NAME: { severity: 'error', purpose: 'subject folders must be valid namespaces and names' },
-  VERSION_CHANGED: { severity: 'error', purpose: 'a registered version (its file, id or references) never changes' },
-  VERSION_DELETED: { severity: 'error', purpose: 'a registered version is never deleted' },
-  SUBJECT_DELETED: { severity: 'error', purpose: 'a subject with registered versions is never deleted' },
-  FORMAT_CHANGED: { severity: 'error', purpose: "a subject's format never changes once it has versions" },
-  VERSION_FILE_MISSING: { severity: 'error', purpose: 'every version listed in subject.yaml has its file' },
-  SYMLINK_OUTSIDE_REGISTRY: { severity: 'error', purpose: 'a version file is never a symbolic link leading out of the registry (it is never read)' },
-  UNREGISTERED_FILE: { severity: 'error', purpose: 'every version file is listed in subject.yaml' },
-  ID_MISMATCH: { severity: 'error', purpose: "a version's recorded id matches its content" },
-  DUPLICATE_ID: { severity: 'error', purpose: 'two different schemas never hold one id' },
-  BROKEN_REFERENCE: { severity: 'error', purpose: 'references name registered subjects and versions' },
-  INCOMPATIBLE_CHANGE: { severity: 'error', purpose: "a new version is compatible under its subject's mode" },
-  BREAKING_CHANGE_APPROVED: { severity: 'notice', purpose: 'an intentional break approved with allow-breaking in subject.yaml' },
-  VERSION_NOT_ABOVE_LATEST: { severity: 'error', purpose: 'a version registered later has a greater number: versions only grow' },
-  VERSION_UNDERSTATED: { severity: 'error', purpose: 'a version number states its change (major for breaking, minor for validation, patch for annotations)' },
-  COMPATIBILITY_LOOSENED: { severity: 'error', purpose: 'a looser compatibility mode needs a compatibility-change reason' },
-  ALIAS_CLASH: { severity: 'error', purpose: "a subject alias is unique and never another subject's name (Confluent routes answer by both)" },
-  COMPATIBILITY_CHANGE_APPROVED: { severity: 'notice', purpose: 'a looser compatibility mode approved with compatibility-change' },
-};
+export const CHECK_RULE_SPECS: readonly RuleInfo[] = [
+  C('MALFORMED_CONFIG', 'error', 'llm-schema.yaml must parse and hold valid settings'),
+  C('MALFORMED_METADATA', 'error', 'subject.yaml must parse and hold valid metadata'),
+  C('MALFORMED_SCHEMA', 'error', 'every version file must be a valid schema of its format'),
+  C('INVALID_SUBJECT_NAME', 'error', 'subject folders must be valid namespaces and names'),
+  C('VERSION_CHANGED', 'error', 'a registered version (its file, id or references) never changes'),
+  C('VERSION_DELETED', 'error', 'a registered version is never deleted'),
+  C('SUBJECT_DELETED', 'error', 'a subject with registered versions is never deleted'),
+  C('SUBJECT_FORMAT_CHANGED', 'error', "a subject's format never changes once it has versions"),
+  C('VERSION_FILE_MISSING', 'error', 'every version listed in subject.yaml has its file'),
+  C('SYMLINK_OUTSIDE_REGISTRY', 'error', 'a version file is never a symbolic link leading out of the registry (it is never read)'),
+  C('UNREGISTERED_FILE', 'error', 'every version file is listed in subject.yaml'),
+  C('ID_MISMATCH', 'error', "a version's recorded id matches its content"),
+  C('DUPLICATE_ID', 'error', 'two different schemas never hold one id'),
+  C('BROKEN_REFERENCE', 'error', 'references name registered subjects and versions'),
+  C('INCOMPATIBLE_CHANGE', 'error', "a new version is compatible under its subject's mode"),
+  C('BREAKING_CHANGE_APPROVED', 'notice', 'an intentional break approved with allow-breaking in subject.yaml'),
+  C('VERSION_NOT_ABOVE_LATEST', 'error', 'a version registered later has a greater number: versions only grow'),
+  C('VERSION_UNDERSTATED', 'error', 'a version number states its change (major for breaking, minor for validation, patch for annotations)'),
+  C('COMPATIBILITY_LOOSENED', 'error', 'a looser compatibility mode needs a compatibility-change reason'),
+  C('ALIAS_CLASH', 'error', "a subject alias is unique and never another subject's name (Confluent routes answer by both)"),
+  C('COMPATIBILITY_CHANGE_APPROVED', 'notice', 'a looser compatibility mode approved with compatibility-change'),
+];
+
+/** The check rules by id (what the reporters look purposes up in). */
+export const CHECK_RULES: Readonly<Record<string, RuleInfo>> = Object.fromEntries(indexRules(CHECK_RULE_SPECS)) as Record<string, RuleInfo>;
 
 const SEVERITY_RANK: Record<CheckSeverity, number> = { error: 0, warning: 1, notice: 2 };
 
@@ -272,7 +276,7 @@ class Checker {
     this.examined.push({ subject, file: yamlRel, text: headText ?? '', aliases: meta.aliases ?? [], isNew: !bmeta });
 
     if (bmeta && bmeta.versions.length && bmeta.format !== meta.format) {
-      this.add({ rule: 'FORMAT_CHANGED', subject, file: this.display(yamlRel), line: lineOf(headText, /^format\s*:/m), message: `the format of ${subject} changed from ${bmeta.format} to ${meta.format}; a subject's format never changes: create a new subject` });
+      this.add({ rule: 'SUBJECT_FORMAT_CHANGED', subject, file: this.display(yamlRel), line: lineOf(headText, /^format\s*:/m), message: `the format of ${subject} changed from ${bmeta.format} to ${meta.format}; a subject's format never changes: create a new subject` });
       return;
     }
 
@@ -363,7 +367,7 @@ class Checker {
     const handler = await getHandler(meta.format);
     let policy: string | undefined;
     try {
-      policy = registry.policyFor(handler, ref, meta, this.opts.policy);
+      policy = await resolvePolicy(handler, { given: this.opts.policy, registry, subject: ref, meta });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       this.add({ rule: 'MALFORMED_METADATA', subject, file: err.file ?? this.display(yamlRel), message: bare(err) });
@@ -412,17 +416,19 @@ class Checker {
           this.add({ rule: 'ID_MISMATCH', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} records id ${e.id}, but its content gives ${id}: register versions with 'llm-schema register' instead of writing subject.yaml by hand`, args: { recorded: e.id, computed: id } });
         }
         this.newIds.push({ id: e.id, subject, version: e.version, ref, file: yamlRel, line });
-        if (history.length) this.compat(handler, subject, e, schema, history, mode, policy, yamlRel, rel, line);
+        if (history.length) await this.compat(handler, subject, e, schema, history, mode, policy, yamlRel, rel, line);
       }
       history.push({ version: e.version, schema });
     }
   }
 
-  private compat(
+  private async compat(
     handler: FormatHandler, subject: string, e: VersionEntry, schema: ParsedSchema, history: VersionedSchema[],
     mode: CompatibilityMode, policy: string | undefined, yamlRel: string, rel: string, line: number | undefined,
-  ): void {
-    const report = checkCompatibility(handler, schema, history, mode, { policy });
+  ): Promise<void> {
+    // The earlier versions in registration order, under the subject's settled mode and policy.
+    const comparison = await settleComparison({ handler, against: history, mode, policy });
+    const report = verdictOf(comparison, schema);
     const breaking = report.changes.filter((c) => c.breaking);
     // Without --against every version is judged under the subject's mode of today, which may be tighter
     // than the mode it was registered under: such findings are warnings (check --against judges each new
@@ -461,7 +467,7 @@ class Checker {
       });
       return;
     }
-    const decision = requiredBump(handler, prev.schema, schema, mode, { policy });
+    const decision = bumpOf(comparison, schema, prev.schema);
     if (decision.bump !== 'none' && rank(given) < rank(decision.bump)) {
       this.add({
         rule: 'VERSION_UNDERSTATED', subject, version: e.version, severity, file: this.display(yamlRel), line,

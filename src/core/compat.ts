@@ -4,6 +4,7 @@
  * are built here, never inside a format.
  */
 import { InputError } from './errors.js';
+import { fillTemplate, indexRules, specOf, type RuleSpec } from './rule-spec.js';
 import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, Severity } from './types.js';
 import type { Bump } from './version.js';
 
@@ -27,16 +28,28 @@ export interface CompatReport {
   changes: CompatFinding[];
 }
 
-export const FORMAT_CHANGED = 'FORMAT_CHANGED';
+/**
+ * The rules the core emits itself, whatever the format (rule-spec.ts, the shared RuleSpec). SCHEMA_FORMAT_CHANGED is a
+ * change of schema language between versions; it is not JSON Schema's FORMAT_CHANGED (the `format`
+ * keyword) nor check's SUBJECT_FORMAT_CHANGED (subject.yaml's `format:` edited).
+ */
+export const CORE_RULES: readonly RuleSpec[] = [
+  { id: 'SCHEMA_FORMAT_CHANGED', format: 'core', purpose: 'the schema language changed between versions (JSON Schema, Avro, Protobuf)', template: 'the format changed from {old} to {new}', breaks: { '*': ['backward', 'forward'] } },
+  { id: 'ANNOTATION_CHANGED', format: 'core', purpose: 'only annotations changed (for a format without its own comparison)', template: 'annotations changed', category: 'annotation' },
+  { id: 'UNDECIDED', format: 'core', purpose: "the format's checker cannot compare the schemas; counted as breaking", template: 'the {format} checker cannot compare these schemas; treated as incompatible', breaks: { '*': ['backward', 'forward'] } },
+];
+const CORE_RULE_INDEX = indexRules(CORE_RULES);
+
+const coreMessage = (id: string, args: Record<string, unknown>): string => fillTemplate(specOf(CORE_RULE_INDEX, id).template!, args);
 
 /** Every change between two schemas, whatever the format. */
 export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS: ParsedSchema, options: CompareOptions = {}): Change[] {
   if (oldS.format !== newS.format) {
     return [
       {
-        rule: FORMAT_CHANGED,
+        rule: 'SCHEMA_FORMAT_CHANGED',
         path: '',
-        message: `the format changed from ${oldS.format} to ${newS.format}`,
+        message: coreMessage('SCHEMA_FORMAT_CHANGED', { old: oldS.format, new: newS.format }),
         breaksBackward: true,
         breaksForward: true,
         category: 'validation',
@@ -57,13 +70,13 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
   }
   const annotationsOnly = handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
   if (annotationsOnly) {
-    return [{ rule: 'ANNOTATION_CHANGED', path: '', message: 'annotations changed', breaksBackward: false, breaksForward: false, category: 'annotation' }];
+    return [{ rule: 'ANNOTATION_CHANGED', path: '', message: coreMessage('ANNOTATION_CHANGED', {}), breaksBackward: false, breaksForward: false, category: 'annotation' }];
   }
   return [
     {
       rule: 'UNDECIDED',
       path: '',
-      message: `the ${handler.format} checker cannot compare these schemas; treated as incompatible`,
+      message: coreMessage('UNDECIDED', { format: handler.format }),
       breaksBackward: true,
       breaksForward: true,
       undecided: true,

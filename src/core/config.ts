@@ -4,7 +4,6 @@ import { COMPATIBILITY_MODES, type CompatibilityMode, type RegistryConfig } from
 import { parseYaml, toYaml } from './yamlfile.js';
 
 export { CONFIG_FILE, findRegistryRoot } from './root.js';
-import { CONFIG_FILE } from './root.js';
 
 export function checkMode(mode: string, where?: string): CompatibilityMode {
   const m = String(mode).toUpperCase().replace(/-/g, '_');

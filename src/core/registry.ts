@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import { FsStorage } from '../storage/fs.js';
 import type { RegistryStorage } from '../storage/types.js';
-import { checkPolicy } from './policy.js';
-import { checkCompatibility, requiredBump, type CompatReport, type VersionedSchema } from './compat.js';
+import { type CompatReport, type VersionedSchema } from './compat.js';
+import { bumpOf, compareWithSubject, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
 import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from './errors.js';
 import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
@@ -16,7 +16,6 @@ import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectR
 import { checkAlias, parseSubject, serializeSubject, SUBJECT_FILE } from './subject.js';
 import type {
   Change,
-  CompareOptions,
   CompatibilityMode,
   FormatHandler,
   FormatName,
@@ -235,54 +234,36 @@ export class Registry {
     return out;
   }
 
-  /**
-   * The comparison policy for a subject, checked against its format: the one given (a flag), else the
-   * subject's `policy:`, else the registry's (applied to the formats that have it: `policy: lenient` in
-   * llm-schema.yaml does not apply to Protobuf subjects), else the format's default. Unknown policies are
-   * refused naming the flag or the YAML file.
-   */
-  policyFor(handler: FormatHandler, ref: SubjectRef | undefined, meta: SubjectMeta | undefined, given?: string): string | undefined {
-    if (given !== undefined) return checkPolicy(handler, given);
-    if (meta?.policy !== undefined) return checkPolicy(handler, meta.policy, ref ? this.display(this.subjectFile(ref)) : SUBJECT_FILE);
-    const registryPolicy = this.config.policy;
-    if (registryPolicy !== undefined) {
-      if (handler.policies?.includes(registryPolicy) || !KNOWN_POLICIES.includes(registryPolicy)) {
-        return checkPolicy(handler, registryPolicy, this.display(CONFIG_FILE));
-      }
-    }
-    return checkPolicy(handler, undefined);
-  }
-
-  /** The mode and policy that apply to a subject: its own, else the registry's. */
-  resolveMode(meta: SubjectMeta | undefined): { mode: CompatibilityMode; policy?: string } {
-    return { mode: meta?.compatibility ?? this.config.compatibility, policy: meta?.policy ?? this.config.policy };
+  /** The mode that applies to a subject: its own, else the registry's (the policy: core/comparison.ts). */
+  resolveMode(meta: SubjectMeta | undefined): { mode: CompatibilityMode } {
+    return { mode: meta?.compatibility ?? this.config.compatibility };
   }
 
   /**
    * The versions a check under `mode` compares with, parsed, in registration order: every version for the
    * transitive modes, else only the latest (by version number). Pass no mode for every version.
    */
-  async history(ref: SubjectRef, meta: SubjectMeta, mode?: CompatibilityMode): Promise<VersionedSchema[]> {
+  async history(
+    ref: SubjectRef,
+    meta: SubjectMeta,
+    mode?: CompatibilityMode,
+    load: (ref: SubjectRef, version: string) => Promise<ParsedSchema> = async (r, v) => (await this.loadSchema(r, v)).schema,
+  ): Promise<VersionedSchema[]> {
     const latest = greatest(meta.versions.map((e) => e.version));
     const entries = !mode || mode.endsWith('_TRANSITIVE') ? [...meta.versions] : meta.versions.filter((e) => e.version === latest);
     // The latest version is compared last (checkCompatibility treats the last entry as the latest).
     entries.sort((a, b) => (a.version === latest ? 1 : b.version === latest ? -1 : 0));
     const out: VersionedSchema[] = [];
     for (const e of entries) {
-      const { schema } = await this.loadSchema(ref, e.version);
-      out.push({ version: e.version, schema });
+      out.push({ version: e.version, schema: await load(ref, e.version) });
     }
     return out;
   }
 
-  /** Check a candidate schema against a subject under its mode (or the given one). */
+  /** Check a candidate schema against a subject under its mode (or the given one): core/comparison.ts. */
   async compat(ref: SubjectRef, candidate: ParsedSchema, options: { mode?: CompatibilityMode; policy?: string; budgetMs?: number } = {}): Promise<CompatReport> {
-    const meta = await this.getSubject(ref);
-    const resolved = this.resolveMode(meta);
-    const mode = options.mode ?? resolved.mode;
     const handler = await getHandler(candidate.format);
-    const history = await this.history(ref, meta, mode);
-    return checkCompatibility(handler, candidate, history, mode, { policy: this.policyFor(handler, ref, meta, options.policy), budgetMs: options.budgetMs });
+    return (await compareWithSubject({ handler, registry: this, subject: ref, ...options, candidate })).report;
   }
 
   /**
@@ -308,7 +289,8 @@ export class Registry {
       const existing = await this.readSubject(ref);
       const meta: SubjectMeta = existing ?? { format: input.format, versions: [] };
       const { mode } = this.resolveMode(existing);
-      const compareOptions: CompareOptions = { policy: this.policyFor(handler, ref, existing, input.policy) };
+      // An explicit --policy that the format does not have is refused even for a first version.
+      const policy = await resolvePolicy(handler, { given: input.policy, registry: this, subject: ref, meta: existing });
       const subject = subjectName(ref);
 
       // A new subject's name must not be another subject's alias (Confluent routes answer by both).
@@ -318,7 +300,7 @@ export class Registry {
       }
       if (existing && existing.format !== input.format) {
         throw new RefusedError(
-          `refused: '${subject}' holds ${existing.format} schemas and this one is ${input.format}; a change of format is incompatible (FORMAT_CHANGED)`,
+          `refused: '${subject}' holds ${existing.format} schemas and this one is ${input.format}; a change of format is incompatible (SCHEMA_FORMAT_CHANGED)`,
         );
       }
       // Identical content already registered: a no-op that reports the existing version.
@@ -357,12 +339,11 @@ export class Registry {
         version = input.version ?? '1.0.0';
         bump = 'initial';
       } else {
-        const history = await this.history(ref, meta, mode);
-        const latest = history[history.length - 1];
-        const decision = requiredBump(handler, latest.schema, candidate, mode, compareOptions);
+        const comparison = await settleComparison({ handler, registry: this, subject: ref, meta, mode, policy });
+        const decision = bumpOf(comparison, candidate);
         changes = decision.changes;
         bump = decision.bump === 'none' ? 'patch' : decision.bump;
-        compat = checkCompatibility(handler, candidate, history, mode, compareOptions);
+        compat = verdictOf(comparison, candidate);
         if (!compat.compatible && !input.allowBreaking) {
           const reasons = compat.changes.filter((c) => c.breaking).map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`);
           throw new RefusedError(
@@ -596,9 +577,6 @@ function withMetadata(meta: SubjectMeta, input: RegisterInput): SubjectMeta {
   if (input.kind) next.kind = input.kind;
   return next;
 }
-
-/** Every policy some format has (a registry-wide policy applies to the formats that have it). */
-const KNOWN_POLICIES = ['semantic', 'lenient', 'wire', 'strict'];
 
 function rank(b: Bump | 'none' | 'initial'): number {
   return b === 'major' ? 3 : b === 'minor' ? 2 : b === 'patch' ? 1 : 0;

@@ -5,8 +5,7 @@
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { readLineBatches, jsonlRecord } from './data.js';
-import type { RecordResult, WorkerSchema } from './validate.js';
-import { check, threadCount } from './validate.js';
+import { check, threadCount, type RecordResult, type WorkerSchema } from './validate-record.js';
 import type { DataError, DataValidator } from './types.js';
 
 export interface WorkerInput {

@@ -1,7 +1,7 @@
 /** A worker thread of validate-parallel: validates one byte range of a JSON Lines file. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { jsonlRecord, readLineBatches } from './data.js';
-import { check } from './validate.js';
+import { check } from './validate-record.js';
 import { workerValidator, type WorkerFailure, type WorkerInput } from './validate-parallel.js';
 
 const input = workerData as WorkerInput;

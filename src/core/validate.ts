@@ -3,21 +3,13 @@
  * record as data. Large JSON Lines files are split across worker threads by byte range.
  */
 import { promises as fsp } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { expandInputs, jsonlRecord, readLineBatches, readRecords, type DataSource } from './data.js';
 import { InputError, UsageError } from './errors.js';
-import type { DataError, DataRecord, DataValidator, FormatHandler, FormatName, ParsedSchema } from './types.js';
+import type { DataRecord, DataValidator, FormatHandler, ParsedSchema } from './types.js';
+import { check, threadCount, type RecordOutcome, type RecordResult, type WorkerSchema } from './validate-record.js';
 
-export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
-
-export interface RecordResult {
-  file: string;
-  line?: number;
-  outcome: RecordOutcome;
-  errors: DataError[];
-  /** For unreadable / extraction outcomes: the reason. */
-  reason?: string;
-}
+// The record-level pieces live in validate-record.ts (shared with the worker threads, no import cycle).
+export { check, threadCount, type RecordOutcome, type RecordResult, type WorkerSchema } from './validate-record.js';
 
 export interface ValidateRunOptions {
   data: string[];
@@ -33,14 +25,6 @@ export interface ValidateRunOptions {
   parallel?: boolean;
   /** How the schema can be rebuilt in a worker thread (only for schemas without registry references). */
   workerSchema?: WorkerSchema;
-}
-
-export interface WorkerSchema {
-  format: FormatName;
-  text: string;
-  file?: string;
-  protoPaths?: string[];
-  message?: string;
 }
 
 export interface ValidateSummary {
@@ -110,29 +94,10 @@ export async function validateInputs(
   return summary;
 }
 
-/**
- * How many threads to validate with: LLM_SCHEMA_WORKERS when set, else one per core (at most 4), but a
- * single one on an oversubscribed machine (load average above the core count), where extra threads
- * only add start-up cost.
- */
-export function threadCount(): number {
-  const env = Number(process.env.LLM_SCHEMA_WORKERS);
-  if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
-  const cores = availableParallelism();
-  if (loadavg()[0] > cores) return 1;
-  return Math.max(1, Math.min(cores, 4));
-}
-
 async function worthParallel(src: DataSource): Promise<boolean> {
   if (src.file === '-' || threadCount() < 2) return false;
   const st = await fsp.stat(src.file);
   return st.size >= PARALLEL_THRESHOLD;
-}
-
-export function check(file: string, rec: DataRecord, validator: DataValidator): RecordResult {
-  if (rec.error !== undefined) return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: rec.error };
-  const errors = validator.validate(rec.value);
-  return errors ? { file, line: rec.line, outcome: 'invalid', errors } : { file, line: rec.line, outcome: 'valid', errors: [] };
 }
 
 function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extract: ExtractModule): RecordResult {

@@ -3,7 +3,8 @@
  * over one snapshot's files (an in-memory registry), in a worker thread so that a slow schema or a huge
  * record cannot stall the server: the main thread bounds each job in time.
  */
-import { checkCompatibility, type CompatReport, type VersionedSchema } from '../core/compat.js';
+import { type VersionedSchema } from '../core/compat.js';
+import { compareWithSubject } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
 import { LlmSchemaError, NotFoundError } from '../core/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
@@ -79,6 +80,9 @@ export class JobContext {
     }
     return p;
   }
+
+  /** A registered version's parsed schema, through the cache (what the comparison use-case loads history with). */
+  readonly loadParsed = async (ref: SubjectRef, version: string): Promise<ParsedSchema> => (await this.load(ref, version)).schema;
 
   async history(ref: SubjectRef): Promise<VersionedSchema[]> {
     const meta = await this.registry.getSubject(ref);
@@ -156,14 +160,13 @@ export class JobContext {
         throw new HttpError(422, 42203, (err as Error).message);
       }
     }
+    if (job.policy !== undefined && job.policy !== null && typeof job.policy !== 'string') throw new HttpError(422, 422, "'policy' must be a string");
     const meta = await this.registry.getSubject(ref);
-    const resolved = this.registry.resolveMode(meta);
     const handler = await getHandler(meta.format);
     const candidate = await this.parseCandidate(handler, job.schema, []);
-    const history = await this.history(ref);
-    const report = checkCompatibility(handler, candidate, history, mode ?? resolved.mode, {
-      policy: typeof job.policy === 'string' ? job.policy : resolved.policy,
-      budgetMs: COMPARE_BUDGET_MS,
+    const { report } = await compareWithSubject({
+      handler, registry: this.registry, subject: ref, meta, candidate, mode, policy: (job.policy ?? undefined) as string | undefined,
+      budgetMs: COMPARE_BUDGET_MS, load: this.loadParsed,
     });
     return { status: 200, body: { is_compatible: report.compatible, mode: report.mode, undecided: report.undecided, changes: report.changes } };
   }
@@ -321,30 +324,24 @@ export class JobContext {
     }
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
-    const { mode, policy } = this.registry.resolveMode(meta);
-    let history = await this.history(ref);
+    let against: VersionedSchema[] | undefined;
     if (job.version !== undefined && job.version !== 'latest' && job.version !== '-1') {
       const n = Number(job.version);
       const e = meta.versions[n - 1];
       if (!e) throw new HttpError(404, 40402, `Version ${job.version} not found.`);
-      history = history.filter((h) => h.version === e.version);
-    } else if (history.length === 0 && job.version !== undefined) {
+      against = [{ version: e.version, schema: await this.loadParsed(ref, e.version) }];
+    } else if (meta.versions.length === 0 && job.version !== undefined) {
       throw new HttpError(404, 40402, `Version ${job.version} not found.`);
     }
-    let cand;
-    try {
-      cand = await this.confluentCandidate(ref, job.body);
-    } catch (err) {
-      throw err;
-    }
-    let report: CompatReport;
+    const cand = await this.confluentCandidate(ref, job.body);
     if (cand.format !== meta.format) {
-      report = { compatible: false, mode, undecided: false, changes: [] };
       const msg = `the format changed from ${meta.format} to ${cand.format}`;
       return { status: 200, body: job.verbose ? { is_compatible: false, messages: [msg] } : { is_compatible: false } };
     }
     if (!cand.schema) throw new HttpError(422, 42201, 'Invalid schema: the serialized descriptor matches no registered version');
-    report = checkCompatibility(cand.handler, cand.schema, history, mode, { policy, budgetMs: COMPARE_BUDGET_MS });
+    const { report } = await compareWithSubject({
+      handler: cand.handler, registry: this.registry, subject: ref, meta, against, candidate: cand.schema, budgetMs: COMPARE_BUDGET_MS, load: this.loadParsed,
+    });
     if (!job.verbose) return { status: 200, body: { is_compatible: report.compatible } };
     const messages = report.changes
       .filter((c) => c.breaking)

@@ -205,14 +205,18 @@ describe('policies are checked (QA)', () => {
     expect((await cli(['compat', '--old', 'a.avsc', '--new', 'b.avsc'], { cwd: dir })).code).toBe(0);
   });
 
-  it('a policy from llm-schema.yaml that the format does not have is an error naming the file', async () => {
+  it("a policy from llm-schema.yaml that no format has is an error naming the file; another format's does not apply", async () => {
     const reg = await newRegistry({ 'a.json': { type: 'string', maxLength: 80 }, 'b.json': { type: 'string' } });
     try {
       for (const [file, version] of [['a.json', '1.0.0'], ['b.json', '1.1.0']]) {
         const r = await cli(['register', 'app.text', '--file', file, '--version', version], { cwd: reg });
         expect(r.code, r.stderr).toBe(0);
       }
+      // 'wire' is Protobuf's: a JSON Schema subject keeps its default (semantic), on every command.
       writeFileSync(path.join(reg, 'llm-schema.yaml'), 'compatibility: NONE\nschemas: schemas\npolicy: wire\n');
+      const wire = await cli(['diff', 'app.text', '--from', '1.0.0', '--to', '1.1.0'], { cwd: reg });
+      expect(wire.code, wire.stderr).toBe(0);
+      writeFileSync(path.join(reg, 'llm-schema.yaml'), 'compatibility: NONE\nschemas: schemas\npolicy: wier\n');
       const r = await cli(['diff', 'app.text', '--from', '1.0.0', '--to', '1.1.0'], { cwd: reg });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('llm-schema.yaml');

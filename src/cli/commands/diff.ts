@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { compareSchemas, requiredBump } from '../../core/compat.js';
+import { bumpOf, settleComparison, type Comparison } from '../../core/comparison.js';
 import { UsageError } from '../../core/errors.js';
-import type { Change, CompatibilityMode, FormatHandler, ParsedSchema } from '../../core/types.js';
+import type { Change, CompatibilityMode, ParsedSchema } from '../../core/types.js';
 import { bump as bumpVersion } from '../../core/version.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { checkPolicy } from '../../core/policy.js';
-import { breaksMode, changeJson, checkSubjectPolicy, compareOptions, loadFile, modeOf, otherPolicies, parseOptionsOf, printChange } from './compat.js';
+import { compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
+import { breaksMode, compareSchemas } from '../../core/compat.js';
+import { diffJson, diffText, type DiffView } from '../../report/changes.js';
 
 interface Opts {
   namespace?: string;
@@ -42,9 +43,7 @@ export function define(program: Command): void {
       const parseOptions = parseOptionsOf(o);
       let oldS: ParsedSchema;
       let newS: ParsedSchema;
-      let handler: FormatHandler;
-      let mode: CompatibilityMode = modeOf(o.mode) ?? 'BACKWARD';
-      let policy = o.policy;
+      let comparison: Comparison;
       let fromLabel: string;
       let toLabel: string;
       let fromVersion: string | undefined;
@@ -55,61 +54,42 @@ export function define(program: Command): void {
         }
         const a = await loadFile(o.old, o.type, parseOptions);
         const b = await loadFile(o.new, o.type, parseOptions);
-        [oldS, newS, handler] = [a.schema, b.schema, b.handler];
+        [oldS, newS] = [a.schema, b.schema];
         [fromLabel, toLabel] = [o.old, o.new];
-        policy = checkPolicy(handler, o.policy);
+        comparison = await settleComparison({ handler: b.handler, against: [{ version: o.old, schema: oldS }], mode: modeOf(o.mode) ?? 'BACKWARD', policy: o.policy });
       } else {
         const ref = subjectFrom(o, subject)!;
         if (o.from === undefined) throw new UsageError('which versions? pass --from VERSION [--to VERSION] (or --old A --new B without a registry)');
         const registry = await ctx.registry();
-        const meta = await registry.getSubject(ref);
-        const resolved = registry.resolveMode(meta);
-        mode = modeOf(o.mode) ?? resolved.mode;
         const a = await registry.loadSchema(ref, o.from, parseOptions);
         const b = await registry.loadSchema(ref, o.to ?? 'latest', parseOptions);
-        [oldS, newS, handler] = [a.schema, b.schema, b.handler];
-        policy = o.policy !== undefined ? checkPolicy(handler, o.policy) : await checkSubjectPolicy(registry, ref, handler);
+        [oldS, newS] = [a.schema, b.schema];
         fromVersion = a.info.entry.version;
         [fromLabel, toLabel] = [`${a.info.subject} ${a.info.entry.version}`, `${b.info.subject} ${b.info.entry.version}`];
+        comparison = await settleComparison({
+          handler: b.handler, registry, subject: ref, against: [{ version: fromVersion, schema: oldS }], mode: modeOf(o.mode), policy: o.policy,
+        });
       }
-      const options = { policy };
-      const decision = requiredBump(handler, oldS, newS, mode, options);
+      const { handler, mode, options } = comparison;
+      const decision = bumpOf(comparison, newS);
       const changes = decision.bump === 'none' ? [] : decision.changes.length ? decision.changes : compareSchemas(handler, oldS, newS, options);
       const suggested = fromVersion && decision.bump !== 'none' ? bumpVersion(fromVersion, decision.bump) : undefined;
       const reason = bumpReason(decision.bump, decision.reason, changes, mode);
+      const view: DiffView = {
+        from: fromLabel, to: toLabel, mode, bump: decision.bump, reason, fromVersion, suggestedVersion: suggested,
+        changes, breaking: changes.map((x) => breaksMode(x, mode)), otherPolicies: comparison.otherPolicies,
+      };
       if (ctx.out.json) {
-        ctx.out.printJson({
-          from: fromLabel,
-          to: toLabel,
-          mode,
-          bump: decision.bump,
-          reason,
-          ...(suggested ? { suggestedVersion: suggested } : {}),
-          breaking: changes.some((x) => breaksMode(x, mode)),
-          breaksBackward: changes.some((x) => x.breaksBackward),
-          breaksForward: changes.some((x) => x.breaksForward),
-          changes: changes.map((x) => changeJson(x, breaksMode(x, mode))),
-        });
+        ctx.out.write(diffJson(view));
         return 0;
       }
-      const ch = await ctx.out.chalk();
-      ctx.out.line(`${ch.bold('diff')} ${fromLabel} -> ${toLabel}`);
-      if (!changes.length) ctx.out.line('  no changes');
-      const others = otherPolicies(handler, policy);
-      for (const x of changes) await printChange(ctx.out, x, { breaking: breaksMode(x, mode), mode, otherPolicies: others });
-      const bumpText = decision.bump === 'none' ? 'none' : `${decision.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
-      const colour = decision.bump === 'major' ? ch.red : decision.bump === 'minor' ? ch.yellow : ch.green;
-      ctx.out.line(`suggested bump: ${colour(bumpText)}: ${reason}`);
       if (o.structural !== false && !ctx.out.quiet && oldS.format !== 'protobuf' && newS.format !== 'protobuf' && changes.length) {
         const spec = 'json-diff'; // untyped CommonJS module
         const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
         const text = diffString(oldS.value, newS.value, { color: ctx.out.color });
-        if (text.trim()) {
-          ctx.out.line('');
-          ctx.out.line(ch.dim('structural view (json-diff):'));
-          ctx.out.line(text.replace(/\n$/, ''));
-        }
+        if (text.trim()) view.structural = text.replace(/\n$/, '');
       }
+      ctx.out.write(diffText(view, { paint: await ctx.out.chalk() }));
       return 0;
     }),
   );

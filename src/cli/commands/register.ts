@@ -6,6 +6,7 @@ import type { SchemaReference } from '../../core/types.js';
 import { formatOfFile } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
+import { registerJson, registerText, type RegisterView } from '../../report/changes.js';
 
 interface Opts {
   namespace?: string;
@@ -109,42 +110,14 @@ export function define(program: Command): void {
             author: o.author,
           });
         }
+        const view: RegisterView = { ...result, file: registry.display(result.file), commit };
         if (ctx.out.json) {
-          ctx.out.printJson({
-            outcome: result.outcome,
-            ...(result.metadataUpdated !== undefined ? { metadataUpdated: result.metadataUpdated } : {}),
-            subject: result.subject,
-            version: result.version,
-            id: result.id,
-            file: registry.display(result.file),
-            bump: result.bump,
-            previous: result.previous ?? null,
-            mode: result.mode,
-            dryRun: result.dryRun,
-            changes: result.changes.map((c) => ({ rule: c.rule, path: c.path, message: c.message, backward: c.breaksBackward, forward: c.breaksForward })),
-            ...(commit ? { commit: commit.commit } : {}),
-          });
+          ctx.out.write(registerJson(view));
           return;
         }
-        const c = await ctx.out.chalk();
-        const what = `${result.subject} ${result.version} (id ${result.id})`;
-        if (result.outcome === 'unchanged') {
-          ctx.out.line(
-            `${c.yellow('unchanged')} ${what}: identical content is already registered` +
-              (result.metadataUpdated ? (result.dryRun ? '; the subject metadata would be updated' : '; subject metadata updated') : ''),
-          );
-        } else if (result.dryRun) {
-          ctx.out.line(`${c.cyan('would register')} ${what} → ${registry.display(result.file)}`);
-        } else {
-          ctx.out.line(`${c.green('registered')} ${what} → ${registry.display(result.file)}`);
-        }
-        if (result.outcome === 'registered') {
-          if (result.bump === 'initial') ctx.out.info('  first version of the subject');
-          else ctx.out.info(`  ${result.bump} change from ${result.previous} (mode ${result.mode})`);
-          for (const ch of result.changes.slice(0, 20)) ctx.out.info(`  - ${ch.rule} at ${ch.path || '/'}: ${ch.message}`);
-          if (result.changes.length > 20) ctx.out.info(`  … and ${result.changes.length - 20} more changes`);
-        }
-        if (commit) ctx.out.info(`  committed ${commit.commit.slice(0, 7)} as ${commit.author}`);
+        const { out, notes } = registerText(view, { paint: await ctx.out.chalk() });
+        ctx.out.write(out);
+        for (const n of notes) ctx.out.info(n);
       }),
     );
 }

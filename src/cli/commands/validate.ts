@@ -5,6 +5,7 @@ import { validateInputs, type RecordResult } from '../../core/validate.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
+import { recordLines, summaryLine, validateJson } from '../../report/records.js';
 
 interface Opts {
   namespace?: string;
@@ -83,15 +84,7 @@ export function define(program: Command): void {
             failures.push(r);
             return;
           }
-          const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
-          if (r.reason !== undefined) {
-            ctx.out.line(`${c.red('✗')} ${where}: ${r.reason}`);
-            return;
-          }
-          for (const e of r.errors.slice(0, maxErrors)) {
-            ctx.out.line(`${c.red('✗')} ${where}: ${c.bold(e.path || '(root)')} ${e.message}`);
-          }
-          if (r.errors.length > maxErrors) ctx.out.line(`  … and ${r.errors.length - maxErrors} more errors in this record`);
+          for (const line of recordLines(r, { maxErrors, paint: c })) ctx.out.line(line);
         };
         const summary = await validateInputs(
           {
@@ -110,28 +103,8 @@ export function define(program: Command): void {
           print,
         );
         if (summary.passed + summary.failed === 0) ctx.out.warn(`no records found in ${o.data.join(', ')}`);
-        if (ctx.out.json) {
-          ctx.out.printJson({
-            schema: label,
-            passed: summary.passed,
-            failed: summary.failed,
-            outcomes: summary.byOutcome,
-            failures: failures.map((r) => ({
-              file: r.file,
-              ...(r.line !== undefined ? { line: r.line } : {}),
-              outcome: r.outcome,
-              ...(r.reason !== undefined ? { reason: r.reason } : {}),
-              errors: r.errors.map((e) => ({ path: e.path, message: e.message, ...(e.keyword ? { keyword: e.keyword } : {}) })),
-            })),
-          });
-        } else {
-          const parts = [`${summary.passed} passed, ${summary.failed} failed`];
-          if (o.extract && summary.failed) {
-            const b = summary.byOutcome;
-            parts.push(`(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`);
-          }
-          ctx.out.line(parts.join(' '));
-        }
+        if (ctx.out.json) ctx.out.write(validateJson(label, summary, failures));
+        else ctx.out.line(summaryLine(summary, !!o.extract));
         return summary.failed > 0 ? 1 : 0;
       }),
     );

@@ -13,32 +13,11 @@
  */
 import { canonicalJson } from '../../core/json.js';
 import type { Change, Severity } from '../../core/types.js';
+import { specOf } from '../../core/rule-spec.js';
+import { AVRO_RULE_INDEX } from './rules.js';
 import { type AvroNode, type FieldNode, type NamedNode, type PrimitiveNode, shortName, namespaceOf, typeLabel } from './model.js';
 
-/** The rule table: id, purpose. Directions come from the two resolution passes, never from the rule. */
-export const AVRO_RULES: Record<string, string> = {
-  READER_FIELD_MISSING_DEFAULT_VALUE: 'a field the reader expects is absent from the writer and the reader gives no default',
-  TYPE_MISMATCH: 'the writer type cannot be read as the reader type (no promotion applies)',
-  NAME_MISMATCH: 'named types (record, enum, fixed) differ in name and no reader alias matches',
-  FIXED_SIZE_MISMATCH: 'fixed types differ in size',
-  MISSING_ENUM_SYMBOLS: 'the writer has enum symbols the reader lacks, and the reader enum has no default',
-  MISSING_UNION_BRANCH: 'a writer type (or union branch) matches no branch of the reader union',
-  DECIMAL_MISMATCH: 'decimal logical types differ in precision or scale',
-  FIELD_ADDED: 'a field was added (with a default)',
-  FIELD_REMOVED: 'a field was removed',
-  FIELD_RENAMED: 'a field was renamed, with the old name kept as an alias',
-  FIELD_DEFAULT_CHANGED: "a field's default value changed",
-  TYPE_PROMOTED: 'a type was widened by an Avro promotion (int->long->float->double, string<->bytes)',
-  ENUM_SYMBOLS_ADDED: 'enum symbols were added',
-  ENUM_SYMBOLS_REMOVED: 'enum symbols were removed (the reader enum default covers them)',
-  ENUM_DEFAULT_CHANGED: "an enum's default symbol changed",
-  UNION_BRANCH_ADDED: 'a union gained a branch, or a type became a union',
-  NAMED_TYPE_RENAMED: 'a named type was renamed, with the old name kept as an alias',
-  NAMESPACE_CHANGED: "a named type's namespace changed (resolution matches unqualified names; some readers compare full names)",
-  LOGICAL_TYPE_CHANGED: 'a logical type was added, removed or changed over the same underlying type',
-  ANNOTATION_CHANGED: 'only docs or custom properties changed',
-  SCHEMA_CHANGED: 'the schema changed in a way that does not affect resolution (sort order, aliases)',
-};
+export { AVRO_RULES } from './rules.js';
 
 type Dir = 'backward' | 'forward';
 interface Finding {
@@ -108,6 +87,7 @@ class Resolver {
   }
 
   private add(rule: string, path: string, message: string, breaking: boolean, severity?: Severity): void {
+    specOf(AVRO_RULE_INDEX, rule);
     this.out.push({ rule, path, message, breaking, severity: severity ?? (breaking ? 'error' : 'info') });
   }
 
@@ -290,7 +270,7 @@ export function compareAvro(oldRoot: AvroNode, newRoot: AvroNode): Change[] {
     const key = `${x.rule}\u0000${x.path}\u0000${x.message}`;
     let c = merged.get(key);
     if (!c) {
-      c = { rule: x.rule, path: x.path, message: x.message, breaksBackward: false, breaksForward: false, category: 'validation', severity: x.severity };
+      c = { rule: x.rule, path: x.path, message: x.message, breaksBackward: false, breaksForward: false, category: specOf(AVRO_RULE_INDEX, x.rule).category, severity: x.severity };
       merged.set(key, c);
     }
     if (x.breaking) {

@@ -44,6 +44,8 @@ interface Judged {
   item: Item;
   /** The change alone validates exactly the same at its node (both directions proved): a rewrite. */
   equivalent?: boolean;
+  /** Breaks nothing only because the lenient policy allows it (it still changes what validates). */
+  excused?: boolean;
   breaks: Record<Dir, boolean>;
   undecided: Record<Dir, string | undefined>;
   witness: Partial<Record<Dir, unknown>>;
@@ -144,6 +146,18 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
     }
   }
 
+  // The semantic (non-lenient) core, only to tell "lenient excuses it" from "validates the same".
+  let semantic: Engine | undefined;
+  const provedEquivalent = (o: Parameters<Engine['subset']>[0][number], m: Parameters<Engine['subset']>[0][number]): boolean => {
+    semantic ??= new Engine(docs, { lenient: false, budgetMs: options.budgetMs ?? 2000, maxSteps: options.maxSteps });
+    const s = semantic;
+    try {
+      return s.subset([o], [m]).r === 'yes' && s.subset([m], [o]).r === 'yes';
+    } catch (e) {
+      if (e instanceof BudgetExceeded) return false;
+      throw e;
+    }
+  };
   const nodeCache = new Map<string, Record<Dir, Res>>();
   const judged: Judged[] = [];
   for (const item of differ.items) {
@@ -165,6 +179,13 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
       forward: safe(() => engine.subset([m], [o])),
     };
     if (local.backward.r === 'yes' && local.forward.r === 'yes') {
+      // Under `lenient` a property added to (or removed from) an open content model breaks nothing, but it
+      // still changes what validates: it is a change (a minor bump), not a rewrite, unless the semantic
+      // policy proves it equivalent too.
+      if (engine.lenient && !provedEquivalent(o, m)) {
+        j.excused = true;
+        continue;
+      }
       j.equivalent = true;
       continue;
     }
@@ -251,7 +272,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
 
   let changes: Change[] = judged.map((j) => toChange(j));
   // Proven equivalent both ways: the validation-level differences are a rewrite, not a change.
-  if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness)) {
+  if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness) && !judged.some((j) => j.excused)) {
     const kept = changes.filter((c) => c.category === 'annotation' && c.rule !== 'EQUIVALENT_REWRITE');
     if (kept.length !== changes.length) {
       kept.push({ rule: 'EQUIVALENT_REWRITE', path: '', message: formatMessage('EQUIVALENT_REWRITE', {}), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });

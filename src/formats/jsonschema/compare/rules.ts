@@ -1,28 +1,32 @@
 /**
  * The JSON Schema rule catalog: every change the differ reports, by stable ID (Confluent's difference
  * names where one fits), with a one-line purpose and the message template. IDs never change.
- * Whether a change breaks BACKWARD or FORWARD is not in this table: the semantic checker decides it
- * for each change, in context (see README: "semantic truth").
+ * Whether a change breaks BACKWARD or FORWARD is not in this table (no `breaks`): the semantic checker
+ * decides it for each change, in context (see README: "semantic truth"). The shape is the shared RuleSpec (rule-spec.ts).
  */
 
-export interface RuleSpec {
-  id: string;
-  purpose: string;
-  /** {keyword}, {old}, {new}, {name}, {index}, {pattern} are filled in from the change's facts. */
-  template: string;
-  category: 'annotation' | 'validation';
-}
+import { fillTemplate, fixtureFolder, indexRules, type RuleSpec } from '../../../core/rule-spec.js';
 
-const R = (id: string, purpose: string, template: string, category: 'annotation' | 'validation' = 'validation'): RuleSpec => ({ id, purpose, template, category });
+/** A JSON Schema rule always has a template, a category and a fixture pair (fixtures/compat/json/<ID>/). */
+export type JsonRuleSpec = RuleSpec & { readonly template: string; readonly category: 'annotation' | 'validation' };
 
-const bounds = (id: string, kw: string, what: string): RuleSpec[] => [
+const R = (id: string, purpose: string, template: string, category: 'annotation' | 'validation' = 'validation'): JsonRuleSpec => ({
+  id,
+  format: 'json',
+  purpose,
+  template,
+  category,
+  fixture: fixtureFolder('json', id),
+});
+
+const bounds = (id: string, kw: string, what: string): JsonRuleSpec[] => [
   R(`${id}_ADDED`, `a ${kw} was added`, `${kw} ${'{new}'} added${what}`),
   R(`${id}_REMOVED`, `the ${kw} was removed`, `${kw} ${'{old}'} removed${what}`),
   R(`${id}_INCREASED`, `the ${kw} was raised`, `${kw} increased from {old} to {new}${what}`),
   R(`${id}_DECREASED`, `the ${kw} was lowered`, `${kw} decreased from {old} to {new}${what}`),
 ];
 
-export const RULES: RuleSpec[] = [
+export const RULES: readonly JsonRuleSpec[] = [
   R('ANNOTATION_CHANGED', 'an annotation (title, description, examples, $comment, default, deprecated, ...) changed; nothing that validates', '{keyword} changed', 'annotation'),
   R('DEFINITION_CHANGED', 'a definition that nothing references changed; nothing that validates', 'unused definition {name} changed', 'annotation'),
   R('EQUIVALENT_REWRITE', 'the schema was rewritten without changing what validates (type array vs anyOf, inlined $ref, reordered branches, const vs enum, ...)', 'rewritten without changing what validates', 'annotation'),
@@ -113,7 +117,7 @@ export const RULES: RuleSpec[] = [
   R('UNDECIDED', 'the checker could not decide within its budget or model; counted as breaking', 'cannot decide {keyword}: {new}'),
 ];
 
-export const RULE_INDEX: ReadonlyMap<string, RuleSpec> = new Map(RULES.map((r) => [r.id, r]));
+export const RULE_INDEX = indexRules(RULES) as ReadonlyMap<string, JsonRuleSpec>;
 
 function show(v: unknown): string {
   if (v === undefined) return '(none)';
@@ -131,9 +135,7 @@ function showType(v: unknown): string {
 /** Render a rule's message from its facts. */
 export function formatMessage(rule: string, params: Record<string, unknown>): string {
   const spec = RULE_INDEX.get(rule);
-  const t = spec?.template ?? rule;
-  return t.replace(/\{(\w+)\}/g, (_, k: string) => {
-    const v = params[k];
+  return fillTemplate(spec?.template ?? rule, params, (k, v) => {
     if (rule.startsWith('TYPE_') && (k === 'old' || k === 'new')) return showType(v);
     if (k === 'name' || k === 'keyword' || k === 'pattern') return String(v ?? '');
     if (k === 'index') return String(v);

@@ -1,0 +1,44 @@
+/**
+ * Validating one record, and the pieces the main thread and the worker threads share (validate.ts,
+ * validate-parallel.ts, validate-worker.ts all import this leaf; it imports none of them).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import type { DataError, DataRecord, DataValidator, FormatName } from './types.js';
+
+export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
+
+export interface RecordResult {
+  file: string;
+  line?: number;
+  outcome: RecordOutcome;
+  errors: DataError[];
+  /** For unreadable / extraction outcomes: the reason. */
+  reason?: string;
+}
+
+export interface WorkerSchema {
+  format: FormatName;
+  text: string;
+  file?: string;
+  protoPaths?: string[];
+  message?: string;
+}
+
+/**
+ * How many threads to validate with: LLM_SCHEMA_WORKERS when set, else one per core (at most 4), but a
+ * single one on an oversubscribed machine (load average above the core count), where extra threads
+ * only add start-up cost.
+ */
+export function threadCount(): number {
+  const env = Number(process.env.LLM_SCHEMA_WORKERS);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
+  const cores = availableParallelism();
+  if (loadavg()[0] > cores) return 1;
+  return Math.max(1, Math.min(cores, 4));
+}
+
+export function check(file: string, rec: DataRecord, validator: DataValidator): RecordResult {
+  if (rec.error !== undefined) return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: rec.error };
+  const errors = validator.validate(rec.value);
+  return errors ? { file, line: rec.line, outcome: 'invalid', errors } : { file, line: rec.line, outcome: 'valid', errors: [] };
+}

@@ -1,0 +1,49 @@
+/**
+ * The reporter layer for data records (validate): pure renderers for one failing record (streamed as
+ * records are read), the closing summary, and the whole run as JSON. The command prints what they return.
+ */
+import type { RecordResult, ValidateSummary } from '../core/validate.js';
+import { plain, type Paint } from './changes.js';
+
+/** Human lines for one failing record: one per error (at most maxErrors), or its reason. */
+export function recordLines(r: RecordResult, ctx: { maxErrors: number; paint?: Paint }): string[] {
+  const c = ctx.paint ?? plain;
+  const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+  if (r.reason !== undefined) return [`${c.red('✗')} ${where}: ${r.reason}`];
+  const lines = r.errors.slice(0, ctx.maxErrors).map((e) => `${c.red('✗')} ${where}: ${c.bold(e.path || '(root)')} ${e.message}`);
+  if (r.errors.length > ctx.maxErrors) lines.push(`  … and ${r.errors.length - ctx.maxErrors} more errors in this record`);
+  return lines;
+}
+
+/** The closing line: `N passed, N failed`, with the outcomes of text replies under --extract. */
+export function summaryLine(summary: ValidateSummary, extract: boolean): string {
+  const parts = [`${summary.passed} passed, ${summary.failed} failed`];
+  if (extract && summary.failed) {
+    const b = summary.byOutcome;
+    parts.push(`(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`);
+  }
+  return parts.join(' ');
+}
+
+/** The whole run as one JSON document. */
+export function validateJson(label: string, summary: ValidateSummary, failures: RecordResult[]): string {
+  return (
+    JSON.stringify(
+      {
+        schema: label,
+        passed: summary.passed,
+        failed: summary.failed,
+        outcomes: summary.byOutcome,
+        failures: failures.map((r) => ({
+          file: r.file,
+          ...(r.line !== undefined ? { line: r.line } : {}),
+          outcome: r.outcome,
+          ...(r.reason !== undefined ? { reason: r.reason } : {}),
+          errors: r.errors.map((e) => ({ path: e.path, message: e.message, ...(e.keyword ? { keyword: e.keyword } : {}) })),
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * One RuleSpec for every rule table (rule-spec.ts): the JSON Schema, Avro, core and check tables
+ * share the shape, ids are unique within a table, and the three meanings FORMAT_CHANGED once had are three ids.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHECK_RULE_SPECS, CHECK_RULES } from '../../src/core/check.js';
+import { compareSchemas, CORE_RULES } from '../../src/core/compat.js';
+import { fillTemplate, indexRules, ruleOfFixture, specOf } from '../../src/core/rule-spec.js';
+import { RULES as JSON_RULES } from '../../src/formats/jsonschema/compare/rules.js';
+import { AVRO_RULES } from '../../src/formats/avro/compat.js';
+import { getHandler } from '../../src/formats/index.js';
+
+describe('RuleSpec tables', () => {
+  const tables = { json: JSON_RULES, avro: AVRO_RULES, core: CORE_RULES, check: CHECK_RULE_SPECS };
+
+  it('every table is RuleSpec data: unique ids, its own format, a purpose', () => {
+    for (const [format, table] of Object.entries(tables)) {
+      expect(() => indexRules(table), format).not.toThrow();
+      for (const r of table) {
+        expect(r.id, format).toMatch(/^[A-Z][A-Z0-9_]*$/);
+        expect(r.format, r.id).toBe(format);
+        expect(r.purpose.length, r.id).toBeGreaterThan(10);
+      }
+    }
+    expect(Object.keys(CHECK_RULES).sort()).toEqual(CHECK_RULE_SPECS.map((r) => r.id).sort());
+  });
+
+  it('FORMAT_CHANGED means one thing: the JSON Schema `format` keyword; the other two meanings have their own ids', () => {
+    expect(JSON_RULES.find((r) => r.id === 'FORMAT_CHANGED')?.template).toMatch(/^format changed/);
+    expect(CORE_RULES.map((r) => r.id)).toContain('SCHEMA_FORMAT_CHANGED');
+    expect(CHECK_RULE_SPECS.map((r) => r.id)).toContain('SUBJECT_FORMAT_CHANGED');
+    const all = Object.values(tables).flatMap((t) => t.map((r) => r.id));
+    expect(all.filter((id) => id === 'FORMAT_CHANGED')).toHaveLength(1);
+  });
+
+  it('a change of schema language between versions is SCHEMA_FORMAT_CHANGED, breaking both ways', async () => {
+    const json = await getHandler('json');
+    const avro = await getHandler('avro');
+    const a = await json.parse('{"type":"string"}');
+    const b = await avro.parse('"string"');
+    const [c] = compareSchemas(avro, a, b);
+    expect(c).toMatchObject({ rule: 'SCHEMA_FORMAT_CHANGED', breaksBackward: true, breaksForward: true, message: 'the format changed from json to avro' });
+  });
+
+  it('helpers: fixture folders name their rule, unknown ids throw where they are emitted, templates fill', () => {
+    expect(ruleOfFixture('TYPE_PROMOTED__int_long')).toBe('TYPE_PROMOTED');
+    expect(ruleOfFixture('FIELD_ADDED')).toBe('FIELD_ADDED');
+    expect(() => specOf(indexRules(AVRO_RULES), 'NOT_A_RULE')).toThrow(/NOT_A_RULE/);
+    expect(() => indexRules([...CORE_RULES, CORE_RULES[0]])).toThrow(/declared twice/);
+    expect(fillTemplate('from {old} to {new}', { old: 'a', new: 'b' })).toBe('from a to b');
+  });
+});
