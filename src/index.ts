@@ -92,7 +92,7 @@ export class LlmSchemaRegistry {
       state: info.entry.state,
       reason: info.entry.reason,
       text: info.text,
-      schema: info.format === 'protobuf' ? info.text : JSON.parse(info.text),
+      schema: info.format === 'protobuf' || info.format === 'prompt' ? info.text : JSON.parse(info.text),
     };
   }
 

@@ -24,6 +24,7 @@ export const COMMANDS = [
   'export',
   'lint',
   'hook',
+  'render',
 ] as const;
 
 export type CommandModule = { define(program: Command): void };
