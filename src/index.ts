@@ -14,6 +14,7 @@ import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, S
 import { greatest } from './core/version.js';
 import { validateReplyText, type ReplyResult } from './core/reply.js';
 import { getHandler } from './formats/index.js';
+import type { RenderedRequest } from './formats/prompt/render.js';
 
 export type SubjectName = string | SubjectRef;
 
@@ -55,6 +56,13 @@ export interface ValidationResult {
 /** validateReply's answer: the reply outcome plus the subject and version it was checked against. */
 export interface ReplyValidationResult extends ReplyResult {
   valid: boolean;
+  subject: string;
+  version: string;
+  deprecated?: string;
+}
+
+/** A rendered prompt (see LlmSchemaRegistry.render). */
+export interface RenderResult extends RenderedRequest {
   subject: string;
   version: string;
   deprecated?: string;
@@ -111,6 +119,17 @@ export class LlmSchemaRegistry {
     const { validator, version, deprecated } = await this.validatorFor(ref, options.version);
     const errors = validator.validate(data);
     return { valid: !errors, errors: errors ?? [], subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
+  }
+
+  /**
+   * Render a prompt subject (default: latest version) with the given template variables: the input is
+   * validated against the prompt's input schema first (a RefusedError listing the errors when it does not
+   * match); the result is the request to send: messages, model, config, output schema.
+   */
+  async render(subject: SubjectName, input: unknown, options: { version?: string } = {}): Promise<RenderResult> {
+    const { renderRegistered } = await import('./formats/prompt/render.js');
+    const r = await renderRegistered(this.core, toRef(subject), input, options.version);
+    return { subject: r.subject, version: r.version, ...(r.deprecated ? { deprecated: r.deprecated } : {}), ...r.request };
   }
 
   /** The compiled validator of a version, cached. */
@@ -198,3 +217,5 @@ export type {
   OpenAIExport, OpenAITool, OpenAIResponseFormat, AnthropicTool, GeminiExport, GeminiFunctionDeclaration,
 } from './providers/index.js';
 export { RegistryClient, RegistryHttpError, type RegistryClientOptions } from './client/index.js';
+export { RenderInputError } from './formats/prompt/errors.js';
+export type { RenderedRequest, RenderedMessage } from './formats/prompt/render.js';

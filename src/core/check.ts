@@ -45,6 +45,7 @@ export const CHECK_RULES: Record<string, RuleInfo> = {
   MALFORMED_CONFIG: { severity: 'error', purpose: 'llm-schema.yaml must parse and hold valid settings' },
   MALFORMED_METADATA: { severity: 'error', purpose: 'subject.yaml must parse and hold valid metadata' },
   MALFORMED_SCHEMA: { severity: 'error', purpose: 'every version file must be a valid schema of its format' },
+  TEMPLATE_CHECK_FAILED: { severity: 'error', purpose: "a new prompt version's template uses only variables its input schema declares, with types that fit" },
   INVALID_SUBJECT_NAME: { severity: 'error', purpose: 'subject folders must be valid namespaces and names' },
   VERSION_CHANGED: { severity: 'error', purpose: 'a registered version (its file, id or references) never changes' },
   VERSION_DELETED: { severity: 'error', purpose: 'a registered version is never deleted' },
@@ -393,6 +394,12 @@ class Checker {
         continue;
       }
       if (checkThis) {
+        for (const d of handler.lint?.(schema) ?? []) {
+          this.add({
+            rule: 'TEMPLATE_CHECK_FAILED', severity: d.severity === 'error' ? undefined : 'warning', subject, version: e.version,
+            file: this.display(rel), line: d.line, column: d.column, message: `version ${e.version}: ${d.message} (${d.rule})`, args: { check: d.rule, path: d.path },
+          });
+        }
         const canonical = handler.canonical(schema);
         const id = schemaId(meta.format, canonical, e.references);
         if (id !== e.id) {

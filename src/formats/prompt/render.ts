@@ -3,8 +3,10 @@
  * `input.default` filled in first, as a caller would expect), then dotprompt renders the template. The
  * result is the request a caller sends: messages, model, config and the output schema.
  */
-import { RefusedError } from '../../core/errors.js';
-import type { DataError, ParsedSchema } from '../../core/types.js';
+import type { ParsedSchema } from '../../core/types.js';
+import { RenderInputError } from './errors.js';
+
+export { RenderInputError };
 import { promptHandler, promptModel } from './handler.js';
 import type { PromptModel } from './source.js';
 
@@ -24,13 +26,6 @@ export interface RenderedRequest {
   config: Record<string, unknown>;
   messages: RenderedMessage[];
   output?: { format?: string; schema?: unknown };
-}
-
-/** The input does not match the prompt's input schema (exit 1; HTTP 422). */
-export class RenderInputError extends RefusedError {
-  constructor(message: string, readonly errors: DataError[]) {
-    super(message, errors.map((e) => `${e.path || '/'}: ${e.message}`));
-  }
 }
 
 type Renderer = (data: { input: Record<string, unknown> }) => Promise<{ messages: RenderedMessage[] }>;
