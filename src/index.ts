@@ -81,6 +81,8 @@ export class LlmSchemaRegistry {
   /** The core registry, for operations this wrapper does not cover. */
   readonly core: Registry;
   private validators = new Map<string, Promise<{ validator: DataValidator; version: string; deprecated?: string }>>();
+  /** Prompts loaded for render, cached like validators (a registered version never changes). */
+  private prompts = new Map<string, Promise<import('./formats/prompt/render.js').LoadedPrompt>>();
 
   constructor(core: Registry) {
     this.core = core;
@@ -127,9 +129,18 @@ export class LlmSchemaRegistry {
    * match); the result is the request to send: messages, model, config, output schema.
    */
   async render(subject: SubjectName, input: unknown, options: { version?: string } = {}): Promise<RenderResult> {
-    const { renderRegistered } = await import('./formats/prompt/render.js');
-    const r = await renderRegistered(this.core, toRef(subject), input, options.version);
-    return { subject: r.subject, version: r.version, ...(r.deprecated ? { deprecated: r.deprecated } : {}), ...r.request };
+    const ref = toRef(subject);
+    const key = `${ref.namespace}.${ref.name}@${options.version ?? 'latest'}`;
+    let loaded = this.prompts.get(key);
+    if (!loaded) {
+      loaded = import('./formats/prompt/render.js').then((m) => m.loadPrompt(this.core, ref, options.version));
+      this.prompts.set(key, loaded);
+      loaded.catch(() => this.prompts.delete(key));
+    }
+    const p = await loaded;
+    const { renderPrompt } = await import('./formats/prompt/render.js');
+    const request = await renderPrompt(p, input, `${p.subject} ${p.version}`);
+    return { subject: p.subject, version: p.version, ...(p.deprecated ? { deprecated: p.deprecated } : {}), ...request };
   }
 
   /** The compiled validator of a version, cached. */

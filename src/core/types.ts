@@ -75,6 +75,12 @@ export interface ParseOptions {
    * types, never files from disk, so that it reads the same on every machine and at every commit.
    */
   sealed?: boolean;
+  /**
+   * A registered version read back (registration and `check` parse it untrusted): a format may skip checks
+   * that cannot change the answer for a version that passed them, e.g. the metaschema check of a prompt's
+   * input and output schemas (the costliest part of loading one).
+   */
+  trusted?: boolean;
 }
 
 /** Options for a compatibility comparison. */

@@ -137,7 +137,7 @@ export class JobContext {
     const loaded = await this.load(ref, (job.version as string | undefined) ?? 'latest');
     const { renderPrompt, RenderInputError } = await import('../formats/prompt/render.js');
     try {
-      const request = await renderPrompt(loaded.schema, job.input, `${ref.namespace}.${ref.name} ${loaded.version}`);
+      const request = await renderPrompt(loaded.schema as import('../formats/prompt/render.js').PromptSource, job.input, `${ref.namespace}.${ref.name} ${loaded.version}`);
       return { status: 200, body: { subject: `${ref.namespace}.${ref.name}`, version: loaded.version, ...request } };
     } catch (err) {
       if (err instanceof RenderInputError) return { status: 422, body: { error_code: 422, message: err.message, errors: err.errors } };

@@ -23,11 +23,16 @@ const parts = new WeakMap<ParsedSchema, Parts>();
 const diagnostics = new WeakMap<ParsedSchema, SchemaDiagnostic[]>();
 let anything: ParsedSchema | undefined;
 
-function jsonPart(model: PromptModel, which: 'input' | 'output', file?: string): ParsedSchema | null {
+/** Prompts read back from the registry: their schemas passed the metaschema check when registered. */
+const trustedPrompts = new WeakSet<ParsedSchema>();
+
+function jsonPart(model: PromptModel, which: 'input' | 'output', file?: string, trusted = false): ParsedSchema | null {
   const v = model[which];
   if (v === null) return null;
+  // No file for the trusted form and sealed for the checked one: a prompt's schema never $refs files on disk.
+  if (trusted) return { format: 'json', text: JSON.stringify(v), value: v };
   try {
-    return parseJsonSchemaValue(v, JSON.stringify(v), { file });
+    return parseJsonSchemaValue(v, JSON.stringify(v), { file, sealed: true });
   } catch (err) {
     if (err instanceof InputError) throw new InputError(`${which}.schema: ${err.message.replace(/^[^:]*:\d+:\d+: |^[^ ]*: /, '')}`, { file });
     throw err;
@@ -39,7 +44,8 @@ export function promptParts(schema: ParsedSchema): Parts {
   let p = parts.get(schema);
   if (!p) {
     const model = schema.value as PromptModel;
-    p = { input: jsonPart(model, 'input', schema.file), output: jsonPart(model, 'output', schema.file) };
+    const trusted = trustedPrompts.has(schema);
+    p = { input: jsonPart(model, 'input', schema.file, trusted), output: jsonPart(model, 'output', schema.file, trusted) };
     parts.set(schema, p);
   }
   return p;
@@ -125,9 +131,10 @@ export const promptHandler: FormatHandler = {
     const file = options.file;
     if (text.includes('\0')) throw new InputError('a .prompt file is text: it holds a NUL byte', { file });
     const model = await readPrompt(text, file, options.references ?? []);
-    parseTemplate(model.template, file, model.templateLine); // syntax errors are input errors (exit 2)
+    if (!options.trusted) parseTemplate(model.template, file, model.templateLine); // syntax errors are input errors (exit 2)
     const schema: ParsedSchema = { format: 'prompt', text, value: model, file, references: options.references };
-    promptParts(schema); // refuse input/output schemas that are not JSON Schema
+    if (options.trusted) trustedPrompts.add(schema);
+    else promptParts(schema); // refuse input/output schemas that are not JSON Schema (checked when used, for a registered version)
     return schema;
   },
 
