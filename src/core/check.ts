@@ -588,7 +588,7 @@ function validName(ref: SubjectRef): boolean {
   }
 }
 
-const VERSION_FILE = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto)$/;
+const VERSION_FILE = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto|prompt)$/;
 function versionFromFile(name: string): string | undefined {
   return VERSION_FILE.exec(name)?.[1];
 }

@@ -133,7 +133,7 @@ export interface CompareResult {
  */
 export interface FormatHandler {
   readonly format: FormatName;
-  /** File extension of version files, with the dot: '.json', '.avsc', '.proto'. */
+  /** File extension of version files, with the dot: '.json', '.avsc', '.proto', '.prompt'. */
   readonly extension: string;
   /**
    * The comparison policies this format has (`policy:` in YAML, `--policy`); the first is the default.
