@@ -186,6 +186,34 @@ describe('prompt commands', () => {
     expect(t!.line).toBe(10);
   });
 
+  it('references: a named schema (a JSON Schema subject) and a partial (a prompt subject), checked and rendered', async () => {
+    const dir = await newRegistry({
+      'footer.prompt': '---\ninput:\n  schema:\n    customer: string\n---\nThanks, {{customer}}. -- ACME support\n',
+      'ticket.json': JSON.stringify({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }),
+      'ask.prompt': '---\ninput:\n  schema:\n    customer: string\n    ticket: Ticket\n---\n{{customer}} asks about {{ticket.id}}\n{{> footer}}\n',
+      'typo.prompt': '---\ninput:\n  schema:\n    customer: string\n    ticket: Ticket\n---\n{{customer}} asks about {{ticket.number}}\n{{> footer}}\n',
+      'vars.json': JSON.stringify({ customer: 'Ada', ticket: { id: 'T-1' } }),
+      'bad.json': JSON.stringify({ customer: 'Ada', ticket: {} }),
+    });
+    dirs.push(dir);
+    expect((await cli(['register', 'acme.footer', '--file', 'footer.prompt'], { cwd: dir })).code).toBe(0);
+    expect((await cli(['register', 'acme.ticket', '--file', 'ticket.json'], { cwd: dir })).code).toBe(0);
+    const noRef = await cli(['register', 'acme.ask', '--file', 'ask.prompt'], { cwd: dir });
+    expect(noRef.code).toBe(2);
+    expect(noRef.stderr).toMatch(/--reference Ticket=NAMESPACE.NAME@VERSION/);
+    const refs = ['--reference', 'footer=acme.footer@1.0.0', '--reference', 'Ticket=acme.ticket@1.0.0'];
+    const typo = await cli(['register', 'acme.ask', '--file', 'typo.prompt', ...refs], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/'ticket.number'/);
+    expect((await cli(['register', 'acme.ask', '--file', 'ask.prompt', ...refs], { cwd: dir })).code).toBe(0);
+    const r = await cli(['render', 'acme.ask', '--input', 'vars.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd()).toBe('[user]\nAda asks about T-1\nThanks, Ada. -- ACME support');
+    const bad = await cli(['render', 'acme.ask', '--input', 'bad.json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/\/ticket: must have required property 'id'/);
+  });
+
   it('serve: POST /schemas/render renders, 422 with the errors on a bad input; GET returns the template', async () => {
     const dir = await newRegistry({ 'greet.prompt': GREETING });
     dirs.push(dir);

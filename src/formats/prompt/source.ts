@@ -98,7 +98,12 @@ export async function readPrompt(text: string, file: string | undefined, referen
   const partials: Record<string, string> = {};
   for (const r of references) {
     if (r.schema.format === 'json') schemas[r.name] = r.schema.value;
-    else if (r.schema.format === 'prompt') partials[r.name] = (r.schema.value as PromptModel).template;
+    else if (r.schema.format === 'prompt') {
+      // the partial, and the partials it includes itself (a partial renders in this prompt's Handlebars)
+      const inner = r.schema.value as PromptModel;
+      for (const [n, t] of Object.entries(inner.partials)) if (!(n in partials)) partials[n] = t;
+      partials[r.name] = inner.template;
+    }
     else throw new InputError(`reference '${r.name}' (${r.subject} ${r.version}) is ${r.schema.format}: a prompt refers to JSON Schema subjects (named schemas) and prompt subjects (partials)`, { file });
   }
   const resolve = async (where: 'input' | 'output', raw: unknown): Promise<Record<string, unknown> | boolean | null> => {
