@@ -409,6 +409,7 @@ export class Registry {
       if (input.allowBreaking && compat && !compat.compatible) entry.allowBreaking = input.allowBreaking;
       const next: SubjectMeta = withMetadata({ ...meta, versions: [...meta.versions, entry] }, input);
       if (!existing) next.format = input.format;
+      if (!existing && input.format === 'prompt' && !input.kind) next.kind = 'prompt';
 
       const versionRel = this.versionFile(ref, version, input.format);
       const result: RegisterResult = {

@@ -3,7 +3,7 @@
  * `input.default` filled in first, as a caller would expect), then dotprompt renders the template. The
  * result is the request a caller sends: messages, model, config and the output schema.
  */
-import { UsageError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
 import type { Registry } from '../../core/registry.js';
 import type { DataValidator } from '../../core/types.js';
 import { ajvFor, compileSchema, dialectOf, toDataErrors } from '../jsonschema/ajv.js';
@@ -97,8 +97,14 @@ export async function renderPrompt(schema: PromptSource, input: unknown, label =
   if (!merged || typeof merged !== 'object' || Array.isArray(merged)) {
     throw new RenderInputError(`the input of ${label} must be an object of template variables`, [{ path: '', message: 'must be object' }]);
   }
-  const render = await rendererOf(schema);
-  const rendered = await render({ input: merged as Record<string, unknown> });
+  let rendered: { messages: RenderedMessage[] };
+  try {
+    const render = await rendererOf(schema);
+    rendered = await render({ input: merged as Record<string, unknown> });
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError(`cannot render ${label}: the template or its input is nested too deeply`);
+    throw new InputError(`cannot render ${label}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+  }
   const out: RenderedRequest = {
     ...(model.model ? { model: model.model } : {}),
     config: model.config ?? {},
