@@ -201,4 +201,10 @@ describe('rendering', () => {
     expect((err as RenderInputError).errors[0].path).toBe('/name');
     await expect(renderPrompt(p, [])).rejects.toBeInstanceOf(RenderInputError);
   });
+  it('a failure inside dotprompt is an InputError naming the prompt, not an internal error', async () => {
+    const p = await parse(prompt('input:\n  schema:\n    n: string', '{{n}} {{#each}}x{{/each}}'));
+    const err = await renderPrompt(p, { n: 'a' }, 'app.x 1.0.0').catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(/^cannot render app.x 1.0.0: /);
+  });
 });
