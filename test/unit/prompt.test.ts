@@ -140,6 +140,7 @@ describe('template type checking', () => {
   it('unknown helpers and partials are errors; a referenced partial is checked in the caller scope', async () => {
     expect((await lint('{{shout name}}')).some((x) => x.rule === 'PROMPT_UNKNOWN_HELPER')).toBe(true);
     expect((await lint('{{> footer}}')).some((x) => x.rule === 'PROMPT_UNKNOWN_PARTIAL')).toBe(true);
+    expect((await lint('{{name}}{{role}}{{media}}{{#each}}x{{/each}}', 'input:\n  schema:\n    name: string')).filter((x) => x.rule === 'PROMPT_HELPER_ARGUMENTS').length).toBe(3);
     const partial = await parse('Signed, {{name}} ({{nope}})\n', [], 'footer.prompt');
     const ref: ResolvedReference = { name: 'footer', subject: 'x.footer', version: '1.0.0', schema: partial };
     const d = await lint('{{> footer}}', 'input:\n  schema:\n    name: string', [ref]);

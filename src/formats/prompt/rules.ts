@@ -47,6 +47,7 @@ export const PROMPT_LINT_RULES = [
   { id: 'PROMPT_UNDECLARED_VARIABLE', severity: 'error', purpose: 'the template uses a variable the input schema does not declare' },
   { id: 'PROMPT_VARIABLE_TYPE_MISMATCH', severity: 'error', purpose: 'the template uses a variable in a way its declared type cannot take (a property of a string, {{#each}} over a number, an object printed as text)' },
   { id: 'PROMPT_UNKNOWN_HELPER', severity: 'error', purpose: 'the template calls a helper dotprompt does not know (it renders with knownHelpersOnly)' },
+  { id: 'PROMPT_HELPER_ARGUMENTS', severity: 'error', purpose: 'a helper is called without the arguments it needs ({{role}}, {{media}} without url=)' },
   { id: 'PROMPT_UNKNOWN_PARTIAL', severity: 'error', purpose: 'the template includes a partial that is not a referenced prompt subject' },
   { id: 'PROMPT_UNUSED_INPUT', severity: 'warning', purpose: 'an input property the template never uses' },
 ] as const;

@@ -14,6 +14,8 @@ export const DOTPROMPT_HELPERS = new Set(['json', 'role', 'history', 'section', 
 /** Handlebars' built-in block helpers. */
 const BLOCK_BUILTINS = new Set(['each', 'with', 'if', 'unless', 'ifEquals', 'unlessEquals']);
 const MAX_PARTIAL_DEPTH = 20;
+/** Arguments the helpers need: without them they render nonsense or throw. */
+const HELPER_ARITY: Record<string, number> = { role: 1, section: 1, json: 1, ifEquals: 2, unlessEquals: 2, each: 1, with: 1, if: 1, unless: 1 };
 
 type Json = Record<string, unknown>;
 /** A schema node, or 'any' where the schema does not constrain the value. */
@@ -264,6 +266,14 @@ export class TemplateChecker {
 
   private call(s: AstNode, scopes: Scope[]): void {
     const p = s.path as PathExpr;
+    const arity = HELPER_ARITY[p.original];
+    const given = ((s.params as AstNode[]) ?? []).length;
+    if (arity !== undefined && p.type === 'PathExpression' && given < arity) {
+      this.report('PROMPT_HELPER_ARGUMENTS', 'error', '', `'${p.original}' needs ${arity} argument${arity === 1 ? '' : 's'} (got ${given})`, s.loc);
+    }
+    if (p.original === 'media' && !((s.hash as AstNode | undefined)?.pairs as AstNode[] | undefined)?.some((x) => x.key === 'url')) {
+      this.report('PROMPT_HELPER_ARGUMENTS', 'error', '', "'media' needs url=...", s.loc);
+    }
     if (!(p.type === 'PathExpression' && !p.data && p.depth === 0 && p.parts.length === 1 && (DOTPROMPT_HELPERS.has(p.original) || BLOCK_BUILTINS.has(p.original) || p.original === 'lookup' || p.original === 'log'))) {
       this.report('PROMPT_UNKNOWN_HELPER', 'error', '', `the template calls '${p.original}', which is not a helper dotprompt knows (${[...DOTPROMPT_HELPERS].join(', ')}, each, if, unless, with)`, s.loc);
     }
@@ -300,6 +310,9 @@ export class TemplateChecker {
         const prog = s.program as Program | undefined;
         const inverse = s.inverse as Program | undefined;
         const name = p.type === 'PathExpression' && !p.data && p.depth === 0 && p.parts.length === 1 ? p.original : '';
+        if ((name === 'each' || name === 'with' || name === 'if' || name === 'unless' || name === 'ifEquals' || name === 'unlessEquals') && params.length < HELPER_ARITY[name]) {
+          this.report('PROMPT_HELPER_ARGUMENTS', 'error', '', `'#${name}' needs ${HELPER_ARITY[name]} argument${HELPER_ARITY[name] === 1 ? '' : 's'} (got ${params.length})`, s.loc);
+        }
         if (name === 'each' || name === 'with') {
           const target = params[0] ? this.argumentForBlock(params[0], scopes) : null;
           for (const a of params.slice(1)) this.argument(a, scopes);
