@@ -32,7 +32,7 @@ output:
 {{role "system"}}
 You answer support questions for ACME. Be brief{{#if tone}} and {{tone}}{{/if}}.
 {{role "user"}}
-{{#each history}}{{role}}: {{text}}
+{{#each history}}{{this.role}}: {{text}}
 {{/each}}
 {{customer}} asks: {{question}}
 `;
