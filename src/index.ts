@@ -15,6 +15,7 @@ import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, S
 import { greatest } from './core/version.js';
 import { validateReplyText, type ReplyResult } from './core/reply.js';
 import { getHandler } from './formats/index.js';
+import type { RenderedRequest } from './formats/prompt/render.js';
 
 export type SubjectName = string | SubjectRef;
 
@@ -63,6 +64,13 @@ export interface ReplyValidationResult extends ReplyResult {
   deprecated?: string;
 }
 
+/** A rendered prompt (see LlmSchemaRegistry.render). */
+export interface RenderResult extends RenderedRequest {
+  subject: string;
+  version: string;
+  deprecated?: string;
+}
+
 export interface OpenOptions {
   /** Registry root; default: $LLM_SCHEMA_REGISTRY, else the nearest folder above cwd holding llm-schema.yaml. */
   root?: string;
@@ -76,6 +84,8 @@ export class LlmSchemaRegistry {
   /** The core registry, for operations this wrapper does not cover. */
   readonly core: Registry;
   private validators = new Map<string, Promise<{ validator: DataValidator; version: string; deprecated?: string }>>();
+  /** Prompts loaded for render, cached like validators (a registered version never changes). */
+  private prompts = new Map<string, Promise<import('./formats/prompt/render.js').LoadedPrompt>>();
 
   constructor(core: Registry) {
     this.core = core;
@@ -95,7 +105,7 @@ export class LlmSchemaRegistry {
       state: info.entry.state,
       reason: info.entry.reason,
       text: info.text,
-      schema: info.format === 'protobuf' ? info.text : JSON.parse(info.text),
+      schema: info.format === 'protobuf' || info.format === 'prompt' ? info.text : JSON.parse(info.text),
     };
   }
 
@@ -114,6 +124,26 @@ export class LlmSchemaRegistry {
     const { validator, version, deprecated } = await this.validatorFor(ref, options.version);
     const errors = validator.validate(data);
     return { valid: !errors, errors: errors ?? [], subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
+  }
+
+  /**
+   * Render a prompt subject (default: latest version) with the given template variables: the input is
+   * validated against the prompt's input schema first (a RefusedError listing the errors when it does not
+   * match); the result is the request to send: messages, model, config, output schema.
+   */
+  async render(subject: SubjectName, input: unknown, options: { version?: string } = {}): Promise<RenderResult> {
+    const ref = toRef(subject);
+    const key = `${ref.namespace}.${ref.name}@${options.version ?? 'latest'}`;
+    let loaded = this.prompts.get(key);
+    if (!loaded) {
+      loaded = import('./formats/prompt/render.js').then((m) => m.loadPrompt(this.core, ref, options.version));
+      this.prompts.set(key, loaded);
+      loaded.catch(() => this.prompts.delete(key));
+    }
+    const p = await loaded;
+    const { renderPrompt } = await import('./formats/prompt/render.js');
+    const request = await renderPrompt(p, input, `${p.subject} ${p.version}`);
+    return { subject: p.subject, version: p.version, ...(p.deprecated ? { deprecated: p.deprecated } : {}), ...request };
   }
 
   /** The compiled validator of a version, cached. */
@@ -205,3 +235,5 @@ export type {
   OpenAIExport, OpenAITool, OpenAIResponseFormat, AnthropicTool, GeminiExport, GeminiFunctionDeclaration,
 } from './providers/index.js';
 export { RegistryClient, RegistryHttpError, type RegistryClientOptions } from './client/index.js';
+export { RenderInputError } from './formats/prompt/errors.js';
+export type { RenderedRequest, RenderedMessage } from './formats/prompt/render.js';

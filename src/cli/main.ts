@@ -25,6 +25,7 @@ export const COMMANDS = [
   'lint',
   'hook',
   'auth',
+  'render',
 ] as const;
 
 export type CommandModule = { define(program: Command): void };

@@ -47,6 +47,7 @@ export const CHECK_RULE_SPECS: readonly RuleInfo[] = [
   C('MALFORMED_CONFIG', 'error', 'llm-schema.yaml must parse and hold valid settings'),
   C('MALFORMED_METADATA', 'error', 'subject.yaml must parse and hold valid metadata'),
   C('MALFORMED_SCHEMA', 'error', 'every version file must be a valid schema of its format'),
+  C('TEMPLATE_CHECK_FAILED', 'error', "a new prompt version's template uses only variables its input schema declares, with types that fit"),
   C('INVALID_SUBJECT_NAME', 'error', 'subject folders must be valid namespaces and names'),
   C('VERSION_CHANGED', 'error', 'a registered version (its file, id or references) never changes'),
   C('VERSION_DELETED', 'error', 'a registered version is never deleted'),
@@ -410,6 +411,12 @@ class Checker {
         continue;
       }
       if (checkThis) {
+        for (const d of handler.lint?.(schema) ?? []) {
+          this.add({
+            rule: 'TEMPLATE_CHECK_FAILED', severity: d.severity === 'error' ? undefined : 'warning', subject, version: e.version,
+            file: this.display(rel), line: d.line, column: d.column, message: `version ${e.version}: ${d.message} (${d.rule})`, args: { check: d.rule, path: d.path },
+          });
+        }
         const canonical = handler.canonical(schema);
         const id = schemaId(meta.format, canonical, e.references);
         if (id !== e.id) {
@@ -657,7 +664,7 @@ function validName(ref: SubjectRef): boolean {
   }
 }
 
-const VERSION_FILE = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto)$/;
+const VERSION_FILE = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto|prompt)$/;
 function versionFromFile(name: string): string | undefined {
   return VERSION_FILE.exec(name)?.[1];
 }

@@ -6,7 +6,7 @@
 import { InputError, UsageError } from './errors.js';
 import type { FormatHandler, FormatName } from './types.js';
 
-const FORMAT_NAMES: Record<FormatName, string> = { json: 'JSON Schema', avro: 'Avro', protobuf: 'Protobuf' };
+const FORMAT_NAMES: Record<FormatName, string> = { json: 'JSON Schema', avro: 'Avro', protobuf: 'Protobuf', prompt: 'Dotprompt' };
 
 /**
  * The policy to compare with: `policy` when the handler has it, the handler's default when none is

@@ -23,6 +23,7 @@ import type {
   ParseOptions,
   RegistryConfig,
   ResolvedReference,
+  SchemaDiagnostic,
   SchemaReference,
   SubjectKind,
   SubjectMeta,
@@ -67,6 +68,8 @@ export interface RegisterInput extends SubjectRef {
   dryRun?: boolean;
   policy?: string;
   parseOptions?: ParseOptions;
+  /** Prompts: the bump a change of the template text alone needs (default patch). */
+  textChange?: Bump;
 }
 
 export type RegisterOutcome = 'registered' | 'unchanged';
@@ -88,6 +91,8 @@ export interface RegisterResult {
   written: string[];
   /** With an unchanged schema: whether the metadata given (description, owners, tags, kind) changed the subject. */
   metadataUpdated?: boolean;
+  /** Warnings about the schema on its own (handler.lint: prompt inputs the template never uses). */
+  warnings: SchemaDiagnostic[];
 }
 
 export class Registry {
@@ -208,7 +213,7 @@ export class Registry {
     const info = await this.getVersion(ref, version);
     const handler = await getHandler(info.format);
     const references = await this.resolveReferences(info.entry.references ?? [], new Set([`${info.subject}@${info.entry.version}`]));
-    const schema = await handler.parse(info.text, { ...parseOptions, file: this.display(info.file), references, sealed: true });
+    const schema = await handler.parse(info.text, { ...parseOptions, file: this.display(info.file), references, sealed: true, trusted: true });
     return { info, schema, handler };
   }
 
@@ -280,6 +285,15 @@ export class Registry {
     const references = await this.resolveReferences(input.references ?? []);
     const candidate = await handler.parse(input.text, { ...input.parseOptions, file: input.file, references, sealed: true });
     handler.compile(candidate, input.parseOptions); // refuse schemas that cannot be compiled (unresolved $ref, ...)
+    const diagnostics = handler.lint?.(candidate) ?? [];
+    const lintErrors = diagnostics.filter((d) => d.severity === 'error');
+    if (lintErrors.length) {
+      throw new RefusedError(
+        `refused: ${input.file ?? 'the schema'} has ${lintErrors.length} error${lintErrors.length === 1 ? '' : 's'}: ${lintErrors[0].message}`,
+        lintErrors.map((d) => `${d.rule}${d.line ? ` at line ${d.line}` : ''}: ${d.message}`),
+      );
+    }
+    const warnings = diagnostics.filter((d) => d.severity === 'warning');
     const canonical = handler.canonical(candidate);
     const id = schemaId(input.format, canonical, input.references);
 
@@ -319,7 +333,7 @@ export class Registry {
             }
             return {
               outcome: 'unchanged', subject, version: e.version, id: e.id, file: this.versionFile(ref, e.version, meta.format),
-              bump: 'none', mode, changes: [], dryRun: !!input.dryRun, written, metadataUpdated: changed,
+              bump: 'none', mode, changes: [], dryRun: !!input.dryRun, written, metadataUpdated: changed, warnings,
             };
           }
         }
@@ -343,9 +357,12 @@ export class Registry {
         const decision = bumpOf(comparison, candidate);
         changes = decision.changes;
         bump = decision.bump === 'none' ? 'patch' : decision.bump;
+        if (input.textChange && rank(input.textChange) > rank(bump) && changes.some((c) => c.rule === 'TEMPLATE_TEXT_CHANGED')) bump = input.textChange;
         compat = verdictOf(comparison, candidate);
         if (!compat.compatible && !input.allowBreaking) {
-          const reasons = compat.changes.filter((c) => c.breaking).map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`);
+          const reasons = compat.changes
+            .filter((c) => c.breaking)
+            .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}` + (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 120)} is valid only under the ${c.witness.validUnder} version)` : ''));
           throw new RefusedError(
             `refused: the schema is incompatible with '${subject}' under ${mode}` +
               (compat.undecided ? ' (the checker could not decide some changes)' : '') +
@@ -378,11 +395,12 @@ export class Registry {
       if (input.allowBreaking && compat && !compat.compatible) entry.allowBreaking = input.allowBreaking;
       const next: SubjectMeta = withMetadata({ ...meta, versions: [...meta.versions, entry] }, input);
       if (!existing) next.format = input.format;
+      if (!existing && input.format === 'prompt' && !input.kind) next.kind = 'prompt';
 
       const versionRel = this.versionFile(ref, version, input.format);
       const result: RegisterResult = {
         outcome: 'registered', subject, version, id, file: versionRel, bump, previous, mode, compat, changes,
-        dryRun: !!input.dryRun, written: [],
+        dryRun: !!input.dryRun, written: [], warnings,
       };
       if (input.dryRun) return result;
 

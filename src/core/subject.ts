@@ -6,7 +6,7 @@ import { parseYaml, toYaml } from './yamlfile.js';
 
 export const SUBJECT_FILE = 'subject.yaml';
 
-const FORMATS: FormatName[] = ['json', 'avro', 'protobuf'];
+const FORMATS: FormatName[] = ['json', 'avro', 'protobuf', 'prompt'];
 
 export function checkKind(kind: string, file?: string): SubjectKind {
   if ((SUBJECT_KINDS as readonly string[]).includes(kind)) return kind as SubjectKind;

@@ -3,7 +3,7 @@
  * reporters, the CLI and the HTTP server. Facts only; nothing here prints or exits.
  */
 
-export type FormatName = 'json' | 'avro' | 'protobuf';
+export type FormatName = 'json' | 'avro' | 'protobuf' | 'prompt';
 
 export const COMPATIBILITY_MODES = [
   'BACKWARD',
@@ -80,6 +80,12 @@ export interface ParseOptions {
    * and no command-line hints.
    */
   untrusted?: boolean;
+  /**
+   * A registered version read back (registration and `check` parse it untrusted): a format may skip checks
+   * that cannot change the answer for a version that passed them, e.g. the metaschema check of a prompt's
+   * input and output schemas (the costliest part of loading one).
+   */
+  trusted?: boolean;
 }
 
 /** Options for a compatibility comparison. */
@@ -132,7 +138,7 @@ export interface CompareResult {
  */
 export interface FormatHandler {
   readonly format: FormatName;
-  /** File extension of version files, with the dot: '.json', '.avsc', '.proto'. */
+  /** File extension of version files, with the dot: '.json', '.avsc', '.proto', '.prompt'. */
   readonly extension: string;
   /**
    * The comparison policies this format has (`policy:` in YAML, `--policy`); the first is the default.
@@ -152,11 +158,27 @@ export interface FormatHandler {
   /** Field, property and message names, for search. */
   fieldNames?(schema: ParsedSchema): string[];
   /**
+   * Findings about one schema on its own (prompt templates: variables their input schema does not declare).
+   * Errors refuse `register` and fail `lint` and `check`; warnings are shown.
+   */
+  lint?(schema: ParsedSchema): SchemaDiagnostic[];
+  /**
    * Data files in a binary encoding of the format's own (Avro object container files: ['.avro']).
    * The validate command hands such files to readDataFile instead of parsing them as JSON.
    */
   readonly binaryDataExtensions?: readonly string[];
   readDataFile?(file: string, schema: ParsedSchema): AsyncIterable<DataRecord>;
+}
+
+/** A finding about one schema on its own (see FormatHandler.lint). */
+export interface SchemaDiagnostic {
+  rule: string;
+  severity: 'error' | 'warning';
+  /** JSON pointer into the schema ('' when it is about the whole file). */
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
 }
 
 /** One record read from a data file: a value, or a reason it could not be read. */

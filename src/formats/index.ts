@@ -9,13 +9,14 @@ const loaders: Record<FormatName, () => Promise<FormatHandler>> = {
   json: async () => (await import('./jsonschema/handler.js')).jsonSchemaHandler,
   avro: async () => (await import('./avro/handler.js')).avroHandler,
   protobuf: async () => (await import('./protobuf/handler.js')).protobufHandler,
+  prompt: async () => (await import('./prompt/handler.js')).promptHandler,
 };
 
 const cache = new Map<FormatName, Promise<FormatHandler>>();
 
-export const FORMATS: readonly FormatName[] = ['json', 'avro', 'protobuf'];
+export const FORMATS: readonly FormatName[] = ['json', 'avro', 'protobuf', 'prompt'];
 
-export const EXTENSIONS: Record<FormatName, string> = { json: '.json', avro: '.avsc', protobuf: '.proto' };
+export const EXTENSIONS: Record<FormatName, string> = { json: '.json', avro: '.avsc', protobuf: '.proto', prompt: '.prompt' };
 
 export function getHandler(format: FormatName): Promise<FormatHandler> {
   let p = cache.get(format);
@@ -26,13 +27,14 @@ export function getHandler(format: FormatName): Promise<FormatHandler> {
   return p;
 }
 
-/** `--type json|avro|protobuf` (also accepts jsonschema, avsc, proto). */
+/** `--type json|avro|protobuf|prompt` (also accepts jsonschema, avsc, proto, dotprompt). */
 export function parseFormatName(type: string): FormatName {
   const t = type.toLowerCase();
   if (t === 'json' || t === 'jsonschema' || t === 'json-schema') return 'json';
   if (t === 'avro' || t === 'avsc') return 'avro';
   if (t === 'protobuf' || t === 'proto') return 'protobuf';
-  throw new UsageError(`unknown --type '${type}': expected json, avro or protobuf`);
+  if (t === 'prompt' || t === 'dotprompt') return 'prompt';
+  throw new UsageError(`unknown --type '${type}': expected json, avro, protobuf or prompt`);
 }
 
 /** The format of a schema file, from --type or its extension. */
@@ -41,6 +43,7 @@ export function formatOfFile(file: string, type?: string): FormatName {
   const lower = file.toLowerCase();
   if (lower.endsWith('.avsc')) return 'avro';
   if (lower.endsWith('.proto')) return 'protobuf';
+  if (lower.endsWith('.prompt')) return 'prompt';
   if (lower.endsWith('.json') || lower === '-') return 'json';
-  throw new UsageError(`cannot tell the format of '${file}' from its extension: use --type json|avro|protobuf`);
+  throw new UsageError(`cannot tell the format of '${file}' from its extension: use --type json|avro|protobuf|prompt`);
 }

@@ -142,7 +142,7 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
 
 function errorAnswer(rawPath: string, status: number, code: number, message: string, route: string): Prepared {
   const first = rawPath.split('/')[1] ?? '';
-  const own = OWN_FIRST.has(first) || (first === 'schemas' && !['ids', 'types'].includes(rawPath.split('/')[2] ?? ''));
+  const own = OWN_FIRST.has(first) || (first === 'schemas' && !['ids', 'types', 'guids'].includes(rawPath.split('/')[2] ?? ''));
   return prepare(status, { error_code: code, message }, own ? JSON_TYPE : CONFLUENT_TYPE, route);
 }
 
@@ -172,7 +172,7 @@ export function subjectOfPath(rawPath: string, snap: Snapshot): string | number 
       }
       // A guid reads the schema of one id: authorised like that id (an unknown guid is the router's 404).
       if (b === 'guids') return c !== undefined ? snap.guids.get(c)?.id : undefined;
-      if (b === undefined || b === '' || b === 'types' || b === 'validate' || b === 'compatibility') return undefined;
+      if (b === undefined || b === '' || b === 'types' || b === 'validate' || b === 'compatibility' || b === 'render') return undefined;
       if (c !== undefined && c !== '') return snap.subjects.has(`${b}.${c}`) ? `${b}.${c}` : `ns:${b}`;
       return `ns:${b}`;
     default:

@@ -83,7 +83,7 @@ const QUERY_ROUTES = new Set([
 /** List routes: offset/limit and deletedOnly apply. */
 const LIST_ROUTES = new Set(['/subjects', '/schemas', '/subjects/{s}/versions', '/schemas/ids/{id}/subjects', '/schemas/ids/{id}/versions', '/subjects/{s}/versions/{v}/referencedby']);
 
-const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /subjects/{subject} (lookup) and /compatibility/...';
+const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /schemas/render, /subjects/{subject} (lookup) and /compatibility/...';
 const WRITE_REFUSED =
   'this registry is read-only: it is served from git by llm-schema serve; register schemas with `llm-schema register` and merge them';
 
@@ -420,7 +420,7 @@ export class RegistryServer {
       const [a, b, c, d, e] = segs;
       let route: string | undefined;
       let type = C;
-      if (a === 'schemas' && (b === 'validate' || b === 'compatibility') && segs.length === 2) {
+      if (a === 'schemas' && (b === 'validate' || b === 'compatibility' || b === 'render') && segs.length === 2) {
         route = `/schemas/${b}`;
         type = JSON_TYPE;
       } else if (a === 'subjects' && segs.length === 2) {
@@ -442,6 +442,8 @@ export class RegistryServer {
       switch (route) {
         case '/schemas/validate':
           return this.job(snap, { kind: 'validate', namespace: body.namespace, name: body.name, version: body.version, data: body.data }, route, type);
+        case '/schemas/render':
+          return this.job(snap, { kind: 'render', namespace: body.namespace, name: body.name, version: body.version, input: body.input }, route, type);
         case '/schemas/compatibility':
           return this.job(snap, { kind: 'compat', namespace: body.namespace, name: body.name, schema: body.schema, mode: body.mode, policy: body.policy }, route, type);
         case '/subjects/{s}': {

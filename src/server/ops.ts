@@ -21,6 +21,7 @@ export type Job = (
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
   | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean; unknownSubject?: boolean }
   | { kind: 'search'; q: string }
+  | { kind: 'render'; namespace: unknown; name: unknown; version?: unknown; input: unknown }
 ) & {
   /** The namespace patterns of the user asking (serve --auth-file); absent: every subject may be read. */
   namespaces?: string[];
@@ -116,6 +117,8 @@ export class JobContext {
           return await this.confluentCompat(job);
         case 'search':
           return await this.search(job.q);
+        case 'render':
+          return await this.render(job);
       }
     } catch (err) {
       return toResult(err);
@@ -147,6 +150,24 @@ export class JobContext {
     }
     const errors = validator.validate(job.data);
     return { status: 200, body: { is_valid: !errors, errors: errors ?? [], subject: `${ref.namespace}.${ref.name}`, version: loaded.version } };
+  }
+
+  /** POST /schemas/render: a prompt rendered after its input is validated (422 with the errors when invalid). */
+  private async render(job: Extract<Job, { kind: 'render' }>): Promise<JobResult> {
+    const ref = this.subjectRef(job.namespace, job.name);
+    if (job.input === undefined) throw new HttpError(422, 422, "the request needs 'input': the template variables");
+    if (job.version !== undefined && typeof job.version !== 'string') throw new HttpError(422, 42202, "'version' must be a string such as 1.0.0 or latest");
+    const meta = await this.registry.getSubject(ref);
+    if (meta.format !== 'prompt') throw new HttpError(422, 422, `'${ref.namespace}.${ref.name}' holds ${meta.format} schemas: only prompt subjects render`);
+    const loaded = await this.load(ref, (job.version as string | undefined) ?? 'latest');
+    const { renderPrompt, RenderInputError } = await import('../formats/prompt/render.js');
+    try {
+      const request = await renderPrompt(loaded.schema as import('../formats/prompt/render.js').PromptSource, job.input, `${ref.namespace}.${ref.name} ${loaded.version}`);
+      return { status: 200, body: { subject: `${ref.namespace}.${ref.name}`, version: loaded.version, ...request } };
+    } catch (err) {
+      if (err instanceof RenderInputError) return { status: 422, body: { error_code: 422, message: err.message, errors: err.errors } };
+      throw err;
+    }
   }
 
   private async compat(job: Extract<Job, { kind: 'compat' }>): Promise<JobResult> {

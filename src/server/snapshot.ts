@@ -92,7 +92,7 @@ export interface SkippedVersion {
   reason: string;
 }
 
-const SCHEMA_TYPE: Record<FormatName, string | undefined> = { avro: undefined, json: 'JSON', protobuf: 'PROTOBUF' };
+const SCHEMA_TYPE: Record<FormatName, string | undefined> = { avro: undefined, json: 'JSON', protobuf: 'PROTOBUF', prompt: 'PROMPT' };
 export const FORMAT_OF_TYPE: Record<string, FormatName> = { AVRO: 'avro', JSON: 'json', PROTOBUF: 'protobuf' };
 
 export function etagOf(body: Buffer): string {
@@ -202,7 +202,7 @@ export function subjectSummary(s: SubjectInfo, config: RegistryConfig): Record<s
 function ownVersionBody(s: SubjectData, v: VersionData): Record<string, unknown> {
   const meta = s.info.meta;
   let schema: unknown = v.schema;
-  if (v.format !== 'protobuf') {
+  if (v.format === 'json' || v.format === 'avro') {
     try {
       schema = JSON.parse(v.schema);
     } catch {

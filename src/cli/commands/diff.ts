@@ -83,7 +83,7 @@ export function define(program: Command): void {
         ctx.out.write(diffJson(view));
         return 0;
       }
-      if (o.structural !== false && !ctx.out.quiet && oldS.format !== 'protobuf' && newS.format !== 'protobuf' && changes.length) {
+      if (o.structural !== false && !ctx.out.quiet && (oldS.format === 'json' || oldS.format === 'avro') && (newS.format === 'json' || newS.format === 'avro') && changes.length) {
         const spec = 'json-diff'; // untyped CommonJS module
         const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
         const text = diffString(oldS.value, newS.value, { color: ctx.out.color });

@@ -24,7 +24,7 @@ export function define(program: Command): void {
         if (ctx.out.json) {
           const meta = await registry.getSubject(ref);
           let schema: unknown = info.text;
-          if (info.format !== 'protobuf') schema = JSON.parse(info.text);
+          if (info.format === 'json' || info.format === 'avro') schema = JSON.parse(info.text);
           ctx.out.printJson({
             subject: info.subject,
             namespace: info.namespace,

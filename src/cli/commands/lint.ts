@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import type { SubjectKind } from '../../core/types.js';
+import type { ParsedSchema, SubjectKind } from '../../core/types.js';
 import { checkKind } from '../../core/subject.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import type { LintFinding, ProviderTarget } from '../../providers/types.js';
@@ -53,12 +53,33 @@ export function define(program: Command): void {
           for (const f of lintSchema(schema, target, { kind })) findings.push({ ...f, subject: where.subject, ...(where.version ? { version: where.version } : {}) });
         };
 
+        // A prompt: its template against its input schema, then its output schema as a structured-output schema.
+        const lintPrompt = async (schema: ParsedSchema, where: Linted) => {
+          linted.push(where);
+          const handler = await getHandler('prompt');
+          for (const d of handler.lint!(schema)) {
+            findings.push({ rule: d.rule, severity: d.severity, pointer: d.path, message: d.line ? `line ${d.line}: ${d.message}` : d.message, subject: where.subject, ...(where.version ? { version: where.version } : {}) });
+          }
+          const { promptParts } = await import('../../formats/prompt/handler.js');
+          const output = promptParts(schema).output;
+          if (output) {
+            for (const f of lintSchema(output.value, target, { kind: 'response' })) {
+              findings.push({ ...f, pointer: `/output/schema${f.pointer}`, subject: where.subject, ...(where.version ? { version: where.version } : {}) });
+            }
+          }
+        };
+
         if (o.schema) {
           if (subject !== undefined || o.namespace !== undefined || o.name !== undefined) throw new UsageError('give either --schema FILE or a subject, not both');
           const format = formatOfFile(o.schema);
-          if (format !== 'json') throw new UsageError(`lint checks JSON Schema; '${o.schema}' is ${format}`);
+          if (format === 'prompt') {
+            const parsed = await (await getHandler('prompt')).parse(await readInputFile(o.schema), { file: o.schema });
+            await lintPrompt(parsed, { subject: o.schema, file: o.schema });
+          } else {
+          if (format !== 'json') throw new UsageError(`lint checks JSON Schema and prompt templates; '${o.schema}' is ${format}`);
           const parsed = await (await getHandler('json')).parse(await readInputFile(o.schema), { file: o.schema });
           lintOne(parsed.value, o.kind ? checkKind(o.kind) : undefined, { subject: o.schema, file: o.schema });
+          }
         } else {
           if (o.kind) throw new UsageError('--kind goes with --schema; registered subjects carry their kind in subject.yaml');
           const registry = await ctx.registry();
@@ -66,6 +87,12 @@ export function define(program: Command): void {
           const subjects = ref ? [{ ...ref, subject: `${ref.namespace}.${ref.name}`, meta: await registry.getSubject(ref) }] : await registry.listSubjects();
           if (!ref && o.version !== 'latest') throw new UsageError('--version goes with one subject; the whole registry is linted at its latest versions');
           for (const s of subjects) {
+            if (s.meta.format === 'prompt') {
+              if (!s.meta.versions.length) continue;
+              const loaded = await registry.loadSchema(s, ref ? o.version : 'latest');
+              await lintPrompt(loaded.schema, { subject: s.subject, version: loaded.info.entry.version, file: registry.display(loaded.info.file) });
+              continue;
+            }
             if (s.meta.format !== 'json') {
               skipped.push({ subject: s.subject, format: s.meta.format });
               continue;
@@ -75,7 +102,7 @@ export function define(program: Command): void {
             const bundled = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
             lintOne(bundled, s.meta.kind, { subject: s.subject, version: loaded.info.entry.version, file: registry.display(loaded.info.file) });
           }
-          if (ref && skipped.length) throw new UsageError(`lint checks JSON Schema; '${skipped[0].subject}' holds ${skipped[0].format} schemas`);
+          if (ref && skipped.length) throw new UsageError(`lint checks JSON Schema and prompt templates; '${skipped[0].subject}' holds ${skipped[0].format} schemas`);
         }
 
         const errors = findings.filter((f) => f.severity === 'error').length;
@@ -89,12 +116,12 @@ export function define(program: Command): void {
             errors,
             warnings,
             subjects: linted,
-            skipped: skipped.map((s) => ({ ...s, reason: 'lint checks JSON Schema subjects only' })),
+            skipped: skipped.map((s) => ({ ...s, reason: 'lint checks JSON Schema and prompt subjects only' })),
             findings: findings.map((f) => ({ subject: f.subject, version: f.version, pointer: f.pointer, rule: f.rule, severity: f.severity, message: f.message })),
           });
         } else {
           const c = await ctx.out.chalk();
-          for (const s of skipped) ctx.out.info(`note: skipped ${s.subject} (${s.format}): lint checks JSON Schema subjects only`);
+          for (const s of skipped) ctx.out.info(`note: skipped ${s.subject} (${s.format}): lint checks JSON Schema and prompt subjects only`);
           for (const l of linted) {
             const mine = findings.filter((f) => f.subject === l.subject);
             if (!mine.length) continue;

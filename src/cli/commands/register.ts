@@ -27,6 +27,7 @@ interface Opts {
   commit?: boolean;
   commitMessage?: string;
   author?: string;
+  textChange?: string;
 }
 
 /** `name=subject@version` */
@@ -53,6 +54,7 @@ export function define(program: Command): void {
     .option('--reference <ref>', 'a reference NAME=NAMESPACE.SUBJECT@VERSION (repeatable)', collect)
     .option('--policy <policy>', 'compatibility policy: semantic|lenient (JSON Schema), wire|strict (Protobuf)')
     .option('--allow-breaking <reason>', 'approve an intentional break; the reason is recorded in subject.yaml')
+    .option('--text-change <bump>', 'prompts: the bump a change of the template text needs: patch (default), minor or major')
     .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
     .option('--dry-run', 'say what would happen; write nothing')
     .option('--commit', 'commit the new files with git')
@@ -68,6 +70,8 @@ export function define(program: Command): void {
         const format = formatOfFile(o.file, o.type);
         const kind = o.kind === undefined ? undefined : checkKind(o.kind);
         const references = (o.reference ?? []).map(parseReference);
+        if (o.textChange !== undefined && !['patch', 'minor', 'major'].includes(o.textChange)) throw new UsageError(`invalid --text-change '${o.textChange}': expected patch, minor or major`);
+        if (o.textChange !== undefined && format !== 'prompt') throw new UsageError('--text-change goes with prompt templates (.prompt files)');
         const text = await readInputFile(o.file);
         const registry = await ctx.registry();
         // With --commit, refuse before writing when no commit could be made (no repository, no author).
@@ -91,6 +95,7 @@ export function define(program: Command): void {
             allowBreaking: o.allowBreaking,
             dryRun: o.dryRun,
             policy: o.policy,
+            textChange: o.textChange as 'patch' | 'minor' | 'major' | undefined,
             parseOptions: { protoPaths: o.protoPath, file: o.file },
           });
         } finally {
@@ -118,6 +123,7 @@ export function define(program: Command): void {
         const { out, notes } = registerText(view, { paint: await ctx.out.chalk() });
         ctx.out.write(out);
         for (const n of notes) ctx.out.info(n);
+        for (const w of result.warnings) ctx.out.warn(`${registry.display(o.file === '-' ? '<stdin>' : o.file)}${w.line ? `:${w.line}:${w.column ?? 1}` : ''}: ${w.message} (${w.rule})`);
       }),
     );
 }
