@@ -7,7 +7,7 @@ import { exportGemini, GEMINI_PROFILE, lintGemini, type GeminiExport } from './g
 import { GENERIC_PROFILE, lintGeneric } from './generic.js';
 import { exportOpenAI, lintOpenAI, OPENAI_PROFILE, type OpenAIExport } from './openai.js';
 import { exportTypeScript } from './typescript.js';
-import type { ExportInput, ExportResult, ExportTarget, LintFinding, ProviderTarget, SchemaContext } from './types.js';
+import type { ExportInput, ExportResult, ExportTarget, LintFinding, LintTarget, SchemaContext } from './types.js';
 
 export * from './types.js';
 export { bundleSchema, toolName } from './schema.js';
@@ -20,7 +20,15 @@ export type { GeminiExport, GeminiFunctionDeclaration } from './gemini.js';
 export { exportTypeScript, typeName } from './typescript.js';
 export { lintGeneric, GENERIC_PROFILE } from './generic.js';
 
-export const PROFILES = { openai: OPENAI_PROFILE, anthropic: ANTHROPIC_PROFILE, gemini: GEMINI_PROFILE, generic: GENERIC_PROFILE } as const;
+export const PROFILES = {
+  openai: OPENAI_PROFILE,
+  'openai-finetuned': OPENAI_PROFILE,
+  anthropic: ANTHROPIC_PROFILE,
+  'anthropic-strict': ANTHROPIC_PROFILE,
+  gemini: GEMINI_PROFILE,
+  'gemini-json': GEMINI_PROFILE,
+  generic: GENERIC_PROFILE,
+} as const;
 
 export interface ExportOutputs {
   openai: OpenAIExport;
@@ -46,11 +54,14 @@ export async function exportSchema<T extends ExportTarget>(target: T, input: Exp
 }
 
 /** Lint for a provider, or the generic rules when no target is given. Findings sorted by location. */
-export function lintSchema(schema: unknown, target?: ProviderTarget, context: SchemaContext = {}): LintFinding[] {
+export function lintSchema(schema: unknown, target?: LintTarget, context: SchemaContext = {}): LintFinding[] {
   const findings =
     target === 'openai' ? lintOpenAI(schema, context)
+    : target === 'openai-finetuned' ? lintOpenAI(schema, context, { fineTuned: true })
     : target === 'anthropic' ? lintAnthropic(schema, context)
+    : target === 'anthropic-strict' ? lintAnthropic(schema, context, { strict: true })
     : target === 'gemini' ? lintGemini(schema, context)
+    : target === 'gemini-json' ? lintGemini(schema, context, { json: true })
     : lintGeneric(schema, context);
   return findings.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }

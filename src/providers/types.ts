@@ -5,8 +5,16 @@ export type ProviderTarget = 'openai' | 'anthropic' | 'gemini';
 export type ExportTarget = ProviderTarget | 'typescript';
 export const PROVIDER_TARGETS: readonly ProviderTarget[] = ['openai', 'anthropic', 'gemini'];
 export const EXPORT_TARGETS: readonly ExportTarget[] = ['openai', 'anthropic', 'gemini', 'typescript'];
+/**
+ * Lint profiles: OpenAI structured outputs / strict function calling, OpenAI fine-tuned models,
+ * Anthropic tools, Anthropic strict tool use and structured outputs, Gemini responseSchema (OpenAPI
+ * subset, falling back to JSON Schema) and Gemini responseJsonSchema.
+ */
+export type LintTarget = ProviderTarget | 'openai-finetuned' | 'anthropic-strict' | 'gemini-json';
+export const LINT_TARGETS: readonly LintTarget[] = ['openai', 'openai-finetuned', 'anthropic', 'anthropic-strict', 'gemini', 'gemini-json'];
 
-export type LintSeverity = 'error' | 'warning';
+/** error: the export cannot express it; warning: a weak contract; note: the export rewrites it (and says so). */
+export type LintSeverity = 'error' | 'warning' | 'note';
 
 /** One lint finding: facts only; reporters turn it into words. */
 export interface LintFinding {
