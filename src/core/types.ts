@@ -185,6 +185,8 @@ export interface SubjectMeta {
   owners?: string[];
   tags?: string[];
   kind?: SubjectKind;
+  /** LLM targets the schema is given to (openai, anthropic, anthropic-strict, gemini): `validate` checks replies against the first one's form. */
+  targets?: string[];
   versions: VersionEntry[];
 }
 

@@ -11,13 +11,14 @@ import type { ExportInput, ExportResult, ExportTarget, LintFinding, LintTarget, 
 
 export * from './types.js';
 export { bundleSchema, toolName } from './schema.js';
-export { exportOpenAI, lintOpenAI, toOpenAIStrict, OPENAI_PROFILE } from './openai.js';
+export { exportOpenAI, lintOpenAI, toOpenAIStrict, openAIForm, OPENAI_PROFILE } from './openai.js';
 export type { OpenAIExport, OpenAITool, OpenAIResponseFormat } from './openai.js';
-export { exportAnthropic, lintAnthropic, ANTHROPIC_PROFILE } from './anthropic.js';
+export { exportAnthropic, lintAnthropic, toAnthropicStrict, ANTHROPIC_PROFILE } from './anthropic.js';
 export type { AnthropicTool } from './anthropic.js';
 export { exportGemini, lintGemini, toGeminiSchema, GEMINI_PROFILE } from './gemini.js';
 export type { GeminiExport, GeminiFunctionDeclaration } from './gemini.js';
 export { exportTypeScript, typeName } from './typescript.js';
+export { givenForm, normalizeReply, fromGeminiSchema, REPLY_TARGETS, type ReplyTarget, type GivenForm } from './form.js';
 export { lintGeneric, GENERIC_PROFILE } from './generic.js';
 
 export const PROFILES = {

@@ -254,7 +254,14 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
       const made = new Set<string>();
       for (const k of Object.keys(props)) {
         if (!req.has(k)) {
-          props[k] = nullable(props[k]);
+          const before = props[k];
+          props[k] = nullable(before);
+          // nullable() copies the property's schema: what was recorded for the original holds for the copy.
+          const inner = isObject(before) ? nullableMap.get(before) : undefined;
+          if (inner && isObject(props[k])) {
+            const after = props[k] as JsonObject;
+            nullableMap.set(Array.isArray(after.anyOf) && after.anyOf.length === 2 && isObject(after.anyOf[0]) && !('anyOf' in (before as JsonObject)) ? after.anyOf[0] : after, inner);
+          }
           madeNullable.push(k);
           made.add(k);
         }
@@ -289,7 +296,9 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
   if (oneOf) changes.push(`strict mode: oneOf rewritten as anyOf (${oneOf}); the model is not held to exactly one branch`);
   if (dropped.size) changes.push(`strict mode: annotations dropped (${[...dropped].join(', ')})`);
   const rewrites = lintOpenAI(schema).filter((f) => f.severity === 'note');
-  return { schema: withoutIdentity(rewritten), changes, rewrites, nullable: nullableMap };
+  const out = withoutIdentity(rewritten);
+  if (out !== rewritten && isObject(rewritten) && nullableMap.has(rewritten)) nullableMap.set(out as object, nullableMap.get(rewritten)!);
+  return { schema: out, changes, rewrites, nullable: nullableMap };
 }
 
 function summarise(names: string[]): string {

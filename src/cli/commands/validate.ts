@@ -17,10 +17,15 @@ interface Opts {
   message?: string;
   extract?: boolean;
   repair?: boolean;
+  repairTruncated: boolean;
   field?: string;
   maxErrors: string;
   parallel: boolean;
+  target?: string;
+  normalize?: boolean;
 }
+
+const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'registered'];
 
 export function define(program: Command): void {
   program
@@ -36,8 +41,11 @@ export function define(program: Command): void {
     .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
     .option('--message <type>', 'Protobuf message the data is (pkg.Type; default: the first message)')
     .option('--extract', "pull the JSON out of LLM text replies first (code fences, prose around it)")
-    .option('--repair', 'with --extract: repair trailing commas and single quotes')
+    .option('--repair', 'with --extract: repair trailing commas, quotes (single, smart, full-width), comments, Python literals and cut-off replies; every repair is reported')
+    .option('--no-repair-truncated', 'with --repair: fail replies cut off mid-JSON instead of closing them')
     .option('--field <name>', 'with --extract on JSON Lines: the field holding the reply text')
+    .option('--target <target>', "check replies against the form the model was given: openai, anthropic, anthropic-strict, gemini; 'registered' for the schema as registered (default: the subject's first 'targets:' entry)")
+    .option('--normalize', 'with a target: map what the provider adds (OpenAI strict nulls for optional properties) back, then validate against the registered schema')
     .option('--max-errors <n>', 'errors shown per record', '10')
     .option('--no-parallel', 'validate large JSON Lines files on one thread')
     .action((subject: string | undefined, _o, cmd: Command) =>
@@ -45,6 +53,7 @@ export function define(program: Command): void {
         const o = ctx.opts;
         if (!o.data?.length) throw new UsageError("what to validate? pass --data FILE|GLOB|FOLDER|- (stdin)");
         if ((o.repair || o.field) && !o.extract) throw new UsageError('--repair and --field go with --extract');
+        if (o.repairTruncated === false && !o.repair) throw new UsageError('--no-repair-truncated goes with --repair');
         const maxErrors = Number(o.maxErrors);
         if (!Number.isInteger(maxErrors) || maxErrors < 1) throw new UsageError(`--max-errors must be a whole number >= 1, got '${o.maxErrors}'`);
         const parseOptions: ParseOptions = { protoPaths: o.protoPath, message: o.message };
@@ -52,6 +61,9 @@ export function define(program: Command): void {
         let schema: ParsedSchema;
         let label: string;
         let canParallel = false;
+        let target = o.target;
+        if (target !== undefined && !TARGETS.includes(target)) throw new UsageError(`unknown --target '${target}': expected ${TARGETS.join(', ')}`);
+        let bundled: unknown;
         if (o.schema) {
           if (subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
             throw new UsageError('give either --schema FILE or a subject, not both');
@@ -62,6 +74,7 @@ export function define(program: Command): void {
           schema = await handler.parse(text, { ...parseOptions, file: o.schema });
           label = o.schema;
           canParallel = true;
+          bundled = schema.value;
         } else {
           const ref = subjectFrom(o, subject, false);
           if (!ref) throw new UsageError('validate against what? pass --schema FILE, or a subject: --namespace N --name S (or N.S)');
@@ -70,20 +83,46 @@ export function define(program: Command): void {
           schema = loaded.schema;
           label = `${loaded.info.subject} ${loaded.info.entry.version}`;
           canParallel = !loaded.info.entry.references?.length;
+          if (target === undefined && schema.format === 'json') target = (await registry.getSubject(ref)).targets?.[0];
+          if (target !== undefined && target !== 'registered' && schema.format === 'json') {
+            const { bundleSchema } = await import('../../providers/index.js');
+            bundled = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
+          }
           if (loaded.info.entry.state === 'deprecated') {
             ctx.out.warn(`${label} is deprecated${loaded.info.entry.reason ? `: ${loaded.info.entry.reason}` : ''}`);
           }
         }
         const handler = await getHandler(schema.format);
-        const validator = handler.compile(schema, parseOptions);
+        let validator = handler.compile(schema, parseOptions);
+        if (target === 'registered') target = undefined;
+        if (o.normalize && target === undefined) throw new UsageError('--normalize needs a target: pass --target openai|anthropic|anthropic-strict|gemini (or name targets: in subject.yaml)');
+        if (target !== undefined) {
+          if (schema.format !== 'json') throw new UsageError(`--target applies to JSON Schema; ${label} is ${schema.format}`);
+          const { givenForm, normalizeReply } = await import('../../providers/index.js');
+          const form = givenForm(target as never, bundled);
+          if (o.normalize) {
+            const registered = validator;
+            validator = { validate: (v: unknown) => registered.validate(normalizeReply(v, form)) };
+            label = `${label} (${target} replies, normalized)`;
+          } else {
+            const text = JSON.stringify(form.schema);
+            validator = handler.compile(await handler.parse(text, { file: schema.file }), parseOptions);
+            label = `${label} (as given to ${target})`;
+          }
+          canParallel = false;
+        }
         const c = await ctx.out.chalk();
         const failures: RecordResult[] = [];
+        const repairedRecords: RecordResult[] = [];
         const print = (r: RecordResult) => {
+          if (r.repaired?.length) repairedRecords.push(r);
           if (ctx.out.json) {
-            failures.push(r);
+            if (r.outcome !== 'valid') failures.push(r);
             return;
           }
           const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+          if (r.repaired?.length) ctx.out.line(`${c.yellow('~')} ${where}: repaired: ${r.repaired.join(', ')}${r.outcome === 'valid' ? '' : ' (then failed)'}`);
+          if (r.outcome === 'valid') return;
           if (r.reason !== undefined) {
             ctx.out.line(`${c.red('✗')} ${where}: ${r.reason}`);
             return;
@@ -101,6 +140,7 @@ export function define(program: Command): void {
             validator,
             extract: o.extract,
             repair: o.repair,
+            repairTruncated: o.repairTruncated,
             field: o.field,
             parallel: o.parallel !== false && canParallel,
             workerSchema: canParallel
@@ -116,16 +156,19 @@ export function define(program: Command): void {
             passed: summary.passed,
             failed: summary.failed,
             outcomes: summary.byOutcome,
+            ...(o.repair ? { repaired: summary.repaired, repairs: repairedRecords.map((r) => ({ file: r.file, ...(r.line !== undefined ? { line: r.line } : {}), outcome: r.outcome, repaired: r.repaired })) } : {}),
             failures: failures.map((r) => ({
               file: r.file,
               ...(r.line !== undefined ? { line: r.line } : {}),
               outcome: r.outcome,
               ...(r.reason !== undefined ? { reason: r.reason } : {}),
+              ...(r.repaired?.length ? { repaired: r.repaired } : {}),
               errors: r.errors.map((e) => ({ path: e.path, message: e.message, ...(e.keyword ? { keyword: e.keyword } : {}) })),
             })),
           });
         } else {
-          const parts = [`${summary.passed} passed, ${summary.failed} failed`];
+          const rp = summary.repaired;
+          const parts = [`${summary.passed} passed${rp.passed ? ` (${rp.passed} repaired)` : ''}, ${summary.failed} failed${rp.failed ? ` (${rp.failed} repaired)` : ''}`];
           if (o.extract && summary.failed) {
             const b = summary.byOutcome;
             parts.push(`(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`);
