@@ -72,7 +72,7 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
   const out: LintFinding[] = [];
   const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
   const asFunction = context.kind !== 'response';
-  if (asFunction && (!isObject(schema) || !isObjectSchema(schema) || typesOf(schema).some((t) => t !== 'object'))) {
+  if (context.kind === 'tool' && (!isObject(schema) || !isObjectSchema(schema) || typesOf(schema).some((t) => t !== 'object'))) {
     add('gemini/root-object', '', 'function parameters must be { "type": "object" }');
   }
   if (!isObject(schema)) return out;
@@ -273,7 +273,8 @@ export interface GeminiFunctionDeclaration {
 }
 
 export interface GeminiExport {
-  functionDeclaration: GeminiFunctionDeclaration;
+  /** Absent when the root is not an object (function parameters must be one). */
+  functionDeclaration?: GeminiFunctionDeclaration;
   generationConfig: { responseMimeType: 'application/json'; responseSchema?: unknown; responseJsonSchema?: unknown };
 }
 
@@ -288,6 +289,11 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
   if (name !== input.name) notes.push(`name '${input.name}' is not a valid Gemini function name; using '${name}'`);
   const description = input.description ? { description: input.description } : {};
   const dropped = new Set<string>();
+  const objectRoot = isObject(input.schema) && isObjectSchema(input.schema) && !typesOf(input.schema).some((t) => t !== 'object');
+  if (!objectRoot) {
+    if (input.kind === 'tool') throw new RefusedError('cannot export for Gemini: function parameters must be { "type": "object" }');
+    notes.push('no functionDeclaration: function parameters must be an object; exported as a response schema only');
+  }
   const cycles = requiredCycles(input.schema);
   if (cycles.length) throw new RefusedError(`cannot export for Gemini: ${cycles[0] || '/'} requires itself through required properties (no finite value matches)`);
   try {
@@ -296,7 +302,7 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
     if (dropped.size) notes.push(`Gemini's schema cannot express, so the export drops: ${[...dropped].join(', ')}`);
     return {
       output: {
-        functionDeclaration: { name, ...description, parameters: converted },
+        ...(objectRoot ? { functionDeclaration: { name, ...description, parameters: converted } } : {}),
         generationConfig: { responseMimeType: 'application/json', responseSchema: converted },
       },
       notes,
@@ -307,7 +313,7 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
     notes.push(`${err.message.startsWith('#') ? `'${err.message}'` : err.message} cannot be expressed in Gemini's OpenAPI schema; exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`);
     return {
       output: {
-        functionDeclaration: { name, ...description, parametersJsonSchema: schema },
+        ...(objectRoot ? { functionDeclaration: { name, ...description, parametersJsonSchema: schema } } : {}),
         generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
       },
       notes,

@@ -4,7 +4,8 @@
  */
 import { ANTHROPIC_PROFILE, exportAnthropic, lintAnthropic, type AnthropicTool } from './anthropic.js';
 import { exportGemini, GEMINI_PROFILE, lintGemini, type GeminiExport } from './gemini.js';
-import { GENERIC_PROFILE, lintGeneric } from './generic.js';
+import { exportGeneric, GENERIC_PROFILE, lintGeneric } from './generic.js';
+import { exportZod } from './zod.js';
 import { exportOpenAI, lintOpenAI, OPENAI_PROFILE, type OpenAIExport } from './openai.js';
 import { exportTypeScript } from './typescript.js';
 import type { ExportInput, ExportResult, ExportTarget, LintFinding, LintTarget, SchemaContext } from './types.js';
@@ -19,7 +20,9 @@ export { exportGemini, lintGemini, toGeminiSchema, GEMINI_PROFILE } from './gemi
 export type { GeminiExport, GeminiFunctionDeclaration } from './gemini.js';
 export { exportTypeScript, typeName } from './typescript.js';
 export { givenForm, normalizeReply, fromGeminiSchema, REPLY_TARGETS, type ReplyTarget, type GivenForm } from './form.js';
-export { lintGeneric, GENERIC_PROFILE } from './generic.js';
+export { lintGeneric, exportGeneric, GENERIC_PROFILE } from './generic.js';
+export { exportZod } from './zod.js';
+export { inlineLocalRefs } from './schema.js';
 
 export const PROFILES = {
   openai: OPENAI_PROFILE,
@@ -34,8 +37,11 @@ export const PROFILES = {
 export interface ExportOutputs {
   openai: OpenAIExport;
   anthropic: AnthropicTool;
+  'anthropic-strict': AnthropicTool;
   gemini: GeminiExport;
   typescript: string;
+  zod: string;
+  generic: unknown;
 }
 
 /** Export for any target. */
@@ -45,6 +51,12 @@ export async function exportSchema<T extends ExportTarget>(target: T, input: Exp
       return exportOpenAI(input) as ExportResult<ExportOutputs[T]>;
     case 'anthropic':
       return exportAnthropic(input) as ExportResult<ExportOutputs[T]>;
+    case 'anthropic-strict':
+      return exportAnthropic({ ...input, strict: true }) as ExportResult<ExportOutputs[T]>;
+    case 'zod':
+      return (await exportZod(input)) as ExportResult<ExportOutputs[T]>;
+    case 'generic':
+      return exportGeneric(input) as ExportResult<ExportOutputs[T]>;
     case 'gemini':
       return exportGemini(input) as ExportResult<ExportOutputs[T]>;
     case 'typescript':

@@ -59,7 +59,7 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     { rule: 'anthropic/max-unions', fail: many(17, () => ({ type: ['string', 'null'] })), pass: many(16, () => ({ type: ['string', 'null'] })) },
   ],
   gemini: [
-    { rule: 'gemini/root-object', fail: { type: 'string' }, pass: { type: 'string' }, context: undefined },
+    { rule: 'gemini/root-object', fail: { type: 'string' }, pass: { type: 'string' }, context: { kind: 'tool' } },
     { rule: 'gemini/parameter-name', fail: obj({ 'user-id': str() }), pass: obj({ user_id: str() }) },
     { rule: 'gemini/unsupported-keyword', fail: obj({ n: { type: 'number', multipleOf: 0.5 } }), pass: obj({ n: { type: 'number', minimum: 0 } }) },
     { rule: 'gemini/enum-values', fail: obj({ n: { type: 'integer', enum: [1, 2] } }), pass: obj({ n: { type: 'string', enum: ['1', '2'] } }) },
