@@ -4,7 +4,7 @@
  */
 import { RefusedError } from '../core/errors.js';
 import { mapSchema } from '../formats/jsonschema/walk.js';
-import { isObject, isObjectSchema, recursiveRefs, toolName, typesOf, walkSchema, withoutIdentity } from './schema.js';
+import { inlineRootRef, isObject, isObjectSchema, isSingleAllOf, recursiveRefs, toolName, typesOf, walkSchema, withoutIdentity } from './schema.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 /**
@@ -45,6 +45,8 @@ export const ANTHROPIC_PROFILE = {
     'anthropic/recursive-schema': { severity: 'error', summary: 'recursive schemas are not supported' },
     'anthropic/external-ref': { severity: 'error', summary: '$ref must point inside the schema' },
     'anthropic/allof-ref': { severity: 'error', summary: 'allOf may not contain $ref' },
+    'anthropic/allof-single': { severity: 'note', summary: "a one-branch allOf (Pydantic's field-with-description shape) is flattened by the strict export" },
+    'anthropic/root-ref': { severity: 'note', summary: 'a root $ref is inlined (input_schema must be an object)' },
     'anthropic/max-optional': { severity: 'error', summary: 'at most 24 optional properties' },
     'anthropic/max-unions': { severity: 'error', summary: 'at most 16 properties using anyOf or type arrays' },
   },
@@ -61,10 +63,13 @@ export function lintAnthropic(schema: unknown, _context: SchemaContext = {}, opt
   const P = ANTHROPIC_PROFILE;
   const out: LintFinding[] = [];
   const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
-  if (!isObject(schema) || !isObjectSchema(schema) || typesOf(schema).some((t) => t !== 'object')) {
+  const root = inlineRootRef(schema);
+  if (root.inlined) add('anthropic/root-ref', '/$ref', `the root $ref '${root.inlined}' is inlined`);
+  const top = root.schema;
+  if (!isObject(top) || !isObjectSchema(top) || typesOf(top).some((t) => t !== 'object')) {
     add('anthropic/root-object', '', 'input_schema must be { "type": "object" }');
-    if (!isObject(schema)) return out;
   }
+  if (!isObject(schema)) return out;
   if (typeof schema.$ref === 'string' && !schema.$ref.startsWith('#')) add('anthropic/external-ref', '/$ref', `'${schema.$ref}' points outside the schema`);
   if (!options.strict) return out;
   let optional = 0;
@@ -82,7 +87,8 @@ export function lintAnthropic(schema: unknown, _context: SchemaContext = {}, opt
     }
     if (Array.isArray(s.enum) && s.enum.some((e) => e !== null && typeof e === 'object')) add('anthropic/enum-values', `${p}/enum`, 'enum holds objects or arrays; only primitive values are supported');
     if (typeof s.$ref === 'string' && !s.$ref.startsWith('#')) add('anthropic/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
-    if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b)) add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
+    if (isSingleAllOf(s)) add('anthropic/allof-single', `${p}/allOf`, 'a one-branch allOf is flattened into its branch');
+    else if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b)) add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
     if (isObjectSchema(s)) {
       if (isObject(s.additionalProperties)) add('anthropic/map-object', `${p}/additionalProperties`, 'an object with undeclared keys (a map) cannot be expressed in strict mode');
       else if (s.additionalProperties !== false) {
@@ -112,7 +118,12 @@ export interface AnthropicTool {
 /** The schema a strict tool is given: every object closed. */
 export function toAnthropicStrict(schema: unknown): unknown {
   return withoutIdentity(
-    mapSchema(schema, (o) => {
+    mapSchema(inlineRootRef(schema).schema, (o) => {
+      if (isSingleAllOf(o)) {
+        const branch = (o.allOf as Array<Record<string, unknown>>)[0];
+        delete o.allOf;
+        o = { ...branch, ...o };
+      }
       if (isObjectSchema(o) && (o.additionalProperties === undefined || o.additionalProperties === true)) o.additionalProperties = false;
       return o;
     }),
@@ -131,7 +142,9 @@ export function exportAnthropic(input: ExportInput & { strict?: boolean }): Expo
   if (errors.length) {
     throw new RefusedError(`cannot export for Anthropic${input.strict ? ' strict tool use' : ''}: ${errors.slice(0, 3).map((f) => `${f.pointer || '/'}: ${f.message}`).join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`);
   }
-  const schema = input.strict ? toAnthropicStrict(input.schema) : withoutIdentity(input.schema);
+  const root = inlineRootRef(input.schema);
+  if (root.inlined) notes.push(`the root $ref '${root.inlined}' inlined (input_schema must be an object)`);
+  const schema = input.strict ? toAnthropicStrict(input.schema) : withoutIdentity(root.schema);
   if (input.strict) notes.push('strict tool use: every object closed with additionalProperties: false');
   if (!input.description) notes.push('the tool has no description; Claude chooses tools by their descriptions');
   return { output: { name, ...(input.description ? { description: input.description } : {}), input_schema: schema, ...(input.strict ? { strict: true } : {}) }, notes };

@@ -6,7 +6,7 @@
 import { toAnthropicStrict } from './anthropic.js';
 import { needsJsonForm, toGeminiSchema } from './gemini.js';
 import { openAIForm, type NullableMap } from './openai.js';
-import { isObject, resolveLocalRef, typesOf, withoutIdentity, type JsonObject } from './schema.js';
+import { inlineRootRef, isObject, resolveLocalRef, typesOf, withoutIdentity, type JsonObject } from './schema.js';
 
 /** Targets a reply can come from. */
 export type ReplyTarget = 'openai' | 'anthropic' | 'anthropic-strict' | 'gemini';
@@ -34,7 +34,7 @@ export function givenForm(target: ReplyTarget, schema: unknown): GivenForm {
       return { target, schema: withDialect, notes: f.notes, nullable: f.nullable };
     }
     case 'anthropic':
-      return { target, schema: keepDialect(withoutIdentity(schema)), notes: [], nullable: new WeakMap() };
+      return { target, schema: keepDialect(withoutIdentity(inlineRootRef(schema).schema)), notes: [], nullable: new WeakMap() };
     case 'anthropic-strict':
       return { target, schema: keepDialect(toAnthropicStrict(schema)), notes: ['objects closed (additionalProperties: false)'], nullable: new WeakMap() };
     case 'gemini': {
@@ -55,9 +55,8 @@ export function fromGeminiSchema(g: unknown): unknown {
   const t = typeof g.type === 'string' ? g.type.toLowerCase() : undefined;
   const nullable = g.nullable === true;
   if (t) out.type = nullable ? [t, 'null'] : t;
-  for (const k of ['title', 'description', 'format', 'minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'pattern']) {
-    if (k in g) out[k] = g[k];
-  }
+  for (const k of ['title', 'description', 'format', 'minimum', 'maximum', 'pattern']) if (k in g) out[k] = g[k];
+  for (const k of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties']) if (k in g) out[k] = Number(g[k]);
   if (Array.isArray(g.enum)) out.enum = nullable ? [...g.enum, null] : g.enum;
   if (isObject(g.properties)) {
     out.properties = Object.fromEntries(Object.entries(g.properties).map(([k, v]) => [k, fromGeminiSchema(v)]));

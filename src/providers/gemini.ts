@@ -233,7 +233,11 @@ export function toGeminiSchema(schema: unknown, dropped: Set<string> = new Set()
       if (ts.length === 1 && (GEMINI_PROFILE.formats[ts[0]] ?? []).includes(s.format)) out.format = s.format;
       else dropped.add(`format '${s.format}'`);
     }
-    for (const k of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'pattern', 'default'] as const) {
+    // int64 fields: strings in the API's JSON mapping (and in @google/genai's Schema type).
+    for (const k of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties'] as const) {
+      if (typeof s[k] === 'number') out[k] = String(s[k]);
+    }
+    for (const k of ['minimum', 'maximum', 'pattern', 'default'] as const) {
       if (k in s) out[k] = s[k];
     }
     if (Array.isArray(s.examples) && s.examples.length) out.example = s.examples[0];
@@ -299,7 +303,11 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
   try {
     if (needsJsonForm(input.schema)) throw new CannotInline('a map (additionalProperties as a schema) or a recursive $ref');
     const converted = toGeminiSchema(input.schema, dropped);
-    if (dropped.size) notes.push(`Gemini's schema cannot express, so the export drops: ${[...dropped].join(', ')}`);
+    // Formats and oneOf only relax what the model is held to (lint warnings); other keywords are constraints lost (lint errors).
+    const relaxed = [...dropped].filter((d) => d.startsWith('format ') || d.startsWith('oneOf'));
+    const lost = [...dropped].filter((d) => !relaxed.includes(d));
+    if (lost.length) notes.push(`Gemini's schema cannot express, so the export drops: ${lost.join(', ')}`);
+    if (relaxed.length) notes.push(`Gemini's schema relaxes: ${relaxed.join(', ')}`);
     return {
       output: {
         ...(objectRoot ? { functionDeclaration: { name, ...description, parameters: converted } } : {}),
@@ -310,6 +318,8 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
   } catch (err) {
     if (!(err instanceof CannotInline)) throw err;
     const schema = withoutIdentity(input.schema);
+    const ignored = lintGemini(input.schema, { kind: input.kind }, { json: true }).filter((f) => f.rule === 'gemini/json-unsupported-keyword');
+    if (ignored.length) notes.push(`responseJsonSchema ignores ${ignored.length} keyword${ignored.length === 1 ? '' : 's'} (${[...new Set(ignored.map((f) => f.pointer.split('/').pop()))].join(', ')}); the export drops nothing but Gemini will not enforce them`);
     notes.push(`${err.message.startsWith('#') ? `'${err.message}'` : err.message} cannot be expressed in Gemini's OpenAPI schema; exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`);
     return {
       output: {

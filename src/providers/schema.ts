@@ -335,3 +335,20 @@ function mapChildren(s: JsonObject, fn: (c: unknown) => unknown): JsonObject {
   delete copy.definitions;
   return copy;
 }
+
+/** Keywords that annotate only (may stand beside $ref or a one-branch allOf without changing what validates). */
+export const ANNOTATION_ONLY = new Set(['title', 'description', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly']);
+
+/** A one-branch allOf whose siblings are annotations only: Pydantic's `{"allOf": [{"$ref": ...}], "description": ...}`. */
+export function isSingleAllOf(s: JsonObject): boolean {
+  return Array.isArray(s.allOf) && s.allOf.length === 1 && isObject(s.allOf[0]) && Object.keys(s).every((k) => k === 'allOf' || ANNOTATION_ONLY.has(k));
+}
+
+/** The schema with a root `$ref` (local) replaced by its target, the root's other keywords ($defs, ...) kept. */
+export function inlineRootRef(schema: unknown): { schema: unknown; inlined?: string } {
+  if (!isObject(schema) || typeof schema.$ref !== 'string' || !schema.$ref.startsWith('#/')) return { schema };
+  const target = resolveLocalRef(schema, schema.$ref);
+  if (!isObject(target)) return { schema };
+  const { $ref, ...rest } = schema;
+  return { schema: { ...target, ...rest }, inlined: $ref as string };
+}
