@@ -432,6 +432,7 @@ export function repairJson(input: string, options: { truncated?: boolean; repair
     }
     if (c === 44 /* , */) {
       if (!kinds.length) break;
+      if (out[out.length - 1] === ',') repairs.add('extra commas');
       dropTrailingComma(out); // ",," -> ","
       const last = out[out.length - 1];
       if (last !== '{' && last !== '[') out.push(',');
@@ -448,7 +449,7 @@ export function repairJson(input: string, options: { truncated?: boolean; repair
       const key = isKeyPosition();
       const r = readString(input, i, c);
       if (c === 39) repairs.add('single quotes');
-      if (r.json !== input.slice(i, r.end) && c === 34) repairs.add('control characters in strings');
+      if (r.closed && c === 34 && r.json !== input.slice(i, r.end)) repairs.add('control characters in strings');
       out.push(r.json);
       i = r.end;
       if (!r.closed) {
