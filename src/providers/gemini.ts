@@ -25,7 +25,10 @@ export const GEMINI_PROFILE = {
     'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties',
     'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum',
   ],
-  /** Keywords responseJsonSchema / parametersJsonSchema honour (the JSON Schema subset); others are ignored. */
+  /**
+   * Keywords responseJsonSchema / parametersJsonSchema honour (the JSON Schema subset listed in the structured
+   * output guide, "JSON Schema support", as of 2025-11-15); other keywords are accepted but ignored.
+   */
   jsonKeywords: [
     '$id', '$defs', 'definitions', '$ref', '$anchor', '$schema', 'type', 'format', 'title', 'description', 'enum', 'const', 'items', 'prefixItems', 'minItems',
     'maxItems', 'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required', 'propertyOrdering', 'default', 'examples', '$comment',

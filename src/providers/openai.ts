@@ -51,7 +51,10 @@ export const OPENAI_PROFILE = {
     'unevaluatedItems', 'contains', 'minContains', 'maxContains', 'uniqueItems', 'prefixItems', 'additionalItems', 'default',
     'contentEncoding', 'contentMediaType', 'contentSchema', '$dynamicRef', '$recursiveRef',
   ],
-  /** Keywords fine-tuned models reject in strict mode (same guide, "Some type-specific keywords are not yet supported"). */
+  /**
+   * Keywords fine-tuned models reject in strict mode (same guide, "Supported properties": these are "not yet
+   * supported for fine-tuned models"), as of 2025-11-15. The `openai-finetuned` lint profile adds them as errors.
+   */
   fineTunedUnsupported: ['pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems'],
   rules: {
     // Errors: what the export cannot express in strict mode (it then sends strict: false, or refuses a non-object root).
