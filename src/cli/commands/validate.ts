@@ -106,10 +106,14 @@ export function define(program: Command): void {
             label = `${label} (${target} replies, normalized)`;
           } else {
             const text = JSON.stringify(form.schema);
-            validator = handler.compile(await handler.parse(text, { file: schema.file }), parseOptions);
+            const formSchema = await handler.parse(text, { file: schema.file });
+            validator = handler.compile(formSchema, parseOptions);
             label = `${label} (as given to ${target})`;
+            // the form is self-contained (references bundled): workers can rebuild it from its text
+            schema = formSchema;
+            canParallel = true;
           }
-          canParallel = false;
+          if (o.normalize) canParallel = false;
         }
         const c = await ctx.out.chalk();
         const failures: RecordResult[] = [];
