@@ -16,6 +16,7 @@ import { greatest } from './core/version.js';
 import { validateReplyText, type ReplyResult } from './core/reply.js';
 import { getHandler } from './formats/index.js';
 import type { RenderedRequest } from './formats/prompt/render.js';
+import type { ReplyTarget } from './providers/form.js';
 
 export type SubjectName = string | SubjectRef;
 
@@ -69,6 +70,17 @@ export interface RenderResult extends RenderedRequest {
   subject: string;
   version: string;
   deprecated?: string;
+}
+
+/**
+ * Which form of the schema a reply is checked against: `target` the form the model was given ('openai',
+ * 'anthropic', 'anthropic-strict', 'gemini'; default: the subject's first `targets:` entry; 'registered'
+ * for the schema as registered); `normalize` maps the provider's additions (OpenAI strict nulls) back and
+ * checks the registered schema.
+ */
+export interface ReplyTargetOptions {
+  target?: ReplyTarget | 'registered';
+  normalize?: boolean;
 }
 
 export interface OpenOptions {
@@ -147,15 +159,32 @@ export class LlmSchemaRegistry {
   }
 
   /** The compiled validator of a version, cached. */
-  private validatorFor(ref: SubjectRef, version = 'latest'): Promise<{ validator: DataValidator; version: string; deprecated?: string }> {
-    const key = `${ref.namespace}.${ref.name}@${version}`;
+  private validatorFor(ref: SubjectRef, version = 'latest', reply: ReplyTargetOptions = {}): Promise<{ validator: DataValidator; version: string; deprecated?: string }> {
+    const key = `${ref.namespace}.${ref.name}@${version}${reply.target !== undefined ? `#${reply.target}${reply.normalize ? '+normalize' : ''}` : ''}`;
     let v = this.validators.get(key);
     if (!v) {
-      v = this.core.loadSchema(ref, version).then(({ info, schema, handler }) => ({
-        validator: handler.compile(schema),
-        version: info.entry.version,
-        deprecated: info.entry.state === 'deprecated' ? info.entry.reason ?? 'deprecated' : undefined,
-      }));
+      v = this.core.loadSchema(ref, version).then(async ({ info, schema, handler }) => {
+        let validator = handler.compile(schema);
+        const target = reply.target ?? (schema.format === 'json' ? (await this.core.getSubject(ref)).targets?.[0] : undefined);
+        if (target !== undefined && target !== 'registered') {
+          if (schema.format !== 'json') throw new UsageError(`target '${target}' applies to JSON Schema; ${info.subject} is ${schema.format}`);
+          const { bundleSchema, givenForm, normalizeReply } = await import('./providers/index.js');
+          const form = givenForm(target as ReplyTarget, bundleSchema(schema.value, schema.references ?? []));
+          if (reply.normalize) {
+            const registered = validator;
+            validator = { validate: (d: unknown) => registered.validate(normalizeReply(d, form)) };
+          } else {
+            validator = handler.compile(await handler.parse(JSON.stringify(form.schema)));
+          }
+        } else if (reply.normalize) {
+          throw new UsageError('normalize needs a target (or targets: in subject.yaml)');
+        }
+        return {
+          validator,
+          version: info.entry.version,
+          deprecated: info.entry.state === 'deprecated' ? info.entry.reason ?? 'deprecated' : undefined,
+        };
+      });
       this.validators.set(key, v);
       v.catch(() => this.validators.delete(key));
     }
@@ -168,10 +197,14 @@ export class LlmSchemaRegistry {
    * tells 'valid', 'invalid' (schema errors), 'no-json' ("no JSON found") and 'unparseable'
    * ("JSON does not parse") apart.
    */
-  async validateReply(subject: SubjectName, text: string, options: { version?: string; repair?: boolean } = {}): Promise<ReplyValidationResult> {
+  async validateReply(
+    subject: SubjectName,
+    text: string,
+    options: { version?: string; repair?: boolean; repairTruncated?: boolean } & ReplyTargetOptions = {},
+  ): Promise<ReplyValidationResult> {
     const ref = toRef(subject);
-    const { validator, version, deprecated } = await this.validatorFor(ref, options.version);
-    const result = validateReplyText(validator, text, { repair: options.repair });
+    const { validator, version, deprecated } = await this.validatorFor(ref, options.version, { target: options.target, normalize: options.normalize });
+    const result = validateReplyText(validator, text, { repair: options.repair, repairTruncated: options.repairTruncated });
     return { ...result, valid: result.outcome === 'valid', subject: `${ref.namespace}.${ref.name}`, version, ...(deprecated ? { deprecated } : {}) };
   }
 
@@ -227,10 +260,12 @@ export { LlmSchemaError, UsageError, InputError, NotFoundError, RefusedError } f
 export { extractJson, repairJson, type Extraction, type ExtractOptions } from './core/extract.js';
 export { validateReplyText, type ReplyResult, type ReplyOutcome } from './core/reply.js';
 export {
+  givenForm, normalizeReply, REPLY_TARGETS, openAIForm,
   exportSchema, exportOpenAI, exportAnthropic, exportGemini, exportTypeScript, bundleSchema, toOpenAIStrict, toGeminiSchema,
   lintSchema, lintOpenAI, lintAnthropic, lintGemini, lintGeneric, PROFILES, OPENAI_PROFILE, ANTHROPIC_PROFILE, GEMINI_PROFILE, GENERIC_PROFILE,
 } from './providers/index.js';
 export type {
+  ReplyTarget, GivenForm, LintTarget,
   ExportTarget, ProviderTarget, ExportInput, ExportResult, ExportOutputs, LintFinding, ProviderProfile, SchemaContext,
   OpenAIExport, OpenAITool, OpenAIResponseFormat, AnthropicTool, GeminiExport, GeminiFunctionDeclaration,
 } from './providers/index.js';

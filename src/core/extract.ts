@@ -26,14 +26,35 @@ import { lineColumnAt } from './errors.js';
 import { locateJsonError } from './json.js';
 
 export type Extraction =
-  | { kind: 'found'; value: unknown; text: string; start: number; end: number; repaired: boolean; via: 'fence' | 'bare-fence' | 'balanced' | 'whole' }
+  | {
+      kind: 'found';
+      value: unknown;
+      text: string;
+      start: number;
+      end: number;
+      repaired: boolean;
+      /** What the repair pass fixed, in words ('trailing commas', 'smart quotes', 'truncated: ...'); empty when not repaired. */
+      repairs: string[];
+      via: 'fence' | 'bare-fence' | 'balanced' | 'whole';
+    }
   | { kind: 'none' } // "no JSON found"
   | { kind: 'unparseable'; reason: string; line?: number; column?: number }; // "JSON does not parse"
 
 export interface ExtractOptions {
   /** Try a repair pass (trailing commas, single quotes, unquoted keys, truncated tail) on candidates that do not parse. */
   repair?: boolean;
+  /** With repair: close a reply cut off mid-JSON (default true); false reports it as 'unparseable'. */
+  repairTruncated?: boolean;
 }
+
+/** Typographic and full-width characters models write instead of JSON punctuation; each maps to one code unit. */
+const LOOKALIKES: Record<string, string> = {
+  '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u201f': '"', '\u2033': '"', '\uff02': '"',
+  '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u2032': "'", '\uff07': "'",
+  '\uff5b': '{', '\uff5d': '}', '\uff3b': '[', '\uff3d': ']', '\uff1a': ':', '\uff0c': ',',
+};
+const LOOKALIKE_RE = /[\u201c-\u201f\u2018\u2019\u2032\u2033\uff02\uff07\uff5b\uff5d\uff3b\uff3d\uff1a\uff0c]/g;
+const QUOTE_LOOKALIKES = /[\u201c-\u201f\u2018\u2019\u2032\u2033\uff02\uff07]/;
 
 type Via = 'fence' | 'bare-fence' | 'balanced' | 'whole';
 
@@ -46,7 +67,24 @@ interface Failure {
 }
 
 export function extractJson(text: string, options: ExtractOptions = {}): Extraction {
+  const first = extractOnce(text, options);
+  if (first.kind === 'found' || !options.repair) return first;
+  // Smart quotes and full-width punctuation: mapped one for one (offsets stay), then searched again.
+  LOOKALIKE_RE.lastIndex = 0;
+  if (!LOOKALIKE_RE.test(text)) return first;
+  const mapped = text.replace(LOOKALIKE_RE, (c) => LOOKALIKES[c]);
+  const second = extractOnce(mapped, options);
+  if (second.kind !== 'found') return first;
+  const slice = text.slice(second.start, second.end);
+  const what: string[] = [];
+  if (QUOTE_LOOKALIKES.test(slice)) what.push('smart quotes');
+  if (/[\uff5b\uff5d\uff3b\uff3d\uff1a\uff0c]/.test(slice)) what.push('full-width punctuation');
+  return { ...second, text: slice, repaired: true, repairs: [...what, ...second.repairs] };
+}
+
+function extractOnce(text: string, options: ExtractOptions): Extraction {
   const repair = !!options.repair;
+  const repairTruncated = options.repairTruncated !== false;
   let firstFailure: Failure | undefined;
   const fail = (f: Failure) => {
     if (!firstFailure) firstFailure = f;
@@ -81,7 +119,7 @@ export function extractJson(text: string, options: ExtractOptions = {}): Extract
         const e = Math.max(s, lastNonSpaceBefore(text, b.end) + 1);
         if (s >= e) continue;
         if (pass === 'bare-fence' && !looksLikeJson(text, s)) continue;
-        const r = tryParse(text, s, e, repair, pass);
+        const r = tryParse(text, s, e, repair, pass, repairTruncated);
         if (r.kind === 'found') return r;
         fail(r.failure);
       }
@@ -100,14 +138,14 @@ export function extractJson(text: string, options: ExtractOptions = {}): Extract
     attempts++;
     const m = matchBrackets(text, s);
     if (m.kind === 'balanced') {
-      const r = tryParse(text, s, m.end, repair, 'balanced');
+      const r = tryParse(text, s, m.end, repair, 'balanced', repairTruncated);
       if (r.kind === 'found') return r;
       fail(r.failure);
     } else if (m.kind === 'truncated') {
       // Runs to the end of the reply: a cut-off reply. Only the repair pass can use it.
       const e = lastNonSpace(text) + 1;
-      if (repair) {
-        const r = tryParse(text, s, e, true, 'balanced');
+      if (repair && repairTruncated) {
+        const r = tryParse(text, s, e, true, 'balanced', true);
         if (r.kind === 'found') return r;
       }
       fail({ reason: `unexpected end of input: the reply ends inside ${m.open} unclosed bracket${m.open === 1 ? '' : 's'} (truncated?)`, offset: e });
@@ -140,8 +178,8 @@ export function extractJson(text: string, options: ExtractOptions = {}): Extract
   return { kind: 'none' };
 }
 
-function found(value: unknown, text: string, start: number, end: number, repaired: boolean, via: Via): Extraction {
-  return { kind: 'found', value, text, start, end, repaired, via };
+function found(value: unknown, text: string, start: number, end: number, repaired: boolean, via: Via, repairs: string[] = []): Extraction {
+  return { kind: 'found', value, text, start, end, repaired, repairs, via };
 }
 
 function tryParse(
@@ -150,16 +188,18 @@ function tryParse(
   e: number,
   repair: boolean,
   via: Via,
+  repairTruncated = true,
 ): Extraction & { kind: 'found' } | { kind: 'failed'; failure: Failure } {
   const slice = text.slice(s, e);
   try {
     return found(JSON.parse(slice), slice, s, e, false, via) as Extraction & { kind: 'found' };
   } catch (err) {
     if (repair) {
-      const fixed = repairJson(slice);
+      const repairs = new Set<string>();
+      const fixed = repairJson(slice, { truncated: repairTruncated, repairs });
       if (fixed !== undefined && fixed !== slice) {
         try {
-          return found(JSON.parse(fixed), slice, s, e, true, via) as Extraction & { kind: 'found' };
+          return found(JSON.parse(fixed), slice, s, e, true, via, [...repairs]) as Extraction & { kind: 'found' };
         } catch {
           /* report the original error */
         }
@@ -250,7 +290,7 @@ function looksLikeJson(text: string, i: number): boolean {
   if (j >= text.length) return open === 123 || open === 91; // a cut-off reply: "{" at the very end
   const c = text.charCodeAt(j);
   if (open === 123 /* { */) {
-    if (c === 34 /* " */ || c === 125 /* } */ || c === 39 /* ' */) return true;
+    if (c === 34 /* " */ || c === 125 /* } */ || c === 39 /* ' */ || (c >= 0x2018 && c <= 0x201f) || c === 0xff02) return true;
     // unquoted key: identifier then ':'
     let k = j;
     while (k < text.length && k - j <= 64 && isIdentChar(text.charCodeAt(k))) k++;
@@ -334,7 +374,8 @@ function quoteStartsString(text: string, i: number): boolean {
  *    a dangling key, ':' or ',') is dropped and every open bracket is closed, so a cut-off reply keeps
  *    only what the model finished writing.
  */
-export function repairJson(input: string): string | undefined {
+export function repairJson(input: string, options: { truncated?: boolean; repairs?: Set<string> } = {}): string | undefined {
+  const repairs = options.repairs ?? new Set<string>();
   const out: string[] = [];
   // For each open container: its kind and, for objects, whether a key is pending (key seen, value not yet complete).
   const kinds: number[] = []; // 123 object, 91 array
@@ -356,11 +397,13 @@ export function repairJson(input: string): string | undefined {
     }
     // comments
     if (c === 47 && input.charCodeAt(i + 1) === 47) {
+      repairs.add('comments');
       const e = input.indexOf('\n', i);
       i = e === -1 ? n : e;
       continue;
     }
     if (c === 47 && input.charCodeAt(i + 1) === 42) {
+      repairs.add('comments');
       const e = input.indexOf('*/', i + 2);
       i = e === -1 ? n : e + 2;
       continue;
@@ -375,6 +418,7 @@ export function repairJson(input: string): string | undefined {
     }
     if (c === 125 || c === 93) {
       if (!kinds.length) break;
+      if (out[out.length - 1] === ',') repairs.add('trailing commas');
       dropTrailingComma(out);
       // an object member left without a value ("a": }) is dropped
       if (kinds[kinds.length - 1] === 123 && endsWithColon(out)) out.length = safe[safe.length - 1];
@@ -388,6 +432,7 @@ export function repairJson(input: string): string | undefined {
     }
     if (c === 44 /* , */) {
       if (!kinds.length) break;
+      if (out[out.length - 1] === ',') repairs.add('extra commas');
       dropTrailingComma(out); // ",," -> ","
       const last = out[out.length - 1];
       if (last !== '{' && last !== '[') out.push(',');
@@ -403,9 +448,14 @@ export function repairJson(input: string): string | undefined {
     if (c === 34 || c === 39) {
       const key = isKeyPosition();
       const r = readString(input, i, c);
+      if (c === 39) repairs.add('single quotes');
+      if (r.closed && c === 34 && r.json !== input.slice(i, r.end)) repairs.add('control characters in strings');
       out.push(r.json);
       i = r.end;
-      if (!r.closed) break; // truncated inside a string: dropped below
+      if (!r.closed) {
+        if (options.truncated === false) return undefined;
+        break; // truncated inside a string: dropped below
+      }
       if (key) continue;
       sawValue = true;
       completeAfterValue();
@@ -418,14 +468,16 @@ export function repairJson(input: string): string | undefined {
     const word = input.slice(i, k);
     if (kinds.length && kinds[kinds.length - 1] === 123 && isKeyPosition()) {
       if (!/^[A-Za-z_$][\w$-]*$/.test(word)) return undefined;
+      repairs.add('unquoted keys');
       out.push(JSON.stringify(word));
       i = k;
       continue;
     }
     const mapped = word === 'True' ? 'true' : word === 'False' ? 'false' : word === 'None' ? 'null' : word;
+    if (mapped !== word) repairs.add('Python literals');
     const complete = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/.test(mapped);
     if (!complete) {
-      if (k === n && kinds.length) break; // a literal cut off at the end: dropped below
+      if (k === n && kinds.length && options.truncated !== false) break; // a literal cut off at the end: dropped below
       return undefined;
     }
     out.push(mapped);
@@ -436,6 +488,8 @@ export function repairJson(input: string): string | undefined {
 
   // Truncated: drop the unfinished member, close what is open.
   if (kinds.length) {
+    if (options.truncated === false) return undefined;
+    repairs.add(`truncated: closed ${kinds.length} bracket${kinds.length === 1 ? '' : 's'}`);
     while (kinds.length) {
       out.length = Math.min(out.length, safe[safe.length - 1]);
       dropTrailingComma(out);

@@ -7,6 +7,8 @@ import { parseYaml, toYaml } from './yamlfile.js';
 export const SUBJECT_FILE = 'subject.yaml';
 
 const FORMATS: FormatName[] = ['json', 'avro', 'protobuf', 'prompt'];
+/** LLM targets a subject may name (the reply targets of src/providers/form.ts). */
+const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini'];
 
 export function checkKind(kind: string, file?: string): SubjectKind {
   if ((SUBJECT_KINDS as readonly string[]).includes(kind)) return kind as SubjectKind;
@@ -66,6 +68,11 @@ export function parseSubject(text: string, file: string): SubjectMeta {
     }
     if (v.length) meta.aliases = v as string[];
   }
+  if (o.targets !== undefined && o.targets !== null) {
+    const t = typeof o.targets === 'string' ? [o.targets] : o.targets;
+    if (!Array.isArray(t) || t.some((x) => typeof x !== 'string' || !TARGETS.includes(x))) throw bad(`'targets' must be a list of ${TARGETS.join(', ')}`);
+    if (t.length) meta.targets = t as string[];
+  }
   const versions = o.versions ?? [];
   if (!Array.isArray(versions)) throw bad("'versions' must be a list");
   const seen = new Set<string>();
@@ -114,6 +121,7 @@ export function serializeSubject(meta: SubjectMeta): string {
   out.tags = meta.tags ?? [];
   if (meta.kind) out.kind = meta.kind;
   if (meta.aliases?.length) out.aliases = meta.aliases;
+  if (meta.targets?.length) out.targets = meta.targets;
   out.versions = meta.versions.map((v) => {
     const e: Record<string, unknown> = { version: v.version, id: v.id, state: v.state };
     if (v.reason) e.reason = v.reason;

@@ -214,6 +214,8 @@ export interface SubjectMeta {
   kind?: SubjectKind;
   /** Other Confluent subject names that answer for this subject (`orders-value` for Kafka's TopicNameStrategy). */
   aliases?: string[];
+  /** LLM targets the schema is given to (openai, anthropic, anthropic-strict, gemini): `validate` checks replies against the first one's form. */
+  targets?: string[];
   versions: VersionEntry[];
 }
 

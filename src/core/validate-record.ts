@@ -14,6 +14,8 @@ export interface RecordResult {
   errors: DataError[];
   /** For unreadable / extraction outcomes: the reason. */
   reason?: string;
+  /** With --extract --repair: what the repair pass fixed in this record. */
+  repaired?: string[];
 }
 
 export interface WorkerSchema {

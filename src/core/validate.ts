@@ -19,6 +19,8 @@ export interface ValidateRunOptions {
   /** Pull JSON out of text replies first. */
   extract?: boolean;
   repair?: boolean;
+  /** With repair: close replies cut off mid-JSON (default true). */
+  repairTruncated?: boolean;
   /** With extract: the field of each JSON record holding the reply text. */
   field?: string;
   /** Use worker threads for large JSON Lines files (default: on for JSON Schema). */
@@ -32,6 +34,8 @@ export interface ValidateSummary {
   failed: number;
   files: number;
   byOutcome: Record<RecordOutcome, number>;
+  /** Records the repair pass fixed, by verdict. */
+  repaired: { passed: number; failed: number };
 }
 
 /** Files above this size are validated in parallel when the machine has more than one core. */
@@ -55,14 +59,17 @@ export async function validateInputs(
     failed: 0,
     files: sources.length,
     byOutcome: { valid: 0, invalid: 0, unreadable: 0, 'no-json': 0, unparseable: 0 },
+    repaired: { passed: 0, failed: 0 },
   };
   const count = (r: RecordResult) => {
     summary.byOutcome[r.outcome]++;
     if (r.outcome === 'valid') {
       summary.passed++;
-      if (reportValid) onResult(r);
+      if (r.repaired?.length) summary.repaired.passed++;
+      if (reportValid || r.repaired?.length) onResult(r);
     } else {
       summary.failed++;
+      if (r.repaired?.length) summary.repaired.failed++;
       onResult(r);
     }
   };
@@ -114,14 +121,15 @@ function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extr
   } else if (typeof text !== 'string') {
     throw new UsageError("--extract reads text replies: give .txt files, stdin, or JSON Lines with --field NAME");
   }
-  const x = extract.extractJson(text as string, { repair: opts.repair });
+  const x = extract.extractJson(text as string, { repair: opts.repair, repairTruncated: opts.repairTruncated });
   if (x.kind === 'none') return { file, line: rec.line, outcome: 'no-json', errors: [], reason: 'no JSON found' };
   if (x.kind === 'unparseable') {
     const where = x.line !== undefined ? ` (reply line ${x.line}, column ${x.column ?? 1})` : '';
     return { file, line: rec.line, outcome: 'unparseable', errors: [], reason: `JSON does not parse: ${x.reason}${where}` };
   }
   const errors = opts.validator.validate(x.value);
-  return errors ? { file, line: rec.line, outcome: 'invalid', errors } : { file, line: rec.line, outcome: 'valid', errors: [] };
+  const repaired = x.repairs.length ? { repaired: x.repairs } : {};
+  return errors ? { file, line: rec.line, outcome: 'invalid', errors, ...repaired } : { file, line: rec.line, outcome: 'valid', errors: [], ...repaired };
 }
 
 /** A dotted path into a record: `response.text` or a plain key. */

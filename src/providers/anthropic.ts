@@ -2,7 +2,9 @@
  * Anthropic: tools `{name, description, input_schema}`, and the JSON Schema subset of strict tool use
  * (`strict: true`) and JSON outputs (structured outputs).
  */
-import { isObject, isObjectSchema, recursiveRefs, toolName, typesOf, walkSchema, withoutIdentity } from './schema.js';
+import { RefusedError } from '../core/errors.js';
+import { mapSchema } from '../formats/jsonschema/walk.js';
+import { inlineRootRef, isObject, isObjectSchema, isSingleAllOf, recursiveRefs, toolName, typesOf, walkSchema, withoutIdentity } from './schema.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 /**
@@ -30,8 +32,11 @@ export const ANTHROPIC_PROFILE = {
     'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', '$dynamicRef', '$recursiveRef',
   ],
   rules: {
+    // Tools (no strict): input_schema is any JSON Schema whose root is an object.
     'anthropic/root-object': { severity: 'error', summary: 'input_schema must be an object schema' },
-    'anthropic/additional-properties-false': { severity: 'error', summary: 'every object must set additionalProperties: false' },
+    // Strict tool use (strict: true) and JSON outputs: the rules below.
+    'anthropic/additional-properties-false': { severity: 'note', summary: 'the strict export closes every object (additionalProperties: false)' },
+    'anthropic/map-object': { severity: 'error', summary: 'additionalProperties as a schema (a map) cannot be expressed in strict mode' },
     'anthropic/unsupported-keyword': { severity: 'error', summary: 'numeric and length constraints, oneOf, not, conditionals and other keywords are not supported' },
     'anthropic/min-items': { severity: 'error', summary: 'minItems may only be 0 or 1' },
     'anthropic/unsupported-format': { severity: 'error', summary: 'only the documented string formats are supported' },
@@ -40,6 +45,8 @@ export const ANTHROPIC_PROFILE = {
     'anthropic/recursive-schema': { severity: 'error', summary: 'recursive schemas are not supported' },
     'anthropic/external-ref': { severity: 'error', summary: '$ref must point inside the schema' },
     'anthropic/allof-ref': { severity: 'error', summary: 'allOf may not contain $ref' },
+    'anthropic/allof-single': { severity: 'note', summary: "a one-branch allOf (Pydantic's field-with-description shape) is flattened by the strict export" },
+    'anthropic/root-ref': { severity: 'note', summary: 'a root $ref is inlined (input_schema must be an object)' },
     'anthropic/max-optional': { severity: 'error', summary: 'at most 24 optional properties' },
     'anthropic/max-unions': { severity: 'error', summary: 'at most 16 properties using anyOf or type arrays' },
   },
@@ -47,15 +54,24 @@ export const ANTHROPIC_PROFILE = {
 
 type Rule = keyof typeof ANTHROPIC_PROFILE.rules;
 
-/** Everything Anthropic strict tool use (and JSON outputs) would reject in this schema. */
-export function lintAnthropic(schema: unknown, _context: SchemaContext = {}): LintFinding[] {
+/**
+ * What Anthropic would reject in this schema: as a plain tool (only a non-object root), or with
+ * `strict: true` (strict tool use and JSON outputs: every rule of the profile; open objects are a note,
+ * the strict export closes them).
+ */
+export function lintAnthropic(schema: unknown, _context: SchemaContext = {}, options: { strict?: boolean } = {}): LintFinding[] {
   const P = ANTHROPIC_PROFILE;
   const out: LintFinding[] = [];
   const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
-  if (!isObject(schema) || typesOf(schema).join() !== 'object') {
+  const root = inlineRootRef(schema);
+  if (root.inlined) add('anthropic/root-ref', '/$ref', `the root $ref '${root.inlined}' is inlined`);
+  const top = root.schema;
+  if (!isObject(top) || !isObjectSchema(top) || typesOf(top).some((t) => t !== 'object')) {
     add('anthropic/root-object', '', 'input_schema must be { "type": "object" }');
-    if (!isObject(schema)) return out;
   }
+  if (!isObject(schema)) return out;
+  if (typeof schema.$ref === 'string' && !schema.$ref.startsWith('#')) add('anthropic/external-ref', '/$ref', `'${schema.$ref}' points outside the schema`);
+  if (!options.strict) return out;
   let optional = 0;
   let unions = 0;
   walkSchema(schema, (v) => {
@@ -71,10 +87,12 @@ export function lintAnthropic(schema: unknown, _context: SchemaContext = {}): Li
     }
     if (Array.isArray(s.enum) && s.enum.some((e) => e !== null && typeof e === 'object')) add('anthropic/enum-values', `${p}/enum`, 'enum holds objects or arrays; only primitive values are supported');
     if (typeof s.$ref === 'string' && !s.$ref.startsWith('#')) add('anthropic/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
-    if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b)) add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
+    if (isSingleAllOf(s)) add('anthropic/allof-single', `${p}/allOf`, 'a one-branch allOf is flattened into its branch');
+    else if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b)) add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
     if (isObjectSchema(s)) {
-      if (s.additionalProperties !== false) {
-        add('anthropic/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'additionalProperties must be false');
+      if (isObject(s.additionalProperties)) add('anthropic/map-object', `${p}/additionalProperties`, 'an object with undeclared keys (a map) cannot be expressed in strict mode');
+      else if (s.additionalProperties !== false) {
+        add('anthropic/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'the strict export closes this object (additionalProperties: false)');
       }
       const props = isObject(s.properties) ? s.properties : {};
       const req = new Set(Array.isArray(s.required) ? s.required : []);
@@ -94,15 +112,40 @@ export interface AnthropicTool {
   name: string;
   description?: string;
   input_schema: unknown;
+  strict?: boolean;
 }
 
-/** A tool definition: the schema as written (bundled), with a valid name. */
-export function exportAnthropic(input: ExportInput): ExportResult<AnthropicTool> {
+/** The schema a strict tool is given: every object closed. */
+export function toAnthropicStrict(schema: unknown): unknown {
+  return withoutIdentity(
+    mapSchema(inlineRootRef(schema).schema, (o) => {
+      if (isSingleAllOf(o)) {
+        const branch = (o.allOf as Array<Record<string, unknown>>)[0];
+        delete o.allOf;
+        o = { ...branch, ...o };
+      }
+      if (isObjectSchema(o) && (o.additionalProperties === undefined || o.additionalProperties === true)) o.additionalProperties = false;
+      return o;
+    }),
+  );
+}
+
+/**
+ * A tool definition: the schema as written (bundled), with a valid name; with `strict`, objects closed
+ * and `strict: true`, or refused when lintAnthropic (strict) finds errors. A non-object root is refused.
+ */
+export function exportAnthropic(input: ExportInput & { strict?: boolean }): ExportResult<AnthropicTool> {
   const notes: string[] = [];
   const name = toolName(input.name);
   if (name !== input.name) notes.push(`name '${input.name}' is not a valid Anthropic tool name (^[a-zA-Z0-9_-]{1,64}$); using '${name}'`);
-  const schema = withoutIdentity(input.schema);
-  if (!isObject(schema) || typesOf(schema).join() !== 'object') notes.push('input_schema must be an object schema; Anthropic will reject this tool');
+  const errors = lintAnthropic(input.schema, {}, { strict: input.strict }).filter((f) => f.severity === 'error');
+  if (errors.length) {
+    throw new RefusedError(`cannot export for Anthropic${input.strict ? ' strict tool use' : ''}: ${errors.slice(0, 3).map((f) => `${f.pointer || '/'}: ${f.message}`).join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`);
+  }
+  const root = inlineRootRef(input.schema);
+  if (root.inlined) notes.push(`the root $ref '${root.inlined}' inlined (input_schema must be an object)`);
+  const schema = input.strict ? toAnthropicStrict(input.schema) : withoutIdentity(root.schema);
+  if (input.strict) notes.push('strict tool use: every object closed with additionalProperties: false');
   if (!input.description) notes.push('the tool has no description; Claude chooses tools by their descriptions');
-  return { output: { name, ...(input.description ? { description: input.description } : {}), input_schema: schema }, notes };
+  return { output: { name, ...(input.description ? { description: input.description } : {}), input_schema: schema, ...(input.strict ? { strict: true } : {}) }, notes };
 }

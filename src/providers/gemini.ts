@@ -4,6 +4,7 @@
  * Schema as is) when the schema cannot be expressed there (recursive or external $refs).
  */
 import { isObject, isObjectSchema, recursiveRefs, resolveLocalRef, toolName, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
+import { RefusedError } from '../core/errors.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 /**
@@ -24,6 +25,15 @@ export const GEMINI_PROFILE = {
     'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties',
     'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum',
   ],
+  /**
+   * Keywords responseJsonSchema / parametersJsonSchema honour (the JSON Schema subset listed in the structured
+   * output guide, "JSON Schema support", as of 2025-11-15); other keywords are accepted but ignored.
+   */
+  jsonKeywords: [
+    '$id', '$defs', 'definitions', '$ref', '$anchor', '$schema', 'type', 'format', 'title', 'description', 'enum', 'const', 'items', 'prefixItems', 'minItems',
+    'maxItems', 'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required', 'propertyOrdering', 'default', 'examples', '$comment',
+    'nullable',
+  ],
   formats: { string: ['enum', 'date-time'], number: ['float', 'double'], integer: ['int32', 'int64'] } as Record<string, readonly string[]>,
   unsupported: [
     'allOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', 'patternProperties', 'propertyNames',
@@ -35,22 +45,37 @@ export const GEMINI_PROFILE = {
     'gemini/parameter-name': { severity: 'error', summary: 'parameter names start with a letter or _ and hold only letters, digits and _ (at most 64)' },
     'gemini/unsupported-keyword': { severity: 'error', summary: 'keywords outside the OpenAPI subset cannot be expressed (the constraint would be lost)' },
     'gemini/enum-values': { severity: 'error', summary: 'enum values must be strings' },
-    'gemini/map-object': { severity: 'error', summary: 'additionalProperties as a schema (a map) cannot be expressed' },
+    'gemini/map-object': { severity: 'note', summary: 'a map (additionalProperties as a schema) cannot be expressed in responseSchema; the export uses responseJsonSchema / parametersJsonSchema' },
+    'gemini/json-unsupported-keyword': { severity: 'error', summary: 'responseJsonSchema ignores keywords outside its subset (the constraint would be lost)' },
+    'gemini/required-recursion': { severity: 'error', summary: 'a schema that requires itself (recursion through required properties) has no finite value' },
     'gemini/one-of': { severity: 'warning', summary: 'oneOf is sent as anyOf; exclusivity is not enforced' },
     'gemini/type-union': { severity: 'warning', summary: 'a type array with several types is sent as anyOf' },
     'gemini/unsupported-format': { severity: 'warning', summary: 'formats other than the documented ones are dropped' },
-    'gemini/recursive-schema': { severity: 'warning', summary: 'recursive $refs cannot be inlined; the export uses parametersJsonSchema / responseJsonSchema' },
+    'gemini/recursive-schema': { severity: 'note', summary: 'recursive $refs cannot be inlined; the export uses parametersJsonSchema / responseJsonSchema' },
   },
 } as const satisfies ProviderProfile & Record<string, unknown>;
 
 type Rule = keyof typeof GEMINI_PROFILE.rules;
 
-export function lintGemini(schema: unknown, context: SchemaContext = {}): LintFinding[] {
+/** Does the OpenAPI subset (responseSchema / parameters) fail to express this schema, so the export uses the JSON Schema form? */
+export function needsJsonForm(schema: unknown): boolean {
+  let map = false;
+  walkSchema(schema, (v) => {
+    if (isObject(v.schema.additionalProperties) || (typeof v.schema.$ref === 'string' && !v.schema.$ref.startsWith('#'))) map = true;
+  });
+  return map || recursiveRefs(schema).length > 0;
+}
+
+/**
+ * What the Gemini export loses. `gemini` lints the form the export picks (responseSchema, or the JSON
+ * Schema form when maps or recursion need it); `gemini-json` always the JSON Schema form.
+ */
+export function lintGemini(schema: unknown, context: SchemaContext = {}, options: { json?: boolean } = {}): LintFinding[] {
   const P = GEMINI_PROFILE;
   const out: LintFinding[] = [];
   const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
   const asFunction = context.kind !== 'response';
-  if (asFunction && (!isObject(schema) || !isObjectSchema(schema) || typesOf(schema).some((t) => t !== 'object'))) {
+  if (context.kind === 'tool' && (!isObject(schema) || !isObjectSchema(schema) || typesOf(schema).some((t) => t !== 'object'))) {
     add('gemini/root-object', '', 'function parameters must be { "type": "object" }');
   }
   if (!isObject(schema)) return out;
@@ -59,9 +84,22 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}): LintFi
       if (!P.parameterNamePattern.test(k)) add('gemini/parameter-name', `/properties/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, `parameter name '${k}' is not allowed (letters, digits and _, starting with a letter or _)`);
     }
   }
+  for (const p of requiredCycles(schema)) add('gemini/required-recursion', p, 'this schema requires itself through required properties: no finite value matches, Gemini rejects it');
+  const json = options.json || needsJsonForm(schema);
   walkSchema(schema, (v) => {
     const s = v.schema;
     const p = v.pointer;
+    if (json) {
+      for (const k of Object.keys(s)) {
+        if ((P.jsonKeywords as readonly string[]).includes(k)) continue;
+        if (k === 'allOf' && Array.isArray(s.allOf) && s.allOf.length === 1) continue;
+        if (k === 'items' || k === 'additionalProperties') continue;
+        if (/^x-/.test(k)) continue;
+        add('gemini/json-unsupported-keyword', `${p}/${k}`, `'${k}' is ignored by responseJsonSchema; the constraint would be lost`);
+      }
+      if (isObject(s.additionalProperties) && !options.json) add('gemini/map-object', `${p}/additionalProperties`, 'a map cannot be expressed in responseSchema; exported as responseJsonSchema / parametersJsonSchema');
+      return;
+    }
     for (const k of P.unsupported) {
       if (!(k in s)) continue;
       if (k === 'allOf' && Array.isArray(s.allOf) && s.allOf.length === 1) continue; // merged by the export
@@ -69,9 +107,6 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}): LintFi
     }
     if (Array.isArray(s.enum) && s.enum.some((e) => typeof e !== 'string' && e !== null)) add('gemini/enum-values', `${p}/enum`, 'enum values must be strings');
     if ('const' in s && typeof s.const !== 'string' && s.const !== null) add('gemini/enum-values', `${p}/const`, 'const must be a string (sent as a one-value enum)');
-    if (isObject(s.additionalProperties) || (isObjectSchema(s) && !isObject(s.properties) && s.additionalProperties === undefined && typesOf(s).includes('object'))) {
-      add('gemini/map-object', isObject(s.additionalProperties) ? `${p}/additionalProperties` : p, 'an object whose keys are not declared (a map) cannot be expressed; declare its properties');
-    }
     if ('oneOf' in s) add('gemini/one-of', `${p}/oneOf`, 'oneOf is sent as anyOf; exclusivity is not enforced');
     const nonNull = typesOf(s).filter((t) => t !== 'null');
     if (nonNull.length > 1) add('gemini/type-union', `${p}/type`, `type [${nonNull.join(', ')}] is sent as anyOf`);
@@ -80,8 +115,47 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}): LintFi
       if (!ok) add('gemini/unsupported-format', `${p}/format`, `format '${s.format}' is dropped (supported: string ${P.formats.string.join('/')}, number ${P.formats.number.join('/')}, integer ${P.formats.integer.join('/')})`);
     }
   });
-  for (const r of recursiveRefs(schema)) add('gemini/recursive-schema', r.slice(1), `'${r}' refers to itself; the export falls back to JSON Schema (parametersJsonSchema)`);
+  if (!options.json) for (const r of recursiveRefs(schema)) add('gemini/recursive-schema', r.slice(1), `'${r}' refers to itself; the export falls back to JSON Schema (parametersJsonSchema / responseJsonSchema)`);
   return out;
+}
+
+/**
+ * Local $ref targets that reach themselves through required properties only (each step a required
+ * property whose schema is, or directly holds, a $ref): no finite value can satisfy them.
+ */
+export function requiredCycles(root: unknown): string[] {
+  const edges = (s: unknown): string[] => {
+    const out: string[] = [];
+    const stack: unknown[] = [s];
+    while (stack.length) {
+      const x = stack.pop();
+      if (!isObject(x)) continue;
+      if (typeof x.$ref === 'string' && x.$ref.startsWith('#')) out.push(x.$ref);
+      if (Array.isArray(x.allOf)) stack.push(...x.allOf);
+      if (isObject(x.properties) && Array.isArray(x.required)) {
+        for (const k of x.required) if (typeof k === 'string' && isObject(x.properties[k]) && !typesOf(x.properties[k] as JsonObject).includes('null')) stack.push(x.properties[k]);
+      }
+    }
+    return out;
+  };
+  const found: string[] = [];
+  const targets = new Set<string>(edges(root));
+  for (const t of recursiveRefs(root)) targets.add(t);
+  for (const t of targets) {
+    const seen = new Set<string>();
+    const stack = edges(t === '#' ? root : resolveLocalRef(root, t));
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (x === t) {
+        found.push(t === '#' ? '' : t.slice(1));
+        break;
+      }
+      if (seen.has(x)) continue;
+      seen.add(x);
+      stack.push(...edges(x === '#' ? root : resolveLocalRef(root, x)));
+    }
+  }
+  return [...new Set(found)].sort();
 }
 
 class CannotInline extends Error {}
@@ -162,7 +236,11 @@ export function toGeminiSchema(schema: unknown, dropped: Set<string> = new Set()
       if (ts.length === 1 && (GEMINI_PROFILE.formats[ts[0]] ?? []).includes(s.format)) out.format = s.format;
       else dropped.add(`format '${s.format}'`);
     }
-    for (const k of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'pattern', 'default'] as const) {
+    // int64 fields: strings in the API's JSON mapping (and in @google/genai's Schema type).
+    for (const k of ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties'] as const) {
+      if (typeof s[k] === 'number') out[k] = String(s[k]);
+    }
+    for (const k of ['minimum', 'maximum', 'pattern', 'default'] as const) {
       if (k in s) out[k] = s[k];
     }
     if (Array.isArray(s.examples) && s.examples.length) out.example = s.examples[0];
@@ -202,7 +280,8 @@ export interface GeminiFunctionDeclaration {
 }
 
 export interface GeminiExport {
-  functionDeclaration: GeminiFunctionDeclaration;
+  /** Absent when the root is not an object (function parameters must be one). */
+  functionDeclaration?: GeminiFunctionDeclaration;
   generationConfig: { responseMimeType: 'application/json'; responseSchema?: unknown; responseJsonSchema?: unknown };
 }
 
@@ -217,12 +296,24 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
   if (name !== input.name) notes.push(`name '${input.name}' is not a valid Gemini function name; using '${name}'`);
   const description = input.description ? { description: input.description } : {};
   const dropped = new Set<string>();
+  const objectRoot = isObject(input.schema) && isObjectSchema(input.schema) && !typesOf(input.schema).some((t) => t !== 'object');
+  if (!objectRoot) {
+    if (input.kind === 'tool') throw new RefusedError('cannot export for Gemini: function parameters must be { "type": "object" }');
+    notes.push('no functionDeclaration: function parameters must be an object; exported as a response schema only');
+  }
+  const cycles = requiredCycles(input.schema);
+  if (cycles.length) throw new RefusedError(`cannot export for Gemini: ${cycles[0] || '/'} requires itself through required properties (no finite value matches)`);
   try {
+    if (needsJsonForm(input.schema)) throw new CannotInline('a map (additionalProperties as a schema) or a recursive $ref');
     const converted = toGeminiSchema(input.schema, dropped);
-    if (dropped.size) notes.push(`Gemini's schema cannot express, so the export drops: ${[...dropped].join(', ')}`);
+    // Formats and oneOf only relax what the model is held to (lint warnings); other keywords are constraints lost (lint errors).
+    const relaxed = [...dropped].filter((d) => d.startsWith('format ') || d.startsWith('oneOf'));
+    const lost = [...dropped].filter((d) => !relaxed.includes(d));
+    if (lost.length) notes.push(`Gemini's schema cannot express, so the export drops: ${lost.join(', ')}`);
+    if (relaxed.length) notes.push(`Gemini's schema relaxes: ${relaxed.join(', ')}`);
     return {
       output: {
-        functionDeclaration: { name, ...description, parameters: converted },
+        ...(objectRoot ? { functionDeclaration: { name, ...description, parameters: converted } } : {}),
         generationConfig: { responseMimeType: 'application/json', responseSchema: converted },
       },
       notes,
@@ -230,10 +321,12 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
   } catch (err) {
     if (!(err instanceof CannotInline)) throw err;
     const schema = withoutIdentity(input.schema);
-    notes.push(`'${err.message}' cannot be inlined into Gemini's schema (recursive or external); exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`);
+    const ignored = lintGemini(input.schema, { kind: input.kind }, { json: true }).filter((f) => f.rule === 'gemini/json-unsupported-keyword');
+    if (ignored.length) notes.push(`responseJsonSchema ignores ${ignored.length} keyword${ignored.length === 1 ? '' : 's'} (${[...new Set(ignored.map((f) => f.pointer.split('/').pop()))].join(', ')}); the export drops nothing but Gemini will not enforce them`);
+    notes.push(`${err.message.startsWith('#') ? `'${err.message}'` : err.message} cannot be expressed in Gemini's OpenAPI schema; exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`);
     return {
       output: {
-        functionDeclaration: { name, ...description, parametersJsonSchema: schema },
+        ...(objectRoot ? { functionDeclaration: { name, ...description, parametersJsonSchema: schema } } : {}),
         generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
       },
       notes,

@@ -1,6 +1,7 @@
 /** Provider-independent lint: what makes a schema a weak contract for a model, as warnings. */
+import { RefusedError } from '../core/errors.js';
 import { isObject, isObjectSchema, isStringSchema, walkSchema } from './schema.js';
-import type { LintFinding, ProviderProfile, SchemaContext } from './types.js';
+import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 export const GENERIC_PROFILE = {
   provider: 'generic',
@@ -32,4 +33,17 @@ export function lintGeneric(schema: unknown, context: SchemaContext = {}): LintF
   });
   void isObject;
   return out;
+}
+
+/**
+ * A self-contained JSON Schema: references into other subjects are bundled as $defs (by the caller,
+ * bundleSchema); a $ref that still points outside the document is refused.
+ */
+export function exportGeneric(input: ExportInput): ExportResult<unknown> {
+  const external: string[] = [];
+  walkSchema(input.schema, (v) => {
+    if (typeof v.schema.$ref === 'string' && !v.schema.$ref.startsWith('#')) external.push(`${v.pointer}/$ref`);
+  });
+  if (external.length) throw new RefusedError(`cannot make ${input.name} self-contained: ${external[0]} points outside it and is no registered reference`);
+  return { output: input.schema, notes: [] };
 }

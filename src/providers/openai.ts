@@ -3,10 +3,12 @@
  * (strict mode) subset of JSON Schema.
  */
 import { mapSchema } from '../formats/jsonschema/walk.js';
+import { RefusedError } from '../core/errors.js';
 import {
   isObject,
   isObjectSchema,
   objectDepth,
+  resolveLocalRef,
   toolName,
   typesOf,
   walkSchema,
@@ -49,32 +51,62 @@ export const OPENAI_PROFILE = {
     'unevaluatedItems', 'contains', 'minContains', 'maxContains', 'uniqueItems', 'prefixItems', 'additionalItems', 'default',
     'contentEncoding', 'contentMediaType', 'contentSchema', '$dynamicRef', '$recursiveRef',
   ],
+  /**
+   * Keywords fine-tuned models reject in strict mode (same guide, "Supported properties": these are "not yet
+   * supported for fine-tuned models"), as of 2025-11-15. The `openai-finetuned` lint profile adds them as errors.
+   */
+  fineTunedUnsupported: ['pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems'],
   rules: {
-    'openai/root-object': { severity: 'error', summary: 'the root must be an object schema (not anyOf, not another type)' },
-    'openai/all-required': { severity: 'error', summary: 'every property must be listed in required (optional ones as type [T, "null"])' },
-    'openai/additional-properties-false': { severity: 'error', summary: 'every object must set additionalProperties: false' },
-    'openai/no-composition': { severity: 'error', summary: 'allOf, oneOf, not, if/then/else and dependent* are not supported' },
+    // Errors: what the export cannot express in strict mode (it then sends strict: false, or refuses a non-object root).
+    'openai/root-object': { severity: 'error', summary: 'the root must be an object schema (not anyOf, not another type); OpenAI rejects the tool otherwise' },
+    'openai/map-object': { severity: 'error', summary: 'additionalProperties as a schema (a map) cannot be expressed: strict objects are closed' },
+    'openai/no-composition': { severity: 'error', summary: 'allOf (with more than one branch), not, if/then/else and dependent* are not supported' },
     'openai/unsupported-keyword': { severity: 'error', summary: 'only the documented keywords are supported' },
     'openai/unsupported-format': { severity: 'error', summary: 'only the documented string formats are supported' },
     'openai/type-required': { severity: 'error', summary: 'every schema needs a supported type (or anyOf, enum, const, $ref)' },
+    'openai/array-items': { severity: 'error', summary: 'an array needs one items schema (no tuples, no missing items)' },
+    'openai/ref-siblings': { severity: 'error', summary: '$ref may only carry annotations (description, title) beside it' },
     'openai/external-ref': { severity: 'error', summary: '$ref must point inside the schema' },
     'openai/max-depth': { severity: 'error', summary: 'objects nest at most 10 levels' },
     'openai/max-properties': { severity: 'error', summary: 'at most 5,000 object properties in total' },
     'openai/max-enum-values': { severity: 'error', summary: 'at most 1,000 enum values in total' },
     'openai/large-enum-chars': { severity: 'error', summary: 'a string enum of more than 250 values holds at most 15,000 characters' },
     'openai/max-string-chars': { severity: 'error', summary: 'property names, definition names, enum and const values hold at most 120,000 characters' },
+    'openai/fine-tuned-keyword': { severity: 'error', summary: 'fine-tuned models do not support pattern, format, minimum/maximum, multipleOf, minItems/maxItems' },
+    // Notes: what the export rewrites so the schema is accepted in strict mode.
+    'openai/all-required': { severity: 'note', summary: 'optional properties are sent required and nullable; the model answers null for "absent" (validate --normalize maps it back)' },
+    'openai/additional-properties-false': { severity: 'note', summary: 'objects are sent closed (additionalProperties: false)' },
+    'openai/one-of': { severity: 'note', summary: 'oneOf is sent as anyOf; the model is not held to exactly one branch' },
+    'openai/allof-single': { severity: 'note', summary: 'a one-branch allOf (Pydantic\'s field-with-description shape) is flattened' },
+    'openai/root-ref': { severity: 'note', summary: 'a root $ref is inlined (the root must be an object)' },
+    'openai/dropped-annotation': { severity: 'note', summary: 'default, examples, $comment, deprecated, readOnly and writeOnly are dropped' },
   },
 } as const satisfies ProviderProfile & Record<string, unknown>;
 
 type Rule = keyof typeof OPENAI_PROFILE.rules;
 
-/** Everything OpenAI strict mode would reject in this schema. */
-export function lintOpenAI(schema: unknown, _context: SchemaContext = {}): LintFinding[] {
+/** Annotations strict mode rejects or that carry nothing for generation; dropping them changes no validation. */
+const DROPPED_ANNOTATIONS = ['$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'];
+/** Keywords that may stand beside $ref and beside a one-branch allOf. */
+const ANNOTATIONS = new Set(['title', 'description', ...DROPPED_ANNOTATIONS]);
+
+export interface OpenAILintOptions {
+  /** The fine-tuned models profile: also rejects pattern, format, numeric and array-size keywords. */
+  fineTuned?: boolean;
+}
+
+/**
+ * What the export does to this schema for strict mode: errors for what it cannot express, notes for what
+ * it rewrites. Pointers are into the schema given (the user's), not into the rewritten one.
+ */
+export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, options: OpenAILintOptions = {}): LintFinding[] {
   const P = OPENAI_PROFILE;
   const out: LintFinding[] = [];
   const add = (rule: Rule, pointer: string, message: string) => out.push({ rule, severity: P.rules[rule].severity, pointer, message });
-  if (!isObject(schema) || !typesOf(schema).includes('object') || typesOf(schema).length !== 1) {
-    add('openai/root-object', '', isObject(schema) && Array.isArray(schema.anyOf) ? 'the root is anyOf; strict mode needs an object at the root' : 'the root must be { "type": "object" }');
+  const root = rootObject(schema);
+  if (root.inlined) add('openai/root-ref', '/$ref', `the root $ref '${root.inlined}' is inlined`);
+  if (!root.ok) {
+    add('openai/root-object', root.pointer, root.reason);
     if (!isObject(schema)) return out;
   }
   let properties = 0;
@@ -83,17 +115,36 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}): LintF
   walkSchema(schema, (v) => {
     const s = v.schema;
     const p = v.pointer;
-    for (const k of P.composition) if (k in s) add('openai/no-composition', `${p}/${k}`, `'${k}' is not supported in strict mode`);
-    for (const k of P.unsupported) if (k in s) add('openai/unsupported-keyword', `${p}/${k}`, `'${k}' is not supported in strict mode`);
-    if (typeof s.format === 'string' && !(P.formats as readonly string[]).includes(s.format)) {
+    const singleAllOf = isSingleAllOf(s);
+    if (singleAllOf) add('openai/allof-single', `${p}/allOf`, 'a one-branch allOf is flattened into its branch');
+    for (const k of P.composition) {
+      if (!(k in s) || (k === 'allOf' && singleAllOf)) continue;
+      if (k === 'oneOf') add('openai/one-of', `${p}/oneOf`, 'oneOf is sent as anyOf; the model is not held to exactly one branch');
+      else add('openai/no-composition', `${p}/${k}`, `'${k}' is not supported in strict mode`);
+    }
+    for (const k of P.unsupported) {
+      if (!(k in s)) continue;
+      if (k === 'default') add('openai/dropped-annotation', `${p}/default`, "'default' is dropped (strict mode does not accept it)");
+      else add('openai/unsupported-keyword', `${p}/${k}`, `'${k}' is not supported in strict mode`);
+    }
+    if (options.fineTuned) for (const k of P.fineTunedUnsupported) if (k in s) add('openai/fine-tuned-keyword', `${p}/${k}`, `'${k}' is not supported by fine-tuned models in strict mode`);
+    if (typeof s.format === 'string' && !(P.formats as readonly string[]).includes(s.format) && !options.fineTuned) {
       add('openai/unsupported-format', `${p}/format`, `format '${s.format}' is not supported (supported: ${P.formats.join(', ')})`);
     }
     const ts = typesOf(s);
     for (const t of ts) if (!(P.types as readonly string[]).includes(t)) add('openai/type-required', `${p}/type`, `type '${t}' is not supported`);
-    if (ts.length === 0 && !('anyOf' in s) && !('$ref' in s) && !('enum' in s) && !('const' in s) && !('oneOf' in s) && !('allOf' in s)) {
+    if (ts.length === 0 && !('anyOf' in s) && !('$ref' in s) && !('enum' in s) && !('const' in s) && !('oneOf' in s) && !('allOf' in s) && !isObjectSchema(s) && !('not' in s)) {
       add('openai/type-required', p, 'the schema has no type; strict mode needs one (a free-form value cannot be generated strictly)');
     }
-    if (typeof s.$ref === 'string' && !s.$ref.startsWith('#')) add('openai/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
+    if (ts.includes('array') || 'items' in s) {
+      if (Array.isArray(s.items)) add('openai/array-items', `${p}/items`, 'tuple-form items cannot be expressed; give one items schema');
+      else if (!('items' in s) || typeof s.items === 'boolean') add('openai/array-items', p, 'the array has no items schema; strict mode needs one');
+    }
+    if (typeof s.$ref === 'string') {
+      if (!s.$ref.startsWith('#')) add('openai/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
+      const extra = Object.keys(s).filter((k) => k !== '$ref' && k !== '$defs' && k !== 'definitions' && !ANNOTATIONS.has(k) && !(p === '' && (k === '$schema' || k === '$id')));
+      if (extra.length && !(p === '' && root.inlined)) add('openai/ref-siblings', `${p}/$ref`, `$ref with ${extra.map((k) => `'${k}'`).join(', ')} beside it cannot be expressed; move them into the referenced schema`);
+    }
     if (isObjectSchema(s)) {
       const props = isObject(s.properties) ? Object.keys(s.properties) : [];
       properties += props.length;
@@ -101,10 +152,12 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}): LintF
       const req = new Set(Array.isArray(s.required) ? s.required : []);
       const missing = props.filter((k) => !req.has(k));
       if (missing.length) {
-        add('openai/all-required', `${p}/required`, `${missing.map((k) => `'${k}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in required; strict mode needs every property required (make optional ones nullable: type [T, "null"])`);
+        add('openai/all-required', `${p}/required`, `${missing.map((k) => `'${k}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} sent required and nullable; the model answers null for "absent"`);
       }
-      if (s.additionalProperties !== false) {
-        add('openai/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'additionalProperties must be false');
+      if (isObject(s.additionalProperties)) {
+        add('openai/map-object', `${p}/additionalProperties`, 'an object with undeclared keys (a map) cannot be expressed in strict mode; declare its properties or use an array of {key, value}');
+      } else if (s.additionalProperties !== false) {
+        add('openai/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'the object is sent closed (additionalProperties: false)');
       }
     }
     for (const k of ['$defs', 'definitions']) if (isObject(s[k])) for (const n of Object.keys(s[k] as JsonObject)) chars += n.length;
@@ -130,58 +183,125 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}): LintF
   return out;
 }
 
-/** Annotations strict mode rejects or that carry nothing for generation; dropping them changes no validation. */
-const DROPPED_ANNOTATIONS = ['$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'];
+/** A one-branch allOf whose siblings are annotations only: `{"allOf": [X], "description": ...}`. */
+function isSingleAllOf(s: JsonObject): boolean {
+  return Array.isArray(s.allOf) && s.allOf.length === 1 && isObject(s.allOf[0]) && Object.keys(s).every((k) => k === 'allOf' || ANNOTATIONS.has(k));
+}
 
 /**
- * Rewrite a schema towards strict mode where little is lost: optional properties become required and
- * nullable (`type: [T, "null"]`, or `anyOf [..., {type: null}]`), objects with declared properties
- * get `additionalProperties: false`, and annotations strict mode rejects (default, examples) go.
- * Returns the rewritten schema and what was changed; it may still fail lintOpenAI.
+ * Is the root (after inlining a root $ref and flattening a one-branch allOf) an object schema? OpenAI
+ * rejects a tool or response format whose root is not `type: object`, strict or not.
  */
-export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: string[] } {
+export function rootObject(schema: unknown): { ok: boolean; pointer: string; reason: string; inlined?: string } {
+  if (!isObject(schema)) return { ok: false, pointer: '', reason: 'the root must be { "type": "object" }' };
+  let s: unknown = schema;
+  let pointer = '';
+  let inlined: string | undefined;
+  for (let hops = 0; hops < 8 && isObject(s); hops++) {
+    if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
+      if (pointer === '') inlined = s.$ref;
+      pointer = s.$ref.slice(1);
+      s = resolveLocalRef(schema, s.$ref);
+    } else if (isSingleAllOf(s)) {
+      pointer += '/allOf/0';
+      s = (s.allOf as unknown[])[0];
+    } else break;
+  }
+  const base = { pointer, ...(inlined ? { inlined } : {}) };
+  if (!isObject(s)) return { ok: false, ...base, reason: 'the root must be { "type": "object" }' };
+  if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return { ok: false, ...base, reason: `the root is ${Array.isArray(s.anyOf) ? 'anyOf' : 'oneOf'}; OpenAI needs an object at the root (wrap the union in a property)` };
+  const ts = typesOf(s);
+  if (ts.length ? ts.length !== 1 || ts[0] !== 'object' : !isObjectSchema(s)) {
+    return { ok: false, ...base, reason: `the root is ${ts.length ? `type ${ts.join('|')}` : 'not an object schema'}; OpenAI needs { "type": "object" } at the root (wrap the value in a property)` };
+  }
+  return { ok: true, ...base, reason: '' };
+}
+
+/** Where the export made an optional property required and nullable: owner object schema (in the output) -> property names. */
+export type NullableMap = WeakMap<object, Set<string>>;
+
+/**
+ * Rewrite a schema for strict mode: a root $ref inlined, one-branch allOf flattened, optional
+ * properties required and nullable (`type: [T, "null"]`, or `anyOf [..., {type: null}]`), objects
+ * closed, oneOf as anyOf, annotations strict mode rejects dropped. What it changed is in `changes`
+ * (sentences) and `rewrites` (lint notes pointing into the input). It may still fail lintOpenAI's errors.
+ */
+export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: string[]; rewrites: LintFinding[]; nullable: NullableMap } {
   const madeNullable: string[] = [];
-  const closed: string[] = [];
+  const nullableMap: NullableMap = new WeakMap();
+  let closed = 0;
   const dropped = new Set<string>();
   let oneOf = 0;
-  const rewritten = mapSchema(schema, (o) => {
+  let allOf = 0;
+  const fix = (o: JsonObject): JsonObject => {
     for (const k of DROPPED_ANNOTATIONS) {
       if (k in o) {
         dropped.add(k);
         delete o[k];
       }
     }
+    if (isSingleAllOf(o)) {
+      const branch = (o.allOf as JsonObject[])[0];
+      delete o.allOf;
+      o = { ...branch, ...o };
+      allOf++;
+    }
     if (Array.isArray(o.oneOf) && !('anyOf' in o)) {
       o.anyOf = o.oneOf;
       delete o.oneOf;
       oneOf++;
     }
-    if (isObjectSchema(o) && isObject(o.properties)) {
-      const props: JsonObject = { ...o.properties };
+    if (isObjectSchema(o)) {
+      const props: JsonObject = isObject(o.properties) ? { ...o.properties } : {};
       const req = new Set(Array.isArray(o.required) ? (o.required as unknown[]) : []);
+      const made = new Set<string>();
       for (const k of Object.keys(props)) {
         if (!req.has(k)) {
-          props[k] = nullable(props[k]);
+          const before = props[k];
+          props[k] = nullable(before);
+          // nullable() copies the property's schema: what was recorded for the original holds for the copy.
+          const inner = isObject(before) ? nullableMap.get(before) : undefined;
+          if (inner && isObject(props[k])) {
+            const after = props[k] as JsonObject;
+            nullableMap.set(Array.isArray(after.anyOf) && after.anyOf.length === 2 && isObject(after.anyOf[0]) && !('anyOf' in (before as JsonObject)) ? after.anyOf[0] : after, inner);
+          }
           madeNullable.push(k);
+          made.add(k);
         }
       }
-      o.properties = props;
-      o.required = Object.keys(props);
+      if (isObject(o.properties) || Object.keys(props).length) {
+        o.properties = props;
+        o.required = Object.keys(props);
+      }
       if (o.additionalProperties === undefined || o.additionalProperties === true) {
         o.additionalProperties = false;
-        closed.push(typeof o.title === 'string' ? o.title : Object.keys(props).slice(0, 3).join('/') || '{}');
+        closed++;
       }
+      if (made.size) nullableMap.set(o, made);
     }
     return o;
-  });
-  const changes: string[] = [];
-  if (madeNullable.length) {
-    changes.push(`strict mode: ${madeNullable.length} optional propert${madeNullable.length === 1 ? 'y' : 'ies'} (${summarise(madeNullable)}) made required and nullable; send null for "absent"`);
+  };
+  const root = rootObject(schema);
+  let input = schema;
+  if (root.inlined && isObject(schema)) {
+    const target = resolveLocalRef(schema, root.inlined);
+    const { $ref: _r, ...rest } = schema;
+    if (isObject(target)) input = { ...target, ...rest };
   }
-  if (closed.length) changes.push(`strict mode: ${closed.length} open object${closed.length === 1 ? '' : 's'} closed with additionalProperties: false`);
+  const rewritten = mapSchema(input, fix);
+  const changes: string[] = [];
+  if (root.inlined) changes.push(`strict mode: the root $ref '${root.inlined}' inlined (the root must be an object)`);
+  if (allOf) changes.push(`strict mode: ${allOf} one-branch allOf flattened`);
+  if (madeNullable.length) {
+    changes.push(`strict mode: ${madeNullable.length} optional propert${madeNullable.length === 1 ? 'y' : 'ies'} (${summarise(madeNullable)}) made required and nullable; the model sends null for "absent" (validate --target openai --normalize maps it back)`);
+  }
+  if (closed) changes.push(`strict mode: ${closed} open object${closed === 1 ? '' : 's'} closed with additionalProperties: false`);
   if (oneOf) changes.push(`strict mode: oneOf rewritten as anyOf (${oneOf}); the model is not held to exactly one branch`);
   if (dropped.size) changes.push(`strict mode: annotations dropped (${[...dropped].join(', ')})`);
-  return { schema: withoutIdentity(rewritten), changes };
+  const rewrites = lintOpenAI(schema).filter((f) => f.severity === 'note');
+  const out = withoutIdentity(rewritten);
+  if (out !== rewritten && isObject(rewritten) && nullableMap.has(rewritten)) nullableMap.set(out as object, nullableMap.get(rewritten)!);
+  return { schema: out, changes, rewrites, nullable: nullableMap };
 }
 
 function summarise(names: string[]): string {
@@ -226,26 +346,42 @@ export interface OpenAIExport {
 }
 
 /**
- * A function tool and a response_format for a JSON Schema. The schema is rewritten for strict mode
- * (toOpenAIStrict); when the result still breaks a strict-mode rule, strict is false, the schema is
- * sent as written, and the notes say why.
+ * The form of the schema the model is given under this target: the strict rewrite when strict mode can
+ * express the schema, else the schema as written (root $ref inlined). Used by export, validate --target
+ * and the TypeScript types of replies. Throws RefusedError when the root is not an object.
+ */
+export function openAIForm(schema: unknown): { schema: unknown; strict: boolean; notes: string[]; nullable: NullableMap; errors: LintFinding[] } {
+  const findings = lintOpenAI(schema);
+  const errors = findings.filter((f) => f.severity === 'error');
+  const root = errors.find((f) => f.rule === 'openai/root-object');
+  if (root) throw new RefusedError(`cannot export for OpenAI: ${root.message}${root.pointer ? ` (at ${root.pointer})` : ''}`);
+  if (errors.length === 0) {
+    const strict = toOpenAIStrict(schema);
+    return { schema: strict.schema, strict: true, notes: strict.changes, nullable: strict.nullable, errors };
+  }
+  const rootInfo = rootObject(schema);
+  let s = withoutIdentity(schema);
+  if (rootInfo.inlined && isObject(s)) {
+    const { $ref: _r, ...rest } = s;
+    s = { ...(resolveLocalRef(schema, rootInfo.inlined) as JsonObject), ...rest };
+  }
+  const shown = errors.slice(0, 5).map((f) => `${f.rule} at ${f.pointer || '/'}: ${f.message}`);
+  const notes = [`strict mode is off: the schema cannot be made strict (${errors.length} problem${errors.length === 1 ? '' : 's'}): ${shown.join('; ')}${errors.length > 5 ? '; ...' : ''}`];
+  if (rootInfo.inlined) notes.unshift(`the root $ref '${rootInfo.inlined}' inlined (the root must be an object)`);
+  return { schema: s, strict: false, notes, nullable: new WeakMap(), errors };
+}
+
+/**
+ * A function tool and a response_format for a JSON Schema, in the form openAIForm gives (strict when
+ * lintOpenAI finds no error: the two never disagree).
  */
 export function exportOpenAI(input: ExportInput): ExportResult<OpenAIExport> {
   const notes: string[] = [];
   const name = toolName(input.name);
   if (name !== input.name) notes.push(`name '${input.name}' is not a valid OpenAI name (^[a-zA-Z0-9_-]{1,64}$); using '${name}'`);
-  const strictAttempt = toOpenAIStrict(input.schema);
-  const findings = lintOpenAI(strictAttempt.schema).filter((f) => f.severity === 'error');
-  const strict = findings.length === 0;
-  let schema: unknown;
-  if (strict) {
-    schema = strictAttempt.schema;
-    notes.push(...strictAttempt.changes);
-  } else {
-    schema = withoutIdentity(input.schema);
-    const shown = findings.slice(0, 5).map((f) => `${f.rule} at ${f.pointer || '/'}: ${f.message}`);
-    notes.push(`strict mode is off: the schema cannot be made strict (${findings.length} problem${findings.length === 1 ? '' : 's'}): ${shown.join('; ')}${findings.length > 5 ? '; ...' : ''}`);
-  }
+  const form = openAIForm(input.schema);
+  notes.push(...form.notes);
+  const { schema, strict } = form;
   const description = input.description;
   return {
     output: {

@@ -271,3 +271,84 @@ export function recursiveRefs(root: unknown): string[] {
   }
   return out.sort();
 }
+
+/**
+ * The schema with every local $ref replaced by what it points to (siblings of the $ref kept), and
+ * $defs/definitions removed. Stops at the first recursive ref (reported in `recursive`); external refs
+ * are left in place and listed.
+ */
+export function inlineLocalRefs(root: unknown): { schema: unknown; count: number; recursive?: string; external: string[] } {
+  let count = 0;
+  let recursive: string | undefined;
+  const external: string[] = [];
+  const onPath: string[] = [];
+  const go = (s: unknown, depth: number): unknown => {
+    if (!isObject(s) || recursive) return s;
+    if (depth > 500) {
+      recursive = '(too deep)';
+      return s;
+    }
+    let cur: JsonObject = s;
+    if (typeof cur.$ref === 'string') {
+      const ref = cur.$ref;
+      if (!ref.startsWith('#')) {
+        external.push(ref);
+        return cur;
+      }
+      if (onPath.includes(ref)) {
+        recursive = ref;
+        return cur;
+      }
+      const target = resolveLocalRef(root, ref);
+      if (!isObject(target)) return cur;
+      count++;
+      const { $ref: _r, ...siblings } = cur;
+      onPath.push(ref);
+      const inner = go(target, depth + 1) as JsonObject;
+      onPath.pop();
+      cur = { ...inner, ...siblings };
+      if (Object.keys(siblings).length === 0) return cur;
+    }
+    return mapChildren(cur, (c) => go(c, depth + 1));
+  };
+  const out = go(root, 0);
+  if (isObject(out)) {
+    delete out.$defs;
+    delete out.definitions;
+  }
+  return { schema: out, count, recursive, external };
+}
+
+/** A shallow copy with fn applied to every direct subschema. */
+function mapChildren(s: JsonObject, fn: (c: unknown) => unknown): JsonObject {
+  const copy: JsonObject = { ...s };
+  for (const k of ['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties']) {
+    if (k in copy) copy[k] = fn(copy[k]);
+  }
+  if ('items' in copy) copy.items = Array.isArray(copy.items) ? copy.items.map(fn) : fn(copy.items);
+  for (const k of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) if (Array.isArray(copy[k])) copy[k] = (copy[k] as unknown[]).map(fn);
+  for (const k of ['properties', 'patternProperties', 'dependentSchemas']) {
+    const m = copy[k];
+    if (isObject(m)) copy[k] = Object.fromEntries(Object.entries(m).map(([n, x]) => [n, fn(x)]));
+  }
+  delete copy.$defs;
+  delete copy.definitions;
+  return copy;
+}
+
+/** Keywords that annotate only (may stand beside $ref or a one-branch allOf without changing what validates). */
+export const ANNOTATION_ONLY = new Set(['title', 'description', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly']);
+
+/** A one-branch allOf whose siblings are annotations only: Pydantic's `{"allOf": [{"$ref": ...}], "description": ...}`. */
+export function isSingleAllOf(s: JsonObject): boolean {
+  return Array.isArray(s.allOf) && s.allOf.length === 1 && isObject(s.allOf[0]) && Object.keys(s).every((k) => k === 'allOf' || ANNOTATION_ONLY.has(k));
+}
+
+/** The schema with a root `$ref` (local) replaced by its target, the root's other keywords ($defs, ...) kept. */
+export function inlineRootRef(schema: unknown): { schema: unknown; inlined?: string } {
+  if (!isObject(schema) || typeof schema.$ref !== 'string' || !schema.$ref.startsWith('#/')) return { schema };
+  const target = resolveLocalRef(schema, schema.$ref);
+  if (!isObject(target)) return { schema };
+  const { $ref, ...rest } = schema;
+  return { schema: { ...target, ...rest }, inlined: $ref as string };
+}

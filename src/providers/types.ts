@@ -2,11 +2,19 @@
 import type { SubjectKind } from '../core/types.js';
 
 export type ProviderTarget = 'openai' | 'anthropic' | 'gemini';
-export type ExportTarget = ProviderTarget | 'typescript';
+export type ExportTarget = ProviderTarget | 'anthropic-strict' | 'typescript' | 'zod' | 'generic';
 export const PROVIDER_TARGETS: readonly ProviderTarget[] = ['openai', 'anthropic', 'gemini'];
-export const EXPORT_TARGETS: readonly ExportTarget[] = ['openai', 'anthropic', 'gemini', 'typescript'];
+export const EXPORT_TARGETS: readonly ExportTarget[] = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'typescript', 'zod', 'generic'];
+/**
+ * Lint profiles: OpenAI structured outputs / strict function calling, OpenAI fine-tuned models,
+ * Anthropic tools, Anthropic strict tool use and structured outputs, Gemini responseSchema (OpenAPI
+ * subset, falling back to JSON Schema) and Gemini responseJsonSchema.
+ */
+export type LintTarget = ProviderTarget | 'openai-finetuned' | 'anthropic-strict' | 'gemini-json';
+export const LINT_TARGETS: readonly LintTarget[] = ['openai', 'openai-finetuned', 'anthropic', 'anthropic-strict', 'gemini', 'gemini-json'];
 
-export type LintSeverity = 'error' | 'warning';
+/** error: the export cannot express it; warning: a weak contract; note: the export rewrites it (and says so). */
+export type LintSeverity = 'error' | 'warning' | 'note';
 
 /** One lint finding: facts only; reporters turn it into words. */
 export interface LintFinding {
@@ -52,6 +60,8 @@ export interface ExportInput {
   /** Description for the tool / format (the schema's description, else the subject's). */
   description?: string;
   kind?: SubjectKind;
+  /** typescript and zod: describe replies under this target (e.g. openai: optional properties as `T | null`). */
+  form?: 'openai' | 'anthropic' | 'anthropic-strict' | 'gemini';
 }
 
 /** An exporter's answer: the provider object, and notes for the user (name changed, schema rewritten, strict off). */

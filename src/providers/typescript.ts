@@ -5,6 +5,7 @@
 import { InputError } from '../core/errors.js';
 import { isObject, withoutIdentity } from './schema.js';
 import type { ExportInput, ExportResult } from './types.js';
+import { givenForm, type ReplyTarget } from './form.js';
 
 /** A TypeScript type name from a subject or file name: 'user-schema' -> 'UserSchema'. */
 export function typeName(name: string): string {
@@ -18,11 +19,12 @@ export function typeName(name: string): string {
  * Type declarations that compile under `tsc --strict`: objects without additionalProperties stay open
  * (an index signature of `unknown`), as in JSON Schema.
  */
-export async function exportTypeScript(input: ExportInput & { banner?: string }): Promise<ExportResult<string>> {
+export async function exportTypeScript(input: ExportInput & { banner?: string; form?: ReplyTarget }): Promise<ExportResult<string>> {
   const { compile } = await import('json-schema-to-typescript');
   const notes: string[] = [];
   const name = typeName(input.name);
-  let schema = withoutIdentity(input.schema);
+  let schema = withoutIdentity(input.form ? givenForm(input.form, input.schema).schema : input.schema);
+  if (input.form) notes.push(`types of replies under ${input.form} (the form the model is given)`);
   if (!isObject(schema)) schema = schema === false ? { not: {} } : {};
   const withTitle: Record<string, unknown> = { ...(schema as Record<string, unknown>) };
   // The root type is named after the subject, not a title the schema happens to carry.

@@ -5,19 +5,26 @@
 import type { RecordResult, ValidateSummary } from '../core/validate.js';
 import { plain, type Paint } from './changes.js';
 
-/** Human lines for one failing record: one per error (at most maxErrors), or its reason. */
+/**
+ * Human lines for one record: a `~` line when the repair pass changed it, then for a failing record one
+ * line per error (at most maxErrors) or its reason. A valid record without repairs gives no line.
+ */
 export function recordLines(r: RecordResult, ctx: { maxErrors: number; paint?: Paint }): string[] {
   const c = ctx.paint ?? plain;
   const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
-  if (r.reason !== undefined) return [`${c.red('✗')} ${where}: ${r.reason}`];
-  const lines = r.errors.slice(0, ctx.maxErrors).map((e) => `${c.red('✗')} ${where}: ${c.bold(e.path || '(root)')} ${e.message}`);
+  const lines: string[] = [];
+  if (r.repaired?.length) lines.push(`${c.yellow('~')} ${where}: repaired: ${r.repaired.join(', ')}${r.outcome === 'valid' ? '' : ' (then failed)'}`);
+  if (r.outcome === 'valid') return lines;
+  if (r.reason !== undefined) return [...lines, `${c.red('✗')} ${where}: ${r.reason}`];
+  for (const e of r.errors.slice(0, ctx.maxErrors)) lines.push(`${c.red('✗')} ${where}: ${c.bold(e.path || '(root)')} ${e.message}`);
   if (r.errors.length > ctx.maxErrors) lines.push(`  … and ${r.errors.length - ctx.maxErrors} more errors in this record`);
   return lines;
 }
 
 /** The closing line: `N passed, N failed`, with the outcomes of text replies under --extract. */
 export function summaryLine(summary: ValidateSummary, extract: boolean): string {
-  const parts = [`${summary.passed} passed, ${summary.failed} failed`];
+  const rp = summary.repaired;
+  const parts = [`${summary.passed} passed${rp.passed ? ` (${rp.passed} repaired)` : ''}, ${summary.failed} failed${rp.failed ? ` (${rp.failed} repaired)` : ''}`];
   if (extract && summary.failed) {
     const b = summary.byOutcome;
     parts.push(`(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`);
@@ -25,8 +32,8 @@ export function summaryLine(summary: ValidateSummary, extract: boolean): string 
   return parts.join(' ');
 }
 
-/** The whole run as one JSON document. */
-export function validateJson(label: string, summary: ValidateSummary, failures: RecordResult[]): string {
+/** The whole run as one JSON document; `repairedRecords` (given under --repair) adds the repair counts and list. */
+export function validateJson(label: string, summary: ValidateSummary, failures: RecordResult[], repairedRecords?: RecordResult[]): string {
   return (
     JSON.stringify(
       {
@@ -34,11 +41,18 @@ export function validateJson(label: string, summary: ValidateSummary, failures: 
         passed: summary.passed,
         failed: summary.failed,
         outcomes: summary.byOutcome,
+        ...(repairedRecords
+          ? {
+              repaired: summary.repaired,
+              repairs: repairedRecords.map((r) => ({ file: r.file, ...(r.line !== undefined ? { line: r.line } : {}), outcome: r.outcome, repaired: r.repaired })),
+            }
+          : {}),
         failures: failures.map((r) => ({
           file: r.file,
           ...(r.line !== undefined ? { line: r.line } : {}),
           outcome: r.outcome,
           ...(r.reason !== undefined ? { reason: r.reason } : {}),
+          ...(r.repaired?.length ? { repaired: r.repaired } : {}),
           errors: r.errors.map((e) => ({ path: e.path, message: e.message, ...(e.keyword ? { keyword: e.keyword } : {}) })),
         })),
       },

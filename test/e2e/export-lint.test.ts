@@ -123,7 +123,7 @@ describe('export and lint', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/myapp\.get_weather 1\.0\.0/);
     expect(r.stdout).toMatch(/error\s+\/\$defs\/geo_address\/properties\/city\/maxLength .*openai\/unsupported-keyword/);
-    expect(r.stdout).toMatch(/errors?, \d+ warnings? in 3 schemas, 1 skipped \(openai profile as of \d{4}-\d{2}-\d{2}\)/);
+    expect(r.stdout).toMatch(/errors?, \d+ warnings?, \d+ notes? \(rewritten by the export\) in 3 schemas, 1 skipped \(openai profile as of \d{4}-\d{2}-\d{2}\)/);
     expect(r.stderr).toMatch(/skipped myapp\.events \(avro\)/);
   });
 

@@ -94,9 +94,9 @@ describe('Anthropic export', () => {
     expect(output).toEqual({ name: 'place_order', description: 'Place an order', input_schema: body });
   });
 
-  it('notes a missing description and a non-object root', () => {
-    const { notes } = exportAnthropic({ schema: { type: 'string' }, name: 'x' });
-    expect(notes.join('\n')).toMatch(/must be an object schema/);
+  it('refuses a non-object root and notes a missing description', () => {
+    expect(() => exportAnthropic({ schema: { type: 'string' }, name: 'x' })).toThrow(/must be \{ "type": "object" \}/);
+    const { notes } = exportAnthropic({ schema: { type: 'object', properties: {} }, name: 'x' });
     expect(notes.join('\n')).toMatch(/no description/);
   });
 });
@@ -139,7 +139,7 @@ describe('Gemini export', () => {
       functionDeclaration: { name: 'tree', parametersJsonSchema: tree },
       generationConfig: { responseMimeType: 'application/json', responseJsonSchema: tree },
     });
-    expect(notes[0]).toMatch(/cannot be inlined/);
+    expect(notes[0]).toMatch(/cannot be expressed in Gemini's OpenAPI schema; exported as JSON Schema/);
   });
 
   it('sends const as a one-value enum and anyOf with null as nullable', () => {

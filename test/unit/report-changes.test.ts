@@ -73,9 +73,18 @@ describe('report/records', () => {
     const r = { file: 'd.jsonl', line: 3, outcome: 'invalid' as const, errors: [{ path: '/a', message: 'must be string', keyword: 'type' }, { path: '', message: 'x' }] };
     expect(recordLines(r, { maxErrors: 1 })).toEqual(['✗ d.jsonl:3: /a must be string', '  … and 1 more errors in this record']);
     expect(recordLines({ file: 'r.txt', outcome: 'no-json', errors: [], reason: 'no JSON found' }, { maxErrors: 5 })).toEqual(['✗ r.txt: no JSON found']);
-    const summary = { passed: 1, failed: 2, files: 2, byOutcome: { valid: 1, invalid: 1, unreadable: 0, 'no-json': 1, unparseable: 0 } };
+    const summary = { passed: 1, failed: 2, files: 2, byOutcome: { valid: 1, invalid: 1, unreadable: 0, 'no-json': 1, unparseable: 0 }, repaired: { passed: 0, failed: 0 } };
     expect(summaryLine(summary, true)).toBe('1 passed, 2 failed (1 invalid, 1 no JSON found, 0 JSON does not parse)');
     expect(summaryLine(summary, false)).toBe('1 passed, 2 failed');
     expect(JSON.parse(validateJson('s.json', summary, [r])).failures[0]).toEqual({ file: 'd.jsonl', line: 3, outcome: 'invalid', errors: [{ path: '/a', message: 'must be string', keyword: 'type' }, { path: '', message: 'x' }] });
+    // Repairs are visible: a ~ line, counts in the summary, the list in JSON.
+    const fixed = { file: 'r.txt', outcome: 'valid' as const, errors: [], repaired: ['closed a cut-off reply'] };
+    expect(recordLines(fixed, { maxErrors: 5 })).toEqual(['~ r.txt: repaired: closed a cut-off reply']);
+    expect(recordLines({ file: 'v.json', outcome: 'valid', errors: [] }, { maxErrors: 5 })).toEqual([]);
+    const withRepairs = { ...summary, repaired: { passed: 1, failed: 0 } };
+    expect(summaryLine(withRepairs, false)).toBe('1 passed (1 repaired), 2 failed');
+    const doc = JSON.parse(validateJson('s.json', withRepairs, [r], [fixed]));
+    expect(doc.repaired).toEqual({ passed: 1, failed: 0 });
+    expect(doc.repairs).toEqual([{ file: 'r.txt', outcome: 'valid', repaired: ['closed a cut-off reply'] }]);
   });
 });

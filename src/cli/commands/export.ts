@@ -15,20 +15,23 @@ interface Opts {
   schema?: string;
   out?: string;
   toolName?: string;
+  for?: string;
 }
 
-const TARGETS = ['openai', 'anthropic', 'gemini', 'typescript'] as const;
+const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'typescript', 'zod', 'generic'] as const;
+const FORMS = ['openai', 'anthropic', 'anthropic-strict', 'gemini'] as const;
 type Target = (typeof TARGETS)[number];
 
 export function define(program: Command): void {
   program
     .command('export')
-    .description('export a JSON Schema as an OpenAI tool and response_format, an Anthropic tool, a Gemini function declaration, or TypeScript types')
+    .description('export a JSON Schema as an OpenAI tool and response_format, an Anthropic tool, a Gemini function declaration, TypeScript types, a Zod schema, or a self-contained JSON Schema')
     .argument('[subject]', 'the subject as <namespace>.<name>')
     .option('--namespace <ns>', 'the subject namespace')
     .option('--name <name>', 'the subject name')
     .option('--version <version>', "the version, or 'latest'", 'latest')
-    .option('--target <target>', 'openai, anthropic, gemini or typescript')
+    .option('--target <target>', TARGETS.join(', '))
+    .option('--for <target>', `typescript and zod: describe replies as the model gives them under ${FORMS.join('|')} (e.g. openai: optional properties as T | null)`)
     .option('--schema <file>', 'export this JSON Schema file instead of a registered version')
     .option('--out <file>', 'write to this file (atomically) instead of printing')
     .option('--tool-name <name>', 'the tool / format / type name (default: the subject name or the file name)')
@@ -38,6 +41,10 @@ export function define(program: Command): void {
         if (!o.target) throw new UsageError(`which target? pass --target ${TARGETS.join('|')}`);
         if (!(TARGETS as readonly string[]).includes(o.target)) throw new UsageError(`unknown --target '${o.target}': expected ${TARGETS.join(', ')}`);
         const target = o.target as Target;
+        if (o.for !== undefined) {
+          if (target !== 'typescript' && target !== 'zod') throw new UsageError('--for goes with --target typescript or zod');
+          if (!(FORMS as readonly string[]).includes(o.for)) throw new UsageError(`unknown --for '${o.for}': expected ${FORMS.join(', ')}`);
+        }
         const { bundleSchema, exportSchema } = await import('../../providers/index.js');
 
         let schema: unknown;
@@ -76,10 +83,10 @@ export function define(program: Command): void {
         const own = schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>) : {};
         description = typeof own.description === 'string' ? own.description : description ?? (typeof own.title === 'string' ? own.title : undefined);
 
-        const result = await exportSchema(target, { schema, name, description, kind });
+        const result = await exportSchema(target, { schema, name, description, kind, ...(o.for ? { form: o.for as (typeof FORMS)[number] } : {}) });
         if (!ctx.out.quiet) for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
         // TypeScript is text; with --json it comes wrapped in an object so the output is always JSON.
-        const output = typeof result.output === 'string' && ctx.out.json ? { target, subject: label, typescript: result.output, notes: result.notes } : result.output;
+        const output = typeof result.output === 'string' && ctx.out.json ? { target, subject: label, [target]: result.output, notes: result.notes } : result.output;
         const text = typeof output === 'string' ? output : JSON.stringify(output, null, 2) + '\n';
         if (o.out) {
           await writeFileAtomic(path.resolve(o.out), text);

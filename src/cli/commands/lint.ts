@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import type { ParsedSchema, SubjectKind } from '../../core/types.js';
 import { checkKind } from '../../core/subject.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
-import type { LintFinding, ProviderTarget } from '../../providers/types.js';
+import { LINT_TARGETS, type LintFinding, type LintTarget } from '../../providers/types.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -16,7 +16,7 @@ interface Opts {
   kind?: string;
 }
 
-const TARGETS = ['openai', 'anthropic', 'gemini'] as const;
+const TARGETS = LINT_TARGETS;
 
 interface Linted {
   subject: string;
@@ -27,12 +27,12 @@ interface Linted {
 export function define(program: Command): void {
   program
     .command('lint')
-    .description("check schemas against a provider's structured-output subset (--target openai|anthropic|gemini), or the generic rules; exit 1 on errors")
+    .description("check schemas against a provider profile: errors for what the export cannot express, notes for what it rewrites; or the generic rules; exit 1 on errors")
     .argument('[subject]', 'the subject as <namespace>.<name> (default: every JSON Schema subject, latest versions)')
     .option('--namespace <ns>', 'the subject namespace')
     .option('--name <name>', 'the subject name')
     .option('--version <version>', "the version, or 'latest'", 'latest')
-    .option('--target <target>', 'openai, anthropic or gemini (default: the generic rules)')
+    .option('--target <target>', `${LINT_TARGETS.join(', ')} (default: the generic rules)`)
     .option('--schema <file>', 'lint this JSON Schema file instead of the registry')
     .option('--kind <kind>', 'with --schema: the kind (prompt, response, tool, event, data) for kind-specific rules')
     .action((subject: string | undefined, _o, cmd: Command) =>
@@ -41,7 +41,7 @@ export function define(program: Command): void {
         if (o.target !== undefined && !(TARGETS as readonly string[]).includes(o.target)) {
           throw new UsageError(`unknown --target '${o.target}': expected ${TARGETS.join(', ')} (or none for the generic rules)`);
         }
-        const target = o.target as ProviderTarget | undefined;
+        const target = o.target as LintTarget | undefined;
         const { bundleSchema, lintSchema, PROFILES } = await import('../../providers/index.js');
         const profile = PROFILES[target ?? 'generic'];
 
@@ -106,7 +106,8 @@ export function define(program: Command): void {
         }
 
         const errors = findings.filter((f) => f.severity === 'error').length;
-        const warnings = findings.length - errors;
+        const notes = findings.filter((f) => f.severity === 'note').length;
+        const warnings = findings.length - errors - notes;
         const profileInfo = { provider: profile.provider, asOf: profile.asOf, source: profile.source };
         if (ctx.out.json) {
           ctx.out.printJson({
@@ -115,6 +116,7 @@ export function define(program: Command): void {
             ok: errors === 0,
             errors,
             warnings,
+            notes,
             subjects: linted,
             skipped: skipped.map((s) => ({ ...s, reason: 'lint checks JSON Schema and prompt subjects only' })),
             findings: findings.map((f) => ({ subject: f.subject, version: f.version, pointer: f.pointer, rule: f.rule, severity: f.severity, message: f.message })),
@@ -127,7 +129,7 @@ export function define(program: Command): void {
             if (!mine.length) continue;
             ctx.out.line(c.underline(`${l.subject}${l.version ? ` ${l.version}` : ''}`) + (l.file !== l.subject ? c.dim(` (${l.file})`) : ''));
             for (const f of mine) {
-              const sev = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
+              const sev = f.severity === 'error' ? c.red('error  ') : f.severity === 'warning' ? c.yellow('warning') : c.cyan('note   ');
               ctx.out.line(`  ${sev} ${f.pointer || '/'}  ${f.message}  ${c.dim(f.rule)}`);
             }
           }
@@ -135,7 +137,7 @@ export function define(program: Command): void {
           const n = linted.length;
           const scope = `${n} schema${n === 1 ? '' : 's'}${skipped.length ? `, ${skipped.length} skipped` : ''}`;
           if (!findings.length) ctx.out.line(`no findings in ${scope} (${what})`);
-          else ctx.out.line(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${scope} (${what})`);
+          else ctx.out.line(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${notes ? `, ${notes} note${notes === 1 ? '' : 's'} (rewritten by the export)` : ''} in ${scope} (${what})`);
         }
         return errors ? 1 : 0;
       }),
