@@ -91,7 +91,9 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
         const reportCtx = { rules: CHECK_RULES, version: packageVersion(), comparison, color: ctx.out.color };
         const reporter = await getReporter(ctx.format);
         const text = reporter(result, reportCtx);
-        for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
+        // --quiet (as the hooks run it): silent on success, the full report only when something fails.
+        const silent = ctx.out.quiet && ctx.format === 'text' && !result.errors;
+        if (!silent) for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
         if (ctx.format === 'github' && process.env.GITHUB_STEP_SUMMARY) {
           const { githubSummary } = await import('../../report/github.js');
           try {
