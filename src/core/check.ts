@@ -4,6 +4,7 @@
  * respect their subject's mode and state their change in their number, ids and references hold.
  * Findings are data; reporters (src/report) turn them into words. Never prints, never exits.
  */
+import { openContentModelHint } from './hints.js';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import type { RegistryStorage } from '../storage/types.js';
 import { checkCompatibility, directions, requiredBump, type VersionedSchema } from './compat.js';
@@ -311,6 +312,22 @@ class Checker {
       });
     }
 
+    // A looser policy for this subject (lenient over semantic, wire over strict) is approved the same way.
+    const basePolicy = bmeta ? bmeta.policy ?? base.config!.policy : undefined;
+    const headPolicy = meta.policy ?? head.config!.policy;
+    if (bmeta && headPolicy !== basePolicy && headPolicy && LOOSER_POLICIES[headPolicy] && (basePolicy ?? LOOSER_POLICIES[headPolicy]) === LOOSER_POLICIES[headPolicy]) {
+      const reason = ack(baseMeta?.raw, headMeta.raw);
+      const from = basePolicy ?? LOOSER_POLICIES[headPolicy];
+      this.add({
+        rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
+        subject, file: this.display(yamlRel), line: lineOf(headText, /^policy\s*:/m),
+        message: reason
+          ? `the policy of ${subject} changed from ${from} to ${headPolicy}: approved (${reason})`
+          : `the policy of ${subject} loosened from ${from} to ${headPolicy}; if intended, approve it with 'llm-schema config ${subject} --policy ${headPolicy} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
+        args: { from, to: headPolicy, reason },
+      });
+    }
+
     await this.checkVersions(head, ref, meta, headDir, headText ?? '', (e) => !baseVersions.has(e.version));
   }
 
@@ -431,6 +448,7 @@ class Checker {
             file: this.display(c.line !== undefined ? rel : yamlRel), line: c.line ?? line, column: c.line !== undefined ? c.column : undefined,
             message: `${e.version} is incompatible with ${c.against} under ${mode}${why}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
               (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 80)} is valid only under the ${c.witness.validUnder} schema)` : '') +
+              (openContentModelHint(subject, [c.rule], policy) ? `. ${openContentModelHint(subject, [c.rule], policy)}` : '') +
               `. To approve an intentional break, add 'allow-breaking: <reason>' to version ${e.version} in ${SUBJECT_FILE}`,
             args: { mode, change: c.rule, path: c.path, against: c.against, undecided: !!c.undecided },
           });
@@ -606,6 +624,9 @@ export function looser(from: CompatibilityMode, to: CompatibilityMode): boolean 
   const b = directions(to);
   return (a.backward && !b.backward) || (a.forward && !b.forward) || (a.transitive && !b.transitive);
 }
+
+/** Policies that check less than another one of the same format. */
+const LOOSER_POLICIES: Record<string, string> = { lenient: 'semantic', wire: 'strict' };
 
 /** The acknowledgement of a mode change: a compatibility-change reason that is new in this change. */
 function ack(base: Record<string, unknown> | undefined, head: Record<string, unknown> | undefined): string | undefined {

@@ -2,6 +2,7 @@
  * The registry use-cases: read subjects and versions through a storage, register, deprecate, configure.
  * Never prints, never exits.
  */
+import { openContentModelHint } from './hints.js';
 import * as path from 'node:path';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import { FsStorage } from '../storage/fs.js';
@@ -360,6 +361,8 @@ export class Registry {
         compat = checkCompatibility(handler, candidate, history, mode, compareOptions);
         if (!compat.compatible && !input.allowBreaking) {
           const reasons = compat.changes.filter((c) => c.breaking).map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`);
+          const hint = openContentModelHint(subject, compat.changes.filter((c) => c.breaking).map((c) => c.rule), compareOptions.policy);
+          if (hint) reasons.push(hint);
           throw new RefusedError(
             `refused: the schema is incompatible with '${subject}' under ${mode}` +
               (compat.undecided ? ' (the checker could not decide some changes)' : '') +
@@ -441,10 +444,35 @@ export class Registry {
 
   /** Set a subject's mode; a reason is recorded as `compatibility-change` (what `check` asks for when a mode loosens). */
   async setSubjectCompatibility(ref: SubjectRef, mode: CompatibilityMode, reason?: string): Promise<void> {
-    await this.updateSubject(ref, (meta) => ({ ...meta, compatibility: mode, ...(reason ? { compatibilityChange: reason } : {}) }));
+    await this.setSubjectConfig(ref, { compatibility: mode }, reason);
+  }
+
+  /**
+   * Set a subject's mode and/or policy. A reason is recorded as `compatibility-change` (what `check` asks for when a
+   * mode or policy loosens); a change without one drops an earlier reason, which described an earlier change.
+   */
+  async setSubjectConfig(ref: SubjectRef, change: { compatibility?: CompatibilityMode; policy?: string }, reason?: string): Promise<void> {
+    await this.updateSubject(ref, (meta) => {
+      const next: SubjectMeta = { ...meta, ...change };
+      if (reason) next.compatibilityChange = reason;
+      else delete next.compatibilityChange;
+      return next;
+    });
+  }
+
+  /** Set the registry's default policy (`policy:` in llm-schema.yaml), with the same reason rule as the mode. */
+  async setDefaultPolicy(policy: string, reason?: string): Promise<void> {
+    if (!KNOWN_POLICIES.includes(policy)) throw new UsageError(`unknown policy '${policy}': expected ${KNOWN_POLICIES.join(', ')}`);
+    await this.updateConfigFile({ policy }, reason);
+    (this.config as RegistryConfig).policy = policy;
   }
 
   async setDefaultCompatibility(mode: CompatibilityMode, reason?: string): Promise<void> {
+    await this.updateConfigFile({ compatibility: mode }, reason);
+    (this.config as RegistryConfig).compatibility = mode;
+  }
+
+  private async updateConfigFile(change: { compatibility?: CompatibilityMode; policy?: string }, reason?: string): Promise<void> {
     const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
     try {
       const file = path.join(this.root, CONFIG_FILE);
@@ -455,13 +483,13 @@ export class Registry {
       const { parseDocument } = await import('yaml');
       const doc = parseDocument(text);
       if (doc.contents && typeof doc.contents === 'object' && 'set' in doc.contents) {
-        doc.set('compatibility', mode);
+        for (const [k, v] of Object.entries(change)) if (v !== undefined) doc.set(k, v);
         if (reason) doc.set('compatibility-change', reason);
+        else doc.delete('compatibility-change');
         await writeFileAtomic(file, doc.toString());
       } else {
-        await writeFileAtomic(file, serializeConfig({ ...cfg, compatibility: mode }, reason ? { 'compatibility-change': reason } : {}));
+        await writeFileAtomic(file, serializeConfig({ ...cfg, ...change }, reason ? { 'compatibility-change': reason } : {}));
       }
-      (this.config as RegistryConfig).compatibility = mode;
     } finally {
       await lock.release();
     }

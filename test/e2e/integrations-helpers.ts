@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { cli, git, GIT_ENV, must, write } from './check-helpers.js';
+import { cli, git, GIT_ENV, must, read, write } from './check-helpers.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -115,4 +115,4 @@ export function commit(cwd: string, msg: string, env: Record<string, string> = {
   return execa('git', ['commit', '-q', '-m', msg], { cwd, reject: false, env: { ...GIT_ENV, NO_COLOR: '1', ...env }, all: true });
 }
 
-export { cli, git, GIT_ENV, must, write };
+export { cli, git, GIT_ENV, must, read, write };
