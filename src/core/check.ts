@@ -258,7 +258,8 @@ class Checker {
       // Files without metadata: nothing is registered here.
       for (const f of await head.storage.listDir(headDir)) {
         if (!f.isDir && versionFromFile(f.name)) {
-          this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${headDir}/${f.name}`), message: `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'` });
+          const unstaged = await this.unstagedEntry(head, yamlRel, f.name);
+          this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${headDir}/${f.name}`), message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'` });
         }
       }
       return;
@@ -351,6 +352,21 @@ class Checker {
     }
   }
 
+  /**
+   * When the index is checked and the working tree's subject.yaml does list this version file, the fix is to stage
+   * it (the usual slip: `git add` of the new version file only). The message saying so, else undefined.
+   */
+  private async unstagedEntry(side: Side, yamlRel: string, fileName: string): Promise<string | undefined> {
+    const work = this.opts.fast;
+    if (!work || work === side.storage || side.storage.label !== 'index') return undefined;
+    const version = versionFromFile(fileName);
+    if (!version) return undefined;
+    const text = await work.readFile(yamlRel).catch(() => undefined);
+    const escaped = version.replace(/[.+]/g, '\\$&');
+    if (!text || !new RegExp(`^\\s*-?\\s*version:\\s*["']?${escaped}["']?\\s*$`, 'm').test(text)) return undefined;
+    return `${fileName} is staged but ${SUBJECT_FILE}, which lists it, is not: run 'git add ${this.display(yamlRel)}'`;
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Versions: files, parse, ids, references, compatibility and bumps.
 
@@ -364,10 +380,10 @@ class Checker {
     for (const f of files) {
       if (f.isDir || f.name === SUBJECT_FILE || listed.has(f.name)) continue;
       if (!versionFromFile(f.name)) continue;
-      const prior = meta.versions.length > 0;
+      const unstaged = await this.unstagedEntry(side, yamlRel, f.name);
       this.add({
         rule: 'UNREGISTERED_FILE', subject, file: this.display(`${dir}/${f.name}`),
-        message: `${f.name} is not listed in ${SUBJECT_FILE}${prior ? '' : ''}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
+        message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
       });
     }
     const { mode } = registry.resolveMode(meta);

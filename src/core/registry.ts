@@ -144,8 +144,25 @@ export class Registry {
 
   async getSubject(ref: SubjectRef): Promise<SubjectMeta> {
     const meta = await this.readSubject(ref);
-    if (!meta) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
+    if (!meta) throw new NotFoundError(`unknown subject '${subjectName(ref)}'${await this.subjectSuggestion(ref)}`, 'subject');
     return meta;
+  }
+
+  /** " (did you mean ...?)" for an unknown subject, from the subject folders (no subject.yaml is parsed). */
+  private async subjectSuggestion(ref: SubjectRef): Promise<string> {
+    try {
+      const names: string[] = [];
+      for (const ns of await this.storage.listDir(this.config.schemas)) {
+        if (!ns.isDir || ns.name.startsWith('.')) continue;
+        for (const n of await this.storage.listDir(`${this.config.schemas}/${ns.name}`)) {
+          if (n.isDir && !n.name.startsWith('.')) names.push(`${ns.name}.${n.name}`);
+        }
+      }
+      const { didYouMean } = await import('./suggest.js');
+      return didYouMean(subjectName(ref), names);
+    } catch {
+      return '';
+    }
   }
 
   /** All subjects, sorted by full name; optionally only one namespace (and its sub-namespaces). */
@@ -176,11 +193,18 @@ export class Registry {
       const v = greatest(meta.versions.map((e) => e.version))!;
       return meta.versions.find((e) => e.version === v)!;
     }
-    checkVersion(version);
+    try {
+      checkVersion(version);
+    } catch (err) {
+      // 'v1.0.0', '1.0': name the registered version that was meant.
+      const hint = closestVersion(version, meta.versions.map((x) => x.version));
+      if (hint && err instanceof UsageError) throw new UsageError(err.message + hint);
+      throw err;
+    }
     const e = meta.versions.find((x) => x.version === version);
     if (!e) {
       throw new NotFoundError(
-        `unknown version '${version}' of '${subjectName(ref)}' (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
+        `unknown version '${version}' of '${subjectName(ref)}'${closestVersion(version, meta.versions.map((x) => x.version))} (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
         'version',
       );
     }
@@ -559,6 +583,16 @@ function withMetadata(meta: SubjectMeta, input: RegisterInput): SubjectMeta {
 
 /** Every policy some format has (a registry-wide policy applies to the formats that have it). */
 const KNOWN_POLICIES = ['semantic', 'lenient', 'wire', 'strict'];
+
+/** " (did you mean '1.0.0'?)" for '1.0', 'v1.0.0', '1.0.O' and other near misses. */
+function closestVersion(given: string, versions: string[]): string {
+  const bare = given.replace(/^v/i, '');
+  const padded = /^\d+(\.\d+)?$/.test(bare) ? (bare + '.0.0').split('.').slice(0, 3).join('.') : bare;
+  const exact = versions.find((v) => v === padded);
+  if (exact) return ` (did you mean '${exact}'?)`;
+  const near = versions.filter((v) => v.length === padded.length && [...v].filter((ch, i) => ch !== padded[i]).length === 1);
+  return near.length === 1 ? ` (did you mean '${near[0]}'?)` : '';
+}
 
 function rank(b: Bump | 'none' | 'initial'): number {
   return b === 'major' ? 3 : b === 'minor' ? 2 : b === 'patch' ? 1 : 0;
