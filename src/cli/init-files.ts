@@ -144,7 +144,8 @@ export function mergePreCommit(existing: string, file: string, ours: string): Me
   const oursDoc = parseDocument(ours);
   const json = doc.toJSON() as { repos?: Array<{ hooks?: Array<{ id?: string }> }> } | null;
   if (json !== null && (typeof json !== 'object' || Array.isArray(json))) return { action: 'refused', reason: `${file} is not a YAML mapping` };
-  if (json?.repos?.some((r) => r?.hooks?.some((h) => h?.id === 'llm-schema-check'))) return { text: existing, action: 'unchanged' };
+  const listed = Array.isArray(json?.repos) ? json!.repos : [];
+  if (listed.some((r) => Array.isArray(r?.hooks) && r.hooks.some((h) => h?.id === 'llm-schema-check'))) return { text: existing, action: 'unchanged' };
   const repos = doc.getIn(['repos']);
   const ourRepo = doc.createNode((oursDoc.toJSON() as { repos: unknown[] }).repos[0]);
   if (isSeq(repos)) repos.add(ourRepo);
