@@ -4,7 +4,7 @@
  * `npm pack` must print only the tarball's name), and the hook blocks a breaking commit and passes a compatible one.
  * Needs the `pre-commit` program (.ci/run installs Debian's) and the npm registry (or npm's cache) for the install.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,11 @@ const NPM_QUIET = { npm_config_prefer_offline: 'true', npm_config_audit: 'false'
 
 describe('pre-commit framework', () => {
   it('npm pack prints only the tarball name (pre-commit reads it from stdout), even when prepare builds', async () => {
-    const r = await execa('npm', ['pack', '--dry-run'], { cwd: REPO, reject: false });
+    // In a copy of this checkout (its own dist/, so the build does not rewrite the one other tests run).
+    const src = sourceRepo();
+    symlinkSync(path.join(REPO, 'node_modules'), path.join(src, 'node_modules'));
+    const r = await execa('npm', ['pack', '--dry-run'], { cwd: src, reject: false });
+    expect(existsSync(path.join(src, 'dist/index.js'))).toBe(true); // prepare did build
     expect(r.exitCode, r.stderr).toBe(0);
     expect(String(r.stdout).trim()).toBe(`llm-schema-registry-${VERSION}.tgz`);
   });
