@@ -184,3 +184,51 @@ describe('init at a prompt', () => {
     expect(execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).trim()).toBe('');
   });
 });
+
+describe('the CI templates run', () => {
+  /** A repository whose registry (in a subfolder) has app.user 1.0.0 on main and a breaking 2.0.0 on a branch, with origin/main. */
+  async function prRepo(ci: string) {
+    const { top, reg } = monorepo();
+    expect((await cli(reg, ['init', '--yes', '--ci', ci])).exitCode).toBe(0);
+    write(reg, 'v1.avsc', JSON.stringify({ type: 'record', name: 'User', fields: [{ name: 'id', type: 'string' }] }));
+    expect((await cli(reg, ['register', 'app.user', '--file', 'v1.avsc'])).exitCode).toBe(0);
+    // The project's own llm-schema, where `npm ci` would have put it.
+    write(top, 'node_modules/.bin/llm-schema', `#!/bin/sh\nexec node ${JSON.stringify(path.join(REPO, 'bin/llm-schema.js'))} "$@"\n`);
+    await execa('chmod', ['+x', path.join(top, 'node_modules/.bin/llm-schema')]);
+    write(top, '.git/info/exclude', 'node_modules/\n*.xml\n*.json\n');
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', 'v1');
+    git(top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
+    git(top, 'checkout', '-q', '-b', 'feature');
+    write(reg, 'v2.avsc', JSON.stringify({ type: 'record', name: 'User', fields: [{ name: 'id', type: 'string' }, { name: 'email', type: 'string' }] }));
+    expect((await cli(reg, ['register', 'app.user', '--file', 'v2.avsc', '--allow-breaking', 'x'])).exitCode).toBe(0);
+    const meta = path.join(reg, 'schemas/app/user/subject.yaml');
+    writeFileSync(meta, readFileSync(meta, 'utf8').replace(/^\s*allow-breaking:.*\n/m, ''));
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', 'breaking');
+    return top;
+  }
+  const sh = (top: string, line: string, env: Record<string, string>) =>
+    execa('bash', ['-c', line], { cwd: top, reject: false, all: true, env: { NO_COLOR: '1', LLM_SCHEMA_REGISTRY: '', ...env } });
+
+  it("GitHub: the workflow's check finds the breaking change and annotates it", async () => {
+    const top = await prRepo('github');
+    const steps = parse(read(top, '.github/workflows/llm-schema.yml')).jobs.check.steps as Array<{ run?: string; env?: Record<string, string> }>;
+    const step = steps.find((s) => s.run?.includes('llm-schema check'))!;
+    const r = await sh(top, step.run!, { BASE_REF: 'main' });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toMatch(/::error file=packages\/schemas\/schemas\/app\/user\/[^,]+,line=\d+.*INCOMPATIBLE_CHANGE|::error .*READER_FIELD_MISSING_DEFAULT_VALUE/);
+  });
+
+  const hasOutputFile = execFileSync('node', [path.join(REPO, 'bin/llm-schema.js'), 'check', '--help'], { encoding: 'utf8' }).includes('--output-file');
+  it.skipIf(!hasOutputFile)('GitLab: one check writes the JUnit and Code Quality reports and prints text (needs check --output-file)', async () => {
+    const top = await prRepo('gitlab');
+    const script = parse(read(top, '.gitlab/llm-schema.gitlab-ci.yml'))['llm-schema-check'].script as string[];
+    const line = script.find((l) => l.includes('llm-schema check'))!;
+    const r = await sh(top, line, { CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toContain('READER_FIELD_MISSING_DEFAULT_VALUE');
+    expect(read(top, 'llm-schema-junit.xml')).toMatch(/<testsuites?[\s>]/);
+    expect(JSON.parse(read(top, 'gl-code-quality-report.json')).length).toBeGreaterThan(0);
+  });
+});
