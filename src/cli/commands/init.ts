@@ -138,7 +138,8 @@ export function define(program: Command): void {
           next.push(nextStep(c, layout, f.dest));
         }
         if (!layout.hasPackageJson && ci.length) {
-          next.unshift(`npm install --save-dev llm-schema-registry (in ${fromCwd(layout.top)}): CI and the hooks run the version locked in package-lock.json`);
+          const where = fromCwd(layout.top) === '.' ? '' : ` (in ${fromCwd(layout.top)})`;
+          next.unshift(`npm install --save-dev llm-schema-registry${where}   (CI and the hooks run the version package-lock.json pins)`);
         }
         // Everything is worked out (existing files parsed) before anything is written.
         const base: string[] = [];
@@ -163,7 +164,7 @@ export function define(program: Command): void {
         written.unshift(...base);
 
         if (ci.length && !layout.inGit) ctx.out.warn(`${fromCwd(root)} is not in a git repository: run 'git init' there (CI files and hooks are written beside the registry)`);
-        next.push(`llm-schema register --namespace myapp --name user-schema --file schema.json${layout.registry && process.cwd() !== root ? ` --registry ${shellWord(fromCwd(root))}` : ''}`);
+        next.push(`npx llm-schema register --namespace myapp --name user-schema --file schema.json${layout.registry && process.cwd() !== root ? ` --registry ${shellWord(fromCwd(root))}` : ''}`);
         if (ctx.out.json) {
           ctx.out.printJson({ root, repository: layout.inGit ? layout.top : null, compatibility: mode, schemas, written, merged, skipped, next });
           return;
