@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { LlmSchemaError, RefusedError } from '../core/errors.js';
+import { InterruptedError, LlmSchemaError, RefusedError } from '../core/errors.js';
 
 /** Every command, by file name under commands/. Each exports `define(program)`. */
 export const COMMANDS = [
@@ -106,6 +106,7 @@ export function reportError(err: unknown, debug: boolean): number {
     // commander already printed its message
     return 2;
   }
+  if (err instanceof InterruptedError) return err.exitCode;
   if (err instanceof LlmSchemaError) {
     process.stderr.write(`llm-schema: ${err.message}\n`);
     if (err instanceof RefusedError) for (const d of err.details) process.stderr.write(`  - ${d}\n`);

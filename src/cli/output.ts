@@ -28,7 +28,7 @@ export class Output {
     this.format = format;
     this.quiet = !!opts.quiet;
     this.debug = !!opts.debug;
-    this.color = opts.color !== false && !process.env.NO_COLOR && !!process.stdout.isTTY && process.env.TERM !== 'dumb';
+    this.color = wantColor(opts.color);
   }
 
   get json(): boolean {
@@ -92,12 +92,31 @@ export class Output {
 
   /** An ora spinner on an interactive terminal, a no-op elsewhere. */
   async spinner(text: string): Promise<{ succeed(t?: string): void; fail(t?: string): void; stop(): void; text: string }> {
-    if (!process.stderr.isTTY || this.quiet || this.json) {
+    if (!spinnerWanted() || this.quiet || this.json) {
       return { succeed() {}, fail() {}, stop() {}, text };
     }
     const { default: ora } = await import('ora');
     return ora({ text, stream: process.stderr, color: 'cyan', isEnabled: true }).start();
   }
+}
+
+/**
+ * Colour on stdout: off with --no-color or NO_COLOR; FORCE_COLOR (as chalk and Node read it) turns it on even when piped,
+ * FORCE_COLOR=0 or false turns it off; otherwise only on a terminal that is not 'dumb'.
+ */
+export function wantColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env, isTTY = !!process.stdout.isTTY): boolean {
+  if (flag === false || env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
+  return isTTY && env.TERM !== 'dumb';
+}
+
+/**
+ * A spinner redraws one line in place: only on an interactive terminal that reports its width. A terminal reporting 0
+ * columns (some CI pseudo-terminals) makes a spinner wrap on every frame and flood the log.
+ */
+export function spinnerWanted(stream: { isTTY?: boolean; columns?: number } = process.stderr, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!stream.isTTY && (stream.columns ?? 0) > 0 && env.TERM !== 'dumb' && !env.CI;
 }
 
 /** A chalk stand-in that styles nothing: no need to load chalk when colour is off. */

@@ -4,6 +4,7 @@
  * respect their subject's mode and state their change in their number, ids and references hold.
  * Findings are data; reporters (src/report) turn them into words. Never prints, never exits.
  */
+import { openContentModelHint } from './hints.js';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import type { RegistryStorage } from '../storage/types.js';
 import { directions, type VersionedSchema } from './compat.js';
@@ -267,7 +268,8 @@ class Checker {
       // Files without metadata: nothing is registered here.
       for (const f of await head.storage.listDir(headDir)) {
         if (!f.isDir && versionFromFile(f.name)) {
-          this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${headDir}/${f.name}`), message: `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'` });
+          const unstaged = await this.unstagedEntry(head, yamlRel, f.name);
+          this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${headDir}/${f.name}`), message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'` });
         }
       }
       return;
@@ -322,6 +324,22 @@ class Checker {
       });
     }
 
+    // A looser policy for this subject (lenient over semantic, wire over strict) is approved the same way.
+    const basePolicy = bmeta ? bmeta.policy ?? base.config!.policy : undefined;
+    const headPolicy = meta.policy ?? head.config!.policy;
+    if (bmeta && headPolicy !== basePolicy && headPolicy && LOOSER_POLICIES[headPolicy] && (basePolicy ?? LOOSER_POLICIES[headPolicy]) === LOOSER_POLICIES[headPolicy]) {
+      const reason = ack(baseMeta?.raw, headMeta.raw);
+      const from = basePolicy ?? LOOSER_POLICIES[headPolicy];
+      this.add({
+        rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
+        subject, file: this.display(yamlRel), line: lineOf(headText, /^policy\s*:/m),
+        message: reason
+          ? `the policy of ${subject} changed from ${from} to ${headPolicy}: approved (${reason})`
+          : `the policy of ${subject} loosened from ${from} to ${headPolicy}; if intended, approve it with 'llm-schema config ${subject} --policy ${headPolicy} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
+        args: { from, to: headPolicy, reason },
+      });
+    }
+
     await this.checkVersions(head, ref, meta, headDir, headText ?? '', (e) => !baseVersions.has(e.version));
   }
 
@@ -345,6 +363,21 @@ class Checker {
     }
   }
 
+  /**
+   * When the index is checked and the working tree's subject.yaml does list this version file, the fix is to stage
+   * it (the usual slip: `git add` of the new version file only). The message saying so, else undefined.
+   */
+  private async unstagedEntry(side: Side, yamlRel: string, fileName: string): Promise<string | undefined> {
+    const work = this.opts.fast;
+    if (!work || work === side.storage || side.storage.label !== 'index') return undefined;
+    const version = versionFromFile(fileName);
+    if (!version) return undefined;
+    const text = await work.readFile(yamlRel).catch(() => undefined);
+    const escaped = version.replace(/[.+]/g, '\\$&');
+    if (!text || !new RegExp(`^\\s*-?\\s*version:\\s*["']?${escaped}["']?\\s*$`, 'm').test(text)) return undefined;
+    return `${fileName} is staged but ${SUBJECT_FILE}, which lists it, is not: run 'git add ${this.display(yamlRel)}'`;
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Versions: files, parse, ids, references, compatibility and bumps.
 
@@ -358,10 +391,10 @@ class Checker {
     for (const f of files) {
       if (f.isDir || f.name === SUBJECT_FILE || listed.has(f.name)) continue;
       if (!versionFromFile(f.name)) continue;
-      const prior = meta.versions.length > 0;
+      const unstaged = await this.unstagedEntry(side, yamlRel, f.name);
       this.add({
         rule: 'UNREGISTERED_FILE', subject, file: this.display(`${dir}/${f.name}`),
-        message: `${f.name} is not listed in ${SUBJECT_FILE}${prior ? '' : ''}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
+        message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
       });
     }
     const { mode } = registry.resolveMode(meta);
@@ -457,6 +490,7 @@ class Checker {
             file: this.display(c.line !== undefined ? rel : yamlRel), line: c.line ?? line, column: c.line !== undefined ? c.column : undefined,
             message: `${e.version} is incompatible with ${c.against} under ${mode}${why}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
               (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 80)} is valid only under the ${c.witness.validUnder} schema)` : '') +
+              (openContentModelHint(subject, [c.rule], policy) ? `. ${openContentModelHint(subject, [c.rule], policy)}` : '') +
               `. To approve an intentional break, add 'allow-breaking: <reason>' to version ${e.version} in ${SUBJECT_FILE}`,
             args: { mode, change: c.rule, path: c.path, against: c.against, undecided: !!c.undecided },
           });
@@ -689,6 +723,9 @@ export function looser(from: CompatibilityMode, to: CompatibilityMode): boolean 
   const b = directions(to);
   return (a.backward && !b.backward) || (a.forward && !b.forward) || (a.transitive && !b.transitive);
 }
+
+/** Policies that check less than another one of the same format. */
+const LOOSER_POLICIES: Record<string, string> = { lenient: 'semantic', wire: 'strict' };
 
 /** The acknowledgement of a mode change: a compatibility-change reason that is new in this change. */
 function ack(base: Record<string, unknown> | undefined, head: Record<string, unknown> | undefined): string | undefined {

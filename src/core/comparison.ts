@@ -57,7 +57,7 @@ export interface Comparison {
 }
 
 /** Every policy some format has, from the handlers (loaded only when a registry policy is not the format's own). */
-async function allPolicies(): Promise<Set<string>> {
+export async function allPolicies(): Promise<Set<string>> {
   const handlers = await Promise.all(FORMATS.map((f) => getHandler(f)));
   return new Set(handlers.flatMap((h) => [...(h.policies ?? [])]));
 }

@@ -50,6 +50,13 @@ export class RefusedError extends LlmSchemaError {
   }
 }
 
+/** The user stopped the command (Ctrl-C at a prompt). Exit 130, as a shell reports SIGINT; nothing is printed. */
+export class InterruptedError extends LlmSchemaError {
+  constructor() {
+    super('interrupted', 130);
+  }
+}
+
 export function formatWhere(where?: { file?: string; line?: number; column?: number }): string {
   if (!where?.file) return '';
   if (where.line !== undefined) return `${where.file}:${where.line}:${where.column ?? 1}: `;

@@ -2,12 +2,13 @@
  * The registry use-cases: read subjects and versions through a storage, register, deprecate, configure.
  * Never prints, never exits.
  */
+import { openContentModelHint } from './hints.js';
 import * as path from 'node:path';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import { FsStorage } from '../storage/fs.js';
 import type { RegistryStorage } from '../storage/types.js';
 import { type CompatReport, type VersionedSchema } from './compat.js';
-import { bumpOf, compareWithSubject, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
+import { allPolicies, bumpOf, compareWithSubject, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
 import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from './errors.js';
 import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
@@ -147,8 +148,25 @@ export class Registry {
 
   async getSubject(ref: SubjectRef): Promise<SubjectMeta> {
     const meta = await this.readSubject(ref);
-    if (!meta) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
+    if (!meta) throw new NotFoundError(`unknown subject '${subjectName(ref)}'${await this.subjectSuggestion(ref)}`, 'subject');
     return meta;
+  }
+
+  /** " (did you mean ...?)" for an unknown subject, from the subject folders (no subject.yaml is parsed). */
+  private async subjectSuggestion(ref: SubjectRef): Promise<string> {
+    try {
+      const names: string[] = [];
+      for (const ns of await this.storage.listDir(this.config.schemas)) {
+        if (!ns.isDir || ns.name.startsWith('.')) continue;
+        for (const n of await this.storage.listDir(`${this.config.schemas}/${ns.name}`)) {
+          if (n.isDir && !n.name.startsWith('.')) names.push(`${ns.name}.${n.name}`);
+        }
+      }
+      const { didYouMean } = await import('./suggest.js');
+      return didYouMean(subjectName(ref), names);
+    } catch {
+      return '';
+    }
   }
 
   /** All subjects, sorted by full name; optionally only one namespace (and its sub-namespaces). */
@@ -179,11 +197,18 @@ export class Registry {
       const v = greatest(meta.versions.map((e) => e.version))!;
       return meta.versions.find((e) => e.version === v)!;
     }
-    checkVersion(version);
+    try {
+      checkVersion(version);
+    } catch (err) {
+      // 'v1.0.0', '1.0': name the registered version that was meant.
+      const hint = closestVersion(version, meta.versions.map((x) => x.version));
+      if (hint && err instanceof UsageError) throw new UsageError(err.message + hint);
+      throw err;
+    }
     const e = meta.versions.find((x) => x.version === version);
     if (!e) {
       throw new NotFoundError(
-        `unknown version '${version}' of '${subjectName(ref)}' (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
+        `unknown version '${version}' of '${subjectName(ref)}'${closestVersion(version, meta.versions.map((x) => x.version))} (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
         'version',
       );
     }
@@ -363,6 +388,8 @@ export class Registry {
           const reasons = compat.changes
             .filter((c) => c.breaking)
             .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}` + (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 120)} is valid only under the ${c.witness.validUnder} version)` : ''));
+          const hint = openContentModelHint(subject, compat.changes.filter((c) => c.breaking).map((c) => c.rule), comparison.policy);
+          if (hint) reasons.push(hint);
           throw new RefusedError(
             `refused: the schema is incompatible with '${subject}' under ${mode}` +
               (compat.undecided ? ' (the checker could not decide some changes)' : '') +
@@ -508,10 +535,36 @@ export class Registry {
 
   /** Set a subject's mode; a reason is recorded as `compatibility-change` (what `check` asks for when a mode loosens). */
   async setSubjectCompatibility(ref: SubjectRef, mode: CompatibilityMode, reason?: string): Promise<void> {
-    await this.updateSubject(ref, (meta) => ({ ...meta, compatibility: mode, ...(reason ? { compatibilityChange: reason } : {}) }));
+    await this.setSubjectConfig(ref, { compatibility: mode }, reason);
+  }
+
+  /**
+   * Set a subject's mode and/or policy. A reason is recorded as `compatibility-change` (what `check` asks for when a
+   * mode or policy loosens); a change without one drops an earlier reason, which described an earlier change.
+   */
+  async setSubjectConfig(ref: SubjectRef, change: { compatibility?: CompatibilityMode; policy?: string }, reason?: string): Promise<void> {
+    await this.updateSubject(ref, (meta) => {
+      const next: SubjectMeta = { ...meta, ...change };
+      if (reason) next.compatibilityChange = reason;
+      else delete next.compatibilityChange;
+      return next;
+    });
+  }
+
+  /** Set the registry's default policy (`policy:` in llm-schema.yaml), with the same reason rule as the mode. */
+  async setDefaultPolicy(policy: string, reason?: string): Promise<void> {
+    const known = [...(await allPolicies())];
+    if (!known.includes(policy)) throw new UsageError(`unknown policy '${policy}': expected ${known.join(', ')}`);
+    await this.updateConfigFile({ policy }, reason);
+    (this.config as RegistryConfig).policy = policy;
   }
 
   async setDefaultCompatibility(mode: CompatibilityMode, reason?: string): Promise<void> {
+    await this.updateConfigFile({ compatibility: mode }, reason);
+    (this.config as RegistryConfig).compatibility = mode;
+  }
+
+  private async updateConfigFile(change: { compatibility?: CompatibilityMode; policy?: string }, reason?: string): Promise<void> {
     const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
     try {
       const file = path.join(this.root, CONFIG_FILE);
@@ -522,13 +575,13 @@ export class Registry {
       const { parseDocument } = await import('yaml');
       const doc = parseDocument(text);
       if (doc.contents && typeof doc.contents === 'object' && 'set' in doc.contents) {
-        doc.set('compatibility', mode);
+        for (const [k, v] of Object.entries(change)) if (v !== undefined) doc.set(k, v);
         if (reason) doc.set('compatibility-change', reason);
+        else doc.delete('compatibility-change');
         await writeFileAtomic(file, doc.toString());
       } else {
-        await writeFileAtomic(file, serializeConfig({ ...cfg, compatibility: mode }, reason ? { 'compatibility-change': reason } : {}));
+        await writeFileAtomic(file, serializeConfig({ ...cfg, ...change }, reason ? { 'compatibility-change': reason } : {}));
       }
-      (this.config as RegistryConfig).compatibility = mode;
     } finally {
       await lock.release();
     }
@@ -594,6 +647,16 @@ function withMetadata(meta: SubjectMeta, input: RegisterInput): SubjectMeta {
   if (input.tags?.length) next.tags = [...new Set([...(meta.tags ?? []), ...input.tags])];
   if (input.kind) next.kind = input.kind;
   return next;
+}
+
+/** " (did you mean '1.0.0'?)" for '1.0', 'v1.0.0', '1.0.O' and other near misses. */
+function closestVersion(given: string, versions: string[]): string {
+  const bare = given.replace(/^v/i, '');
+  const padded = /^\d+(\.\d+)?$/.test(bare) ? (bare + '.0.0').split('.').slice(0, 3).join('.') : bare;
+  const exact = versions.find((v) => v === padded);
+  if (exact) return ` (did you mean '${exact}'?)`;
+  const near = versions.filter((v) => v.length === padded.length && [...v].filter((ch, i) => ch !== padded[i]).length === 1);
+  return near.length === 1 ? ` (did you mean '${near[0]}'?)` : '';
 }
 
 function rank(b: Bump | 'none' | 'initial'): number {

@@ -104,19 +104,20 @@ describe('pre-commit framework and templates', () => {
     expect(text).toMatch(/pass_filenames: false/);
   });
 
-  it('init writes the CI templates with the schemas folder filled in', async () => {
+  it('init in a subfolder writes the CI templates at the repository top, with the registry and schemas folders filled in', async () => {
     const { repo: r } = await repo();
     const dir = path.join(r, 'fresh');
     mkdirSync(dir);
     const res = await cli(dir, ['init', '--yes', '--schemas-dir', 'defs', '--ci', 'github', 'gitlab', 'husky', 'lefthook', 'pre-commit']);
     expect(res.exitCode, res.stderr).toBe(0);
-    expect(read(dir, '.github/workflows/llm-schema.yml')).toMatch(/fetch-depth: 0[\s\S]*check --against origin\/\$\{\{ github\.base_ref \}\} --format github/);
-    const gl = read(dir, '.gitlab/llm-schema.gitlab-ci.yml');
+    expect(existsSync(path.join(dir, '.github'))).toBe(false);
+    expect(read(r, '.github/workflows/llm-schema.yml')).toMatch(/fetch-depth: 0[\s\S]*npm ci[\s\S]*npx llm-schema check --registry fresh --against "origin\/\$BASE_REF" --format github/);
+    const gl = read(r, '.gitlab/llm-schema.gitlab-ci.yml');
     expect(gl).toMatch(/junit: llm-schema-junit\.xml/);
     expect(gl).toMatch(/codequality: gl-code-quality-report\.json/);
-    expect(gl).toContain('"defs/**/*"');
-    expect(read(dir, '.husky/pre-commit')).toContain('check --staged');
-    expect(read(dir, 'lefthook.yml')).toContain('{defs/**/*,llm-schema.yaml}');
-    expect(read(dir, '.pre-commit-config.yaml')).toContain('check --staged');
+    expect(gl).toContain('npx llm-schema check --registry fresh ');
+    expect(read(r, '.husky/pre-commit')).toContain('check --staged --quiet --registry fresh');
+    expect(read(r, 'lefthook.yml')).toContain('fresh/{defs/**/*,llm-schema.yaml}');
+    expect(read(r, '.pre-commit-config.yaml')).toContain('files: ^fresh/(defs/|llm-schema\\.yaml$)');
   });
 });

@@ -113,8 +113,10 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
         for (const t of reports) {
           const reporter = await getReporter(t.format);
           const text = reporter(result, { ...reportCtx, color: t.file === undefined && ctx.out.color });
+          // --quiet (as the hooks run it): silent on success, the full report only when something fails.
+          const silent = ctx.out.quiet && t.format === 'text' && !result.errors;
           if (t.file !== undefined) await writeReport(t.file, text);
-          else for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
+          else if (!silent) for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
           if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY && !summaryWritten) {
             summaryWritten = true;
             const { githubSummary } = await import('../../report/github.js');

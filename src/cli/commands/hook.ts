@@ -135,7 +135,7 @@ function shellQuote(s: string): string {
 /** The hook: the project's own llm-schema first, then one on PATH, then this installation, then npx. */
 export function hookScript(prefix: string): string {
   const bin = fileURLToPath(new URL('../../../bin/llm-schema.js', import.meta.url));
-  const args = `check --staged${prefix ? ` --registry ${shellQuote(prefix)}` : ''}`;
+  const args = `check --staged --quiet${prefix ? ` --registry ${shellQuote(prefix)}` : ''}`;
   return `#!/bin/sh
 ${MARKER} (written by 'llm-schema hook install'; remove with 'llm-schema hook uninstall').
 # Checks the staged schema changes; a failing check stops the commit ('git commit --no-verify' skips it).

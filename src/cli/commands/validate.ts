@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { ParsedSchema, ParseOptions } from '../../core/types.js';
@@ -52,6 +53,11 @@ export function define(program: Command): void {
     .action((subject: string | undefined, _o, cmd: Command) =>
       run(() => new Context<Opts>(cmd), async (ctx) => {
         const o = ctx.opts;
+        // `--data a.json myapp.user`: the variadic --data took the subject; give it back.
+        const last = o.data?.at(-1);
+        if (subject === undefined && !o.schema && o.namespace === undefined && o.name === undefined && o.data!.length > 1 && last && isSubjectLike(last)) {
+          subject = o.data!.pop();
+        }
         if (!o.data?.length) throw new UsageError("what to validate? pass --data FILE|GLOB|FOLDER|- (stdin)");
         if ((o.repair || o.field) && !o.extract) throw new UsageError('--repair and --field go with --extract');
         if (o.repairTruncated === false && !o.repair) throw new UsageError('--no-repair-truncated goes with --repair');
@@ -150,4 +156,9 @@ export function define(program: Command): void {
         return summary.failed > 0 ? 1 : 0;
       }),
     );
+}
+
+/** A word that names a subject (ns.name) rather than data: no such file, no data extension, no path or glob characters. */
+function isSubjectLike(word: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)+$/.test(word) && !/\.(json|jsonl|ndjson|ya?ml|avro|txt)$/i.test(word) && !existsSync(word);
 }
