@@ -9,6 +9,7 @@ import { isObject, ptr } from '../walk.js';
 import { ANNOTATIONS, type Docs, type Obj, type Raw } from './doc.js';
 import type { Engine } from './engine.js';
 import { RULE_INDEX } from './rules.js';
+import { enumHas, sameEnum } from './values.js';
 
 export type StepKind = 'prop' | 'item' | 'addl' | 'pattern' | 'pass' | 'contains' | 'opaque';
 export interface Step {
@@ -188,10 +189,10 @@ export class Differ {
     }
 
     // enum / const
-    if (!same(o.enum, n.enum)) {
+    if (!(Array.isArray(o.enum) && Array.isArray(n.enum) ? sameEnum(o.enum, n.enum) : same(o.enum, n.enum))) {
       const eo = o.enum as unknown[] | undefined;
       const en = n.enum as unknown[] | undefined;
-      const has = (xs: unknown[], v: unknown) => xs.some((x) => same(x, v));
+      const has = enumHas;
       const removed = !eo ? !!en : !!en && eo.some((v) => !has(en, v));
       const added = !en ? !!eo : !!eo && en.some((v) => !has(eo, v));
       const keyO = this.docs.info.get(o)?.keys?.enum;

@@ -10,6 +10,8 @@ import { ajvFor } from '../ajv.js';
 import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
+import { enumHas } from './values.js';
+import { Budget, BudgetExceeded } from './budget.js';
 
 export type Kind = 'null' | 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'nonint';
 export const ALL_KINDS: Kind[] = ['null', 'boolean', 'integer', 'nonint', 'string', 'array', 'object'];
@@ -19,11 +21,7 @@ export const YES: Res = { r: 'yes' };
 const no = (w: unknown): Res => ({ r: 'no', w });
 const unknown = (why: string): Res => ({ r: 'unknown', why });
 
-export class BudgetExceeded extends Error {
-  constructor() {
-    super('the comparison ran out of its time budget');
-  }
-}
+export { BudgetExceeded };
 class Unsupported extends Error {}
 
 export const NONE: unique symbol = Symbol('none');
@@ -165,16 +163,14 @@ const COMBINATORS = ['anyOf', 'oneOf', 'if'];
 
 export interface EngineOptions {
   lenient?: boolean;
-  budgetMs?: number;
-  maxSteps?: number;
+  /** The comparison's budget (shared with the normaliser and the differ); a fresh 2 s one by default. */
+  budget?: Budget;
 }
 
 export class Engine {
   readonly docs: Docs;
   readonly lenient: boolean;
-  private deadline: number;
-  readonly maxSteps: number;
-  steps = 0;
+  readonly budget: Budget;
   private memo = new Map<string, Res>();
   private inProgress = new Set<string>();
   private assumed = 0;
@@ -188,19 +184,20 @@ export class Engine {
   constructor(docs: Docs, options: EngineOptions = {}) {
     this.docs = docs;
     this.lenient = !!options.lenient;
-    this.deadline = Date.now() + (options.budgetMs ?? 2000);
-    this.maxSteps = options.maxSteps ?? 2_000_000;
+    this.budget = options.budget ?? new Budget();
     this.formats = ajvFor('2020-12').formats as Record<string, unknown>;
   }
 
+  get maxSteps(): number {
+    return this.budget.maxSteps;
+  }
+
   get expired(): boolean {
-    return Date.now() > this.deadline || this.steps > this.maxSteps;
+    return this.budget.expired;
   }
 
   tick(): void {
-    this.steps++;
-    if ((this.steps & 127) === 0 && Date.now() > this.deadline) throw new BudgetExceeded();
-    if (this.steps > this.maxSteps) throw new BudgetExceeded();
+    this.budget.tick();
   }
 
   // ---------------------------------------------------------------- structure
@@ -325,7 +322,7 @@ export class Engine {
         const k = kindsOfTypes(a.type as string[]);
         for (const x of [...f.kinds]) if (!k.has(x)) f.kinds.delete(x);
       }
-      if (Array.isArray(a.enum)) en = en ? en.filter((x) => (a.enum as unknown[]).some((y) => eq(x, y))) : [...(a.enum as unknown[])];
+      if (Array.isArray(a.enum)) en = en ? en.filter((x) => enumHas(a.enum as unknown[], x)) : [...(a.enum as unknown[])];
       const num = (k: string) => (typeof a[k] === 'number' ? (a[k] as number) : undefined);
       const mn = num('minimum');
       if (mn !== undefined && mn >= f.min) [f.min, f.minEx] = [mn, mn === f.min ? f.minEx : false];
@@ -446,7 +443,7 @@ export class Engine {
     }
     const k = kindOf(v);
     if (Array.isArray(s.type) && !kindsOfTypes(s.type as string[]).has(k)) return false;
-    if (Array.isArray(s.enum) && !(s.enum as unknown[]).some((x) => eq(x, v))) return false;
+    if (Array.isArray(s.enum) && !enumHas(s.enum as unknown[], v)) return false;
     if ('const' in s && !eq(s.const, v)) return false;
     if (typeof v === 'number') {
       if (typeof s.minimum === 'number' && v < s.minimum) return false;
@@ -1065,7 +1062,11 @@ export class Engine {
     if (fB.unsupported) return unknown(fB.unsupported);
     if (fA.kinds.size === 0) return YES;
     if (fA.enum) {
+      // B that is only a type and an enum accepts exactly its enum's values of its kinds: a lookup each
+      const bEnum = fB.enum && Batoms.every((a) => Object.keys(a).every((k) => k === 'type' || k === 'enum' || ANNOTATIONS.has(k))) ? fB.enum : undefined;
       for (const v of fA.enum) {
+        this.tick();
+        if (bEnum && fB.kinds.has(kindOf(v)) && enumHas(bEnum, v)) continue;
         if (this.tryValid(Aatoms, v) === true && this.tryValid(Batoms, v) === false) return no(v);
       }
       return YES;
@@ -1091,7 +1092,7 @@ export class Engine {
     }
     if (fB.enum) {
       const en = fB.enum;
-      const r = this.found(Aatoms, Batoms, { avoid: (v) => en.some((x) => eq(x, v)) }, 'cannot tell whether the enum covers every value');
+      const r = this.found(Aatoms, Batoms, { avoid: (v) => enumHas(en, v) }, 'cannot tell whether the enum covers every value');
       if (r.r === 'no') return r;
       if (!(fA.kinds.size > 0 && [...fA.kinds].every((k) => k === 'null' || k === 'boolean'))) pending ??= r;
     }
