@@ -11,6 +11,7 @@ import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
 import { enumHas } from './values.js';
+import { patternsSubset } from './regex.js';
 import { Budget, BudgetExceeded } from './budget.js';
 
 export type Kind = 'null' | 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'nonint';
@@ -65,6 +66,8 @@ interface SampleOpts {
   fixedItems?: Map<number, unknown>;
   length?: number;
   dupItems?: boolean;
+  /** Strings to try first (a regex counterexample that other keywords may still reject). */
+  seeds?: string[];
   /** Reject candidates for which this returns true (used to find witnesses). */
   avoid?: (v: unknown) => boolean;
   /**
@@ -160,6 +163,16 @@ function isMultiple(v: number, m: number): boolean {
 }
 
 const COMBINATORS = ['anyOf', 'oneOf', 'if'];
+
+/** Longest length bound turned into an automaton (a counted repetition unrolls into that many states). */
+const MAX_LENGTH_AUTOMATON = 1000;
+
+/** minLength / maxLength as a pattern (none when unbounded), or null when too large for an automaton. */
+function lengthPatterns(f: Facts): string[] | null {
+  if (f.minLength === 0 && f.maxLength === Infinity) return [];
+  if (f.minLength > MAX_LENGTH_AUTOMATON || (f.maxLength !== Infinity && f.maxLength > MAX_LENGTH_AUTOMATON)) return null;
+  return [`^[^]{${f.minLength},${f.maxLength === Infinity ? '' : f.maxLength}}$`];
+}
 
 export interface EngineOptions {
   lenient?: boolean;
@@ -624,6 +637,7 @@ export class Engine {
         yield* this.numbers(f, k === 'integer', opts.target ?? []);
         return;
       case 'string':
+        if (opts.seeds) yield* opts.seeds;
         yield* this.targetedStrings(f, opts.target ?? []);
         yield* this.strings(f);
         return;
@@ -1117,7 +1131,22 @@ export class Engine {
     const patOk = fB.patterns.every((p) => fA.patterns.includes(p));
     const fmtOk = fB.formats.every((x) => fA.formats.includes(x));
     if (lenOk && patOk && fmtOk) return YES;
-    return this.found(fA.atoms, fB.atoms, { kind: 'string' }, patOk ? 'cannot find a string that shows the difference' : 'cannot decide whether one pattern or format implies the other');
+    let why = patOk ? 'cannot find a string that shows the difference' : 'cannot decide whether one pattern or format implies the other';
+    const la = lengthPatterns(fA);
+    const lb = lengthPatterns(fB);
+    if (la && lb && (!patOk || fA.patterns.length || fB.patterns.length)) {
+      // patterns and lengths as automata: inclusion decided exactly, with the shortest counterexample
+      const r = patternsSubset([...fA.patterns, ...la], [...fB.patterns, ...lb]);
+      this.budget.check();
+      if (r.r === 'yes' && fmtOk) return YES;
+      if (r.r === 'no') {
+        if (this.tryValid(fA.atoms, r.w) === true && this.tryValid(fB.atoms, r.w) === false) return no(r.w);
+        const w = this.search(fA.atoms, fB.atoms, { kind: 'string', seeds: [r.w] });
+        if (w !== NONE) return no(w);
+      }
+      if (r.r === 'unknown') why = r.why;
+    }
+    return this.found(fA.atoms, fB.atoms, { kind: 'string' }, why);
   }
 
   private maxLen(f: Facts): number {
@@ -1195,6 +1224,13 @@ export class Engine {
       for (const x of rs) names.add(x);
     }
     for (const n of this.patternNames([...fA.patternKeys, ...fB.patternKeys])) names.add(n);
+    // a name one side's patternProperties key matches and no key of the other side does
+    for (const [X, Y] of [[fA, fB], [fB, fA]]) {
+      for (const p of X.patternKeys) {
+        const r = patternsSubset([p], Y.patternKeys, true);
+        if (r.r === 'no') names.add(r.w);
+      }
+    }
     names.add('extra1');
     for (const k of names) {
       if (this.lenient) {
