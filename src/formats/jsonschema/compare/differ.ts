@@ -310,7 +310,8 @@ export class Differ {
     const reqN = new Set((n.required as string[] | undefined) ?? []);
     const model = (s: Obj, name: string): 'OPEN' | 'CLOSED' | 'PARTIALLY_OPEN' => {
       if (isObject(s.patternProperties) && Object.keys(s.patternProperties).some((p) => { try { return new RegExp(p, 'u').test(name); } catch { return false; } })) return 'PARTIALLY_OPEN';
-      const ap = s.additionalProperties;
+      // the 2020-12 idiom: unevaluatedProperties closes the model when additionalProperties is absent
+      const ap = s.additionalProperties ?? s.unevaluatedProperties;
       if (ap === undefined || ap === true || (isObject(ap) && Object.keys(ap).length === 0)) return 'OPEN';
       if (ap === false) return 'CLOSED';
       return 'PARTIALLY_OPEN';

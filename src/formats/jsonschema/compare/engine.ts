@@ -267,6 +267,13 @@ export class Engine {
       if (s === false) return { empty: true, atoms: [] };
       if (seen.has(s)) continue;
       seen.add(s);
+      if ('unevaluatedProperties' in s || 'unevaluatedItems' in s) {
+        const rw = this.unevaluated(s);
+        if (rw) {
+          stack.push(...rw);
+          continue;
+        }
+      }
       let rest = s;
       const strip: string[] = [];
       if (typeof s.$ref === 'string') {
@@ -283,6 +290,109 @@ export class Engine {
       if (Object.keys(rest).some((k) => !ANNOTATIONS.has(k) && k !== '$defs' && k !== 'definitions')) atoms.push(rest);
     }
     return { empty: false, atoms, unsupported };
+  }
+
+  private unevalCache = new WeakMap<Obj, Obj[] | null>();
+
+  /**
+   * `unevaluatedProperties` / `unevaluatedItems` of s as plain keywords, when what is evaluated does not
+   * depend on which branch validated: the properties, patternProperties and prefixItems of s and of
+   * everything it reaches through allOf and $ref (an additionalProperties, items or nested unevaluated*
+   * there evaluates everything, so the keyword has no effect). s becomes s without them, plus one
+   * conjunct `{properties: {evaluated: true}, patternProperties: {...: true}, additionalProperties: X}`
+   * (items: `{prefixItems: [true x n], items: X}`). Returns null (undecided) when an anyOf, oneOf,
+   * if/then/else or dependentSchemas beside it declares properties (items), when `contains` evaluates
+   * items, or for $dynamicRef.
+   */
+  unevaluated(s: Obj): Obj[] | null {
+    let rw = this.unevalCache.get(s);
+    if (rw !== undefined) return rw;
+    rw = this.rewriteUnevaluated(s);
+    this.unevalCache.set(s, rw);
+    return rw;
+  }
+
+  private rewriteUnevaluated(s: Obj): Obj[] | null {
+    const out: Obj[] = [this.strip(s, ['unevaluatedProperties', 'unevaluatedItems'])];
+    if ('unevaluatedProperties' in s && s.unevaluatedProperties !== true) {
+      const e = this.evaluated(s, 'props');
+      if (!e) return null;
+      if (!e.all) {
+        out.push(this.docs.adopt({
+          properties: Object.fromEntries([...e.names].map((n) => [n, true])),
+          ...(e.pats.size ? { patternProperties: Object.fromEntries([...e.pats].map((p) => [p, true])) } : {}),
+          additionalProperties: s.unevaluatedProperties,
+        }, s));
+      }
+    }
+    if ('unevaluatedItems' in s && s.unevaluatedItems !== true) {
+      const e = this.evaluated(s, 'items');
+      if (!e) return null;
+      if (!e.all) out.push(this.docs.adopt({ prefixItems: new Array(e.prefix).fill(true), items: s.unevaluatedItems }, s));
+    }
+    return out;
+  }
+
+  private static readonly PROP_KEYS = ['properties', 'patternProperties', 'additionalProperties', 'unevaluatedProperties'];
+  private static readonly ITEM_KEYS = ['prefixItems', 'items', 'contains', 'unevaluatedItems'];
+
+  /** What s evaluates for sure when it validates (through allOf and $ref), or null when that depends on a branch. */
+  private evaluated(top: Obj, which: 'props' | 'items'): { all: boolean; names: Set<string>; pats: Set<string>; prefix: number } | null {
+    const acc = { all: false, names: new Set<string>(), pats: new Set<string>(), prefix: 0 };
+    const keys = which === 'props' ? Engine.PROP_KEYS : Engine.ITEM_KEYS;
+    const seen = new Set<Obj>();
+    const stack: Obj[] = [top];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      this.tick();
+      if ('$dynamicRef' in n || '$recursiveRef' in n) return null;
+      if (which === 'props') {
+        if (isObject(n.properties)) for (const k of Object.keys(n.properties)) acc.names.add(k);
+        if (isObject(n.patternProperties)) for (const k of Object.keys(n.patternProperties)) acc.pats.add(k);
+        if ('additionalProperties' in n || (n !== top && 'unevaluatedProperties' in n)) acc.all = true;
+      } else {
+        if (Array.isArray(n.prefixItems)) acc.prefix = Math.max(acc.prefix, (n.prefixItems as unknown[]).length);
+        if ('items' in n || (n !== top && 'unevaluatedItems' in n)) acc.all = true;
+        if ('contains' in n) return null;
+      }
+      if (typeof n.$ref === 'string') {
+        const t = this.docs.resolve(n, n.$ref);
+        if (t === undefined) return null;
+        if (isObject(t)) stack.push(t);
+      }
+      if (Array.isArray(n.allOf)) for (const x of n.allOf as Raw[]) if (isObject(x)) stack.push(x);
+      // branches that may or may not validate: fine only when nothing in them evaluates
+      const maybe: Raw[] = [];
+      for (const k of ['anyOf', 'oneOf']) if (Array.isArray(n[k])) maybe.push(...(n[k] as Raw[]));
+      for (const k of ['if', 'then', 'else']) if (k in n) maybe.push(n[k] as Raw);
+      if (isObject(n.dependentSchemas)) maybe.push(...(Object.values(n.dependentSchemas) as Raw[]));
+      for (const m of maybe) if (this.declaresAny(m, keys)) return null;
+    }
+    return acc;
+  }
+
+  /** Whether s or anything it reaches in place ($ref, allOf, anyOf, ...) uses one of the keywords. */
+  private declaresAny(s: Raw, keys: string[]): boolean {
+    const seen = new Set<Obj>();
+    const stack: Raw[] = [s];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (!isObject(n) || seen.has(n)) continue;
+      seen.add(n);
+      this.tick();
+      if (keys.some((k) => k in n) || '$dynamicRef' in n || '$recursiveRef' in n) return true;
+      if (typeof n.$ref === 'string') {
+        const t = this.docs.resolve(n, n.$ref);
+        if (t === undefined) return true;
+        stack.push(t);
+      }
+      for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(n[k])) stack.push(...(n[k] as Raw[]));
+      for (const k of ['if', 'then', 'else']) if (k in n) stack.push(n[k] as Raw);
+      if (isObject(n.dependentSchemas)) stack.push(...(Object.values(n.dependentSchemas) as Raw[]));
+    }
+    return false;
   }
 
   /** Split on the first anyOf / oneOf / if found: the alternatives (each a conj), or null for a leaf. */
@@ -448,6 +558,11 @@ export class Engine {
     this.tick();
     if (depth > 64) throw new Unsupported();
     const d = depth + 1;
+    if ('unevaluatedProperties' in s || 'unevaluatedItems' in s) {
+      const rw = this.unevaluated(s);
+      if (!rw) throw new Unsupported();
+      return rw.every((x) => this.valid(x, v, d));
+    }
     for (const u of UNSUPPORTED) if (u in s) throw new Unsupported();
     if (typeof s.$ref === 'string') {
       const t = this.docs.resolve(s, s.$ref);
