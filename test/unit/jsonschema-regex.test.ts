@@ -55,3 +55,36 @@ describe('patternsSubset', () => {
     expect(patternsSubset(['^(a|a)*b$'], ['b$']).r).toBe('yes');
   });
 });
+
+describe('validate is safe on catastrophic patterns (RE2 for patterns unsafe for backtracking)', () => {
+  it('flags nested and ambiguous repetition, not ordinary patterns', async () => {
+    const { unsafeForBacktracking } = await import('../../src/formats/jsonschema/ajv.js');
+    for (const p of ['^(a+)+$', '(x+x+)+y', '^(a|aa)*$', '^(\\w+\\s?)*$', '.*.*=.*']) expect(unsafeForBacktracking(p), p).toBe(true);
+    for (const p of ['^[a-z]+$', '^chatcmpl-[A-Za-z0-9]+$', '^[0-9]{3}-[0-9]{4}$', '^(ab){2}$', 'abc', '(']) expect(unsafeForBacktracking(p), p).toBe(false);
+  });
+
+  it('pattern and patternProperties keys with (a+)+ answer at once, with the same verdicts as RegExp', async () => {
+    const { jsonSchemaHandler } = await import('../../src/formats/jsonschema/handler.js');
+    const s = await jsonSchemaHandler.parse(JSON.stringify({
+      type: 'object',
+      properties: { v: { type: 'string', pattern: '^(a+)+$' } },
+      patternProperties: { '^(k+)+$': { type: 'integer' } },
+    }));
+    const v = jsonSchemaHandler.compile(s);
+    const evil = 'a'.repeat(50_000) + 'b';
+    expect(v.validate({ v: evil })).toEqual([expect.objectContaining({ keyword: 'pattern' })]);
+    expect(v.validate({ v: 'a'.repeat(50_000) })).toBeNull();
+    expect(v.validate({ ['k'.repeat(50_000) + 'j']: 'x' })).toBeNull(); // not a pattern key: open
+    expect(v.validate({ ['k'.repeat(50_000)]: 'x' })).toEqual([expect.objectContaining({ keyword: 'type' })]);
+  });
+
+  it('compat with a catastrophic pattern and long bounds answers', async () => {
+    const { jsonSchemaHandler } = await import('../../src/formats/jsonschema/handler.js');
+    const a = await jsonSchemaHandler.parse(JSON.stringify({ type: 'string', pattern: '^(a+)+$' }));
+    const b = await jsonSchemaHandler.parse(JSON.stringify({ type: 'string', pattern: '^(a+)+$', maxLength: 100_000 }));
+    const changes = jsonSchemaHandler.compare!(a, b).changes;
+    const c = changes.find((x) => x.rule === 'MAX_LENGTH_ADDED')!;
+    expect(c.breaksBackward).toBe(true);
+    if (c.witness) expect((c.witness.value as string).length).toBe(100_001);
+  });
+});

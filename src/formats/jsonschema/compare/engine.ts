@@ -6,7 +6,7 @@
  * 'unknown' with a reason. The evaluator and the sampler live here too: they share the same model.
  */
 import { canonicalJson } from '../../../core/json.js';
-import { ajvFor } from '../ajv.js';
+import { ajvFor, safeRegExp } from '../ajv.js';
 import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
@@ -111,14 +111,15 @@ const FORMAT_SAMPLES: Record<string, string[]> = {
 };
 const PLAIN_STRINGS = ['', 'a', 'abc', 'A', 'Z', '0', '9', 'hello world', 'x-y_z', 'é', '2024-01-02', '2024-01-02T03:04:05Z', 'a@example.com', 'https://example.com/a', 'not a date'];
 
-const regexCache = new Map<string, RegExp | null>();
+const regexCache = new Map<string, { test: (s: string) => boolean } | null>();
 /** Candidate strings by (patterns, formats, length bounds): shared by every comparison in the process. */
 const STRING_POOLS = new Map<string, string[]>();
-export function regex(p: string): RegExp | null {
+/** A pattern as ajv runs it (RE2 for patterns unsafe for backtracking, so the checker cannot hang either). */
+export function regex(p: string): { test: (s: string) => boolean } | null {
   let r = regexCache.get(p);
   if (r === undefined) {
     try {
-      r = new RegExp(p, 'u');
+      r = safeRegExp(p, 'u');
     } catch {
       r = null;
     }
