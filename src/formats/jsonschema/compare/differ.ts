@@ -9,7 +9,7 @@ import { isObject, ptr } from '../walk.js';
 import { ANNOTATIONS, type Docs, type Obj, type Raw } from './doc.js';
 import type { Engine } from './engine.js';
 import { RULE_INDEX } from './rules.js';
-import { enumHas, sameEnum } from './values.js';
+import { enumChange } from './values.js';
 
 export type StepKind = 'prop' | 'item' | 'addl' | 'pattern' | 'pass' | 'contains' | 'opaque';
 export interface Step {
@@ -189,12 +189,12 @@ export class Differ {
     }
 
     // enum / const
-    if (!(Array.isArray(o.enum) && Array.isArray(n.enum) ? sameEnum(o.enum, n.enum) : same(o.enum, n.enum))) {
+    const ec = Array.isArray(o.enum) && Array.isArray(n.enum) ? enumChange(o.enum, n.enum) : undefined;
+    if (ec ? ec.removed || ec.added : !same(o.enum, n.enum)) {
       const eo = o.enum as unknown[] | undefined;
       const en = n.enum as unknown[] | undefined;
-      const has = enumHas;
-      const removed = !eo ? !!en : !!en && eo.some((v) => !has(en, v));
-      const added = !en ? !!eo : !!eo && en.some((v) => !has(eo, v));
+      const removed = ec ? ec.removed : !eo;
+      const added = ec ? ec.added : !en;
       const keyO = this.docs.info.get(o)?.keys?.enum;
       const keyN = this.docs.info.get(n)?.keys?.enum;
       const isConst = (eo === undefined || keyO === 'const') && (en === undefined || keyN === 'const');

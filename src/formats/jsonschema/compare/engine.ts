@@ -10,7 +10,7 @@ import { ajvFor, safeRegExp } from '../ajv.js';
 import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
-import { enumHas } from './values.js';
+import { enumHas, enumMissing } from './values.js';
 import { patternsSubset } from './regex.js';
 import { Budget, BudgetExceeded } from './budget.js';
 
@@ -440,13 +440,17 @@ export class Engine {
       declared: new Set(), patternKeys: [], nots: [],
     };
     let en: unknown[] | undefined;
+    let enSrc: unknown[] | undefined;
     for (const a of atoms) {
       for (const u of UNSUPPORTED) if (u in a) f.unsupported = `'${u}' is not supported by the checker`;
       if (Array.isArray(a.type)) {
         const k = kindsOfTypes(a.type as string[]);
         for (const x of [...f.kinds]) if (!k.has(x)) f.kinds.delete(x);
       }
-      if (Array.isArray(a.enum)) en = en ? en.filter((x) => enumHas(a.enum as unknown[], x)) : [...(a.enum as unknown[])];
+      if (Array.isArray(a.enum)) {
+        enSrc = en ? undefined : (a.enum as unknown[]);
+        en = en ? en.filter((x) => enumHas(a.enum as unknown[], x)) : (a.enum as unknown[]);
+      }
       const num = (k: string) => (typeof a[k] === 'number' ? (a[k] as number) : undefined);
       const mn = num('minimum');
       if (mn !== undefined && mn >= f.min) [f.min, f.minEx] = [mn, mn === f.min ? f.minEx : false];
@@ -493,7 +497,9 @@ export class Engine {
       }
     }
     if (en) {
-      en = en.filter((v) => f.kinds.has(kindOf(v)));
+      const kept = en.filter((v) => f.kinds.has(kindOf(v)));
+      // the enum array itself when nothing was filtered out (so per-pair caches keyed by it hit)
+      en = enSrc && kept.length === enSrc.length ? enSrc : kept;
       f.enum = en;
       f.kinds = new Set(en.map(kindOf));
     }
@@ -1194,9 +1200,15 @@ export class Engine {
     if (fA.enum) {
       // B that is only a type and an enum accepts exactly its enum's values of its kinds: a lookup each
       const bEnum = fB.enum && Batoms.every((a) => Object.keys(a).every((k) => k === 'type' || k === 'enum' || ANNOTATIONS.has(k))) ? fB.enum : undefined;
+      if (bEnum) {
+        // the values B lacks (a cached pass per pair of enums); B rejects exactly those
+        const miss = enumMissing(fA.enum, bEnum);
+        for (const v of miss) if (this.tryValid(Aatoms, v) === true) return no(v);
+        if (miss.length < 16) return YES;
+      }
       for (const v of fA.enum) {
         this.tick();
-        if (bEnum && fB.kinds.has(kindOf(v)) && enumHas(bEnum, v)) continue;
+        if (bEnum && enumHas(bEnum, v)) continue;
         if (this.tryValid(Aatoms, v) === true && this.tryValid(Batoms, v) === false) return no(v);
       }
       return YES;

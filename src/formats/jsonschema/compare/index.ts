@@ -19,6 +19,7 @@ import { InputError } from '../../../core/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
 import { Engine, NONE, YES, type Res } from './engine.js';
 import { Budget, BudgetExceeded } from './budget.js';
+import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
 import { stringsMatching } from './regexgen.js';
 
@@ -53,10 +54,23 @@ interface Judged {
 
 export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
   const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps);
-  const docs = new Docs();
-  const oDoc = docs.load(oldS);
-  const nDoc = docs.load(newS);
-  for (const [d, s] of [[oDoc, oldS], [nDoc, newS]] as const) refuseUncompilable(docs, d, s.file);
+  return withBudgetCheck(() => budget.check(), () => {
+    const docs = new Docs();
+    let oDoc: Doc;
+    let nDoc: Doc;
+    try {
+      oDoc = docs.load(oldS);
+      nDoc = docs.load(newS);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      return { changes: [{ rule: 'UNDECIDED', path: '', message: `cannot decide: ${budget.describe()} while reading the schemas; treated as incompatible`, breaksBackward: true, breaksForward: true, undecided: true, category: 'validation', severity: 'error' }] };
+    }
+    for (const [d, s] of [[oDoc, oldS], [nDoc, newS]] as const) refuseUncompilable(docs, d, s.file);
+    return compareDocs(oldS, newS, options, budget, docs, oDoc, nDoc);
+  });
+}
+
+function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions, budget: Budget, docs: Docs, oDoc: Doc, nDoc: Doc): CompareResult {
   const engine = new Engine(docs, { lenient: options.policy === 'lenient', budget });
   const differ = new Differ(docs, engine);
   let budgetHit = false;

@@ -4,6 +4,21 @@
  */
 import { canonicalJson } from '../../../core/json.js';
 
+/**
+ * The running comparison's clock check (Budget.check), called every 4096 values by the loops here so
+ * that enums of any size stay inside the comparison's budget; a no-op outside a comparison.
+ */
+let check: () => void = () => {};
+export function withBudgetCheck<T>(fn: () => void, body: () => T): T {
+  const prev = check;
+  check = fn;
+  try {
+    return body();
+  } finally {
+    check = prev;
+  }
+}
+
 /** Equality of JSON values as JSON Schema's enum and const use it. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -25,7 +40,9 @@ function indexOf(values: unknown[]): EnumIndex {
   let ix = indexes.get(values);
   if (!ix) {
     ix = { prims: new Set(), objs: new Set() };
+    let i = 0;
     for (const v of values) {
+      if ((++i & 4095) === 0) check();
       if (v !== null && typeof v === 'object') ix.objs.add(canonicalJson(v));
       else ix.prims.add(v);
     }
@@ -49,7 +66,9 @@ export function enumHas(values: unknown[], v: unknown): boolean {
 export function dedupeSorted(values: unknown[]): unknown[] {
   const ix: EnumIndex = { prims: new Set(), objs: new Set() };
   const keyed: Array<{ r: number; c: string; v: unknown }> = [];
+  let i = 0;
   for (const v of values) {
+    if ((++i & 4095) === 0) check();
     if (v !== null && typeof v === 'object') {
       const c = canonicalJson(v);
       if (ix.objs.has(c)) continue;
@@ -79,4 +98,44 @@ export function sameEnum(a: unknown[], b: unknown[]): boolean {
   }
   for (const v of a) if (!enumHas(b, v)) return false;
   return true;
+}
+
+const missingCache = new WeakMap<unknown[], WeakMap<unknown[], unknown[]>>();
+
+/** Up to `limit` values of `a` that `b` lacks, in a's order (cached per pair of arrays). */
+export function enumMissing(a: unknown[], b: unknown[], limit = 16): unknown[] {
+  let m = missingCache.get(a);
+  if (!m) missingCache.set(a, (m = new WeakMap()));
+  let out = m.get(b);
+  if (!out) {
+    out = [];
+    let i = 0;
+    for (const v of a) {
+      if ((++i & 4095) === 0) check();
+      if (!enumHas(b, v)) {
+        out.push(v);
+        if (out.length >= limit) break;
+      }
+    }
+    m.set(b, out);
+  }
+  return out;
+}
+
+/** What changed between two normalised (deduplicated) enums: values removed, values added. */
+export function enumChange(a: unknown[], b: unknown[]): { removed: boolean; added: boolean } {
+  const removed = enumMissing(a, b, 1).length > 0;
+  // both deduplicated: b holds a value a lacks exactly when it is not a superset of a's kept values
+  const kept = removed ? a.length - countMissing(a, b) : a.length;
+  return { removed, added: b.length > kept };
+}
+
+function countMissing(a: unknown[], b: unknown[]): number {
+  let n = 0;
+  let i = 0;
+  for (const v of a) {
+    if ((++i & 4095) === 0) check();
+    if (!enumHas(b, v)) n++;
+  }
+  return n;
 }
