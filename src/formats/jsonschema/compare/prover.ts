@@ -363,9 +363,22 @@ export class Prover extends Sampler {
     return pending ?? YES;
   }
 
+  private branchIds = new WeakMap<Raw[], Map<number, number>>();
+
   protected unionSubset(Aatoms: Obj[], branches: Raw[], exclusive: boolean, node: Obj): Res {
     const witnesses: unknown[] = [];
     let pending: Res | undefined;
+    if (!exclusive) {
+      // A holds one of the branches itself (an anyOf compared with an anyOf that kept that branch): yes at
+      // once, by id, instead of trying the branches in turn (quadratic for big unions)
+      let ids = this.branchIds.get(branches);
+      if (!ids) {
+        ids = new Map();
+        for (let i = 0; i < branches.length; i++) ids.set(this.docs.id(branches[i]), i);
+        this.branchIds.set(branches, ids);
+      }
+      if (Aatoms.some((a) => ids!.has(this.docs.id(a)))) return YES;
+    }
     for (let i = 0; i < branches.length; i++) {
       const r = this.subset(Aatoms, [branches[i]]);
       if (r.r === 'yes') {
