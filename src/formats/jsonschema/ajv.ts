@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, Options } from 'ajv';
-import type { RegExpParser as RegExpParserT } from '@eslint-community/regexpp';
-import type { RE2JS as RE2JST } from 're2js';
+import { RegExpParser } from '@eslint-community/regexpp';
+import { RE2JS } from 're2js';
 import { InputError } from '../../core/errors.js';
 import type { DataError } from '../../core/types.js';
 import { isObject } from './walk.js';
@@ -40,8 +40,6 @@ export function unsafeForBacktracking(pattern: string): boolean {
   if (!/[*+{]/.test(pattern)) return false;
   let ast;
   try {
-    // loaded on first use: most commands never see a pattern
-    const { RegExpParser } = require('@eslint-community/regexpp') as { RegExpParser: typeof RegExpParserT };
     ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, { unicode: true });
   } catch {
     return false;
@@ -83,7 +81,6 @@ export const safeRegExp = Object.assign(
     let r: { test: (s: string) => boolean } = new RegExp(pattern, flags);
     if (unsafeForBacktracking(pattern)) {
       try {
-        const { RE2JS } = require('re2js') as { RE2JS: typeof RE2JST };
         const re2 = RE2JS.compile(pattern);
         // ajv shares compiled patterns by their toString(): it must name the pattern
         const name = `re2:/${pattern}/${flags}`;
