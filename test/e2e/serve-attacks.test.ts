@@ -19,10 +19,15 @@ const SECRET_PROTO = 'syntax = "proto3";\npackage secret;\nmessage Leak { string
 
 beforeAll(async () => {
   dir = await buildServeRegistry();
-  // A registered schema with a catastrophic pattern: hostile data makes ajv backtrack for ever.
-  writeFileSync(path.join(dir, 'redos.json'), JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } }));
+  // A registered schema with a catastrophic pattern that only a backtracking engine runs (the backreference
+  // keeps it off RE2): hostile data makes it backtrack for ever, so only the job budget stops it.
+  writeFileSync(path.join(dir, 'redos.json'), JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+\\1$' } } }));
   const reg = await cli(['register', '--namespace', 'shop', '--name', 'redos', '--file', 'redos.json'], { cwd: dir });
   expect(reg.code, reg.stderr).toBe(0);
+  // The classic ReDoS pattern: validate runs it on the linear-time engine, so it is answered at once.
+  writeFileSync(path.join(dir, 'redos-linear.json'), JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } }));
+  const lin = await cli(['register', '--namespace', 'shop', '--name', 'redos-linear', '--file', 'redos-linear.json'], { cwd: dir });
+  expect(lin.code, lin.stderr).toBe(0);
   // A file outside the registry that a traversal would reach: a valid .proto and a valid JSON Schema.
   outside = tempDir('llm-schema-outside-');
   writeFileSync(path.join(outside, 'secret.proto'), SECRET_PROTO);
@@ -159,6 +164,10 @@ describe('attack: expensive bodies', () => {
     expect(r.body.error_code).toBe(50002);
     expect(Date.now() - t0).toBeLessThan(15_000);
     await stillHealthy();
+    // ^(a+)+$ itself never reaches the budget: it runs on RE2 and answers invalid.
+    const linear = await post(`${url}/schemas/validate`, { namespace: 'shop', name: 'redos-linear', data: { name: 'a'.repeat(40) + '!' } });
+    expect(linear.status).toBe(200);
+    expect(linear.body.is_valid).toBe(false);
     // The same pattern as a candidate on compatibility: compared, bounded.
     const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } };
     const c = await post(`${url}/schemas/compatibility`, { namespace: 'shop', name: 'users-value', schema });

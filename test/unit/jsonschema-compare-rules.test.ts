@@ -11,7 +11,9 @@ import { compareJsonSchemas, RULES } from '../../src/formats/jsonschema/compare/
 import type { Change, ParsedSchema } from '../../src/core/types.js';
 
 const DIR = path.join(REPO, 'fixtures/compat/json');
-const ruleDirs = readdirSync(DIR).filter((d) => /^[A-Z_]+$/.test(d) && statSync(path.join(DIR, d)).isDirectory());
+/** <RULE> and <RULE>__<shape> folders (more shapes of one rule). */
+const fixtureDirs = readdirSync(DIR).filter((d) => /^[A-Z_]+?(__[a-z0-9_]+)?$/.test(d) && statSync(path.join(DIR, d)).isDirectory());
+const ruleDirs = fixtureDirs.filter((d) => !d.includes('__'));
 
 export async function load(file: string): Promise<ParsedSchema> {
   return jsonSchemaHandler.parse(readFileSync(file, 'utf8'), { file });
@@ -30,6 +32,7 @@ describe('JSON Schema rule catalog', () => {
   it('has a fixture for every rule, and every fixture names a rule', () => {
     const ids = RULES.map((r) => r.id);
     expect(ruleDirs.filter((d) => !ids.includes(d))).toEqual([]);
+    expect(fixtureDirs.filter((d) => !ids.includes(d.split('__')[0]))).toEqual([]);
     expect(ids.filter((id) => !ruleDirs.includes(id))).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of RULES) {
@@ -40,7 +43,7 @@ describe('JSON Schema rule catalog', () => {
 });
 
 describe('JSON Schema rule fixtures', () => {
-  for (const rule of ruleDirs) {
+  for (const rule of fixtureDirs) {
     it(rule, async () => {
       const exp = JSON.parse(readFileSync(path.join(DIR, rule, 'expect.json'), 'utf8'));
       const a = await load(path.join(DIR, rule, 'old.json'));

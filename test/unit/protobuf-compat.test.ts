@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { protobufHandler as h } from '../../src/formats/protobuf/handler.js';
 import { PROTOBUF_RULES } from '../../src/formats/protobuf/compat.js';
+import { PROTOBUF_RULE_TABLE } from '../../src/formats/protobuf/rules.js';
 
 const base = join(__dirname, '../../fixtures/compat/protobuf');
 const cases = readdirSync(base).filter((d) => !d.startsWith('.')).sort();
@@ -17,6 +18,32 @@ async function pair(c: string) {
   const n = await h.parse(readFileSync(join(base, c, 'new.proto'), 'utf8'), { file: 'new.proto' });
   return { o, n };
 }
+
+describe('protobuf rule table <-> fixtures', () => {
+  it('every fixture folder is <RULE> or <RULE>__<shape> of a real rule id, and every rule id is emitted by some fixture', async () => {
+    const ids = PROTOBUF_RULE_TABLE.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of cases) {
+      expect(c).toMatch(/^[A-Z0-9_]+?(__[a-z0-9_]+)?$/);
+      expect(ids, c).toContain(c.split('__')[0]);
+    }
+    const emitted = new Set<string>();
+    for (const c of cases) {
+      const { o, n } = await pair(c);
+      const mine = new Set<string>();
+      for (const policy of ['wire', 'strict']) for (const x of h.compare!(o, n, { policy }).changes) mine.add(x.rule);
+      // the folder's rule is among what its pair emits
+      expect([...mine], c).toContain(c.split('__')[0]);
+      for (const r of mine) emitted.add(r);
+    }
+    expect(ids.filter((id) => !emitted.has(id))).toEqual([]);
+    for (const r of PROTOBUF_RULE_TABLE) {
+      expect(r.purpose.length, r.id).toBeGreaterThan(10);
+      expect(r.template.length, r.id).toBeGreaterThan(2);
+      for (const p of ['wire', 'strict'] as const) expect(['none', 'backward', 'forward', 'both']).toContain(r.breaks[p]);
+    }
+  });
+});
 
 describe('protobuf compatibility fixtures', () => {
   it('has at least 40 pairs', () => expect(cases.length).toBeGreaterThanOrEqual(40));
@@ -65,7 +92,7 @@ describe('protobuf compatibility fixtures', () => {
   });
 
   it('comments only: an annotation change (patch), and no change at all for the canonical form without annotations', async () => {
-    const { o, n } = await pair('COMMENT_ONLY');
+    const { o, n } = await pair('ANNOTATION_CHANGED__comment_only');
     expect(h.canonical(o)).not.toBe(h.canonical(n));
     expect(h.canonicalWithoutAnnotations(o)).toBe(h.canonicalWithoutAnnotations(n));
     expect(h.compare!(o, n, {}).changes).toEqual([expect.objectContaining({ rule: 'ANNOTATION_CHANGED', category: 'annotation' })]);

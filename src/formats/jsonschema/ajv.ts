@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, Options } from 'ajv';
+import { RegExpParser } from '@eslint-community/regexpp';
+import { RE2JS } from 're2js';
 import { InputError } from '../../core/errors.js';
 import type { DataError } from '../../core/types.js';
 import { isObject } from './walk.js';
@@ -29,7 +31,74 @@ export function dialectOf(schema: unknown, file?: string): Dialect {
 
 type AjvInstance = import('ajv').default;
 
+/**
+ * Whether a pattern can take super-linear time in a backtracking engine: a repeated group holding a
+ * quantifier or an alternation ((a+)+, (a|a)*), or two or more unbounded quantifiers (.*.*x, polynomial).
+ * Patterns that do not parse are not judged here (ajv reports them).
+ */
+export function unsafeForBacktracking(pattern: string): boolean {
+  if (!/[*+{]/.test(pattern)) return false;
+  let ast;
+  try {
+    ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, { unicode: true });
+  } catch {
+    return false;
+  }
+  let unbounded = 0;
+  let unsafe = false;
+  const visit = (n: unknown, underRepeat: boolean): void => {
+    if (unsafe || !n || typeof n !== 'object') return;
+    const node = n as { type: string; max?: number; element?: unknown; alternatives?: unknown[]; elements?: unknown[] };
+    if (node.type === 'Quantifier') {
+      const repeats = (node.max ?? 1) > 1;
+      if (repeats && underRepeat) unsafe = true;
+      if (node.max === Infinity) unbounded++;
+      visit(node.element, underRepeat || repeats);
+      return;
+    }
+    if (node.alternatives) {
+      if (underRepeat && node.alternatives.length > 1) unsafe = true;
+      for (const a of node.alternatives) visit(a, underRepeat);
+    }
+    if (node.elements && node.type !== 'CharacterClass') for (const e of node.elements) visit(e, underRepeat);
+  };
+  visit(ast, false);
+  return unsafe || unbounded > 1;
+}
+
+const safeCache = new Map<string, { test: (s: string) => boolean }>();
+
+/**
+ * ajv's regex engine: JavaScript's RegExp for ordinary patterns (fastest), RE2 (re2js, linear time) for
+ * patterns unsafe for backtracking, so untrusted schemas cannot hang `validate`. A pattern RE2 cannot
+ * compile (lookarounds, backreferences) stays with RegExp.
+ */
+export const safeRegExp = Object.assign(
+  (pattern: string, flags: string): { test: (s: string) => boolean } => {
+    const key = flags + '/' + pattern;
+    const hit = safeCache.get(key);
+    if (hit) return hit;
+    let r: { test: (s: string) => boolean } = new RegExp(pattern, flags);
+    if (unsafeForBacktracking(pattern)) {
+      try {
+        const re2 = RE2JS.compile(pattern);
+        // ajv shares compiled patterns by their toString(): it must name the pattern
+        const name = `re2:/${pattern}/${flags}`;
+        const wrapped: { test: (s: string) => boolean; toString(): string } = { test: (s: string) => re2.test(s), toString: () => name };
+        r = wrapped;
+      } catch {
+        // RE2 has no lookarounds or backreferences: keep JavaScript's engine
+      }
+    }
+    if (safeCache.size > 5000) safeCache.clear();
+    safeCache.set(key, r);
+    return r;
+  },
+  { code: 'safeRegExp' },
+);
+
 const OPTIONS: Options = {
+  code: { regExp: safeRegExp },
   allErrors: true,
   strict: false,
   addUsedSchema: false,

@@ -6,7 +6,8 @@ import { canonicalJson, parseJson } from '../../core/json.js';
 import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
 import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
-import { compareJsonSchemas } from './compare/index.js';
+import { compareJsonSchemas, refuseUncompilable } from './compare/index.js';
+import { Docs } from './compare/doc.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
 const compiled = new WeakMap<ParsedSchema, ValidateFunction>();
@@ -115,6 +116,9 @@ export const jsonSchemaHandler: FormatHandler = {
   compile(schema: ParsedSchema): DataValidator {
     let fn = compiled.get(schema);
     if (!fn) {
+      // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
+      const docs = new Docs();
+      refuseUncompilable(docs, docs.load(schema), schema.file);
       fn = compileWith(schema.value, dialectOf(schema.value, schema.file), schema.references, schema.file, sealedSchemas.has(schema), untrustedSchemas.has(schema));
       compiled.set(schema, fn);
     }

@@ -9,6 +9,7 @@ import { isObject, ptr } from '../walk.js';
 import { ANNOTATIONS, type Docs, type Obj, type Raw } from './doc.js';
 import type { Engine } from './engine.js';
 import { RULE_INDEX } from './rules.js';
+import { enumChange } from './values.js';
 
 export type StepKind = 'prop' | 'item' | 'addl' | 'pattern' | 'pass' | 'contains' | 'opaque';
 export interface Step {
@@ -188,12 +189,12 @@ export class Differ {
     }
 
     // enum / const
-    if (!same(o.enum, n.enum)) {
+    const ec = Array.isArray(o.enum) && Array.isArray(n.enum) ? enumChange(o.enum, n.enum) : undefined;
+    if (ec ? ec.removed || ec.added : !same(o.enum, n.enum)) {
       const eo = o.enum as unknown[] | undefined;
       const en = n.enum as unknown[] | undefined;
-      const has = (xs: unknown[], v: unknown) => xs.some((x) => same(x, v));
-      const removed = !eo ? !!en : !!en && eo.some((v) => !has(en, v));
-      const added = !en ? !!eo : !!eo && en.some((v) => !has(eo, v));
+      const removed = ec ? ec.removed : !eo;
+      const added = ec ? ec.added : !en;
       const keyO = this.docs.info.get(o)?.keys?.enum;
       const keyN = this.docs.info.get(n)?.keys?.enum;
       const isConst = (eo === undefined || keyO === 'const') && (en === undefined || keyN === 'const');
@@ -309,7 +310,8 @@ export class Differ {
     const reqN = new Set((n.required as string[] | undefined) ?? []);
     const model = (s: Obj, name: string): 'OPEN' | 'CLOSED' | 'PARTIALLY_OPEN' => {
       if (isObject(s.patternProperties) && Object.keys(s.patternProperties).some((p) => { try { return new RegExp(p, 'u').test(name); } catch { return false; } })) return 'PARTIALLY_OPEN';
-      const ap = s.additionalProperties;
+      // the 2020-12 idiom: unevaluatedProperties closes the model when additionalProperties is absent
+      const ap = s.additionalProperties ?? s.unevaluatedProperties;
       if (ap === undefined || ap === true || (isObject(ap) && Object.keys(ap).length === 0)) return 'OPEN';
       if (ap === false) return 'CLOSED';
       return 'PARTIALLY_OPEN';

@@ -8,6 +8,7 @@ import { canonicalJson } from '../../../core/json.js';
 import type { Dialect } from '../ajv.js';
 import { dialectOf } from '../ajv.js';
 import { isObject, ptr } from '../walk.js';
+import { dedupeSorted, sameValue } from './values.js';
 
 export type Obj = Record<string, unknown>;
 export type Raw = boolean | Obj;
@@ -154,6 +155,59 @@ export class Docs {
     return { key: '{' + parts.join(',') + '}', ref };
   }
 
+  /**
+   * A loop of in-place applicators ($ref, allOf, anyOf, oneOf, not, if/then/else, dependentSchemas) that
+   * comes back to a schema without stepping into a property or an item: validating an instance there
+   * never ends (ajv overflows its stack), so such a schema cannot be compiled. Returns the pointer of a
+   * schema on the loop, or undefined. Linear in the size of the document.
+   */
+  inPlaceLoop(doc: Doc): string | undefined {
+    const nodes: Obj[] = [];
+    const seen = new Set<unknown>();
+    const stack: unknown[] = [doc.root];
+    while (stack.length) {
+      const v = stack.pop();
+      if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+      seen.add(v);
+      if (!Array.isArray(v) && this.info.has(v)) nodes.push(v as Obj);
+      for (const [k, x] of Object.entries(v)) if (k !== 'enum' && k !== 'const' && typeof x === 'object') stack.push(x);
+    }
+    const next = (s: Obj): Raw[] => {
+      const out: Raw[] = [];
+      if (typeof s.$ref === 'string') {
+        const t = this.resolve(s, s.$ref);
+        if (t !== undefined) out.push(t);
+      }
+      for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) out.push(...(s[k] as Raw[]));
+      for (const k of ['not', 'if', 'then', 'else']) if (k in s) out.push(s[k] as Raw);
+      if (isObject(s.dependentSchemas)) out.push(...(Object.values(s.dependentSchemas) as Raw[]));
+      return out.filter(isObject) as Obj[];
+    };
+    // iterative three-colour depth-first search over the in-place edges
+    const state = new Map<Obj, 1 | 2>();
+    for (const start of nodes) {
+      if (state.has(start)) continue;
+      const path: Array<{ s: Obj; kids: Raw[]; i: number }> = [{ s: start, kids: next(start), i: 0 }];
+      state.set(start, 1);
+      while (path.length) {
+        const top = path[path.length - 1];
+        if (top.i >= top.kids.length) {
+          state.set(top.s, 2);
+          path.pop();
+          continue;
+        }
+        const c = top.kids[top.i++] as Obj;
+        const st = state.get(c);
+        if (st === 1) return this.pointerOf(c) || '/';
+        if (st === undefined) {
+          state.set(c, 1);
+          path.push({ s: c, kids: next(c), i: 0 });
+        }
+      }
+    }
+    return undefined;
+  }
+
   /** Register a synthetic schema (a copy or a made-up conjunct) as belonging to `like`'s document. */
   adopt<T extends Raw>(s: T, like?: Raw, pointer?: string): T {
     if (isObject(s) && !this.info.has(s)) {
@@ -281,13 +335,13 @@ export class Docs {
     if ('const' in out) {
       const c = out.const;
       delete out.const;
-      if (Array.isArray(out.enum)) out.enum = (out.enum as unknown[]).filter((x) => canonicalJson(x) === canonicalJson(c));
+      if (Array.isArray(out.enum)) out.enum = (out.enum as unknown[]).filter((x) => sameValue(x, c));
       else {
         out.enum = [c];
         keys.enum = 'const';
       }
     }
-    if (Array.isArray(out.enum)) out.enum = dedupe(out.enum as unknown[]).sort((x, y) => cmp(canonicalJson(x), canonicalJson(y)));
+    if (Array.isArray(out.enum)) out.enum = dedupeSorted(out.enum as unknown[]);
     // type 'x' == ['x']; 'number' absorbs 'integer'
     if (typeof out.type === 'string') out.type = [out.type];
     if (Array.isArray(out.type)) {
@@ -359,19 +413,6 @@ function safeDialect(v: unknown): Dialect {
   } catch {
     return '2020-12';
   }
-}
-
-function dedupe(a: unknown[]): unknown[] {
-  const seen = new Set<string>();
-  const out: unknown[] = [];
-  for (const x of a) {
-    const k = canonicalJson(x);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(x);
-    }
-  }
-  return out;
 }
 
 /**

@@ -14,9 +14,12 @@
 import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../core/types.js';
 import { canonicalJson } from '../../../core/json.js';
 import { forEachSubschema, isObject, ptr } from '../walk.js';
-import { Docs, type Raw } from './doc.js';
+import { Docs, type Doc, type Raw } from './doc.js';
+import { InputError } from '../../../core/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
-import { BudgetExceeded, Engine, NONE, YES, type Res } from './engine.js';
+import { Engine, NONE, YES, type Res } from './engine.js';
+import { Budget, BudgetExceeded } from './budget.js';
+import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
 import { stringsMatching } from './regexgen.js';
 
@@ -52,13 +55,28 @@ interface Judged {
 }
 
 export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
-  const docs = new Docs();
-  const oDoc = docs.load(oldS);
-  const nDoc = docs.load(newS);
-  const engine = new Engine(docs, { lenient: options.policy === 'lenient', budgetMs: options.budgetMs ?? 2000, maxSteps: options.maxSteps });
+  const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps);
+  return withBudgetCheck(() => budget.check(), () => {
+    const docs = new Docs();
+    let oDoc: Doc;
+    let nDoc: Doc;
+    try {
+      oDoc = docs.load(oldS);
+      nDoc = docs.load(newS);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      return { changes: [{ rule: 'UNDECIDED', path: '', message: `cannot decide: ${budget.describe()} while reading the schemas; treated as incompatible`, breaksBackward: true, breaksForward: true, undecided: true, category: 'validation', severity: 'error' }] };
+    }
+    for (const [d, s] of [[oDoc, oldS], [nDoc, newS]] as const) refuseUncompilable(docs, d, s.file);
+    return compareDocs(oldS, newS, options, budget, docs, oDoc, nDoc);
+  });
+}
+
+function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions, budget: Budget, docs: Docs, oDoc: Doc, nDoc: Doc): CompareResult {
+  const engine = new Engine(docs, { lenient: options.policy === 'lenient', budget });
   const differ = new Differ(docs, engine);
   let budgetHit = false;
-  const BUDGET = `the comparison ran out of its budget (${options.budgetMs ?? 2000} ms or ${engine.maxSteps} steps)`;
+  const BUDGET = budget.describe();
   try {
     differ.walk(oDoc.root, nDoc.root);
   } catch (e) {
@@ -149,7 +167,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
   // The semantic (non-lenient) core, only to tell "lenient excuses it" from "validates the same".
   let semantic: Engine | undefined;
   const provedEquivalent = (o: Parameters<Engine['subset']>[0][number], m: Parameters<Engine['subset']>[0][number]): boolean => {
-    semantic ??= new Engine(docs, { lenient: false, budgetMs: options.budgetMs ?? 2000, maxSteps: options.maxSteps });
+    semantic ??= new Engine(docs, { lenient: false, budget });
     const s = semantic;
     try {
       return s.subset([o], [m]).r === 'yes' && s.subset([m], [o]).r === 'yes';
@@ -308,6 +326,29 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
 }
 
 const MAX_CONFIRMABLE = 6000;
+
+/**
+ * Schemas that no validator can compile are refused (InputError: exit 2, HTTP 422), never called
+ * compatible: a loop of $refs (or other in-place applicators) with no base case, and a pattern or
+ * patternProperties key that is not a valid regular expression (ajv's `u` flag).
+ */
+export function refuseUncompilable(docs: Docs, doc: Doc, file?: string): void {
+  const loop = docs.inPlaceLoop(doc);
+  if (loop !== undefined) {
+    throw new InputError(`schema cannot be compiled: the schema at '${loop}' refers back to itself through $ref/allOf/anyOf/oneOf/not/if without a property or item in between (a loop with no base case)`, { file });
+  }
+  forEachSubschema(doc.original, (s, at) => {
+    const pats = [typeof s.pattern === 'string' ? s.pattern : undefined, ...(isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [])];
+    for (const p of pats) {
+      if (p === undefined) continue;
+      try {
+        new RegExp(p, 'u');
+      } catch (e) {
+        throw new InputError(`schema cannot be compiled: pattern ${JSON.stringify(p)} at '${at || '/'}' is not a valid regular expression (${(e as Error).message})`, { file });
+      }
+    }
+  });
+}
 
 function countSchemas(v: unknown): number {
   let n = 0;

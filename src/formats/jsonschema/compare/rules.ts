@@ -110,7 +110,7 @@ export const RULES: readonly JsonRuleSpec[] = [
   R('THEN_REMOVED', 'the then branch was removed', 'then removed'),
   R('ELSE_ADDED', 'an else branch was added', 'else added'),
   R('ELSE_REMOVED', 'the else branch was removed', 'else removed'),
-  R('UNEVALUATED_CHANGED', 'unevaluatedProperties / unevaluatedItems changed (the checker cannot decide these)', '{keyword} changed'),
+  R('UNEVALUATED_CHANGED', 'unevaluatedProperties / unevaluatedItems changed; decided beside properties, patternProperties, additionalProperties, prefixItems and through allOf / $ref; undecided when an anyOf, oneOf, if/then/else or dependentSchemas beside it declares properties (items), when contains evaluates items, and with $dynamicRef', '{keyword} changed'),
   R('REF_UNRESOLVED', 'a $ref could not be resolved, so the checker cannot compare what it points to', "cannot resolve $ref '{new}'"),
   R('SCHEMA_NARROWED', 'the schema as a whole rejects instances it accepted before (found by the semantic check, not by one keyword)', 'the schema rejects instances the old one accepted'),
   R('SCHEMA_EXTENDED', 'the schema as a whole accepts instances it rejected before (found by the semantic check, not by one keyword)', 'the schema accepts instances the old one rejected'),

@@ -1,0 +1,83 @@
+/**
+ * The Protobuf rule table, as data (as buf keeps its rules): each rule's id, purpose, message template and
+ * the directions it breaks under each policy. compat.ts emits findings by id with parameters and reads the
+ * verdicts from here, never per call site.
+ *
+ * - `wire` is Confluent's Protobuf checker (its Difference types; FORWARD is the check with the schemas
+ *   swapped, so a deletion that breaks BACKWARD is an addition, which is compatible, the other way).
+ * - `strict` is buf's CSR category exactly: BACKWARD is `buf breaking` with `use: [CSR]` against the old
+ *   schema, FORWARD the same with old and new swapped (an addition is a deletion seen from the old reader).
+ *   The buf rule(s) each row stands for are in `buf`.
+ * Under `wire`, a rule that only `strict` breaks is kept as a warning.
+ */
+export type Dirs = 'none' | 'backward' | 'forward' | 'both';
+
+export interface ProtobufRule {
+  id: string;
+  purpose: string;
+  /** `{name}` placeholders filled from the finding's parameters. */
+  template: string;
+  breaks: { wire: Dirs; strict: Dirs };
+  /** The buf CSR rules this row corresponds to under strict. */
+  buf?: string[];
+}
+
+export const PROTOBUF_RULE_TABLE: readonly ProtobufRule[] = [
+  // whole schema (emitted by the handler when the walker finds nothing)
+  { id: 'ANNOTATION_CHANGED', purpose: 'only comments or formatting changed', template: '{what}', breaks: { wire: 'none', strict: 'none' } },
+  { id: 'SCHEMA_CHANGED', purpose: 'the schema text changed without a change any rule reports (e.g. proto3 optional added)', template: '{what}', breaks: { wire: 'none', strict: 'none' } },
+  // files
+  { id: 'PACKAGE_CHANGED', purpose: 'the package of a file changed', template: 'File {file}changed package from "{old}" to "{new}"', breaks: { wire: 'both', strict: 'both' }, buf: ['FILE_SAME_PACKAGE'] },
+  { id: 'FILE_SAME_SYNTAX', purpose: 'the syntax (proto2, proto3, edition) changed', template: 'File {file}changed syntax from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['FILE_SAME_SYNTAX'] },
+  // messages
+  { id: 'MESSAGE_REMOVED', purpose: 'a message was removed', template: 'Previously present message "{message}" was deleted', breaks: { wire: 'backward', strict: 'backward' }, buf: ['MESSAGE_NO_DELETE'] },
+  { id: 'MESSAGE_ADDED', purpose: 'a message was added (a deletion for an old reader)', template: 'Message "{message}" was added', breaks: { wire: 'none', strict: 'forward' }, buf: ['MESSAGE_NO_DELETE'] },
+  // enums
+  { id: 'ENUM_REMOVED', purpose: 'an enum was removed (wire-compatible)', template: 'Previously present enum "{enum}" was deleted', breaks: { wire: 'none', strict: 'backward' }, buf: ['ENUM_NO_DELETE'] },
+  { id: 'ENUM_ADDED', purpose: 'an enum was added (a deletion for an old reader)', template: 'Enum "{enum}" was added', breaks: { wire: 'none', strict: 'forward' }, buf: ['ENUM_NO_DELETE'] },
+  { id: 'ENUM_CONST_ADDED', purpose: 'an enum value was added (an old JSON reader rejects its name)', template: 'Enum value "{number}" with name "{name}" was added to enum "{enum}"', breaks: { wire: 'none', strict: 'forward' }, buf: ['ENUM_VALUE_NO_DELETE'] },
+  { id: 'ENUM_CONST_REMOVED', purpose: 'an enum value was removed with its number and name reserved (wire-compatible; CSR refuses every deletion)', template: 'Enum value "{number}" ({names}) on enum "{enum}" was deleted (number and name reserved)', breaks: { wire: 'none', strict: 'backward' }, buf: ['ENUM_VALUE_NO_DELETE'] },
+  { id: 'ENUM_VALUE_NO_DELETE_UNLESS_RESERVED', purpose: 'an enum value was deleted without reserving both its number and its name', template: 'Previously present enum value "{number}" on enum "{enum}" was deleted without reserving its number and name "{name}"', breaks: { wire: 'none', strict: 'backward' }, buf: ['ENUM_VALUE_NO_DELETE', 'ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED', 'ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED'] },
+  { id: 'ENUM_VALUE_SAME_NAME', purpose: 'an enum value was renamed (JSON uses the name)', template: 'Enum value "{number}" on enum "{enum}" changed name from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['ENUM_VALUE_SAME_NAME'] },
+  { id: 'RESERVED_ENUM_NO_DELETE', purpose: 'reserved numbers or names were removed from an enum', template: 'Previously reserved {reserved} on enum "{enum}" {verb} removed', breaks: { wire: 'none', strict: 'backward' }, buf: ['RESERVED_ENUM_NO_DELETE'] },
+  { id: 'RESERVED_ENUM_ADDED', purpose: 'numbers or names were reserved in an enum (a removal for an old reader)', template: '{reserved} on enum "{enum}" {verb} reserved', breaks: { wire: 'none', strict: 'forward' }, buf: ['RESERVED_ENUM_NO_DELETE'] },
+  // fields
+  { id: 'FIELD_ADDED', purpose: 'a field was added (an old JSON reader rejects its name)', template: 'Field "{number}" with name "{name}" was added to message "{message}"', breaks: { wire: 'none', strict: 'forward' }, buf: ['FIELD_NO_DELETE'] },
+  { id: 'FIELD_REMOVED', purpose: 'a field was removed with its number and name reserved (wire-compatible; CSR refuses every deletion)', template: 'Field "{number}" with name "{name}" on message "{message}" was deleted (number and name reserved)', breaks: { wire: 'none', strict: 'backward' }, buf: ['FIELD_NO_DELETE'] },
+  { id: 'FIELD_NO_DELETE_UNLESS_RESERVED', purpose: 'a field was deleted without reserving both its number and its name', template: 'Previously present field "{number}" with name "{name}" on message "{message}" was deleted without reserving {missing}', breaks: { wire: 'none', strict: 'backward' }, buf: ['FIELD_NO_DELETE', 'FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED', 'FIELD_NO_DELETE_UNLESS_NAME_RESERVED'] },
+  { id: 'FIELD_SAME_NAME', purpose: 'a field was renamed (its JSON name changes)', template: 'Field "{number}" on message "{message}" changed name from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_SAME_NAME'] },
+  { id: 'FIELD_SAME_JSON_NAME', purpose: "a field's JSON name (json_name) changed", template: 'Field "{number}" with name "{name}" on message "{message}" changed its JSON name from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_SAME_JSON_NAME'] },
+  { id: 'FIELD_KIND_CHANGED', purpose: 'a field changed kind: scalar/enum, message, map', template: 'Field "{number}" with name "{name}" on message "{message}" changed type from "{old}" to "{new}" ({detail})', breaks: { wire: 'both', strict: 'both' }, buf: ['FIELD_SAME_TYPE'] },
+  { id: 'FIELD_SCALAR_KIND_CHANGED', purpose: 'a scalar field changed to a type outside its wire-compatible group', template: 'Field "{number}" with name "{name}" on message "{message}" changed type from "{old}" to "{new}"{detail}', breaks: { wire: 'both', strict: 'both' }, buf: ['FIELD_SAME_TYPE', 'FIELD_WIRE_JSON_COMPATIBLE_TYPE'] },
+  { id: 'FIELD_NAMED_TYPE_CHANGED', purpose: 'a message field now refers to a different message', template: 'Field "{number}" with name "{name}" on message "{message}" changed type from "{old}" to "{new}"{detail}', breaks: { wire: 'both', strict: 'both' }, buf: ['FIELD_SAME_TYPE'] },
+  { id: 'FIELD_SAME_TYPE', purpose: 'a field type changed within its wire group (generated code and JSON differ: int64 is a string)', template: 'Field "{number}" with name "{name}" on message "{message}" changed type from "{old}" to "{new}"{detail}', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_SAME_TYPE', 'FIELD_WIRE_JSON_COMPATIBLE_TYPE'] },
+  { id: 'FIELD_NUMERIC_LABEL_CHANGED', purpose: 'a numeric field turned repeated or singular (packed encoding differs)', template: 'Field "{number}" with name "{name}" on message "{message}" changed cardinality from "{old}" to "{new}"', breaks: { wire: 'both', strict: 'both' }, buf: ['FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY'] },
+  { id: 'FIELD_STRING_OR_BYTES_LABEL_CHANGED', purpose: 'a string or bytes field turned repeated or singular (wire-compatible; JSON arrays differ)', template: 'Field "{number}" with name "{name}" on message "{message}" changed cardinality from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY'] },
+  { id: 'FIELD_MESSAGE_LABEL_CHANGED', purpose: 'a message field turned repeated or singular (wire-compatible: messages merge; JSON arrays differ)', template: 'Field "{number}" with name "{name}" on message "{message}" changed cardinality from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY'] },
+  { id: 'FIELD_SAME_DEFAULT', purpose: 'a proto2 field default changed', template: 'Field "{number}" with name "{name}" on message "{message}" changed default from "{old}" to "{new}"', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_SAME_DEFAULT'] },
+  { id: 'REQUIRED_FIELD_ADDED', purpose: 'a proto2 required field was added (or a field became required)', template: '{what}', breaks: { wire: 'both', strict: 'both' }, buf: ['MESSAGE_SAME_REQUIRED_FIELDS'] },
+  { id: 'REQUIRED_FIELD_REMOVED', purpose: 'a proto2 required field was removed (or stopped being required)', template: '{what}', breaks: { wire: 'both', strict: 'both' }, buf: ['MESSAGE_SAME_REQUIRED_FIELDS', 'FIELD_NO_DELETE'] },
+  { id: 'RESERVED_MESSAGE_NO_DELETE', purpose: 'reserved numbers or names were removed from a message', template: 'Previously reserved {reserved} on message "{message}" {verb} removed', breaks: { wire: 'none', strict: 'backward' }, buf: ['RESERVED_MESSAGE_NO_DELETE'] },
+  { id: 'RESERVED_MESSAGE_ADDED', purpose: 'numbers or names were reserved in a message (a removal for an old reader)', template: '{reserved} on message "{message}" {verb} reserved', breaks: { wire: 'none', strict: 'forward' }, buf: ['RESERVED_MESSAGE_NO_DELETE'] },
+  // oneofs
+  { id: 'ONEOF_FIELD_ADDED', purpose: 'a field was added to a oneof', template: 'Field "{number}" with name "{name}" was added to message "{message}" in oneof "{oneof}"', breaks: { wire: 'none', strict: 'forward' }, buf: ['FIELD_NO_DELETE'] },
+  { id: 'ONEOF_FIELD_REMOVED', purpose: 'a member was dropped from a oneof that remains (Confluent: data with it no longer decodes into the oneof)', template: 'Field "{number}" with name "{name}" was removed from oneof "{oneof}" on message "{message}"', breaks: { wire: 'backward', strict: 'backward' }, buf: ['FIELD_NO_DELETE'] },
+  { id: 'ONEOF_NO_DELETE', purpose: 'a oneof was deleted (or renamed)', template: 'Previously present oneof "{oneof}" on message "{message}" was deleted', breaks: { wire: 'none', strict: 'backward' }, buf: ['ONEOF_NO_DELETE'] },
+  { id: 'ONEOF_ADDED', purpose: 'a oneof was added (or renamed): a deletion for an old reader', template: 'Oneof "{oneof}" was added to message "{message}"', breaks: { wire: 'none', strict: 'forward' }, buf: ['ONEOF_NO_DELETE'] },
+  { id: 'FIELD_SAME_ONEOF', purpose: 'a field moved into or out of a oneof', template: 'Field "{number}" with name "{name}" on message "{message}" moved {how}', breaks: { wire: 'none', strict: 'both' }, buf: ['FIELD_SAME_ONEOF'] },
+  { id: 'MULTIPLE_FIELDS_MOVED_TO_ONEOF', purpose: 'several top-level fields moved into one oneof (their values now exclude each other)', template: 'Fields {fields} on message "{message}" were moved into the oneof "{oneof}"', breaks: { wire: 'backward', strict: 'both' }, buf: ['FIELD_SAME_ONEOF'] },
+  { id: 'FIELD_MOVED_TO_EXISTING_ONEOF', purpose: 'a top-level field moved into a oneof beside members of an earlier oneof', template: 'Field "{number}" with name "{name}" on message "{message}" moved into the oneof "{oneof}" beside existing members', breaks: { wire: 'backward', strict: 'both' }, buf: ['FIELD_SAME_ONEOF'] },
+];
+
+export const PROTOBUF_RULE_INDEX: ReadonlyMap<string, ProtobufRule> = new Map(PROTOBUF_RULE_TABLE.map((r) => [r.id, r]));
+
+/** Whether a direction is broken under a policy by this rule. */
+export function breaksUnder(rule: ProtobufRule, policy: 'wire' | 'strict', dir: 'backward' | 'forward'): boolean {
+  const d = rule.breaks[policy];
+  return d === 'both' || d === dir;
+}
+
+/** The rule's message with its parameters filled in. */
+export function formatProtobufMessage(rule: ProtobufRule, params: Record<string, string | number>): string {
+  return rule.template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}
