@@ -5,6 +5,8 @@
  */
 import { checkCompatibility, type CompatReport, type VersionedSchema } from '../core/compat.js';
 import { checkMode } from '../core/config.js';
+import { diffReport } from '../core/diffreport.js';
+import { checkPolicy } from '../core/policy.js';
 import { LlmSchemaError, NotFoundError } from '../core/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import { Registry } from '../core/registry.js';
@@ -18,7 +20,9 @@ export type Job =
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
   | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean; unknownSubject?: boolean }
-  | { kind: 'search'; q: string };
+  | { kind: 'search'; q: string }
+  | { kind: 'diff'; namespace: string; name: string; from: string; to: string; mode?: string }
+  | { kind: 'provider'; namespace: string; name: string; version: string; target: string };
 
 export interface ConfluentSchemaBody {
   schema?: unknown;
@@ -95,6 +99,10 @@ export class JobContext {
           return await this.confluentCompat(job);
         case 'search':
           return await this.search(job.q);
+        case 'diff':
+          return await this.diff(job);
+        case 'provider':
+          return await this.provider(job);
       }
     } catch (err) {
       return toResult(err);
@@ -323,6 +331,63 @@ export class JobContext {
       .filter((c) => c.breaking)
       .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message} (against version ${c.against})`);
     return { status: 200, body: { is_compatible: report.compatible, messages } };
+  }
+
+  /**
+   * `diff` between two registered versions, exactly as `llm-schema diff --json` reports it (the same
+   * diffReport), plus both sources pretty-printed and a side-by-side line diff for the web UI.
+   */
+  private async diff(job: Extract<Job, { kind: 'diff' }>): Promise<JobResult> {
+    const ref = this.subjectRef(job.namespace, job.name);
+    const meta = await this.registry.getSubject(ref);
+    const resolved = this.registry.resolveMode(meta);
+    let mode: CompatibilityMode = resolved.mode;
+    if (job.mode !== undefined) {
+      try {
+        mode = checkMode(job.mode.toUpperCase());
+      } catch (err) {
+        throw new HttpError(422, 42203, (err as Error).message);
+      }
+    }
+    const a = await this.load(ref, job.from);
+    const b = await this.load(ref, job.to);
+    const policy = checkPolicy(b.handler, resolved.policy);
+    const { raw: _raw, ...report } = diffReport(b.handler, a.schema, b.schema, mode, policy, a.version);
+    const { sideBySide, prettySource } = await import('./ui/linediff.js');
+    const oldText = prettySource(a.schema.text, meta.format);
+    const newText = prettySource(b.schema.text, meta.format);
+    return {
+      status: 200,
+      body: {
+        subject: `${ref.namespace}.${ref.name}`, from: a.version, to: b.version, format: meta.format, policy: policy ?? null,
+        ...report,
+        source: { old: oldText, new: newText, rows: sideBySide(oldText, newText) },
+      },
+    };
+  }
+
+  /** A version's provider export (as `export --target`) and its lint findings (as `lint --target`). */
+  private async provider(job: Extract<Job, { kind: 'provider' }>): Promise<JobResult> {
+    const ref = this.subjectRef(job.namespace, job.name);
+    if (!['openai', 'anthropic', 'gemini'].includes(job.target)) throw new HttpError(422, 422, `unknown target '${job.target}': expected openai, anthropic or gemini`);
+    const target = job.target as 'openai' | 'anthropic' | 'gemini';
+    const meta = await this.registry.getSubject(ref);
+    if (meta.format !== 'json') throw new HttpError(422, 422, `provider exports take JSON Schema subjects; '${ref.namespace}.${ref.name}' holds ${meta.format} schemas`);
+    const loaded = await this.registry.loadSchema(ref, job.version);
+    const { bundleSchema, exportSchema, lintSchema } = await import('../providers/index.js');
+    const schema = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
+    const own = schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>) : {};
+    const description = typeof own.description === 'string' ? own.description : meta.description ?? (typeof own.title === 'string' ? own.title : undefined);
+    const result = await exportSchema(target, { schema, name: ref.name, description, kind: meta.kind });
+    const findings = lintSchema(schema, target, { kind: meta.kind });
+    return {
+      status: 200,
+      body: {
+        subject: `${ref.namespace}.${ref.name}`, version: loaded.info.entry.version, target,
+        output: result.output, notes: result.notes,
+        lint: { errors: findings.filter((f) => f.severity === 'error').length, findings },
+      },
+    };
   }
 
   private async search(q: string): Promise<JobResult> {

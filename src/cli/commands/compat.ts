@@ -63,29 +63,9 @@ export function modeOf(mode: string | undefined): CompatibilityMode | undefined 
 /** True when the change makes the candidate fail `mode` (as checkCompatibility judges it; never under NONE). */
 export { breaksMode, severityOf };
 
-/**
- * One change as JSON: `backward`/`forward` say whether it breaks that direction, `breaking` whether it
- * breaks the mode asked for, and `severity` follows `breaking`.
- */
-export function changeJson(c: Change | CompatFinding, breaking = 'breaking' in c ? c.breaking : false): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    rule: c.rule,
-    path: c.path,
-    message: c.message,
-    backward: c.breaksBackward,
-    forward: c.breaksForward,
-    breaking,
-    severity: severityOf(c, breaking),
-  };
-  if (c.category) out.category = c.category;
-  if (c.undecided) out.undecided = true;
-  if ('against' in c && c.against) out.against = c.against;
-  if (c.witness) out.witness = c.witness;
-  if (c.file) out.file = c.file;
-  if (c.line !== undefined) out.line = c.line;
-  if (c.column !== undefined) out.column = c.column;
-  return out;
-}
+import { changeJson } from '../../core/diffreport.js';
+
+export { changeJson };
 
 export interface PrintContext {
   /** Whether the change breaks the mode asked for. */

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { compareSchemas, requiredBump } from '../../core/compat.js';
+import { diffReport } from '../../core/diffreport.js';
 import { UsageError } from '../../core/errors.js';
-import type { Change, CompatibilityMode, FormatHandler, ParsedSchema } from '../../core/types.js';
-import { bump as bumpVersion } from '../../core/version.js';
+import type { CompatibilityMode, FormatHandler, ParsedSchema } from '../../core/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { checkPolicy } from '../../core/policy.js';
-import { breaksMode, changeJson, checkSubjectPolicy, compareOptions, loadFile, modeOf, otherPolicies, parseOptionsOf, printChange } from './compat.js';
+import { breaksMode, checkSubjectPolicy, compareOptions, loadFile, modeOf, otherPolicies, parseOptionsOf, printChange } from './compat.js';
 
 interface Opts {
   namespace?: string;
@@ -72,24 +71,11 @@ export function define(program: Command): void {
         fromVersion = a.info.entry.version;
         [fromLabel, toLabel] = [`${a.info.subject} ${a.info.entry.version}`, `${b.info.subject} ${b.info.entry.version}`];
       }
-      const options = { policy };
-      const decision = requiredBump(handler, oldS, newS, mode, options);
-      const changes = decision.bump === 'none' ? [] : decision.changes.length ? decision.changes : compareSchemas(handler, oldS, newS, options);
-      const suggested = fromVersion && decision.bump !== 'none' ? bumpVersion(fromVersion, decision.bump) : undefined;
-      const reason = bumpReason(decision.bump, decision.reason, changes, mode);
+      const report = diffReport(handler, oldS, newS, mode, policy, fromVersion);
+      const { raw: changes, suggestedVersion: suggested } = report;
       if (ctx.out.json) {
-        ctx.out.printJson({
-          from: fromLabel,
-          to: toLabel,
-          mode,
-          bump: decision.bump,
-          reason,
-          ...(suggested ? { suggestedVersion: suggested } : {}),
-          breaking: changes.some((x) => breaksMode(x, mode)),
-          breaksBackward: changes.some((x) => x.breaksBackward),
-          breaksForward: changes.some((x) => x.breaksForward),
-          changes: changes.map((x) => changeJson(x, breaksMode(x, mode))),
-        });
+        const { raw: _raw, ...rest } = report;
+        ctx.out.printJson({ from: fromLabel, to: toLabel, ...rest });
         return 0;
       }
       const ch = await ctx.out.chalk();
@@ -97,9 +83,9 @@ export function define(program: Command): void {
       if (!changes.length) ctx.out.line('  no changes');
       const others = otherPolicies(handler, policy);
       for (const x of changes) await printChange(ctx.out, x, { breaking: breaksMode(x, mode), mode, otherPolicies: others });
-      const bumpText = decision.bump === 'none' ? 'none' : `${decision.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
-      const colour = decision.bump === 'major' ? ch.red : decision.bump === 'minor' ? ch.yellow : ch.green;
-      ctx.out.line(`suggested bump: ${colour(bumpText)}: ${reason}`);
+      const bumpText = report.bump === 'none' ? 'none' : `${report.bump}${suggested ? ` (${fromVersion} -> ${suggested})` : ''}`;
+      const colour = report.bump === 'major' ? ch.red : report.bump === 'minor' ? ch.yellow : ch.green;
+      ctx.out.line(`suggested bump: ${colour(bumpText)}: ${report.reason}`);
       if (o.structural !== false && !ctx.out.quiet && oldS.format !== 'protobuf' && newS.format !== 'protobuf' && changes.length) {
         const spec = 'json-diff'; // untyped CommonJS module
         const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
@@ -115,15 +101,4 @@ export function define(program: Command): void {
   );
 }
 
-/**
- * The bump's reason in words. A patch for a rewrite that validates the same (type array -> anyOf, an
- * inlined $ref) is an "equivalent rewrite", not "annotations only"; the mode is named only where it
- * decided the bump (major, minor).
- */
-export function bumpReason(bump: string, reason: string, changes: Change[], mode: CompatibilityMode): string {
-  if (bump === 'patch' && changes.some((c) => c.rule === 'EQUIVALENT_REWRITE')) {
-    return changes.every((c) => c.rule === 'EQUIVALENT_REWRITE') ? 'equivalent rewrite' : 'equivalent rewrite and annotations';
-  }
-  if ((bump === 'major' || bump === 'minor') && !reason.includes(' under ')) return `${reason} under ${mode}`;
-  return reason;
-}
+export { bumpReason } from '../../core/diffreport.js';

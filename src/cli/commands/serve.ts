@@ -13,6 +13,7 @@ interface Opts {
   headersTimeout: string;
   requestTimeout: string;
   accessLog: boolean;
+  ui: boolean;
 }
 
 function int(value: string, flag: string, min: number, max: number): number {
@@ -34,6 +35,7 @@ export function define(program: Command): void {
     .option('--headers-timeout <ms>', 'time a client has to send the request headers', '10000')
     .option('--request-timeout <ms>', 'time a client has to send the whole request', '30000')
     .option('--no-access-log', 'do not log each request')
+    .option('--no-ui', 'do not serve the read-only web UI at /ui/')
     .action((_o, cmd: Command) =>
       run(() => new Context<Opts>(cmd), async (ctx) => {
         const o = ctx.opts;
@@ -68,7 +70,7 @@ export function define(program: Command): void {
         const { startServe } = await import('../../server/index.js');
         const running = await startServe({
           root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
-          logger, accessLogger, accessSink: o.quiet ? undefined : accessDest, accessLog: o.accessLog && !o.quiet,
+          logger, accessLogger, accessSink: o.quiet ? undefined : accessDest, accessLog: o.accessLog && !o.quiet, ui: o.ui,
         });
         if (ctx.out.json) {
           const s = running.snapshot;
