@@ -26,5 +26,5 @@ pre,code{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre
 table.sbs{table-layout:fixed;font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}table.sbs td{border:0;padding:0 .4rem;white-space:pre-wrap;word-break:break-all}table.sbs td.ln{width:3.2em;color:var(--mute);text-align:right;user-select:none}
 tr.d-del td.l,tr.d-chg td.l{background:var(--del)}tr.d-add td.r,tr.d-chg td.r{background:var(--add)}
 .sr{position:absolute;left:-9999px}
-@media (max-width:700px){.cols{grid-template-columns:1fr}.wide{display:none}main{padding:.6rem}table.sbs td.ln{width:2.2em}}
+@media (max-width:700px){.cols{grid-template-columns:minmax(0,1fr)}table{display:block;overflow-x:auto}main{overflow-wrap:anywhere}h1{font-size:1.25rem}.wide{display:none}main{padding:.6rem}table.sbs td.ln{width:2.2em}}
 `;
