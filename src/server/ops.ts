@@ -374,7 +374,8 @@ export class JobContext {
     const meta = await this.registry.getSubject(ref);
     if (meta.format !== 'json') throw new HttpError(422, 422, `provider exports take JSON Schema subjects; '${ref.namespace}.${ref.name}' holds ${meta.format} schemas`);
     const loaded = await this.registry.loadSchema(ref, job.version);
-    const { bundleSchema, exportSchema, lintSchema } = await import('../providers/index.js');
+    const { bundleSchema, exportSchema, lintSchema, PROFILES } = await import('../providers/index.js');
+    const profile = PROFILES[target];
     const schema = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
     const own = schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>) : {};
     const description = typeof own.description === 'string' ? own.description : meta.description ?? (typeof own.title === 'string' ? own.title : undefined);
@@ -385,7 +386,11 @@ export class JobContext {
       body: {
         subject: `${ref.namespace}.${ref.name}`, version: loaded.info.entry.version, target,
         output: result.output, notes: result.notes,
-        lint: { errors: findings.filter((f) => f.severity === 'error').length, findings },
+        lint: {
+          profile: { provider: profile.provider, asOf: profile.asOf, source: profile.source },
+          errors: findings.filter((f) => f.severity === 'error').length,
+          findings,
+        },
       },
     };
   }

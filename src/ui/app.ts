@@ -229,7 +229,7 @@ async function subjectView(name: string, version: string | undefined, provider: 
   bindVersionSelect(s, provider);
   const view = document.getElementById('view')!;
   if (provider) {
-    const p = await getJson<{ output: unknown; notes: string[]; lint: { errors: number; findings: Array<{ rule: string; severity: string; pointer: string; message: string }> } }>(
+    const p = await getJson<{ output: unknown; notes: string[]; lint: { profile: { asOf: string; source: string }; errors: number; findings: Array<{ rule: string; severity: string; pointer: string; message: string }> } }>(
       `${apiBase(s)}/${encodeURIComponent(selected)}/export?target=${encodeURIComponent(provider)}`,
     );
     if (seq !== renderSeq) return;
@@ -238,7 +238,7 @@ async function subjectView(name: string, version: string | undefined, provider: 
       : '<p class="ok">No lint findings: the export expresses this schema as registered.</p>';
     view.innerHTML =
       `<div class="cols"><section><h2>${esc(provider)} export</h2><div class="toolbar"><button type="button" data-copy="export">Copy</button></div>` +
-      `<pre class="src" id="src">${tree(p.output)}</pre></section><section><h2>Lint <small>${p.lint.errors} errors</small></h2>${lint}` +
+      `<pre class="src" id="src">${tree(p.output)}</pre></section><section><h2>Lint <small>${p.lint.errors} errors</small></h2><p class="info">Limits as of ${esc(p.lint.profile.asOf)} (${esc(p.lint.profile.source)})</p>${lint}` +
       `${p.notes.length ? `<h2>Notes</h2><ul>${p.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}</section></div>`;
     bindCopy(JSON.stringify(p.output, null, 2));
     return;
