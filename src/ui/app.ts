@@ -12,6 +12,7 @@ interface VersionRow {
   state: string;
   reason?: string;
   registered?: string;
+  commit?: { commit: string; author: { name: string; email: string }; date: string; message: string };
 }
 
 interface SubjectInfo {
@@ -181,7 +182,7 @@ function versionsTable(s: SubjectInfo, selected: string): string {
       const cur = v.version === selected ? ' aria-current="true"' : '';
       return (
         `<tr${cur}><td><a href="${subjectPath(s.subject, v.version)}"${cur}>${esc(v.version)}</a></td><td>${v.index}</td><td>${v.id}</td><td>${state}</td>` +
-        `<td class="wide">${esc(v.registered ?? '')}</td><td>${prev ? `<a href="${diffPath(s.subject, prev.version, v.version)}">diff from ${esc(prev.version)}</a>` : ''}</td></tr>`
+        `<td class="wide">${v.commit ? `<code title="${esc(v.commit.commit)}">${esc(v.commit.commit.slice(0, 7))}</code> ${esc(v.commit.author.name)}, ${esc(v.commit.date.slice(0, 10))}: ${esc(v.commit.message.split('\n')[0])}` : esc(v.registered ?? '')}</td><td>${prev ? `<a href="${diffPath(s.subject, prev.version, v.version)}">diff from ${esc(prev.version)}</a>` : ''}</td></tr>`
       );
     })
     .reverse()
@@ -418,4 +419,16 @@ document.addEventListener('click', (e) => {
   navigate(url.pathname + url.search);
 });
 window.addEventListener('popstate', () => void render());
+// '/' jumps to the filter (as on code hosts); Escape in the filter clears it.
+document.addEventListener('keydown', (e) => {
+  const q = document.getElementById('q') as HTMLInputElement | null;
+  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
+  if (e.key === '/' && q && !typing && !e.metaKey && !e.ctrlKey && !e.altKey) {
+    e.preventDefault();
+    q.focus();
+  } else if (e.key === 'Escape' && q && e.target === q && q.value) {
+    q.value = '';
+    q.dispatchEvent(new Event('input'));
+  }
+});
 void render(true);

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { execa } from 'execa';
 import { cleanup, tempDir } from '../helpers.js';
 import { buildServeRegistry, getJson, path, startServe, type Served } from './serve-helpers.js';
 
@@ -68,8 +69,10 @@ describe('web UI in chromium', () => {
     expect(await page.locator('#count').textContent()).toBe('4 subjects in 1 namespace');
     await shot(page, 'home');
 
-    // Instant filter through the registry's search (description 'Orders placed').
-    await page.locator('#q').fill('orders placed');
+    // '/' jumps to the filter, as on most code hosts; instant filter through the registry's search.
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q');
+    await page.keyboard.type('orders placed');
     await expect.poll(() => page.locator('#count').textContent()).toBe('1 of 4 subjects');
     expect(await page.locator('tr[data-s="shop.orders-value"]').isVisible()).toBe(true);
     expect(await users.isVisible()).toBe(false);
@@ -86,6 +89,10 @@ describe('web UI in chromium', () => {
     expect(await page.locator('dl.meta').textContent()).toContain('semantic');
     // Versions: 1.0.0 is deprecated with its reason; 2.0.0 is the latest and selected.
     expect(await page.locator('table.versions').textContent()).toContain('deprecated use 2.x');
+    // Served from a git ref: each version names the commit that registered it.
+    const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+    expect(await page.locator(`table.versions code[title="${head}"]`).count()).toBe(2);
+    expect(await page.locator('table.versions').textContent()).toContain(': registry');
     expect(await page.locator('#version').inputValue()).toBe('2.0.0');
     expect(await page.locator('#src').textContent()).toContain('"age"');
     expect(await page.locator('.outline').textContent()).toMatch(/age integer minimum: 0/);

@@ -157,6 +157,23 @@ describe('serve: the endpoints behind the diff and provider views say what the C
   });
 });
 
+describe('serve --ref', () => {
+  it("each version carries the commit that registered it (author, date, message), as `llm-schema log` finds it", async () => {
+    const ref = await startServe(dir, ['--ref', 'HEAD', '--poll-interval', '0', '--no-access-log']);
+    try {
+      const r = await getJson(`${ref.url}/ui/api/s/shop.users-value`);
+      const log = JSON.parse((await cli(['log', 'shop.users-value', '--json'], { cwd: dir })).stdout);
+      const c = log.commits.find((e: { versions: string[] }) => e.versions.includes('2.0.0'));
+      expect(c).toBeDefined();
+      for (const v of r.body.versions) expect(v.commit).toEqual({ commit: c.commit, author: c.author, date: c.date, message: 'registry' });
+    } finally {
+      await ref.stop();
+    }
+    // The working tree has no registering commits to show.
+    expect((await getJson(`${served.url}/ui/api/s/shop.users-value`)).body.versions[0].commit).toBeUndefined();
+  });
+});
+
 describe('serve --no-ui', () => {
   it('turns the UI off and leaves the API alone', async () => {
     const off = await startServe(dir, ['--poll-interval', '0', '--no-access-log', '--no-ui']);

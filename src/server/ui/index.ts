@@ -111,6 +111,7 @@ async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
   const meta = s.info.meta;
   const handler = await getHandler(meta.format);
   const policy = meta.policy ?? snap.config.policy;
+  const registeredBy = snap.commit ? await commitsOf(snap, s) : new Map<string, RegisteringCommit>();
   const body = {
     subject: s.subject, namespace: s.namespace, name: s.name, format: meta.format,
     ...(meta.kind ? { kind: meta.kind } : {}),
@@ -128,9 +129,36 @@ async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
       ...(v.entry.reason ? { reason: v.entry.reason } : {}),
       ...(v.entry.registered ? { registered: v.entry.registered } : {}),
       ...(v.entry.references?.length ? { references: v.entry.references } : {}),
+      ...(registeredBy.has(v.entry.version) ? { commit: registeredBy.get(v.entry.version) } : {}),
     })),
   };
   return answer(200, JSON_T, JSON.stringify(body), '/ui/api/s/{subject}');
+}
+
+interface RegisteringCommit {
+  commit: string;
+  author: { name: string; email: string };
+  date: string;
+  message: string;
+}
+
+/**
+ * Serving a git ref: the commit that registered each version (the `llm-schema log` walk from the served
+ * commit). Unreadable history (a shallow clone's edge, a repository gone) leaves versions without one.
+ */
+async function commitsOf(snap: Snapshot, s: SubjectData): Promise<Map<string, RegisteringCommit>> {
+  const out = new Map<string, RegisteringCommit>();
+  try {
+    const { openGit } = await import('../../storage/git.js');
+    const { subjectHistory } = await import('../../storage/githistory.js');
+    const dir = s.info.file.slice(0, s.info.file.lastIndexOf('/'));
+    const { commits } = await subjectHistory(await openGit(snap.root), dir, snap.commit!);
+    // Newest first: the oldest commit that lists a version is the one that registered it.
+    for (const c of commits) for (const v of c.versions) out.set(v, { commit: c.commit, author: c.author, date: c.date, message: c.message });
+  } catch {
+    // no history to show
+  }
+  return out;
 }
 
 function notFoundPage(snap: Snapshot, what: string): UiAnswer {
