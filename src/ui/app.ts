@@ -90,17 +90,20 @@ function scalar(v: unknown): string {
   return `<span class="b">${esc(String(v))}</span>`;
 }
 
-/** JSON as nested <details>: each object and array folds; keys, strings, numbers and literals coloured. */
-function tree(v: unknown, depth = 0): string {
+/**
+ * JSON as nested <details>: each object and array folds; keys, strings, numbers and literals coloured. A
+ * value's trailing comma goes inside its fold, so a closing bracket and its comma stay on one line.
+ */
+function tree(v: unknown, trail = ''): string {
   const isArr = Array.isArray(v);
-  if (v === null || typeof v !== 'object') return scalar(v);
+  if (v === null || typeof v !== 'object') return scalar(v) + trail;
   const entries: Array<[string | null, unknown]> = isArr ? (v as unknown[]).map((x) => [null, x]) : Object.entries(v as Record<string, unknown>);
   const [open, close] = isArr ? ['[', ']'] : ['{', '}'];
-  if (!entries.length) return `${open}${close}`;
+  if (!entries.length) return `${open}${close}${trail}`;
   const items = entries
-    .map(([k, x], i) => `<span class="blk">${k === null ? '' : `<span class="k">${esc(JSON.stringify(k))}</span>: `}${tree(x, depth + 1)}${i < entries.length - 1 ? ',' : ''}</span>`)
+    .map(([k, x], i) => `<span class="blk">${k === null ? '' : `<span class="k">${esc(JSON.stringify(k))}</span>: `}${tree(x, i < entries.length - 1 ? ',' : '')}</span>`)
     .join('');
-  return `<details open><summary data-close="${close}" aria-label="${isArr ? `array of ${entries.length}` : `object with ${entries.length} keys`}">${open}</summary>${items}${close}</details>`;
+  return `<details open><summary data-close="${close}${trail}" aria-label="${isArr ? `array of ${entries.length}` : `object with ${entries.length} keys`}">${open}</summary>${items}${close}${trail}</details>`;
 }
 
 const PROTO_WORDS = /\b(syntax|edition|package|import|public|weak|option|message|enum|service|rpc|returns|stream|oneof|map|reserved|extensions|extend|optional|required|repeated|to|max|double|float|int32|int64|uint32|uint64|sint32|sint64|fixed32|fixed64|sfixed32|sfixed64|bool|string|bytes|true|false)\b/;

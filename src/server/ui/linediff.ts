@@ -37,7 +37,8 @@ export function sideBySide(oldText: string, newText: string): DiffRow[] {
   const rows: DiffRow[] = [];
   let a = 1;
   let b = 1;
-  const parts = diffLines(oldText.endsWith('\n') ? oldText : oldText + '\n', newText.endsWith('\n') ? newText : newText + '\n');
+  const ended = (t: string) => (t === '' || t.endsWith('\n') ? t : t + '\n');
+  const parts = diffLines(ended(oldText), ended(newText));
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (!p.added && !p.removed) {
