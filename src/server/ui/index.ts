@@ -50,11 +50,15 @@ let assets: Promise<Map<string, UiAnswer>> | undefined;
 function loadAssets(): Promise<Map<string, UiAnswer>> {
   assets ??= Promise.all(
     ASSETS.map(async (name) => {
-      const text = await readFile(new URL(`../../ui/${name}`, import.meta.url), 'utf8');
-      return [name, answer(200, JS, text, '/ui/assets/{file}')] as const;
+      try {
+        const text = await readFile(new URL(`../../ui/${name}`, import.meta.url), 'utf8');
+        return [name, answer(200, JS, text, '/ui/assets/{file}')] as const;
+      } catch {
+        // An install built without the front end (tsc -p . alone): say so rather than fail obscurely.
+        return [name, answer(500, 'text/plain; charset=utf-8', `the web UI's ${name} is missing from this install (npm run build compiles src/ui)\n`, '/ui/assets/{file}')] as const;
+      }
     }),
   ).then((list) => new Map(list));
-  assets.catch(() => (assets = undefined));
   return assets;
 }
 
@@ -63,14 +67,25 @@ interface PerSnapshot {
   homeJson: UiAnswer;
   shell: UiAnswer;
   subjects: Map<string, Promise<UiAnswer>>;
+  /** Home pages of viewers who may read only some subjects, by viewer key. */
+  homes: Map<string, { home: UiAnswer; homeJson: UiAnswer }>;
+}
+
+/**
+ * Who is looking, when the server restricts reading (--auth-file): the UI lists and opens only the subjects
+ * `may` allows; `key` names the viewer's view (a user name) for caching. Absent: everyone reads everything.
+ */
+export interface UiViewer {
+  key: string;
+  may(subject: string): boolean;
 }
 const cache = new WeakMap<Snapshot, PerSnapshot>();
 
-export function homeData(snap: Snapshot): HomeData {
+export function homeData(snap: Snapshot, may: (subject: string) => boolean = () => true): HomeData {
   return {
     source: snap.source,
     ...(snap.commit ? { commit: snap.commit } : {}),
-    subjects: snap.subjectNames.map((n) => {
+    subjects: snap.subjectNames.filter(may).map((n) => {
       const s = snap.subjects.get(n)!;
       const meta = s.info.meta;
       const latest = greatest(meta.versions.map((v) => v.version)) ?? undefined;
@@ -92,19 +107,37 @@ function footer(snap: Snapshot): string {
   return `read-only · serving ${esc(snap.source)}${snap.commit ? ` @ <code>${esc(snap.commit.slice(0, 12))}</code>` : ''}`;
 }
 
+function homes(snap: Snapshot, may?: (subject: string) => boolean) {
+  const data = homeData(snap, may);
+  return {
+    home: answer(200, HTML, renderShell('Schemas · llm-schema', renderHome(data), footer(snap), CSS), '/ui/'),
+    homeJson: answer(200, JSON_T, JSON.stringify(data), '/ui/api/home'),
+  };
+}
+
 function perSnapshot(snap: Snapshot): PerSnapshot {
   let p = cache.get(snap);
   if (!p) {
-    const data = homeData(snap);
     p = {
-      home: answer(200, HTML, renderShell('Schemas · llm-schema', renderHome(data), footer(snap), CSS), '/ui/'),
-      homeJson: answer(200, JSON_T, JSON.stringify(data), '/ui/api/home'),
+      ...homes(snap),
       shell: answer(200, HTML, renderShell('llm-schema', '<p class="info">Loading…</p>', footer(snap), CSS), '/ui/s/{subject}'),
       subjects: new Map(),
+      homes: new Map(),
     };
     cache.set(snap, p);
   }
   return p;
+}
+
+/** The home page and its data as the viewer may see them. */
+function homeFor(per: PerSnapshot, snap: Snapshot, viewer: UiViewer | undefined) {
+  if (!viewer) return per;
+  let h = per.homes.get(viewer.key);
+  if (!h) {
+    if (per.homes.size > 1000) per.homes.clear();
+    per.homes.set(viewer.key, (h = homes(snap, (s) => viewer.may(s))));
+  }
+  return h;
 }
 
 async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
@@ -174,8 +207,8 @@ function redirect(location: string): UiAnswer {
  * The answer for a GET under /ui (rawPath starts with /ui). Unknown pages are 404 pages; unknown subjects
  * a 404 page too (the shell would only say so after a script ran).
  */
-export async function uiAnswer(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined): Promise<Prepared> {
-  const chosen = await pick(snap, rawPath);
+export async function uiAnswer(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined, viewer?: UiViewer): Promise<Prepared> {
+  const chosen = await pick(snap, rawPath, viewer);
   return chosen.gzip && acceptsGzip(acceptEncoding) ? chosen.gzip : chosen.plain;
 }
 
@@ -189,7 +222,7 @@ function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
-async function pick(snap: Snapshot, rawPath: string): Promise<UiAnswer> {
+async function pick(snap: Snapshot, rawPath: string, viewer: UiViewer | undefined): Promise<UiAnswer> {
   if (rawPath === '/ui') return redirect('/ui/');
   let segs: string[];
   try {
@@ -198,15 +231,20 @@ async function pick(snap: Snapshot, rawPath: string): Promise<UiAnswer> {
     return notFoundPage(snap, 'This address is not well-formed.');
   }
   const per = perSnapshot(snap);
-  if (segs.length === 1 && segs[0] === '') return per.home;
+  // A subject the viewer may not read is answered as one that does not exist (no existence oracle).
+  const visible = (name: string) => {
+    const s = resolveSubject(snap, name);
+    return s && (!viewer || viewer.may(s.subject)) ? s : undefined;
+  };
+  if (segs.length === 1 && segs[0] === '') return homeFor(per, snap, viewer).home;
   if (segs[0] === 'assets' && segs.length === 2) {
     const a = (await loadAssets()).get(segs[1]);
     return a ?? notFoundPage(snap, 'No such file.');
   }
   if (segs[0] === 'api') {
-    if (segs.length === 2 && segs[1] === 'home') return per.homeJson;
+    if (segs.length === 2 && segs[1] === 'home') return homeFor(per, snap, viewer).homeJson;
     if (segs.length === 3 && segs[1] === 's') {
-      const s = resolveSubject(snap, segs[2]);
+      const s = visible(segs[2]);
       if (!s) return answer(404, JSON_T, JSON.stringify({ error_code: 40401, message: `Subject '${segs[2]}' not found.` }), '/ui/api/s/{subject}');
       let p = per.subjects.get(s.subject);
       if (!p) per.subjects.set(s.subject, (p = subjectJson(snap, s)));
@@ -216,7 +254,7 @@ async function pick(snap: Snapshot, rawPath: string): Promise<UiAnswer> {
   }
   // Pages the browser renders: /ui/s/{subject}[/v/{version}[/provider/{target}]] and /ui/s/{subject}/diff.
   if (segs[0] === 's' && segs.length >= 2) {
-    const s = resolveSubject(snap, segs[1]);
+    const s = visible(segs[1]);
     if (!s) return notFoundPage(snap, `No subject '${segs[1]}' in this registry.`);
     const rest = segs.slice(2);
     const ok =
