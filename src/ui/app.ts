@@ -193,6 +193,12 @@ function versionsTable(s: SubjectInfo, selected: string): string {
   return `<h2>Versions</h2><table class="versions"><thead><tr><th>Version</th><th>#</th><th>Id</th><th>State</th><th class="wide">Registered</th><th>Changes</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** The selected version against the one registered before it (the first against the second). */
+function compareHref(s: SubjectInfo, selected: string): string {
+  const i = Math.max(0, s.versions.findIndex((v) => v.version === selected));
+  return i > 0 ? diffPath(s.subject, s.versions[i - 1].version, selected) : diffPath(s.subject, s.versions[0].version, s.versions[1].version);
+}
+
 function diffPath(subject: string, from: string, to: string): string {
   return `/ui/s/${encodeURIComponent(subject)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
 }
@@ -219,7 +225,7 @@ async function subjectView(name: string, version: string | undefined, provider: 
   let html =
     `<h1>${esc(s.subject)}</h1>${s.description ? `<p>${esc(s.description)}</p>` : ''}${metaList(s)}` +
     `<div class="toolbar">${versionSelect(s, 'version', selected, 'Version')}` +
-    (s.versions.length > 1 ? ` <a class="btn" href="${diffPath(s.subject, s.versions[s.versions.length - 2].version, selected === s.versions[s.versions.length - 2].version ? s.latest! : selected)}">Compare versions</a>` : '') +
+    (s.versions.length > 1 ? ` <a class="btn" href="${compareHref(s, selected)}">Compare versions</a>` : '') +
     `</div>`;
   if (v?.state === 'deprecated') html += `<p class="warn" role="note">Version ${esc(v.version)} is deprecated${v.reason ? `: ${esc(v.reason)}` : ''}.</p>`;
   if (!v) {

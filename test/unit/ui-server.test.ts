@@ -51,5 +51,18 @@ describe('uiAnswer', () => {
     const user = JSON.parse((await uiAnswer(snap, '/ui/api/s/app.user', undefined)).body.toString());
     expect(user.versions.map((v: { state: string; reason?: string }) => [v.state, v.reason])).toEqual([['deprecated', 'old'], ['active', undefined]]);
     expect(user.versions[0].commit).toBeUndefined(); // not a git ref
+    expect(user.aliases).toEqual([]);
+  });
+
+  it('aliases are shown, and a subject page opens by alias too', async () => {
+    const map = files();
+    map.set('schemas/app/copy/subject.yaml', map.get('schemas/app/copy/subject.yaml')!.replace('format: json', 'format: json\naliases:\n  - copy-value'));
+    const snap = await snapshotOf(map);
+    const body = JSON.parse((await uiAnswer(snap, '/ui/api/s/copy-value', undefined)).body.toString());
+    expect(body).toMatchObject({ subject: 'app.copy', aliases: ['copy-value'] });
+    expect((await uiAnswer(snap, '/ui/s/copy-value', undefined)).status).toBe(200);
+    // A viewer who may read app.copy reads it by alias; one who may not, cannot.
+    expect((await uiAnswer(snap, '/ui/api/s/copy-value', undefined, only(['app.copy']))).status).toBe(200);
+    expect((await uiAnswer(snap, '/ui/api/s/copy-value', undefined, only(['app.user']))).status).toBe(404);
   });
 });
