@@ -117,6 +117,7 @@ describe('web UI in chromium', () => {
     await page.waitForURL(`${served.url}/ui/s/shop.users-value/v/1.0.0`);
     await expect.poll(() => page.locator('#src').textContent()).not.toContain('"age"');
     expect(await page.locator('[role=note]').textContent()).toContain('deprecated: use 2.x');
+    expect(await page.locator('a.btn', { hasText: 'Compare versions' }).getAttribute('href')).toBe('/ui/s/shop.users-value/diff?from=1.0.0&to=2.0.0');
 
     // Open the diff from the versions table.
     await page.locator('a', { hasText: 'diff from 1.0.0' }).click();
