@@ -64,6 +64,8 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** Serve HTTPS with this PEM certificate (chain) and key. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Serve the read-only web UI under /ui/ (default true; `serve --no-ui` turns it off). */
+  ui?: boolean;
 }
 
 /** Routes whose answer depends on the query string: the precomputed answer is used only without one. */
@@ -328,6 +330,13 @@ export class RegistryServer {
 
   /** Everything that is not a precomputed GET. Returns the answer; never throws on bad input. */
   private async route(req: http.IncomingMessage, res: http.ServerResponse, snap: Snapshot, method: string, rawPath: string, query: string): Promise<Prepared | JobResult> {
+    if ((method === 'GET' || method === 'HEAD') && this.options.ui !== false && (rawPath === '/ui' || rawPath.startsWith('/ui/'))) {
+      const { uiAnswer } = await import('./ui/index.js');
+      // With --auth-file the UI shows only what the signed-in user may read (aliases as their subjects).
+      const who = this.gate?.principalOf(req);
+      const viewer = who && !who.filter.all ? { key: who.name, may: (s: string) => who.filter.subject(snap.aliases.get(s) ?? s) } : undefined;
+      return uiAnswer(snap, rawPath, rawHeader(req, 'accept-encoding'), viewer);
+    }
     let segs: string[];
     try {
       segs = rawPath.split('/').slice(1).map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
@@ -365,6 +374,24 @@ export class RegistryServer {
           if (b === 'ids' && segs.length >= 3 && segs.length <= 4) {
             if (segs.length === 4 && !['schema', 'subjects', 'versions'].includes(d)) return notFound;
             return err(404, 40403, `Schema ${c} not found`, '/schemas/ids/{id}');
+          }
+          // The web UI's diff view and provider view, over the code `diff --json`, `export` and `lint` run.
+          if ((segs.length === 4 && d === 'diff') || (segs.length === 5 && e === 'export')) {
+            const diff = d === 'diff';
+            const route = diff ? '/schemas/{ns}/{name}/diff' : '/schemas/{ns}/{name}/{version}/export';
+            if (!snap.subjects.has(`${b}.${c}`) || b.includes('/') || c.includes('/')) return err(404, 40401, `Subject '${b}.${c}' not found.`, route, JSON_TYPE);
+            const version = /^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/;
+            if (diff) {
+              const from = params.get('from');
+              const to = params.get('to') ?? 'latest';
+              const mode = params.get('mode') ?? undefined;
+              if (!from || !version.test(from) || !version.test(to)) return err(422, 42202, 'diff needs ?from=VERSION[&to=VERSION] (MAJOR.MINOR.PATCH or latest)', route, JSON_TYPE);
+              return this.job(snap, { kind: 'diff', namespace: b, name: c, from, to, mode }, route, JSON_TYPE);
+            }
+            if (!version.test(d)) return err(422, 42202, `invalid version '${d}': expected MAJOR.MINOR.PATCH or latest`, route, JSON_TYPE);
+            const target = params.get('target');
+            if (!target) return err(422, 422, 'export needs ?target=openai|anthropic|gemini', route, JSON_TYPE);
+            return this.job(snap, { kind: 'provider', namespace: b, name: c, version: d, target }, route, JSON_TYPE);
           }
           if (segs.length === 3 || segs.length === 4) {
             const subject = snap.subjects.get(`${b}.${c}`);

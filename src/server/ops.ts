@@ -4,8 +4,10 @@
  * record cannot stall the server: the main thread bounds each job in time.
  */
 import { type VersionedSchema } from '../core/compat.js';
-import { compareWithSubject } from '../core/comparison.js';
+import { compareWithSubject, settleComparison } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
+import { diffView } from '../core/diffreport.js';
+import { diffJson } from '../report/changes.js';
 import { LlmSchemaError, NotFoundError } from '../core/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import { Registry } from '../core/registry.js';
@@ -22,6 +24,8 @@ export type Job = (
   | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean; unknownSubject?: boolean }
   | { kind: 'search'; q: string }
   | { kind: 'render'; namespace: unknown; name: unknown; version?: unknown; input: unknown }
+  | { kind: 'diff'; namespace: string; name: string; from: string; to: string; mode?: string }
+  | { kind: 'provider'; namespace: string; name: string; version: string; target: string }
 ) & {
   /** The namespace patterns of the user asking (serve --auth-file); absent: every subject may be read. */
   namespaces?: string[];
@@ -119,6 +123,10 @@ export class JobContext {
           return await this.search(job.q);
         case 'render':
           return await this.render(job);
+        case 'diff':
+          return await this.diff(job);
+        case 'provider':
+          return await this.provider(job);
       }
     } catch (err) {
       return toResult(err);
@@ -368,6 +376,72 @@ export class JobContext {
       .filter((c) => c.breaking)
       .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message} (against version ${c.against})`);
     return { status: 200, body: { is_compatible: report.compatible, messages } };
+  }
+
+  /**
+   * `diff` between two registered versions, exactly as `llm-schema diff --json` reports it (the same
+   * diffReport), plus both sources pretty-printed and a side-by-side line diff for the web UI.
+   */
+  private async diff(job: Extract<Job, { kind: 'diff' }>): Promise<JobResult> {
+    const ref = this.subjectRef(job.namespace, job.name);
+    const meta = await this.registry.getSubject(ref);
+    let mode: CompatibilityMode | undefined;
+    if (job.mode !== undefined) {
+      try {
+        mode = checkMode(job.mode.toUpperCase());
+      } catch (err) {
+        throw new HttpError(422, 42203, (err as Error).message);
+      }
+    }
+    const a = await this.load(ref, job.from);
+    const b = await this.load(ref, job.to);
+    const subject = `${ref.namespace}.${ref.name}`;
+    // The same use-case and the same document as `diff --json` (the CLI's labels give way to the versions).
+    const comparison = await settleComparison({
+      handler: b.handler, registry: this.registry, subject: ref, meta, mode, against: [{ version: a.version, schema: a.schema }], budgetMs: COMPARE_BUDGET_MS,
+    });
+    const view = diffView(comparison, a.schema, b.schema, { from: `${subject} ${a.version}`, to: `${subject} ${b.version}`, fromVersion: a.version });
+    const report = JSON.parse(diffJson(view)) as Record<string, unknown>;
+    const { sideBySide, prettySource } = await import('./ui/linediff.js');
+    const oldText = prettySource(a.schema.text, meta.format);
+    const newText = prettySource(b.schema.text, meta.format);
+    return {
+      status: 200,
+      body: {
+        ...report,
+        subject, from: a.version, to: b.version, format: meta.format, policy: comparison.policy ?? null,
+        source: { old: oldText, new: newText, rows: sideBySide(oldText, newText) },
+      },
+    };
+  }
+
+  /** A version's provider export (as `export --target`) and its lint findings (as `lint --target`). */
+  private async provider(job: Extract<Job, { kind: 'provider' }>): Promise<JobResult> {
+    const ref = this.subjectRef(job.namespace, job.name);
+    if (!['openai', 'anthropic', 'gemini'].includes(job.target)) throw new HttpError(422, 422, `unknown target '${job.target}': expected openai, anthropic or gemini`);
+    const target = job.target as 'openai' | 'anthropic' | 'gemini';
+    const meta = await this.registry.getSubject(ref);
+    if (meta.format !== 'json') throw new HttpError(422, 422, `provider exports take JSON Schema subjects; '${ref.namespace}.${ref.name}' holds ${meta.format} schemas`);
+    const loaded = await this.registry.loadSchema(ref, job.version);
+    const { bundleSchema, exportSchema, lintSchema, PROFILES } = await import('../providers/index.js');
+    const profile = PROFILES[target];
+    const schema = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
+    const own = schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>) : {};
+    const description = typeof own.description === 'string' ? own.description : meta.description ?? (typeof own.title === 'string' ? own.title : undefined);
+    const result = await exportSchema(target, { schema, name: ref.name, description, kind: meta.kind });
+    const findings = lintSchema(schema, target, { kind: meta.kind });
+    return {
+      status: 200,
+      body: {
+        subject: `${ref.namespace}.${ref.name}`, version: loaded.info.entry.version, target,
+        output: result.output, notes: result.notes,
+        lint: {
+          profile: { provider: profile.provider, asOf: profile.asOf, source: profile.source },
+          errors: findings.filter((f) => f.severity === 'error').length,
+          findings,
+        },
+      },
+    };
   }
 
   private async search(q: string): Promise<JobResult> {

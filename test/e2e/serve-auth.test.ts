@@ -144,6 +144,24 @@ describe('serve --auth-file', () => {
     expect((await getJson(`${url}/search?q=user`, { headers: shopper })).body.results.length).toBeGreaterThan(0);
   });
 
+  it('the web UI asks for credentials and shows each user only what it may read', async () => {
+    const anon = await fetch(`${url}/ui/`);
+    expect(anon.status).toBe(401);
+    expect(anon.headers.get('www-authenticate')).toContain('Basic');
+    const biller = { Authorization: basic('biller', PASSWORD) };
+    const home = await fetch(`${url}/ui/api/home`, { headers: biller });
+    expect(home.status).toBe(200);
+    const text = await home.text();
+    expect(text).toContain('billing.eu.invoice');
+    expect(text).not.toContain('shop.ping');
+    const page = await fetch(`${url}/ui/`, { headers: biller });
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain('shop.ping');
+    // A subject outside the user's namespaces is answered as one that does not exist.
+    expect((await fetch(`${url}/ui/s/shop.ping`, { headers: biller })).status).toBe(404);
+    expect((await fetch(`${url}/ui/s/shop.ping`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
   it('403 40301 outside the user\'s namespaces, on every kind of route', async () => {
     const biller = { Authorization: basic('biller', PASSWORD) };
     for (const p of ['/subjects/shop.ping/versions', '/subjects/shop.ping/versions/latest', '/schemas/shop/ping', '/schemas/shop/ping/latest', '/config/shop.ping']) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { bumpOf, settleComparison, type Comparison } from '../../core/comparison.js';
+import { settleComparison, type Comparison } from '../../core/comparison.js';
+import { diffView } from '../../core/diffreport.js';
 import { UsageError } from '../../core/errors.js';
 import type { Change, CompatibilityMode, ParsedSchema } from '../../core/types.js';
 import { bump as bumpVersion } from '../../core/version.js';
@@ -70,15 +71,8 @@ export function define(program: Command): void {
           handler: b.handler, registry, subject: ref, against: [{ version: fromVersion, schema: oldS }], mode: modeOf(o.mode), policy: o.policy,
         });
       }
-      const { handler, mode, options } = comparison;
-      const decision = bumpOf(comparison, newS);
-      const changes = decision.bump === 'none' ? [] : decision.changes.length ? decision.changes : compareSchemas(handler, oldS, newS, options);
-      const suggested = fromVersion && decision.bump !== 'none' ? bumpVersion(fromVersion, decision.bump) : undefined;
-      const reason = bumpReason(decision.bump, decision.reason, changes, mode);
-      const view: DiffView = {
-        from: fromLabel, to: toLabel, mode, bump: decision.bump, reason, fromVersion, suggestedVersion: suggested,
-        changes, breaking: changes.map((x) => breaksMode(x, mode)), otherPolicies: comparison.otherPolicies,
-      };
+      const view = diffView(comparison, oldS, newS, { from: fromLabel, to: toLabel, fromVersion });
+      const changes = view.changes;
       if (ctx.out.json) {
         ctx.out.write(diffJson(view));
         return 0;
@@ -93,17 +87,4 @@ export function define(program: Command): void {
       return 0;
     }),
   );
-}
-
-/**
- * The bump's reason in words. A patch for a rewrite that validates the same (type array -> anyOf, an
- * inlined $ref) is an "equivalent rewrite", not "annotations only"; the mode is named only where it
- * decided the bump (major, minor).
- */
-export function bumpReason(bump: string, reason: string, changes: Change[], mode: CompatibilityMode): string {
-  if (bump === 'patch' && changes.some((c) => c.rule === 'EQUIVALENT_REWRITE')) {
-    return changes.every((c) => c.rule === 'EQUIVALENT_REWRITE') ? 'equivalent rewrite' : 'equivalent rewrite and annotations';
-  }
-  if ((bump === 'major' || bump === 'minor') && !reason.includes(' under ')) return `${reason} under ${mode}`;
-  return reason;
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import { subjectName } from '../../core/names.js';
-import type { SubjectMeta } from '../../core/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -10,18 +9,6 @@ interface Opts {
   name?: string;
   limit?: string;
   ref?: string;
-}
-
-interface LogEntry {
-  commit: string;
-  author: { name: string; email: string };
-  date: string;
-  message: string;
-  /** Versions this commit registered. */
-  versions: string[];
-  /** Versions this commit deprecated. */
-  deprecated: string[];
-  change: 'created' | 'registered' | 'deprecated' | 'metadata' | 'deleted' | 'files';
 }
 
 export function define(program: Command): void {
@@ -39,107 +26,10 @@ export function define(program: Command): void {
         const limit = ctx.opts.limit === undefined ? Infinity : Number(ctx.opts.limit);
         if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`invalid --limit '${ctx.opts.limit}': expected a positive whole number`);
         const registry = await ctx.registry();
-        const { openGit, resolveRef, loadGit } = await import('../../storage/git.js');
-        const { parseSubject } = await import('../../core/subject.js');
+        const { openGit, resolveRef } = await import('../../storage/git.js');
         const git = await openGit(registry.root);
-        const g = await loadGit();
-        const fs = await import('node:fs');
-        const base = { fs, dir: git.dir, gitdir: git.commondir, cache: git.cache };
-        const dir = [git.prefix, registry.subjectDir(ref)].filter(Boolean).join('/');
-        const parts = dir.split('/');
-
-        // Tree ids along the subject's path, memoised by tree id.
-        const trees = new Map<string, Map<string, { oid: string; type: string }>>();
-        const readTree = async (oid: string) => {
-          let t = trees.get(oid);
-          if (!t) {
-            t = new Map((await g.readTree({ ...base, oid })).tree.map((e) => [e.path, { oid: e.oid, type: e.type }]));
-            trees.set(oid, t);
-          }
-          return t;
-        };
-        const subjectTree = async (tree: string): Promise<string | undefined> => {
-          let oid = tree;
-          for (const p of parts) {
-            const e = (await readTree(oid)).get(p);
-            if (!e || e.type !== 'tree') return undefined;
-            oid = e.oid;
-          }
-          return oid;
-        };
-        const metaAt = async (treeOid: string | undefined): Promise<SubjectMeta | undefined> => {
-          if (!treeOid) return undefined;
-          const e = (await readTree(treeOid)).get('subject.yaml');
-          if (!e) return undefined;
-          try {
-            const { blob } = await g.readBlob({ ...base, oid: e.oid });
-            return parseSubject(Buffer.from(blob).toString('utf8'), 'subject.yaml');
-          } catch {
-            return undefined;
-          }
-        };
-
-        type C = { oid: string; commit: Awaited<ReturnType<typeof g.readCommit>>['commit']; sub?: string };
-        const commits = new Map<string, Promise<C | undefined>>();
-        let truncated = false;
-        const load = (oid: string) => {
-          let p = commits.get(oid);
-          if (!p) {
-            p = (async () => {
-              try {
-                const { commit } = await g.readCommit({ ...base, oid });
-                return { oid, commit, sub: await subjectTree(commit.tree) };
-              } catch {
-                truncated = true; // a shallow clone's boundary
-                return undefined;
-              }
-            })();
-            commits.set(oid, p);
-          }
-          return p;
-        };
-
-        const start = await resolveRef(git, ctx.opts.ref ?? 'HEAD');
-        const queue: C[] = [];
-        const seen = new Set<string>();
-        const push = async (oid: string) => {
-          if (seen.has(oid)) return;
-          seen.add(oid);
-          const c = await load(oid);
-          if (c) queue.push(c);
-        };
-        await push(start);
-        const out: LogEntry[] = [];
-        while (queue.length && out.length < limit) {
-          queue.sort((a, b) => b.commit.committer.timestamp - a.commit.committer.timestamp);
-          const c = queue.shift()!;
-          const parents = (await Promise.all(c.commit.parent.map(load))).filter((p): p is C => !!p);
-          const same = parents.find((p) => p.sub === c.sub);
-          if (same) {
-            // Unchanged here: follow the parent it came from (git's history simplification).
-            if (c.sub !== undefined || same.sub !== undefined) await push(same.oid);
-            continue;
-          }
-          if (c.sub === undefined && parents.every((p) => p.sub === undefined) && c.commit.parent.length) continue;
-          const meta = await metaAt(c.sub);
-          const prev = parents[0] ? await metaAt(parents[0].sub) : undefined;
-          const before = new Map((prev?.versions ?? []).map((v) => [v.version, v]));
-          const versions = (meta?.versions ?? []).filter((v) => !before.has(v.version)).map((v) => v.version);
-          const deprecated = (meta?.versions ?? []).filter((v) => v.state === 'deprecated' && before.get(v.version)?.state === 'active').map((v) => v.version);
-          const change: LogEntry['change'] =
-            c.sub === undefined ? 'deleted' : !prev ? 'created' : versions.length ? 'registered' : deprecated.length ? 'deprecated' : meta && prev && JSON.stringify(meta) !== JSON.stringify(prev) ? 'metadata' : 'files';
-          const a = c.commit.author;
-          out.push({
-            commit: c.oid,
-            author: { name: a.name, email: a.email },
-            date: new Date(a.timestamp * 1000).toISOString(),
-            message: c.commit.message.replace(/\n+$/, ''),
-            versions,
-            deprecated,
-            change,
-          });
-          for (const p of parents) if (p.sub !== undefined) await push(p.oid);
-        }
+        const { subjectHistory } = await import('../../storage/githistory.js');
+        const { commits: out, truncated } = await subjectHistory(git, registry.subjectDir(ref), await resolveRef(git, ctx.opts.ref ?? 'HEAD'), limit);
         if (!out.length && !(await registry.readSubject(ref))) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
         if (ctx.out.json) {
           ctx.out.printJson({ subject: subjectName(ref), truncated, commits: out });

@@ -18,6 +18,7 @@ interface Opts {
   tlsCert?: string;
   tlsKey?: string;
   corsOrigin: string[];
+  ui: boolean;
 }
 
 function int(value: string, flag: string, min: number, max: number): number {
@@ -44,6 +45,7 @@ export function define(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--cors-origin <origin>', "allow browser requests from this origin (repeatable, or '*')", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--no-ui', 'do not serve the read-only web UI at /ui/')
     .action((_o, cmd: Command) =>
       run(() => new Context<Opts>(cmd), async (ctx) => {
         const o = ctx.opts;
@@ -114,7 +116,7 @@ export function define(program: Command): void {
         const running = await startServe({
           root, ref: o.ref, host: o.host, port, pollIntervalMs, maxBody, jobTimeoutMs, headersTimeoutMs, requestTimeoutMs,
           logger, accessLogger, accessSink: o.quiet ? undefined : accessDest, accessLog: o.accessLog && !o.quiet,
-          auth, metricsPublic: !!o.metricsPublic, tls, corsOrigins: o.corsOrigin,
+          auth, metricsPublic: !!o.metricsPublic, tls, corsOrigins: o.corsOrigin, ui: o.ui,
         });
         if (auth) logger.info({ event: 'auth', file: o.authFile, users: auth.size }, `credentials required: ${auth.size} users`);
         const loopback = /^(127\.|::1$|localhost$|::ffff:127\.)/.test(running.host) || o.host === 'localhost';
