@@ -55,11 +55,7 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
         if (git && gitMod) {
           const prefix = git.prefix;
           filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
-          fast = new gitMod.WorkTreeStorage(git);
           const headOid = o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against) : undefined;
-          if (o.staged) head = new gitMod.GitIndexStorage(git);
-          else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
-          else head = fast;
           if (o.against) {
             const target = await gitMod.resolveRef(git, o.against);
             const mb = await gitMod.mergeBase(git, target, headOid!);
@@ -72,13 +68,19 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
               throw new InputError(`'${o.against}' and HEAD share no history: there is no merge base to compare with`);
             }
             base = new gitMod.GitTreeStorage(git, mb, o.against);
-            comparison = `${head.label} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
+            comparison = `${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
           } else if (o.staged && headOid) {
             base = new gitMod.GitTreeStorage(git, headOid, 'HEAD');
             comparison = 'index against HEAD';
           } else {
-            comparison = `whole registry, ${head.label}`;
+            comparison = `whole registry, ${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'}`;
           }
+          // The index and the working tree take folder ids from a commit where git reports no change.
+          const idBase = (base as import('../../storage/git.js').GitTreeStorage | undefined) ?? (headOid ? new gitMod.GitTreeStorage(git, headOid, 'HEAD') : undefined);
+          fast = new gitMod.WorkTreeStorage(git, idBase);
+          if (o.staged) head = new gitMod.GitIndexStorage(git, idBase);
+          else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
+          else head = fast;
         } else {
           const { FsStorage } = await import('../../storage/fs.js');
           head = new FsStorage(root);

@@ -39,12 +39,9 @@ export function define(program: Command): void {
         const limit = ctx.opts.limit === undefined ? Infinity : Number(ctx.opts.limit);
         if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`invalid --limit '${ctx.opts.limit}': expected a positive whole number`);
         const registry = await ctx.registry();
-        const { openGit, resolveRef, loadGit } = await import('../../storage/git.js');
+        const { openGit, resolveRef } = await import('../../storage/git.js');
         const { parseSubject } = await import('../../core/subject.js');
         const git = await openGit(registry.root);
-        const g = await loadGit();
-        const fs = await import('node:fs');
-        const base = { fs, dir: git.dir, gitdir: git.commondir, cache: git.cache };
         const dir = [git.prefix, registry.subjectDir(ref)].filter(Boolean).join('/');
         const parts = dir.split('/');
 
@@ -53,7 +50,7 @@ export function define(program: Command): void {
         const readTree = async (oid: string) => {
           let t = trees.get(oid);
           if (!t) {
-            t = new Map((await g.readTree({ ...base, oid })).tree.map((e) => [e.path, { oid: e.oid, type: e.type }]));
+            t = await git.objects.tree(oid);
             trees.set(oid, t);
           }
           return t;
@@ -72,14 +69,14 @@ export function define(program: Command): void {
           const e = (await readTree(treeOid)).get('subject.yaml');
           if (!e) return undefined;
           try {
-            const { blob } = await g.readBlob({ ...base, oid: e.oid });
-            return parseSubject(Buffer.from(blob).toString('utf8'), 'subject.yaml');
+            const blob = await git.objects.blob(e.oid);
+            return parseSubject(blob!.toString('utf8'), 'subject.yaml');
           } catch {
             return undefined;
           }
         };
 
-        type C = { oid: string; commit: Awaited<ReturnType<typeof g.readCommit>>['commit']; sub?: string };
+        type C = { oid: string; commit: import('../../storage/git.js').CommitInfo; sub?: string };
         const commits = new Map<string, Promise<C | undefined>>();
         let truncated = false;
         const load = (oid: string) => {
@@ -87,7 +84,7 @@ export function define(program: Command): void {
           if (!p) {
             p = (async () => {
               try {
-                const { commit } = await g.readCommit({ ...base, oid });
+                const commit = await git.objects.commit(oid);
                 return { oid, commit, sub: await subjectTree(commit.tree) };
               } catch {
                 truncated = true; // a shallow clone's boundary
