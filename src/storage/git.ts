@@ -10,6 +10,7 @@
  * reader compares ids and descends only into folders that changed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -24,6 +25,8 @@ export interface GitContext {
   /** The registry root relative to the work tree top: '' or 'a/b' (POSIX). */
   prefix: string;
   shallow: boolean;
+  /** The object format. */
+  hash?: 'sha1' | 'sha256';
   /** 'git': the git binary; 'iso': isomorphic-git (no git on PATH). */
   engine: 'git' | 'iso';
   /** Object reads (trees, blobs, commits), by id or `<commit>:<path>`. */
@@ -53,6 +56,9 @@ export interface ObjectReader {
 }
 
 const FSCK = "run 'git fsck' to see what is wrong";
+
+/** A git repository that cannot be read as asked (damaged, missing objects): an input error, exit 2. */
+export class GitStorageError extends InputError {}
 
 /** Environment for git children: paths git set for a hook (GIT_DIR, GIT_INDEX_FILE, ...) made absolute. */
 export function gitEnv(): NodeJS.ProcessEnv {
@@ -94,9 +100,9 @@ export function runGit(cwd: string, args: string[], opts: { input?: string; env?
 export function gitInputError(err: unknown, what?: string): InputError {
   if (err instanceof InputError) return err;
   if (err instanceof GitCommandError) {
-    return new InputError(`${what ? what + ': ' : ''}'git ${err.args.slice(0, 3).join(' ')}' failed: ${firstLine(err.stderr) || `exit ${err.code}`}; ${FSCK}`);
+    return new GitStorageError(`${what ? what + ': ' : ''}'git ${err.args.slice(0, 3).join(' ')}' failed: ${firstLine(err.stderr) || `exit ${err.code}`}; ${FSCK}`);
   }
-  return new InputError(`${what ? what + ': ' : ''}${(err as Error).message}; ${FSCK}`);
+  return new GitStorageError(`${what ? what + ': ' : ''}${(err as Error).message}; ${FSCK}`);
 }
 
 let hasGitBinary: boolean | undefined;
@@ -111,15 +117,16 @@ export async function openGit(registryRoot: string): Promise<GitContext> {
   }
   if (hasGitBinary !== false && process.env.LLM_SCHEMA_GIT !== 'isomorphic') {
     try {
-      const out = await runGit(root, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository', '--show-prefix']);
+      const out = await runGit(root, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository', '--show-object-format', '--show-prefix']);
       hasGitBinary = true;
-      const [dir, gitdir, common, shallow, prefix] = out.split('\n');
+      const [dir, gitdir, common, shallow, format, prefix] = out.split('\n');
       const ctx: GitContext = {
         dir,
         gitdir,
         commondir: path.resolve(root, common),
         prefix: (prefix ?? '').replace(/\/$/, ''),
         shallow: shallow === 'true',
+        hash: format === 'sha256' ? 'sha256' : 'sha1',
         engine: 'git',
         objects: undefined as unknown as ObjectReader,
       };
@@ -129,7 +136,7 @@ export async function openGit(registryRoot: string): Promise<GitContext> {
       if (!(err instanceof GitCommandError) || err.code !== 'ENOENT') {
         const msg = err instanceof GitCommandError ? firstLine(err.stderr) : String(err);
         if (/not a git repository/i.test(msg) && !hasDotGit(root)) throw notInGit(registryRoot);
-        throw new InputError(`the git repository here is damaged or unreadable ('git rev-parse' says: ${msg}); ${FSCK}`, { file: registryRoot });
+        throw new GitStorageError(`the git repository here is damaged or unreadable ('git rev-parse' says: ${msg}); ${FSCK}`, { file: registryRoot });
       }
       hasGitBinary = false;
     }
@@ -173,7 +180,7 @@ export async function resolveRef(git: GitContext, ref: string): Promise<string> 
         const packed = await runGit(git.dir, ['show-ref', '--verify', '-q', target.trim()]).then(() => true, () => false);
         if (!packed) throw new InputError(`HEAD points to '${target.trim()}', which has no commits yet`);
       }
-      throw new InputError(`HEAD does not name a readable commit ('git rev-parse HEAD' says: ${msg}); ${FSCK}`);
+      throw new GitStorageError(`HEAD does not name a readable commit ('git rev-parse HEAD' says: ${msg}); ${FSCK}`);
     }
     if (/bad object|corrupt|invalid object|unable to read|loose object/i.test(msg)) throw gitInputError(err, `'${ref}'`);
     const hint = git.shallow || /\//.test(ref) ? `; run '${fetchHint(git, ref)}' to fetch it` : '';
@@ -196,6 +203,26 @@ export async function mergeBase(git: GitContext, a: string, b: string): Promise<
 /** Read a commit's metadata. */
 export function readCommit(git: GitContext, oid: string): Promise<CommitInfo> {
   return git.objects.commit(oid);
+}
+
+/**
+ * Refuse an index whose trailing checksum does not match (cut short, overwritten): git itself reads such
+ * an index without complaint and would commit what it misread.
+ */
+export function verifyIndex(git: GitContext): void {
+  const file = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : path.join(git.gitdir, 'index');
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return; // no index yet
+  }
+  const len = git.hash === 'sha256' ? 32 : 20;
+  const sum = buf.subarray(buf.length - len);
+  if (buf.length >= 12 + len && sum.every((b) => b === 0)) return; // index.skipHash
+  if (buf.length < 12 + len || !createHash(git.hash ?? 'sha1').update(buf.subarray(0, buf.length - len)).digest().equals(sum)) {
+    throw new GitStorageError(`the git index ${file} is damaged (cut short or overwritten: its checksum does not match); ${FSCK}, and 'git reset' to rebuild the index from HEAD`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -290,8 +317,8 @@ class CatFile implements ObjectReader {
 
   private async typed(oid: string, type: string): Promise<Buffer> {
     const o = await this.read(oid);
-    if (!o) throw new InputError(`git object ${oid.slice(0, 12)} is missing from the repository (a damaged repository or a partial clone that cannot fetch it); ${FSCK}`);
-    if (o.type !== type) throw new InputError(`git object ${oid.slice(0, 12)} is a ${o.type}, not a ${type}; ${FSCK}`);
+    if (!o) throw new GitStorageError(`git object ${oid.slice(0, 12)} is missing from the repository (a damaged repository or a partial clone that cannot fetch it); ${FSCK}`);
+    if (o.type !== type) throw new GitStorageError(`git object ${oid.slice(0, 12)} is a ${o.type}, not a ${type}; ${FSCK}`);
     return o.data;
   }
 
@@ -307,7 +334,7 @@ class CatFile implements ObjectReader {
     for (let off = 0; off < data.length; ) {
       const sp = data.indexOf(32, off);
       const nul = data.indexOf(0, sp);
-      if (sp < 0 || nul < 0 || nul + 1 + hashLen > data.length) throw new InputError(`git tree ${oid.slice(0, 12)} is malformed; ${FSCK}`);
+      if (sp < 0 || nul < 0 || nul + 1 + hashLen > data.length) throw new GitStorageError(`git tree ${oid.slice(0, 12)} is malformed; ${FSCK}`);
       const mode = data.toString('latin1', off, sp);
       const type = mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob';
       out.set(data.toString('utf8', sp + 1, nul), { mode, oid: data.toString('hex', nul + 1, nul + 1 + hashLen), type });
@@ -330,7 +357,7 @@ function parseCommit(data: Buffer, oid: string): CommitInfo {
     return { name: m?.[1] ?? '', email: m?.[2] ?? '', timestamp: Number(m?.[3] ?? 0) };
   };
   const tree = /^tree ([0-9a-f]+)$/m.exec(head)?.[1];
-  if (!tree) throw new InputError(`git commit ${oid.slice(0, 12)} is malformed; ${FSCK}`);
+  if (!tree) throw new GitStorageError(`git commit ${oid.slice(0, 12)} is malformed; ${FSCK}`);
   const parent = [...head.matchAll(/^parent ([0-9a-f]+)$/gm)].map((m) => m[1]);
   return { tree, parent, author: person('author'), committer: person('committer'), message: end < 0 ? '' : text.slice(end + 2) };
 }
@@ -508,6 +535,7 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
   }
 
   private async loadIndex(): Promise<Map<string, string>> {
+    verifyIndex(this.git);
     const prefix = this.git.prefix;
     let out: string;
     try {
@@ -571,6 +599,7 @@ export class WorkTreeStorage extends ChangedSide implements RegistryStorage {
   }
 
   protected async changedPaths(base: string): Promise<string[] | undefined> {
+    verifyIndex(this.git);
     const spec = ['--', ...(this.git.prefix ? [this.git.prefix] : [])];
     try {
       const [tracked, others] = await Promise.all([

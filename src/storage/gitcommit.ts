@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { InputError, RefusedError, UsageError } from '../core/errors.js';
-import { GitCommandError, gitEnv, openGit, runGit, type GitContext } from './git.js';
+import { GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from './git.js';
 
 export interface CommitFilesOptions {
   /** Any folder inside the repository. */
@@ -71,6 +71,11 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
     }
   }
   const who = opts.author !== undefined ? parseAuthor(opts.author) : undefined;
+  try {
+    verifyIndex(git);
+  } catch (err) {
+    throw new InputError(`${notCommitted}: ${(err as Error).message}`);
+  }
   try {
     await runGit(git.dir, ['add', '--', ...rels]);
   } catch (err) {

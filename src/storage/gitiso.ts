@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { InputError } from '../core/errors.js';
-import type { CommitInfo, GitContext, ObjectReader, TreeItem } from './git.js';
+import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './git.js';
 
 type Iso = typeof import('isomorphic-git');
 let iso: Iso | undefined;
@@ -24,7 +24,7 @@ function args(git: GitContext): { fs: typeof fs; dir: string; gitdir: string; ca
 }
 
 function damaged(what: string, err: unknown): InputError {
-  return new InputError(`${what}: ${(err as Error).message.split('\n')[0]}; ${FSCK}`);
+  return new GitStorageError(`${what}: ${(err as Error).message.split('\n')[0]}; ${FSCK}`);
 }
 
 /** The repository holding `root` (walking up to a '.git' folder or file), or undefined. */

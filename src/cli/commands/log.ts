@@ -39,7 +39,7 @@ export function define(program: Command): void {
         const limit = ctx.opts.limit === undefined ? Infinity : Number(ctx.opts.limit);
         if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`invalid --limit '${ctx.opts.limit}': expected a positive whole number`);
         const registry = await ctx.registry();
-        const { openGit, resolveRef } = await import('../../storage/git.js');
+        const { openGit, resolveRef, GitStorageError } = await import('../../storage/git.js');
         const { parseSubject } = await import('../../core/subject.js');
         const git = await openGit(registry.root);
         const dir = [git.prefix, registry.subjectDir(ref)].filter(Boolean).join('/');
@@ -71,7 +71,8 @@ export function define(program: Command): void {
           try {
             const blob = await git.objects.blob(e.oid);
             return parseSubject(blob!.toString('utf8'), 'subject.yaml');
-          } catch {
+          } catch (err) {
+            if (err instanceof GitStorageError) throw err; // a damaged repository, not a bad subject.yaml
             return undefined;
           }
         };
@@ -86,7 +87,8 @@ export function define(program: Command): void {
               try {
                 const commit = await git.objects.commit(oid);
                 return { oid, commit, sub: await subjectTree(commit.tree) };
-              } catch {
+              } catch (err) {
+                if (!git.shallow) throw err;
                 truncated = true; // a shallow clone's boundary
                 return undefined;
               }
