@@ -85,11 +85,15 @@ function firstLine(s: string): string {
   return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? '';
 }
 
-/** Run git with an argument array (never a shell); stdout as text. Rejects with GitCommandError. */
-export function runGit(cwd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+/** Run git with an argument array (never a shell); stdout as text (or bytes). Rejects with GitCommandError. */
+export function runGit(cwd: string, args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<string>;
+export function runGit(cwd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; raw: true }): Promise<Buffer>;
+export function runGit(cwd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; raw?: boolean } = {}): Promise<string | Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { cwd, env: opts.env ?? gitEnv(), maxBuffer: 1 << 30, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new GitCommandError(args, (err as NodeJS.ErrnoException).code ?? null, stderr || ((err as NodeJS.ErrnoException).code === 'ENOENT' ? err.message : '')));
+    const encoding = opts.raw ? 'buffer' : 'utf8';
+    const child = execFile('git', args, { cwd, env: opts.env ?? gitEnv(), maxBuffer: 1 << 30, encoding }, (err, stdout, stderr) => {
+      const text = String(stderr);
+      if (err) reject(new GitCommandError(args, (err as NodeJS.ErrnoException).code ?? null, text || ((err as NodeJS.ErrnoException).code === 'ENOENT' ? err.message : '')));
       else resolve(stdout);
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
@@ -384,33 +388,45 @@ export class GitTreeStorage implements RegistryStorage {
     this.label = label ?? commit.slice(0, 12);
   }
 
-  /** Read every file under the registry root at once: one `ls-tree -r` and one pipelined batch read. */
+  /** Read every file under the registry root at once: one `git ls-tree -r` and one `git cat-file --batch` run. */
   async preload(): Promise<void> {
     if (this.git.engine !== 'git') return;
     const prefix = this.git.prefix;
-    let out: string;
-    try {
-      out = await runGit(this.git.dir, ['ls-tree', '-r', '-t', '-z', '--full-tree', this.commit, '--', ...(prefix ? [prefix] : [])]);
-    } catch (err) {
-      throw gitInputError(err, `cannot list ${this.label}`);
-    }
+    const inside = prefix ? prefix + '/' : '';
+    let list: string;
+    let buf: Buffer;
     const dirs = new Map<string, Map<string, TreeItem>>();
-    const files: Array<[string, string]> = [];
-    for (const rec of out.split('\0')) {
-      if (!rec) continue;
-      const tab = rec.indexOf('\t');
-      const [mode, type, oid] = rec.slice(0, tab).split(' ');
-      const full = rec.slice(tab + 1);
-      const slash = full.lastIndexOf('/');
-      const parent = slash < 0 ? '' : full.slice(0, slash);
-      if (!dirs.has(parent)) dirs.set(parent, new Map());
-      dirs.get(parent)!.set(full.slice(slash + 1), { mode, oid, type: type as TreeItem['type'] });
-      if (type === 'tree' && !dirs.has(full)) dirs.set(full, new Map());
-      if (type === 'blob' && (full === prefix || full.startsWith(prefix ? prefix + '/' : ''))) files.push([full, oid]);
+    const oids: string[] = [];
+    try {
+      list = await runGit(this.git.dir, ['ls-tree', '-r', '-t', '-z', '--full-tree', this.commit, '--', ...(prefix ? [prefix] : [])]);
+      for (let off = 0; off < list.length; ) {
+        const end = list.indexOf('\0', off);
+        const tab = list.indexOf('\t', off);
+        const [mode, type, oid] = list.slice(off, tab).split(' ');
+        const full = list.slice(tab + 1, end);
+        off = end + 1;
+        if (type === 'tree') dirs.set(full, dirs.get(full) ?? new Map());
+        if (!full.startsWith(inside)) continue; // an ancestor of the registry root
+        const slash = full.lastIndexOf('/');
+        const parent = slash < 0 ? '' : full.slice(0, slash);
+        if (!dirs.has(parent)) dirs.set(parent, new Map());
+        dirs.get(parent)!.set(full.slice(slash + 1), { mode, oid, type: type as TreeItem['type'] });
+        if (type === 'blob') oids.push(oid);
+      }
+      buf = await runGit(this.git.dir, ['cat-file', '--batch'], { input: oids.join('\n') + '\n', raw: true });
+    } catch (err) {
+      throw gitInputError(err, `cannot read ${this.label}`);
     }
-    for (const [d, m] of dirs) if (d === prefix || d.startsWith(prefix ? prefix + '/' : '')) this.trees.set(d, Promise.resolve(m));
-    const datas = await Promise.all(files.map(([, oid]) => this.git.objects.blob(oid)));
-    this.blobs = new Map(files.map(([, oid], i) => [oid, datas[i]!]));
+    const blobs = new Map<string, Buffer>();
+    for (let off = 0, i = 0; i < oids.length; i++) {
+      const nl = buf.indexOf(10, off);
+      const [oid, type, size] = buf.toString('latin1', off, nl).split(' ');
+      if (type !== 'blob') throw new GitStorageError(`git object ${oid.slice(0, 12)} is missing from the repository; ${FSCK}`);
+      blobs.set(oid, buf.subarray(nl + 1, nl + 1 + Number(size)));
+      off = nl + 1 + Number(size) + 1;
+    }
+    for (const [d, m] of dirs) if (d === prefix || d.startsWith(inside)) this.trees.set(d, Promise.resolve(m));
+    this.blobs = blobs;
   }
 
   private tree(full: string): Promise<Map<string, TreeItem> | undefined> {
