@@ -1,35 +1,29 @@
 /**
- * The registry as git holds it: at a commit (GitTreeStorage), in the index (GitIndexStorage) and in the
- * working tree (WorkTreeStorage). The git binary is the engine: one long-lived `git cat-file --batch` per
- * repository reads objects, and `git merge-base`, `git diff --name-only -z`, `git ls-files -z` answer the
- * rest, so SHA-256, partial and shallow clones, split indexes and worktrees work as git makes them work.
- * isomorphic-git is only the fallback when no `git` is on PATH (see gitiso.ts).
- *
- * Folder ids: a commit's folders have their tree ids; the index and the working tree take the base
- * commit's id for every folder git reports no change under, and an id of their own for the others, so a
- * reader compares ids and descends only into folders that changed.
+ * The registry at a commit, in the index and in the working tree, read by the git binary: a long-lived
+ * `git cat-file --batch` per repository, `git merge-base`, `git diff --name-only -z`, `git ls-files -z`; so
+ * SHA-256, partial and shallow clones, split indexes and worktrees work as git makes them work.
+ * isomorphic-git is the fallback when no `git` is on PATH (gitiso.ts). The index and the working tree take
+ * the base commit's folder ids where git reports no change, so readers descend only into changed folders.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { FsStorage, MemoryStorage } from './fs.js';
 import type { RegistryStorage } from './types.js';
 
 export interface GitContext {
-  /** The work tree top. */
+  /** The work tree top; this work tree's git dir (HEAD, index); the common one (objects, shared refs). */
   dir: string;
-  /** This work tree's git dir (HEAD, index) and the common one (objects, shared refs). */
   gitdir: string;
   commondir: string;
   /** The registry root relative to the work tree top: '' or 'a/b' (POSIX). */
   prefix: string;
   shallow: boolean;
-  /** The object format. */
   hash?: 'sha1' | 'sha256';
   /** 'git': the git binary; 'iso': isomorphic-git (no git on PATH). */
   engine: 'git' | 'iso';
-  /** Object reads (trees, blobs, commits), by id or `<commit>:<path>`. */
   objects: ObjectReader;
 }
 
@@ -39,20 +33,20 @@ export interface TreeItem {
   type: 'blob' | 'tree' | 'commit';
 }
 
+type Person = { name: string; email: string; timestamp: number };
 export interface CommitInfo {
   tree: string;
   parent: string[];
-  author: { name: string; email: string; timestamp: number };
-  committer: { name: string; email: string; timestamp: number };
+  author: Person;
+  committer: Person;
   message: string;
 }
 
+/** Object reads by id; a missing or damaged object is a GitStorageError. */
 export interface ObjectReader {
-  /** A blob's bytes; undefined when there is no such blob. */
   blob(oid: string): Promise<Buffer | undefined>;
   tree(oid: string): Promise<Map<string, TreeItem>>;
   commit(oid: string): Promise<CommitInfo>;
-  close?(): void;
 }
 
 const FSCK = "run 'git fsck' to see what is wrong";
@@ -80,7 +74,7 @@ export class GitCommandError extends Error {
   }
 }
 
-function firstLine(s: string): string {
+export function firstLine(s: string): string {
   const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? '';
 }
@@ -156,10 +150,7 @@ function notInGit(root: string): InputError {
 }
 
 function hasDotGit(dir: string): boolean {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return true;
-    if (path.dirname(d) === d) return false;
-  }
+  return fs.existsSync(path.join(dir, '.git')) || (path.dirname(dir) !== dir && hasDotGit(path.dirname(dir)));
 }
 
 /** The git command that makes a missing ref or history available in a shallow or partial clone. */
@@ -179,11 +170,9 @@ export async function resolveRef(git: GitContext, ref: string): Promise<string> 
   } catch (err) {
     const msg = err instanceof GitCommandError ? firstLine(err.stderr) : '';
     if (ref === 'HEAD' || ref === '@') {
-      const target = await runGit(git.dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => '');
-      if (target.trim() && !fs.existsSync(path.join(git.commondir, target.trim())) && !/bad object|corrupt|invalid/i.test(msg)) {
-        const packed = await runGit(git.dir, ['show-ref', '--verify', '-q', target.trim()]).then(() => true, () => false);
-        if (!packed) throw new InputError(`HEAD points to '${target.trim()}', which has no commits yet`);
-      }
+      const target = (await runGit(git.dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
+      const unborn = target && !/bad object|corrupt|invalid/i.test(msg) && (await runGit(git.dir, ['show-ref', '--verify', '-q', target]).then(() => false, () => true));
+      if (unborn) throw new InputError(`HEAD points to '${target}', which has no commits yet`);
       throw new GitStorageError(`HEAD does not name a readable commit ('git rev-parse HEAD' says: ${msg}); ${FSCK}`);
     }
     if (/bad object|corrupt|invalid object|unable to read|loose object/i.test(msg)) throw gitInputError(err, `'${ref}'`);
@@ -204,23 +193,14 @@ export async function mergeBase(git: GitContext, a: string, b: string): Promise<
   }
 }
 
-/** Read a commit's metadata. */
-export function readCommit(git: GitContext, oid: string): Promise<CommitInfo> {
-  return git.objects.commit(oid);
-}
-
 /**
  * Refuse an index whose trailing checksum does not match (cut short, overwritten): git itself reads such
  * an index without complaint and would commit what it misread.
  */
 export function verifyIndex(git: GitContext): void {
   const file = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : path.join(git.gitdir, 'index');
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch {
-    return; // no index yet
-  }
+  if (!fs.existsSync(file)) return; // no index yet
+  const buf = fs.readFileSync(file);
   const len = git.hash === 'sha256' ? 32 : 20;
   const sum = buf.subarray(buf.length - len);
   if (buf.length >= 12 + len && sum.every((b) => b === 0)) return; // index.skipHash
@@ -230,90 +210,64 @@ export function verifyIndex(git: GitContext): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// One `git cat-file --batch` per repository: requests are written as they come (those made in one tick
-// go in one write) and answered in order, so reading 5,000 files is one pipelined stream.
+// One `git cat-file --batch` per repository: the requests made in one tick go in one write and are
+// answered in order. The child keeps Node alive only while answers are due.
+
+type Waiter = { spec: string; resolve(v: { type: string; data: Buffer } | undefined): void; reject(e: Error): void };
 
 class CatFile implements ObjectReader {
   private proc?: ChildProcess;
-  private readonly waiting: Array<{ spec: string; resolve(v: { type: string; data: Buffer } | undefined): void; reject(e: Error): void }> = [];
-  private chunks: Buffer[] = [];
-  private have = 0;
+  private readonly waiting: Waiter[] = [];
+  private buf: Buffer = Buffer.alloc(0);
   private pending: string[] = [];
   private stderr = '';
-  private failed?: Error;
 
   constructor(private readonly cwd: string) {}
 
   private start(): ChildProcess {
     const p = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    p.stdout!.on('data', (c: Buffer) => {
-      this.chunks.push(c);
-      this.have += c.length;
-      this.drain();
-    });
+    p.stdout!.on('data', (c: Buffer) => this.drain(c));
     p.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString('utf8')));
     p.stdin!.on('error', () => {});
-    p.on('error', (e) => this.fail(e));
-    p.on('close', (code) => this.fail(new GitCommandError(['cat-file', '--batch'], code, this.stderr || 'ended early')));
-    this.idle(p);
+    const fail = (e: Error) => {
+      this.proc = undefined;
+      for (const w of this.waiting.splice(0)) w.reject(gitInputError(e, `cannot read git object '${w.spec}'`));
+    };
+    p.on('error', fail);
+    p.on('close', (code) => fail(new GitCommandError(['cat-file', '--batch'], code, this.stderr || 'ended early')));
     return p;
   }
 
-  private fail(e: Error): void {
-    this.proc = undefined;
-    if (!this.waiting.length) return;
-    this.failed = e;
-    for (const w of this.waiting.splice(0)) w.reject(gitInputError(e, `cannot read git object '${w.spec}'`));
-    this.failed = undefined;
-  }
-
-  /** The child keeps Node alive only while answers are due. */
   private idle(p: ChildProcess): void {
     const busy = this.waiting.length > 0;
-    for (const s of [p, p.stdout, p.stderr, p.stdin] as Array<{ ref?(): void; unref?(): void } | null>) (busy ? s?.ref?.() : s?.unref?.());
+    for (const x of [p, p.stdout, p.stderr, p.stdin] as Array<{ ref?(): void; unref?(): void } | null>) (busy ? x?.ref?.() : x?.unref?.());
   }
 
-  private take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.chunks = rest.length ? [rest] : [];
-    this.have = rest.length;
-    return out;
-  }
-
-  private drain(): void {
-    while (this.waiting.length && this.have) {
-      const first = this.chunks.length === 1 ? this.chunks[0] : (this.chunks = [Buffer.concat(this.chunks)])[0];
-      const nl = first.indexOf(10);
-      if (nl < 0) return;
-      const header = first.toString('utf8', 0, nl);
-      const m = /^(\S+) (\S+) (\d+)$/.exec(header);
-      if (!m) {
-        this.take(nl + 1);
-        this.waiting.shift()!.resolve(undefined); // '<spec> missing' / 'ambiguous'
-        continue;
-      }
-      const size = Number(m[3]);
-      if (this.have < nl + 1 + size + 1) return;
-      const data = Buffer.from(this.take(nl + 1 + size + 1).subarray(nl + 1, nl + 1 + size));
-      this.waiting.shift()!.resolve({ type: m[2], data });
+  private drain(chunk: Buffer): void {
+    let buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (this.waiting.length) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) break;
+      const m = /^(\S+) (\S+) (\d+)$/.exec(buf.toString('utf8', 0, nl));
+      const end = m ? nl + 1 + Number(m[3]) + 1 : nl + 1; // '<spec> missing' / 'ambiguous': a header alone
+      if (buf.length < end) break;
+      this.waiting.shift()!.resolve(m ? { type: m[2], data: Buffer.from(buf.subarray(nl + 1, end - 1)) } : undefined);
+      buf = buf.subarray(end);
     }
+    this.buf = buf;
     if (this.proc) this.idle(this.proc);
   }
 
   read(spec: string): Promise<{ type: string; data: Buffer } | undefined> {
     if (/[\n\r]/.test(spec)) return Promise.resolve(undefined);
-    if (!this.proc) this.proc = this.start();
-    const p = this.proc;
+    const p = (this.proc ??= this.start());
     return new Promise((resolve, reject) => {
       this.waiting.push({ spec, resolve, reject });
       this.idle(p);
       if (this.pending.push(spec) === 1) {
         queueMicrotask(() => {
-          const text = this.pending.join('\n') + '\n';
+          p.stdin!.write(this.pending.join('\n') + '\n');
           this.pending = [];
-          p.stdin!.write(text);
         });
       }
     });
@@ -430,32 +384,21 @@ export class GitTreeStorage implements RegistryStorage {
   }
 
   private tree(full: string): Promise<Map<string, TreeItem> | undefined> {
-    let p = this.trees.get(full);
-    if (!p) {
-      p = this.loadTree(full);
-      this.trees.set(full, p);
-    }
-    return p;
+    if (!this.trees.has(full)) this.trees.set(full, this.loadTree(full));
+    return this.trees.get(full)!;
   }
 
   private async loadTree(full: string): Promise<Map<string, TreeItem> | undefined> {
-    let oid: string;
-    if (full === '') oid = await this.rootTree();
-    else {
-      const slash = full.lastIndexOf('/');
-      const item = (await this.tree(slash === -1 ? '' : full.slice(0, slash)))?.get(full.slice(slash + 1));
-      if (!item || item.type !== 'tree') return undefined;
-      oid = item.oid;
-    }
-    return this.git.objects.tree(oid);
+    const item = full === '' ? { type: 'tree', oid: await this.rootTree() } : await this.item(full, true);
+    return item?.type === 'tree' ? this.git.objects.tree(item.oid) : undefined;
   }
 
   private rootTree(): Promise<string> {
     return this.git.objects.commit(this.commit).then((c) => c.tree);
   }
 
-  private async item(p: string): Promise<TreeItem | undefined> {
-    const full = join(this.git.prefix, normalize(p));
+  private async item(p: string, isFull = false): Promise<TreeItem | undefined> {
+    const full = isFull ? p : join(this.git.prefix, normalize(p));
     if (full === '') return undefined;
     const slash = full.lastIndexOf('/');
     return (await this.tree(slash === -1 ? '' : full.slice(0, slash)))?.get(full.slice(slash + 1));
@@ -541,10 +484,6 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
   readonly label = 'index';
   private entries?: Promise<Map<string, string>>;
 
-  constructor(git: GitContext, base?: GitTreeStorage) {
-    super(git, base);
-  }
-
   private index(): Promise<Map<string, string>> {
     if (!this.entries) this.entries = this.git.engine === 'iso' ? import('./gitiso.js').then((m) => m.isoIndex(this.git)) : this.loadIndex();
     return this.entries;
@@ -591,16 +530,7 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
   }
 
   async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
-    const dir = normalize(p);
-    const pre = dir ? dir + '/' : '';
-    const seen = new Map<string, boolean>();
-    for (const f of (await this.index()).keys()) {
-      if (!f.startsWith(pre)) continue;
-      const rest = f.slice(pre.length);
-      const slash = rest.indexOf('/');
-      seen.set(slash < 0 ? rest : rest.slice(0, slash), slash >= 0);
-    }
-    return [...seen].map(([name, isDir]) => ({ name, isDir }));
+    return new MemoryStorage(await this.index()).listDir(p); // paths -> blob ids: the same folder listing
   }
 }
 
@@ -608,10 +538,12 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
 export class WorkTreeStorage extends ChangedSide implements RegistryStorage {
   readonly label = 'working tree';
   readonly root: string;
+  private readonly files: FsStorage;
 
   constructor(git: GitContext, base?: GitTreeStorage) {
     super(git, base);
     this.root = path.join(git.dir, ...(git.prefix ? git.prefix.split('/') : []));
+    this.files = new FsStorage(this.root);
   }
 
   protected async changedPaths(base: string): Promise<string[] | undefined> {
@@ -632,23 +564,11 @@ export class WorkTreeStorage extends ChangedSide implements RegistryStorage {
     return fs.existsSync(path.join(this.root, rel));
   }
 
-  async readFile(p: string): Promise<string | undefined> {
-    try {
-      return fs.readFileSync(path.join(this.root, normalize(p)), 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-      throw err;
-    }
+  readFile(p: string): Promise<string | undefined> {
+    return this.files.readFile(normalize(p));
   }
 
-  async listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
-    try {
-      return fs.readdirSync(path.join(this.root, normalize(p)), { withFileTypes: true }).map((e) => ({ name: e.name, isDir: e.isDirectory() }));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw err;
-    }
+  listDir(p: string): Promise<Array<{ name: string; isDir: boolean }>> {
+    return this.files.listDir(normalize(p));
   }
 }

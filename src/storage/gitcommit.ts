@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { InputError, RefusedError, UsageError } from '../core/errors.js';
-import { GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from './git.js';
+import { firstLine, GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from './git.js';
 
 export interface CommitFilesOptions {
   /** Any folder inside the repository. */
@@ -73,13 +73,9 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
   const who = opts.author !== undefined ? parseAuthor(opts.author) : undefined;
   try {
     verifyIndex(git);
-  } catch (err) {
-    throw new InputError(`${notCommitted}: ${(err as Error).message}`);
-  }
-  try {
     await runGit(git.dir, ['add', '--', ...rels]);
   } catch (err) {
-    throw new InputError(`${notCommitted}: 'git add' failed: ${gitSays(err)}; run 'git status' to see why`);
+    throw new InputError(`${notCommitted}: ${err instanceof GitCommandError ? `'git add' failed: ${gitSays(err)}; run 'git status' to see why` : (err as Error).message}`);
   }
   try {
     await runGit(git.dir, ['commit', '-q', '-m', opts.message, ...(who ? [`--author=${who.name} <${who.email}>`] : []), '--', ...rels], {
@@ -98,7 +94,5 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
 }
 
 function gitSays(err: unknown): string {
-  if (!(err instanceof GitCommandError)) return (err as Error).message;
-  const lines = err.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? `exit ${err.code}`;
+  return err instanceof GitCommandError ? firstLine(err.stderr) || `exit ${err.code}` : (err as Error).message;
 }

@@ -1,8 +1,4 @@
-/**
- * The fallback engine when no `git` binary is on PATH: isomorphic-git reads commits, trees, blobs and the
- * index, finds merge bases and commits for `register --commit`. Slower than git and without hooks or
- * signing; git is used wherever it is installed.
- */
+/** The fallback when no `git` is on PATH (isomorphic-git): slower, and commits without hooks or signing. */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -39,25 +35,11 @@ export async function openIso(root: string): Promise<GitContext | undefined> {
         if (!m) throw new InputError("'.git' is a file without a 'gitdir:' line", { file: dotgit });
         gitdir = path.resolve(dir, m[1]);
       }
-      let commondir = gitdir;
-      try {
-        const c = fs.readFileSync(path.join(gitdir, 'commondir'), 'utf8').trim();
-        if (c) commondir = path.resolve(gitdir, c);
-      } catch {
-        /* not a linked worktree */
-      }
-      const ctx = {
-        dir,
-        gitdir,
-        commondir,
-        prefix: path.relative(dir, root).split(path.sep).join('/'),
-        shallow: fs.existsSync(path.join(commondir, 'shallow')),
-        engine: 'iso' as const,
-        cache: {},
-        objects: undefined as unknown as ObjectReader,
-      };
-      ctx.objects = new IsoReader(ctx);
-      return ctx;
+      const common = fs.existsSync(path.join(gitdir, 'commondir')) ? fs.readFileSync(path.join(gitdir, 'commondir'), 'utf8').trim() : '';
+      const commondir = path.resolve(gitdir, common || '.'); // a linked worktree's shared git dir
+      const prefix = path.relative(dir, root).split(path.sep).join('/');
+      const ctx = { dir, gitdir, commondir, prefix, shallow: fs.existsSync(path.join(commondir, 'shallow')), engine: 'iso' as const, cache: {} };
+      return Object.assign(ctx, { objects: new IsoReader(ctx as unknown as GitContext) });
     }
     if (path.dirname(dir) === dir) return undefined;
   }
@@ -90,40 +72,22 @@ class IsoReader implements ObjectReader {
   }
 }
 
-/** A ref (branch, tag, remote branch, HEAD, full or short id, with ~N / ^N steps) to a commit id. */
+/** A ref (branch, tag, remote branch, HEAD, a full or short id; no ~N/^N steps without git) to a commit id. */
 export async function isoResolve(git: GitContext, ref: string): Promise<string> {
   const g = loadIso();
-  const m = /^(.*?)((?:[~^]\d*)*)$/.exec(ref)!;
-  const name = m[1] === '@' || !m[1] ? 'HEAD' : m[1];
-  let oid: string | undefined;
-  try {
-    oid = await g.resolveRef({ fs, dir: git.dir, gitdir: name === 'HEAD' ? git.gitdir : git.commondir, ref: name });
-  } catch {
-    if (/^[0-9a-f]{4,64}$/i.test(name)) oid = await g.expandOid({ ...args(git), oid: name.toLowerCase() }).catch(() => undefined);
-  }
-  if (!oid) {
-    if (name === 'HEAD') throw new InputError('HEAD has no commits yet');
-    throw new InputError(`unknown git ref '${ref}': no branch, tag, remote branch or commit by that name`);
-  }
-  let id: string = oid;
+  const name = ref === '@' ? 'HEAD' : ref;
+  let oid = await g.resolveRef({ fs, dir: git.dir, gitdir: name === 'HEAD' ? git.gitdir : git.commondir, ref: name }).catch(() => undefined);
+  if (!oid && /^[0-9a-f]{4,64}$/i.test(name)) oid = await g.expandOid({ ...args(git), oid: name.toLowerCase() }).catch(() => undefined);
+  if (!oid) throw new InputError(name === 'HEAD' ? 'HEAD has no commits yet' : `unknown git ref '${ref}': no branch, tag, remote branch or commit by that name`);
   for (let i = 0; i < 10; i++) {
-    const o: { type: string; object: unknown } = await g.readObject({ ...args(git), oid: id, format: 'parsed' }).catch((err: unknown) => {
-      throw damaged(`'${ref}' points to ${id.slice(0, 12)}, which cannot be read`, err);
-    });
-    if (o.type === 'commit') break;
-    if (o.type !== 'tag') throw new InputError(`'${ref}' names a ${o.type}, not a commit`);
-    id = (o.object as { object: string }).object;
+    const o = (await g.readObject({ ...args(git), oid, format: 'parsed' }).catch((err: unknown) => {
+      throw damaged(`'${ref}' points to ${oid!.slice(0, 12)}, which cannot be read`, err);
+    })) as { type: string; object: unknown };
+    if (o.type === 'commit') return oid;
+    if (o.type !== 'tag') break;
+    oid = (o.object as { object: string }).object;
   }
-  for (const step of m[2].match(/[~^]\d*/g) ?? []) {
-    const n = step.length > 1 ? Number(step.slice(1)) : 1;
-    for (let i = 0; i < (step[0] === '~' ? n : 1); i++) {
-      const parents: string[] = (await git.objects.commit(id)).parent;
-      const p: string | undefined = parents[step[0] === '~' ? 0 : n - 1];
-      if (!p) throw new InputError(`'${ref}' names no commit: ${id.slice(0, 12)} has no such parent`);
-      id = p;
-    }
-  }
-  return id;
+  throw new InputError(`'${ref}' does not name a commit`);
 }
 
 export async function isoMergeBase(git: GitContext, a: string, b: string): Promise<string | undefined> {
