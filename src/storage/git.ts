@@ -181,6 +181,15 @@ export async function resolveRef(git: GitContext, ref: string): Promise<string> 
   }
 }
 
+/** HEAD, a ref and their merge base from one `git rev-parse` (`ref...HEAD`); undefined when that does not answer. */
+export async function refsAndBase(git: GitContext, ref: string): Promise<{ head: string; target: string; base: string } | undefined> {
+  if (git.engine !== 'git' || ref.startsWith('-')) return undefined;
+  const out = await runGit(git.dir, ['rev-parse', '--end-of-options', 'HEAD^{commit}', `${ref}^{commit}`, `${ref}^{commit}...HEAD^{commit}`]).catch(() => '');
+  const ids = out.split('\n').filter((l) => /^\^?[0-9a-f]{40,64}$/.test(l));
+  const base = ids.find((l) => l.startsWith('^'))?.slice(1);
+  return base && ids.length >= 5 ? { head: ids[0], target: ids[1], base } : undefined;
+}
+
 /** The merge base of two commits (the best common ancestor), or undefined when they share no history. */
 export async function mergeBase(git: GitContext, a: string, b: string): Promise<string | undefined> {
   if (a === b) return a;

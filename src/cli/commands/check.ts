@@ -55,10 +55,12 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
         if (git && gitMod) {
           const prefix = git.prefix;
           filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
-          const headOid = o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against) : undefined;
+          // HEAD, the ref and their merge base in one git call; else one by one, for precise messages.
+          const quick = o.against ? await gitMod.refsAndBase(git, o.against) : undefined;
+          const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against) : undefined);
           if (o.against) {
-            const target = await gitMod.resolveRef(git, o.against);
-            const mb = await gitMod.mergeBase(git, target, headOid!);
+            const target = quick?.target ?? (await gitMod.resolveRef(git, o.against));
+            const mb = quick?.base ?? (await gitMod.mergeBase(git, target, headOid!));
             if (!mb) {
               if (git.shallow) {
                 throw new InputError(
