@@ -327,3 +327,20 @@ describe('a version file is never overwritten', () => {
     for (const f of leftovers) expect(existsSync(path.join(reg, f))).toBe(false);
   });
 });
+
+describe('a registry outside git', () => {
+  it('works for everything but the git commands, which exit 2 with one line and write nothing', async () => {
+    const reg = temp();
+    ok(await cli(reg, ['init', '--yes', '--ci', 'none']));
+    write(reg, 'v1.avsc', V1);
+    ok(await cli(reg, ['register', 'app.user', '--file', 'v1.avsc']));
+    ok(await cli(reg, ['check']));
+    ok(await cli(reg, ['list']));
+    for (const args of [['check', '--against', 'main'], ['check', '--staged'], ['log', 'app.user']]) {
+      gitInputError(await cli(reg, args), /not inside a git repository/);
+    }
+    write(reg, 'v2.avsc', V2_COMPATIBLE);
+    gitInputError(await cli(reg, ['register', 'app.user', '--file', 'v2.avsc', '--commit']), /not inside a git repository/);
+    expect(existsSync(path.join(reg, USER, '1.1.0.avsc'))).toBe(false);
+  });
+});
