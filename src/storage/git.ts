@@ -107,29 +107,16 @@ let hasGitBinary: boolean | undefined;
 
 /** Find the git repository holding the registry root. InputError when there is none or it is damaged. */
 export async function openGit(registryRoot: string): Promise<GitContext> {
-  let root: string;
-  try {
-    root = fs.realpathSync(path.resolve(registryRoot));
-  } catch {
-    throw new InputError('no such folder', { file: registryRoot });
-  }
+  if (!fs.existsSync(registryRoot)) throw new InputError('no such folder', { file: registryRoot });
+  const root = fs.realpathSync(path.resolve(registryRoot));
   if (hasGitBinary !== false && process.env.LLM_SCHEMA_GIT !== 'isomorphic') {
     try {
       const out = await runGit(root, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository', '--show-object-format', '--show-prefix']);
       hasGitBinary = true;
       const [dir, gitdir, common, shallow, format, prefix] = out.split('\n');
-      const ctx: GitContext = {
-        dir,
-        gitdir,
-        commondir: path.resolve(root, common),
-        prefix: (prefix ?? '').replace(/\/$/, ''),
-        shallow: shallow === 'true',
-        hash: format === 'sha256' ? 'sha256' : 'sha1',
-        engine: 'git',
-        objects: undefined as unknown as ObjectReader,
-      };
-      ctx.objects = new CatFile(ctx.dir);
-      return ctx;
+      const hash = format === 'sha256' ? 'sha256' : 'sha1';
+      const commondir = path.resolve(root, common);
+      return { dir, gitdir, commondir, prefix: (prefix ?? '').replace(/\/$/, ''), shallow: shallow === 'true', hash, engine: 'git', objects: new CatFile(dir) };
     } catch (err) {
       if (!(err instanceof GitCommandError) || err.code !== 'ENOENT') {
         const msg = err instanceof GitCommandError ? firstLine(err.stderr) : String(err);

@@ -8,9 +8,8 @@ import { InputError, RefusedError, UsageError } from '../core/errors.js';
 import { firstLine, GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from './git.js';
 
 export interface CommitFilesOptions {
-  /** Any folder inside the repository. */
+  /** Any folder inside the repository; absolute paths of the files to commit. */
   root: string;
-  /** Absolute paths of the files to commit. */
   files: string[];
   message: string;
   /** "Name <email>"; default: git's own (user.name / user.email, $GIT_AUTHOR_*). */
@@ -35,13 +34,8 @@ async function authorOf(git: GitContext, given?: string): Promise<{ name: string
     if (!name || !email) throw new UsageError(WHO);
     return { name, email };
   }
-  try {
-    const ident = await runGit(git.dir, ['var', 'GIT_AUTHOR_IDENT']);
-    return parseAuthor(ident.replace(/\s+\d+\s+[-+]\d{4}\s*$/, ''));
-  } catch (err) {
-    if (err instanceof GitCommandError) throw new UsageError(WHO);
-    throw err;
-  }
+  const ident = await runGit(git.dir, ['var', 'GIT_AUTHOR_IDENT']).catch(() => Promise.reject(new UsageError(WHO)));
+  return parseAuthor(ident.replace(/\s+\d+\s+[-+]\d{4}\s*$/, ''));
 }
 
 /**
