@@ -57,7 +57,7 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
           filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
           // HEAD, the ref and their merge base in one git call; else one by one, for precise messages.
           const quick = o.against ? await gitMod.refsAndBase(git, o.against) : undefined;
-          const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against) : undefined);
+          const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against && !o.head) : undefined);
           if (o.against) {
             const target = quick?.target ?? (await gitMod.resolveRef(git, o.against));
             const mb = quick?.base ?? (await gitMod.mergeBase(git, target, headOid!));
