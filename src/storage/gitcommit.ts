@@ -43,11 +43,14 @@ async function authorOf(git: GitContext, given?: string): Promise<{ name: string
  * the same errors commitFiles would, so `register --commit` refuses before it touches the registry.
  */
 export async function checkCanCommit(root: string, author?: string): Promise<{ name: string; email: string }> {
-  return authorOf(await openGit(root), author);
+  return authorOf((opened = { root, git: await openGit(root) }).git, author);
 }
 
+/** The repository checkCanCommit opened (one `git rev-parse` per register --commit, not two). */
+let opened: { root: string; git: GitContext } | undefined;
+
 export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: string; author: string }> {
-  const git = await openGit(opts.root);
+  const git = opened?.root === opts.root ? opened.git : await openGit(opts.root);
   const rels = opts.files.map((abs) => {
     const rel = path.relative(git.dir, path.resolve(abs)).split(path.sep).join('/');
     if (!rel || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) throw new UsageError(`cannot commit ${abs}: it is outside the repository at ${git.dir}`);

@@ -344,3 +344,16 @@ describe('a registry outside git', () => {
     expect(existsSync(path.join(reg, USER, '1.1.0.avsc'))).toBe(false);
   });
 });
+
+describe('a repository without commits', () => {
+  it('check --staged checks the index; --head and --against say HEAD has no commits (exit 2)', async () => {
+    const r = temp();
+    git(r, 'init', '-q', '-b', 'main');
+    ok(await cli(r, ['init', '--yes', '--ci', 'none']));
+    write(r, 'v1.avsc', V1);
+    ok(await cli(r, ['register', 'app.user', '--file', 'v1.avsc']));
+    git(r, 'add', '-A');
+    ok(await cli(r, ['check', '--staged']));
+    for (const args of [['check', '--head'], ['check', '--against', 'main']]) gitInputError(await cli(r, args), /no commits yet/);
+  });
+});
