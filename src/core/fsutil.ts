@@ -46,6 +46,17 @@ export async function removeStaleTemps(dir: string): Promise<void> {
   }
 }
 
+/** Remove `<lock>.tmp-<pid>-*` and `<lock>.stale-<pid>-*` files whose process is gone (a killed locker's). */
+async function removeLockLeftovers(lockFile: string): Promise<void> {
+  const dir = path.dirname(lockFile);
+  const base = path.basename(lockFile);
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = /\.lock\.(?:tmp|stale)-(\d+)-[0-9a-f]+$/.exec(n);
+    if (m && n.includes(base) && !isAlive(Number(m[1]))) await fsp.unlink(path.join(dir, n)).catch(() => {});
+  }
+}
+
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
@@ -75,6 +86,7 @@ export async function acquireLock(lockFile: string, timeoutMs = 30_000): Promise
   const token = `${process.pid} ${host} ${randomBytes(6).toString('hex')}\n`;
   const dir = path.dirname(lockFile);
   const tmp = path.join(dir, `.${path.basename(lockFile)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await removeLockLeftovers(lockFile);
   await fsp.writeFile(tmp, token);
   const deadline = Date.now() + timeoutMs;
   let delay = 5;

@@ -14,7 +14,7 @@ import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } f
 import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from './names.js';
-import { checkAlias, parseSubject, serializeSubject, SUBJECT_FILE } from './subject.js';
+import { checkAlias, parseSubject, serializeSubject, SUBJECT_FILE, verifySubjectFiles } from './subject.js';
 import type {
   Change,
   CompatibilityMode,
@@ -143,7 +143,23 @@ export class Registry {
     const rel = this.subjectFile(ref);
     const text = await this.storage.readFile(rel);
     if (text === undefined) return undefined;
-    return parseSubject(text, this.display(rel));
+    return this.parseChecked(ref, text, rel);
+  }
+
+  /**
+   * Whether subject.yaml must agree with the version files (every reader; `check` turns off the
+   * exception because it reports the same as findings).
+   */
+  verifyFiles = true;
+
+  /** Parse subject.yaml and check it against the version files beside it. */
+  private async parseChecked(ref: SubjectRef, text: string, rel: string): Promise<SubjectMeta> {
+    const meta = parseSubject(text, this.display(rel));
+    if (this.verifyFiles) {
+      const names = (await this.storage.listDir(this.subjectDir(ref))).filter((f) => !f.isDir).map((f) => f.name);
+      verifySubjectFiles(meta, names, EXTENSIONS[meta.format], this.display(rel), text);
+    }
+    return meta;
   }
 
   async getSubject(ref: SubjectRef): Promise<SubjectMeta> {
@@ -184,7 +200,7 @@ export class Registry {
         const file = this.subjectFile(ref);
         const text = await this.storage.readFile(file);
         if (text === undefined) continue; // a folder without subject.yaml is not a subject (e.g. a killed first register)
-        out.push({ ...ref, subject: subjectName(ref), meta: parseSubject(text, this.display(file)), file });
+        out.push({ ...ref, subject: subjectName(ref), meta: await this.parseChecked(ref, text, file), file });
       }
     }
     return out.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
@@ -434,8 +450,14 @@ export class Registry {
       if (!(await lock!.held())) throw new LlmSchemaError('lost the registry lock while registering; nothing was written', 2);
       const text = input.text.endsWith('\n') ? input.text : input.text + '\n';
       const absVersion = path.join(this.root, versionRel);
-      // The version file first (a leftover of a killed register, never listed in subject.yaml, is replaced) ...
-      await writeFileAtomic(absVersion, text);
+      // The version file first, created exclusively: a version file is never replaced (an unlisted one
+      // left by an interrupted register was refused when subject.yaml was read above) ...
+      try {
+        await writeFileAtomic(absVersion, text, { exclusive: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        throw new InputError(`${this.display(versionRel)} already exists: refusing to overwrite a version file; nothing was written`);
+      }
       // ... then the metadata that makes it a registered version.
       await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
       result.written = [versionRel, this.subjectFile(ref)];

@@ -132,3 +132,44 @@ export function serializeSubject(meta: SubjectMeta): string {
   });
   return toYaml(out);
 }
+
+/** A version file's name: `<MAJOR>.<MINOR>.<PATCH>[-pre].<ext>`; gives the version. */
+export const VERSION_FILE_NAME = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto|prompt)$/;
+
+/**
+ * subject.yaml and the version files beside it must agree: every listed version has its file and every
+ * version file is listed. Anything else (a subject.yaml cut short, emptied or edited by hand, a file left
+ * by an interrupted write) is an input error naming the file and line, so that no command reads a
+ * subject wrongly or writes over a version file it does not know about.
+ */
+export function verifySubjectFiles(meta: SubjectMeta, fileNames: string[], ext: string, file: string, text: string): void {
+  const listed = new Set(meta.versions.map((v) => `${v.version}${ext}`));
+  const present = new Set(fileNames);
+  const versionsLine = lineMatching(text, /^versions\s*:/m);
+  const unlisted = fileNames.filter((n) => VERSION_FILE_NAME.test(n) && !listed.has(n)).sort();
+  if (unlisted.length && !meta.versions.length) {
+    throw new InputError(
+      `lists no versions while version files exist (${unlisted.join(', ')}): it is cut short or emptied; restore it from git ('git checkout -- ${file}') before anything else`,
+      { file, line: versionsLine ?? Math.max(1, text.split('\n').length - (text.endsWith('\n') ? 1 : 0)) },
+    );
+  }
+  if (unlisted.length) {
+    throw new InputError(
+      `does not list ${unlisted.join(', ')}, which exist beside it: restore it from git, or remove a file left by an interrupted register if it was never registered`,
+      { file, line: versionsLine ?? 1 },
+    );
+  }
+  for (const v of meta.versions) {
+    if (!present.has(`${v.version}${ext}`)) {
+      throw new InputError(`lists version ${v.version} but ${v.version}${ext} is missing beside it: restore it from git ('git checkout -- <file>')`, {
+        file,
+        line: lineMatching(text, new RegExp(`version\\s*:\\s*['"]?${v.version.replace(/\./g, '\\.')}['"]?\\s*$`, 'm')) ?? versionsLine ?? 1,
+      });
+    }
+  }
+}
+
+function lineMatching(text: string, re: RegExp): number | undefined {
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
+}

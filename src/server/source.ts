@@ -83,6 +83,7 @@ export class GitRefSource implements SnapshotSource {
   async load(commit: string): Promise<Snapshot> {
     const { GitTreeStorage } = await import('../storage/git.js');
     const storage = new GitTreeStorage(await this.git(), commit, `${this.ref} (${commit.slice(0, 12)})`);
+    await storage.preload(); // one ls-tree and one pipelined cat-file batch for the whole registry
     return buildSnapshot(this.root, storage, this.label, commit);
   }
 }

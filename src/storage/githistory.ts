@@ -3,10 +3,9 @@
  * (created, registered versions, deprecated versions, metadata), following git's history simplification.
  * `llm-schema log` prints it; `serve --ref` shows each version's registering commit in the web UI.
  */
-import * as fs from 'node:fs';
 import { parseSubject } from '../core/subject.js';
 import type { SubjectMeta } from '../core/types.js';
-import { loadGit, type GitContext } from './git.js';
+import { GitStorageError, type CommitInfo, type GitContext } from './git.js';
 
 export interface LogEntry {
   commit: string;
@@ -28,8 +27,6 @@ export interface SubjectHistory {
 
 /** The history of the subject folder SUBJECTDIR (registry-relative) from commit START, at most LIMIT entries. */
 export async function subjectHistory(git: GitContext, subjectDir: string, start: string, limit = Infinity): Promise<SubjectHistory> {
-  const g = await loadGit();
-  const base = { fs, dir: git.dir, gitdir: git.commondir, cache: git.cache };
   const dir = [git.prefix, subjectDir].filter(Boolean).join('/');
   const parts = dir.split('/');
 
@@ -38,7 +35,7 @@ export async function subjectHistory(git: GitContext, subjectDir: string, start:
   const readTree = async (oid: string) => {
     let t = trees.get(oid);
     if (!t) {
-      t = new Map((await g.readTree({ ...base, oid })).tree.map((e) => [e.path, { oid: e.oid, type: e.type }]));
+      t = await git.objects.tree(oid);
       trees.set(oid, t);
     }
     return t;
@@ -57,14 +54,15 @@ export async function subjectHistory(git: GitContext, subjectDir: string, start:
     const e = (await readTree(treeOid)).get('subject.yaml');
     if (!e) return undefined;
     try {
-      const { blob } = await g.readBlob({ ...base, oid: e.oid });
-      return parseSubject(Buffer.from(blob).toString('utf8'), 'subject.yaml');
-    } catch {
+      const blob = await git.objects.blob(e.oid);
+      return blob ? parseSubject(blob.toString('utf8'), 'subject.yaml') : undefined;
+    } catch (err) {
+      if (err instanceof GitStorageError) throw err; // a damaged repository, not a bad subject.yaml
       return undefined;
     }
   };
 
-  type C = { oid: string; commit: Awaited<ReturnType<typeof g.readCommit>>['commit']; sub?: string };
+  type C = { oid: string; commit: CommitInfo; sub?: string };
   const commits = new Map<string, Promise<C | undefined>>();
   let truncated = false;
   const load = (oid: string) => {
@@ -72,9 +70,10 @@ export async function subjectHistory(git: GitContext, subjectDir: string, start:
     if (!p) {
       p = (async () => {
         try {
-          const { commit } = await g.readCommit({ ...base, oid });
+          const commit = await git.objects.commit(oid);
           return { oid, commit, sub: await subjectTree(commit.tree) };
-        } catch {
+        } catch (err) {
+          if (!git.shallow) throw err; // a missing commit outside a shallow clone is damage, not the end of history
           truncated = true; // a shallow clone's boundary
           return undefined;
         }

@@ -1,8 +1,12 @@
 /**
- * check --against main with one changed subject: a 1,000 subjects x 5 versions registry vs a 10-subject one
- * (target: ratio <= 1.5: cost follows the change, not the registry), with the native-git equivalent
- * (git diff --name-only + git show) for scale; then register --commit in the big repository next to
- * `git add && git commit`.
+ * Storage on git, three ratios measured in one run (issue #13):
+ * 1. check --against main with one changed subject: 1,000 subjects x 5 versions vs 10 subjects (target
+ *    <= 1.3: cost follows the change, not the registry), and the big check vs `node -e 0` (target <= 2.5).
+ * 2. serve --ref: loading the 5,000 versions of a ref (one ls-tree + one cat-file batch, in process) vs
+ *    `git ls-tree -r` + `git cat-file --batch` of the same files run by hand (target <= 1.5).
+ * 3. The extra cost of --commit on register (register --commit minus register) vs `git add` + `git commit`
+ *    of the same files in the 6,000-file repository (target <= 1.5).
+ * SUBJECTS=N shrinks the big registry while developing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { generateRegistry, git, GIT_ENV, schemaText, subjectPath, writeSubject } from './gen-registry.mjs';
 
 const BIN = fileURLToPath(new URL('../../bin/llm-schema.js', import.meta.url));
-const RUNS = 11;
+const RUNS = Number(process.env.RUNS ?? 11);
+const BIG = Number(process.env.SUBJECTS ?? 1000);
 
 function time(fn) {
   const t = process.hrtime.bigint();
@@ -71,75 +76,98 @@ function measureChecks(small, big) {
   return { small: median(s), big: median(b), smallMin: Math.min(...s), bigMin: Math.min(...b) };
 }
 
-function measureNative(root) {
-  const { ns, name } = subjectPath(3);
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    times.push(
-      time(() => {
-        const base = execFileSync('git', ['merge-base', 'main', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-        const changed = execFileSync('git', ['diff', '--name-only', base], { cwd: root, encoding: 'utf8' }).trim().split('\n');
-        for (const f of changed.filter((x) => x.startsWith(`schemas/${ns}/${name}/`))) {
-          spawnSync('git', ['show', `${base}:${f}`], { cwd: root, encoding: 'utf8' });
-        }
-      }),
-    );
-  }
-  return median(times);
+function nodeBaseline() {
+  const t = [];
+  for (let i = 0; i < RUNS; i++) t.push(time(() => spawnSync('node', ['-e', '0'])));
+  return median(t);
 }
 
+/** serve --ref's load of every file of the ref, in process, vs git ls-tree -r + git cat-file --batch by hand. */
+async function measureRefLoad(root) {
+  const { openGit, GitTreeStorage } = await import(new URL('../../dist/storage/git.js', import.meta.url).href);
+  const { buildSnapshot } = await import(new URL('../../dist/server/snapshot.js', import.meta.url).href);
+  const ctx = await openGit(root);
+  const commit = git(root, 'rev-parse', 'main');
+  const ours = [];
+  const snap = [];
+  const native = [];
+  let versions = 0;
+  for (let i = 0; i < RUNS; i++) {
+    ours.push(await timeAsync(() => new GitTreeStorage(ctx, commit).preload()));
+    native.push(
+      time(() => {
+        const list = execFileSync('git', ['ls-tree', '-r', '-z', commit], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+        const oids = list.split('\0').filter(Boolean).map((l) => l.split(/\s/)[2]);
+        execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: oids.join('\n') + '\n', maxBuffer: 1 << 30 });
+      }),
+    );
+    if (i < 3) {
+      let s;
+      snap.push(
+        await timeAsync(async () => {
+          const st = new GitTreeStorage(ctx, commit);
+          await st.preload(); // as serve --ref does
+          s = await buildSnapshot(root, st, 'bench', commit);
+        }),
+      );
+      versions = [...s.files.keys()].filter((f) => /\d\.avsc$/.test(f)).length;
+    }
+  }
+  ctx.objects.close?.();
+  return { ours: median(ours), native: median(native), snapshot: median(snap), versions };
+}
+
+/** register --commit vs register (the extra cost of --commit), and git add + git commit of the same files. */
 async function measureCommit(root) {
   git(root, 'checkout', '-q', 'main');
-  const ours = [];
+  const withCommit = [];
+  const without = [];
   const native = [];
-  for (let r = 0; r < 3; r++) {
-    // llm-schema register --commit: a new version of one subject.
-    const i = 10 + r;
-    const file = path.join(root, `new-${i}.avsc`);
-    (await import('node:fs')).writeFileSync(file, schemaText(i, 4, 'extra'));
-    ours.push(time(() => runCli(root, ['register', `${subjectPath(i).ns}.${subjectPath(i).name}`, '--file', file, '--commit', '-q'])));
-    rmSync(file);
-    // The same change through the git binary: write the files, then git add && git commit.
-    const j = 20 + r;
+  const { writeFileSync } = await import('node:fs');
+  for (let r = 0; r < 5; r++) {
+    for (const [i, list, extra] of [[100 + r, withCommit, ['--commit']], [200 + r, without, []]]) {
+      const file = path.join(root, `new-${i}.avsc`);
+      writeFileSync(file, schemaText(i, 4, 'extra'));
+      list.push(time(() => runCli(root, ['register', `${subjectPath(i).ns}.${subjectPath(i).name}`, '--file', file, '-q', ...extra])));
+      rmSync(file);
+    }
+    // The same change through the git binary alone: the files are written, then git add && git commit.
+    const j = 300 + r;
     const files = await writeSubject(root, j, 5, { version: '1.5.0', text: schemaText(j, 4, 'extra') });
     native.push(
       time(() => {
-        execFileSync('git', ['add', ...files], { cwd: root, env: GIT_ENV });
+        execFileSync('git', ['add', '--', ...files], { cwd: root, env: GIT_ENV });
         execFileSync('git', ['commit', '-q', '-m', 'register', '--', ...files], { cwd: root, env: GIT_ENV });
       }),
     );
   }
-  // commitFiles alone, in this process (isomorphic-git already loaded): the cost of the commit itself.
-  const { commitFiles } = await import(new URL('../../dist/storage/gitcommit.js', import.meta.url).href);
-  const inproc = [];
-  for (let r = 0; r < 3; r++) {
-    const j = 30 + r;
-    const files = await writeSubject(root, j, 5, { version: '1.5.0', text: schemaText(j, 4, 'extra') });
-    inproc.push(time(() => {}) + (await timeAsync(() => commitFiles({ root, files, message: 'register', author: 'Bench <bench@example.com>' }))));
-  }
-  const status = git(root, 'status', '--porcelain');
-  if (status) throw new Error(`the repository is not clean after the commits:\n${status}`);
-  git(root, 'fsck');
-  return { ours: median(ours), inproc: median(inproc), native: median(native), indexEntries: Number(git(root, 'ls-files').split('\n').length) };
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'the registrations without --commit');
+  git(root, 'fsck', '--no-progress');
+  return { withCommit: median(withCommit), without: median(without), native: median(native), files: git(root, 'ls-files').split('\n').length };
 }
 
 const small = await setup(10);
-const big = await setup(1000);
+const big = await setup(BIG);
 try {
   const { small: tSmall, big: tBig, smallMin, bigMin } = measureChecks(small, big);
-  const nSmall = measureNative(small);
-  const nBig = measureNative(big);
+  const tNode = nodeBaseline();
   console.log(`check --against main, one changed subject (median of ${RUNS}, whole process):`);
-  console.log(`  10 subjects x 5 versions:     ${tSmall.toFixed(0)} ms   (native git diff --name-only + git show: ${nSmall.toFixed(0)} ms)`);
-  console.log(`  1,000 subjects x 5 versions:  ${tBig.toFixed(0)} ms   (native git diff --name-only + git show: ${nBig.toFixed(0)} ms)`);
-  console.log(`  ratio 1,000 / 10: ${(tBig / tSmall).toFixed(2)}  (target <= 1.5)`);
-  // The best runs are the least disturbed by other processes on a shared machine.
-  console.log(`  best of ${RUNS}: ${smallMin.toFixed(0)} ms vs ${bigMin.toFixed(0)} ms, ratio ${(bigMin / smallMin).toFixed(2)}`);
+  console.log(`  10 subjects x 5 versions:     ${tSmall.toFixed(0)} ms`);
+  console.log(`  ${BIG} subjects x 5 versions:  ${tBig.toFixed(0)} ms   (node -e 0: ${tNode.toFixed(0)} ms)`);
+  console.log(`  ratio ${BIG} / 10 subjects: ${(tBig / tSmall).toFixed(2)}  (target <= 1.3; best runs ${(bigMin / smallMin).toFixed(2)})`);
+  console.log(`  ratio big check / node -e 0: ${(tBig / tNode).toFixed(2)}  (target <= 2.5)`);
+  const l = await measureRefLoad(big);
+  console.log(`serve --ref load of ${l.versions} versions (median):`);
+  console.log(`  llm-schema (ls-tree + one cat-file batch, in process): ${l.ours.toFixed(0)} ms; whole snapshot (parsed, indexed): ${l.snapshot.toFixed(0)} ms`);
+  console.log(`  git ls-tree -r + git cat-file --batch by hand:           ${l.native.toFixed(0)} ms`);
+  console.log(`  ratio: ${(l.ours / l.native).toFixed(2)}  (target <= 1.5)`);
   const c = await measureCommit(big);
-  console.log(`register --commit in the 1,000-subject repository (${c.indexEntries} files in the index, median of 3):`);
-  console.log(`  llm-schema register --commit (whole process, isomorphic-git): ${c.ours.toFixed(0)} ms`);
-  console.log(`  commitFiles alone (in process, the commit step of register --commit):  ${c.inproc.toFixed(0)} ms`);
-  console.log(`  git add && git commit (git binary, files already written):    ${c.native.toFixed(0)} ms`);
+  const extra = c.withCommit - c.without;
+  console.log(`register --commit in the ${c.files}-file repository (median of 5):`);
+  console.log(`  register --commit ${c.withCommit.toFixed(0)} ms, register ${c.without.toFixed(0)} ms: --commit adds ${extra.toFixed(0)} ms`);
+  console.log(`  git add + git commit of the same files: ${c.native.toFixed(0)} ms`);
+  console.log(`  ratio: ${(extra / c.native).toFixed(2)}  (target <= 1.5)`);
 } finally {
   rmSync(small, { recursive: true, force: true });
   rmSync(big, { recursive: true, force: true });

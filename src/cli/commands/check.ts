@@ -75,14 +75,12 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
         if (git && gitMod) {
           const prefix = git.prefix;
           filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
-          fast = new gitMod.WorkTreeStorage(git);
-          const headOid = o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against) : undefined;
-          if (o.staged) head = new gitMod.GitIndexStorage(git);
-          else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
-          else head = fast;
+          // HEAD, the ref and their merge base in one git call; else one by one, for precise messages.
+          const quick = o.against ? await gitMod.refsAndBase(git, o.against) : undefined;
+          const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against && !o.head) : undefined);
           if (o.against) {
-            const target = await gitMod.resolveRef(git, o.against);
-            const mb = await gitMod.mergeBase(git, target, headOid!);
+            const target = quick?.target ?? (await gitMod.resolveRef(git, o.against));
+            const mb = quick?.base ?? (await gitMod.mergeBase(git, target, headOid!));
             if (!mb) {
               if (git.shallow) {
                 throw new InputError(
@@ -92,13 +90,19 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
               throw new InputError(`'${o.against}' and HEAD share no history: there is no merge base to compare with`);
             }
             base = new gitMod.GitTreeStorage(git, mb, o.against);
-            comparison = `${head.label} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
+            comparison = `${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
           } else if (o.staged && headOid) {
             base = new gitMod.GitTreeStorage(git, headOid, 'HEAD');
             comparison = 'index against HEAD';
           } else {
-            comparison = `whole registry, ${head.label}`;
+            comparison = `whole registry, ${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'}`;
           }
+          // The index and the working tree take folder ids from a commit where git reports no change.
+          const idBase = (base as import('../../storage/git.js').GitTreeStorage | undefined) ?? (headOid ? new gitMod.GitTreeStorage(git, headOid, 'HEAD') : undefined);
+          fast = new gitMod.WorkTreeStorage(git, idBase);
+          if (o.staged) head = new gitMod.GitIndexStorage(git, idBase);
+          else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
+          else head = fast;
         } else {
           const { FsStorage } = await import('../../storage/fs.js');
           head = new FsStorage(root);

@@ -67,65 +67,16 @@ export function define(program: Command): void {
     );
 }
 
-/** Where git runs the pre-commit hook from, and the registry's folder relative to the work tree top. */
+/** Where git runs the pre-commit hook from (git itself answers: core.hooksPath, worktrees), and the registry's folder. */
 async function hookFile(ctx: Context<object>): Promise<{ file: string; prefix: string }> {
   const root = ctx.registryRoot() ?? process.cwd();
-  const { openGit } = await import('../../storage/git.js');
+  const { openGit, runGit, gitInputError } = await import('../../storage/git.js');
   const git = await openGit(root);
-  let hooksPath: string | undefined;
-  for (const f of [path.join(git.gitdir, 'config.worktree'), path.join(git.commondir, 'config')]) {
-    hooksPath = readConfigValue(f, 'core', 'hookspath');
-    if (hooksPath) break;
-  }
-  if (!hooksPath) {
-    const home = process.env.HOME ?? '';
-    for (const f of [process.env.GIT_CONFIG_GLOBAL, path.join(process.env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'), path.join(home, '.gitconfig')]) {
-      if (!f) continue;
-      hooksPath = readConfigValue(f, 'core', 'hookspath');
-      if (hooksPath) break;
-    }
-  }
-  let dir: string;
-  if (hooksPath) {
-    const expanded = hooksPath.startsWith('~/') ? path.join(process.env.HOME ?? '', hooksPath.slice(2)) : hooksPath;
-    dir = path.resolve(git.dir, expanded);
-  } else {
-    dir = path.join(git.commondir, 'hooks');
-  }
   if (!ctx.registryRoot()) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init' first)");
-  return { file: path.join(dir, 'pre-commit'), prefix: git.prefix };
-}
-
-function readConfigValue(file: string, section: string, key: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let inSection = false;
-  let value: string | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const sec = /^\[\s*([^\]\s"]+)\s*\]/.exec(line);
-    if (sec) {
-      inSection = sec[1].toLowerCase() === section;
-      continue;
-    }
-    if (line.startsWith('[')) {
-      inSection = false;
-      continue;
-    }
-    if (!inSection) continue;
-    const kv = /^([A-Za-z][A-Za-z0-9-]*)\s*=\s*(.*)$/.exec(line);
-    if (kv && kv[1].toLowerCase() === key) {
-      let v = kv[2].replace(/\s+[#;].*$/, '').trim();
-      if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
-      value = v;
-    }
-  }
-  return value;
+  if (git.engine === 'iso') return { file: path.join(git.commondir, 'hooks', 'pre-commit'), prefix: git.prefix };
+  const rel = (await runGit(git.dir, ['rev-parse', '--git-path', 'hooks/pre-commit']).catch((err) => Promise.reject(gitInputError(err)))).trim();
+  const file = rel.startsWith('~/') ? path.join(process.env.HOME ?? '', rel.slice(2)) : path.resolve(git.dir, rel);
+  return { file, prefix: git.prefix };
 }
 
 function shellQuote(s: string): string {

@@ -153,8 +153,10 @@ export function define(program: Command): void {
         // The lock file is transient: keep it out of commits.
         const gitignore = path.join(root, '.gitignore');
         const ignored = existsSync(gitignore) ? await fsp.readFile(gitignore, 'utf8') : '';
-        if (!/^\/?\.llm-schema\.lock$/m.test(ignored)) {
-          await writeFileAtomic(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + '.llm-schema.lock\n');
+        // Also the leftovers of a killed locker (cleaned on the next lock): '*.lock.tmp-*', '*.lock.stale-*'.
+        const missing = ['.llm-schema.lock', '*.lock.tmp-*', '*.lock.stale-*'].filter((p) => !new RegExp(`^/?${p.replace(/[.*]/g, (c) => (c === '.' ? '\\.' : '\\*'))}$`, 'm').test(ignored));
+        if (missing.length) {
+          await writeFileAtomic(gitignore, ignored + (ignored && !ignored.endsWith('\n') ? '\n' : '') + missing.join('\n') + '\n');
           base.push('.gitignore');
         }
         for (const w of writes) {
