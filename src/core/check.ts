@@ -19,7 +19,7 @@ import { parseSubject, SUBJECT_FILE } from './subject.js';
 import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, SubjectMeta, VersionEntry } from './types.js';
 import { bumpBetween, compareVersions, type Bump } from './version.js';
 import { parseYaml } from './yamlfile.js';
-import { LinkEscapeError } from '../storage/fs.js';
+import { LinkEscapeError } from './fsutil.js';
 
 export type CheckSeverity = 'error' | 'warning' | 'notice';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, promises as fsp, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, promises as fsp, realpathSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LlmSchemaError } from './errors.js';
+import { InputError, LlmSchemaError } from './errors.js';
 
 /**
  * Write a file atomically: write a temporary file beside it, flush it to disk, rename it over the
@@ -136,4 +136,42 @@ export async function acquireLock(lockFile: string, timeoutMs = 30_000): Promise
       if ((await fsp.readFile(lockFile, 'utf8').catch(() => '')) === token) await fsp.unlink(lockFile).catch(() => {});
     },
   };
+}
+
+/**
+ * A file of the registry that is a symbolic link (or lies under one) leading out of the registry: it is
+ * never read. `check` reports it as SYMLINK_OUTSIDE_REGISTRY; `serve` logs it and leaves the version out.
+ */
+export class LinkEscapeError extends InputError {
+  static readonly rule = 'SYMLINK_OUTSIDE_REGISTRY';
+  constructor(readonly relPath: string) {
+    super(`${relPath} is a symbolic link that leads out of the registry; it is not read (rule SYMLINK_OUTSIDE_REGISTRY)`, { file: relPath });
+  }
+}
+
+const realRoots = new Map<string, string>();
+
+/**
+ * Throws LinkEscapeError when `full` (the registry file `rel`) resolves through symbolic links to a place
+ * outside `root`. Synchronous, for storages that read synchronously; one realpath call when no link is
+ * on the way.
+ */
+export function assertInsideSync(root: string, rel: string, full: string): void {
+  let real: string;
+  try {
+    real = realpathSync.native(full);
+  } catch {
+    return; // missing or a dangling link: the read reports it as missing
+  }
+  if (real === full) return;
+  let realRoot = realRoots.get(root);
+  if (realRoot === undefined) {
+    try {
+      realRoot = realpathSync.native(root);
+    } catch {
+      realRoot = path.resolve(root);
+    }
+    realRoots.set(root, realRoot);
+  }
+  if (real !== realRoot && !real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)) throw new LinkEscapeError(rel);
 }

@@ -11,7 +11,7 @@ import { SUBJECT_FILE } from '../core/subject.js';
 import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../core/types.js';
 import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
-import { LinkEscapeError } from '../storage/fs.js';
+import { LinkEscapeError } from '../core/fsutil.js';
 
 export const CONFLUENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 export const JSON_TYPE = 'application/json';

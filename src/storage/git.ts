@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors.js';
-import { assertInsideSync, FsStorage, LinkEscapeError, MemoryStorage } from './fs.js';
+import { assertInsideSync, LinkEscapeError } from '../core/fsutil.js';
+import { FsStorage, MemoryStorage } from './fs.js';
 import type { RegistryStorage } from './types.js';
 
 export interface GitContext {

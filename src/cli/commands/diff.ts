@@ -2,13 +2,11 @@ import type { Command } from 'commander';
 import { settleComparison, type Comparison } from '../../core/comparison.js';
 import { diffView } from '../../core/diffreport.js';
 import { UsageError } from '../../core/errors.js';
-import type { Change, CompatibilityMode, ParsedSchema } from '../../core/types.js';
-import { bump as bumpVersion } from '../../core/version.js';
+import type { ParsedSchema } from '../../core/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
-import { breaksMode, compareSchemas } from '../../core/compat.js';
-import { diffJson, diffText, type DiffView } from '../../report/changes.js';
+import { diffJson, diffText } from '../../report/changes.js';
 
 interface Opts {
   namespace?: string;

@@ -28,7 +28,7 @@ export function define(program: Command): void {
         const registry = await ctx.registry();
         const { openGit, resolveRef } = await import('../../storage/git.js');
         const git = await openGit(registry.root);
-        const { subjectHistory } = await import('../../storage/githistory.js');
+        const { subjectHistory } = await import('../../core/history.js');
         const { commits: out, truncated } = await subjectHistory(git, registry.subjectDir(ref), await resolveRef(git, ctx.opts.ref ?? 'HEAD'), limit);
         if (!out.length && !(await registry.readSubject(ref))) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
         if (ctx.out.json) {

@@ -183,7 +183,7 @@ async function commitsOf(snap: Snapshot, s: SubjectData): Promise<Map<string, Re
   const out = new Map<string, RegisteringCommit>();
   try {
     const { openGit } = await import('../../storage/git.js');
-    const { subjectHistory } = await import('../../storage/githistory.js');
+    const { subjectHistory } = await import('../../core/history.js');
     const dir = s.info.file.slice(0, s.info.file.lastIndexOf('/'));
     const { commits } = await subjectHistory(await openGit(snap.root), dir, snap.commit!);
     // Newest first: the oldest commit that lists a version is the one that registered it.

@@ -3,9 +3,9 @@
  * (created, registered versions, deprecated versions, metadata), following git's history simplification.
  * `llm-schema log` prints it; `serve --ref` shows each version's registering commit in the web UI.
  */
-import { parseSubject } from '../core/subject.js';
-import type { SubjectMeta } from '../core/types.js';
-import { GitStorageError, type CommitInfo, type GitContext } from './git.js';
+import { parseSubject } from './subject.js';
+import type { SubjectMeta } from './types.js';
+import { GitStorageError, type CommitInfo, type GitContext } from '../storage/git.js';
 
 export interface LogEntry {
   commit: string;
