@@ -8,10 +8,10 @@
 import { findRegistryRoot } from './core/config.js';
 import { checkCompatibility, compareSchemas, type CompatReport } from './core/compat.js';
 import { settleComparison } from './core/comparison.js';
-import { UsageError } from './core/errors.js';
+import { UsageError } from './model/errors.js';
 import { parseSubjectName, type SubjectRef } from './core/names.js';
 import { Registry, type SubjectInfo } from './core/registry.js';
-import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, SubjectMeta, VersionEntry } from './core/types.js';
+import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, SubjectMeta, VersionEntry } from './model/types.js';
 import { greatest } from './core/version.js';
 import { validateReplyText, type ReplyResult } from './core/reply.js';
 import { getHandler } from './formats/index.js';
@@ -255,8 +255,8 @@ export async function openRegistry(options: string | OpenOptions = {}): Promise<
 
 export { Registry, checkCompatibility, compareSchemas };
 export type { CompatReport, SubjectRef, SubjectInfo };
-export type * from './core/types.js';
-export { LlmSchemaError, UsageError, InputError, NotFoundError, RefusedError } from './core/errors.js';
+export type * from './model/types.js';
+export { LlmSchemaError, UsageError, InputError, NotFoundError, RefusedError } from './model/errors.js';
 export { extractJson, repairJson, type Extraction, type ExtractOptions } from './core/extract.js';
 export { validateReplyText, type ReplyResult, type ReplyOutcome } from './core/reply.js';
 export {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { findRegistryRoot } from '../core/root.js';
-import { InputError, UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../model/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import type { Registry } from '../core/registry.js';
 import { Output, type GlobalOptions, type OutputFormat } from './output.js';

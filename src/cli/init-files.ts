@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { firstLine, InputError } from '../core/errors.js';
+import { firstLine, InputError } from '../model/errors.js';
 import { parseDocument, isMap, isSeq, type Document } from 'yaml';
 
 /** Where things are: the repository top, the registry and the npm package (package.json) that holds llm-schema. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { InterruptedError, LlmSchemaError, RefusedError } from '../core/errors.js';
+import { InterruptedError, LlmSchemaError, RefusedError } from '../model/errors.js';
 
 /** Every command, by file name under commands/. Each exports `define(program)`. */
 export const COMMANDS = [

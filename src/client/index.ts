@@ -7,7 +7,7 @@
  *   const { schema } = await client.getSchema('myapp.user-schema');
  *   const { is_valid, errors } = await client.validate('myapp.user-schema', record);
  */
-import type { Change, CompatibilityMode, DataError, FormatName, SchemaReference, SubjectKind } from '../core/types.js';
+import type { Change, CompatibilityMode, DataError, FormatName, SchemaReference, SubjectKind } from '../model/types.js';
 
 export type SubjectArg = string | { namespace: string; name: string };
 

@@ -17,7 +17,7 @@ import { CONFIG_FILE } from './root.js';
 import { checkPolicy } from './policy.js';
 import type { SubjectRef } from './names.js';
 import type { Registry } from './registry.js';
-import type { CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, SubjectMeta } from './types.js';
+import type { CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, SubjectMeta } from '../model/types.js';
 import { FORMATS, getHandler } from '../formats/index.js';
 
 /** Where the candidate is compared: a subject of a registry, and/or explicit old versions. */

@@ -3,9 +3,9 @@
  * (handler.compare: which changes break which direction). FORWARD, FULL and the transitive modes
  * are built here, never inside a format.
  */
-import { InputError } from './errors.js';
-import { fillTemplate, indexRules, specOf, type RuleSpec } from './rule-spec.js';
-import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, Severity } from './types.js';
+import { InputError } from '../model/errors.js';
+import { fillTemplate, indexRules, specOf, type RuleSpec } from '../model/rule-spec.js';
+import type { Change, CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, Severity } from '../model/types.js';
 import type { Bump } from './version.js';
 
 export interface VersionedSchema {

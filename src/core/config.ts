@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { InputError, UsageError } from './errors.js';
-import { COMPATIBILITY_MODES, type CompatibilityMode, type RegistryConfig } from './types.js';
-import { parseYaml, toYaml } from './yamlfile.js';
+import { InputError, UsageError } from '../model/errors.js';
+import { COMPATIBILITY_MODES, type CompatibilityMode, type RegistryConfig } from '../model/types.js';
+import { parseYaml, toYaml } from '../model/yaml.js';
 
 export { CONFIG_FILE, findRegistryRoot } from './root.js';
 

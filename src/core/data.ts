@@ -6,10 +6,10 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { InputError } from './errors.js';
-import { firstLine, lineColumnAt, formatWhere } from './errors.js';
-import { parseJson, locateJsonError } from './json.js';
-import type { DataRecord } from './types.js';
+import { InputError } from '../model/errors.js';
+import { firstLine, lineColumnAt, formatWhere } from '../model/errors.js';
+import { parseJson, locateJsonError } from '../model/json.js';
+import type { DataRecord } from '../model/types.js';
 
 export const JSON_EXTS = ['.json'];
 export const JSONL_EXTS = ['.jsonl', '.ndjson'];

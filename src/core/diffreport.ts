@@ -7,7 +7,7 @@
 import type { DiffView } from '../report/changes.js';
 import { breaksMode, compareSchemas } from './compat.js';
 import { bumpOf, type Comparison } from './comparison.js';
-import type { Change, CompatibilityMode, ParsedSchema } from './types.js';
+import type { Change, CompatibilityMode, ParsedSchema } from '../model/types.js';
 import { bump as bumpVersion } from './version.js';
 
 /** The diff of OLD -> NEW; `fromVersion` (a registered version) gives the suggested version. */

@@ -22,8 +22,8 @@
  * Linear in the reply's length (at most a fixed number of balanced-scan attempts), iterative (no
  * recursion, so 100,000 nested brackets are fine), no regular expression that can backtrack.
  */
-import { lineColumnAt } from './errors.js';
-import { locateJsonError } from './json.js';
+import { lineColumnAt } from '../model/errors.js';
+import { locateJsonError } from '../model/json.js';
 
 export type Extraction =
   | {

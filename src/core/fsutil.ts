@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, promises as fsp, realpathSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError, LlmSchemaError } from './errors.js';
+import { InputError, LlmSchemaError } from '../model/errors.js';
 
 /**
  * Write a file atomically: write a temporary file beside it, flush it to disk, rename it over the

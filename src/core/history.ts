@@ -4,7 +4,7 @@
  * `llm-schema log` prints it; `serve --ref` shows each version's registering commit in the web UI.
  */
 import { parseSubject } from './subject.js';
-import type { SubjectMeta } from './types.js';
+import type { SubjectMeta } from '../model/types.js';
 import { GitStorageError, type CommitInfo, type GitContext } from '../storage/git.js';
 
 export interface LogEntry {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FormatName, SchemaReference } from './types.js';
+import type { FormatName, SchemaReference } from '../model/types.js';
 
 /**
  * A schema id: a positive int32 derived from the canonical content and its references, so that two

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 const PART = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MAX = 128;

@@ -3,8 +3,8 @@
  * every entry point (compat, diff, register, config, check, YAML) checks a policy here, so an unknown
  * one, or another format's, is refused with the valid choices instead of being silently ignored.
  */
-import { InputError, UsageError } from './errors.js';
-import type { FormatHandler, FormatName } from './types.js';
+import { InputError, UsageError } from '../model/errors.js';
+import type { FormatHandler, FormatName } from '../model/types.js';
 
 const FORMAT_NAMES: Record<FormatName, string> = { json: 'JSON Schema', avro: 'Avro', protobuf: 'Protobuf', prompt: 'Dotprompt' };
 

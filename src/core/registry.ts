@@ -10,7 +10,7 @@ import type { RegistryStorage } from '../storage/types.js';
 import { type CompatReport, type VersionedSchema } from './compat.js';
 import { allPolicies, bumpOf, compareWithSubject, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
-import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from './errors.js';
+import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from '../model/errors.js';
 import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from './names.js';
@@ -29,7 +29,7 @@ import type {
   SubjectKind,
   SubjectMeta,
   VersionEntry,
-} from './types.js';
+} from '../model/types.js';
 import { bump as bumpVersion, bumpBetween, checkVersion, compareVersions, greatest, type Bump } from './version.js';
 
 export interface SubjectInfo extends SubjectRef {

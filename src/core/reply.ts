@@ -7,7 +7,7 @@
  *  - 'unparseable'  "JSON does not parse": the model tried (a fence, a bracket) but the JSON is broken or cut off.
  */
 import { extractJson, type Extraction, type ExtractOptions } from './extract.js';
-import type { DataError, DataValidator } from './types.js';
+import type { DataError, DataValidator } from '../model/types.js';
 
 export type ReplyOutcome = 'valid' | 'invalid' | 'no-json' | 'unparseable';
 

@@ -1,8 +1,8 @@
 import { checkMode } from './config.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, UsageError } from '../model/errors.js';
 import { checkVersion } from './version.js';
-import { SUBJECT_KINDS, type FormatName, type SchemaReference, type SubjectKind, type SubjectMeta, type VersionEntry } from './types.js';
-import { parseYaml, toYaml } from './yamlfile.js';
+import { SUBJECT_KINDS, type FormatName, type SchemaReference, type SubjectKind, type SubjectMeta, type VersionEntry } from '../model/types.js';
+import { parseYaml, toYaml } from '../model/yaml.js';
 
 export const SUBJECT_FILE = 'subject.yaml';
 

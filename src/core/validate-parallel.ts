@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { readLineBatches, jsonlRecord } from './data.js';
 import { check, threadCount, type RecordResult, type WorkerSchema } from './validate-record.js';
-import type { DataError, DataValidator } from './types.js';
+import type { DataError, DataValidator } from '../model/types.js';
 
 export interface WorkerInput {
   file: string;

@@ -3,7 +3,7 @@
  * validate-parallel.ts, validate-worker.ts all import this leaf; it imports none of them).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import type { DataError, DataRecord, DataValidator, FormatName } from './types.js';
+import type { DataError, DataRecord, DataValidator, FormatName } from '../model/types.js';
 
 export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
 

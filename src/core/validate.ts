@@ -4,8 +4,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import { expandInputs, jsonlRecord, readLineBatches, readRecords, type DataSource } from './data.js';
-import { InputError, UsageError } from './errors.js';
-import type { DataRecord, DataValidator, FormatHandler, ParsedSchema } from './types.js';
+import { InputError, UsageError } from '../model/errors.js';
+import type { DataRecord, DataValidator, FormatHandler, ParsedSchema } from '../model/types.js';
 import { check, threadCount, type RecordOutcome, type RecordResult, type WorkerSchema } from './validate-record.js';
 
 // The record-level pieces live in validate-record.ts (shared with the worker threads, no import cycle).

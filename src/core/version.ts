@@ -6,7 +6,7 @@ import inc from 'semver/functions/inc.js';
 import major from 'semver/functions/major.js';
 import minor from 'semver/functions/minor.js';
 import valid from 'semver/functions/valid.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../model/errors.js';
 
 /** A strict MAJOR.MINOR.PATCH version (pre-release tags allowed, no build metadata, no leading 'v'). */
 export function checkVersion(v: string): string {

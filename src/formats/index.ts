@@ -1,5 +1,5 @@
-import { UsageError } from '../core/errors.js';
-import type { FormatHandler, FormatName } from '../core/types.js';
+import { UsageError } from '../model/errors.js';
+import type { FormatHandler, FormatName } from '../model/types.js';
 
 /**
  * The format handlers, loaded on first use so that a command only pays for the formats it touches

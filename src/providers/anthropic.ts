@@ -2,7 +2,7 @@
  * Anthropic: tools `{name, description, input_schema}`, and the JSON Schema subset of strict tool use
  * (`strict: true`) and JSON outputs (structured outputs).
  */
-import { RefusedError } from '../core/errors.js';
+import { RefusedError } from '../model/errors.js';
 import { mapSchema } from '../formats/jsonschema/walk.js';
 import { inlineRootRef, isObject, isObjectSchema, isSingleAllOf, recursiveRefs, toolName, typesOf, walkSchema, withoutIdentity } from './schema.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';

@@ -4,7 +4,7 @@
  * Schema as is) when the schema cannot be expressed there (recursive or external $refs).
  */
 import { isObject, isObjectSchema, recursiveRefs, resolveLocalRef, toolName, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
-import { RefusedError } from '../core/errors.js';
+import { RefusedError } from '../model/errors.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 /**

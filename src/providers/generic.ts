@@ -1,5 +1,5 @@
 /** Provider-independent lint: what makes a schema a weak contract for a model, as warnings. */
-import { RefusedError } from '../core/errors.js';
+import { RefusedError } from '../model/errors.js';
 import { isObject, isObjectSchema, isStringSchema, walkSchema } from './schema.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 

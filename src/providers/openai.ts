@@ -3,7 +3,7 @@
  * (strict mode) subset of JSON Schema.
  */
 import { mapSchema } from '../formats/jsonschema/walk.js';
-import { RefusedError } from '../core/errors.js';
+import { RefusedError } from '../model/errors.js';
 import {
   isObject,
   isObjectSchema,

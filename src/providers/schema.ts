@@ -3,7 +3,7 @@
  * subjects, deriving tool names, resolving local $refs, and an iterative walker that knows where it is.
  */
 import { childSchemas, isObject, mapSchema, ptr } from '../formats/jsonschema/walk.js';
-import type { ResolvedReference } from '../core/types.js';
+import type { ResolvedReference } from '../model/types.js';
 
 export type JsonObject = Record<string, unknown>;
 

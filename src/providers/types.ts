@@ -1,5 +1,5 @@
 /** Types shared by the LLM provider exporters and linters. */
-import type { SubjectKind } from '../core/types.js';
+import type { SubjectKind } from '../model/types.js';
 
 export type ProviderTarget = 'openai' | 'anthropic' | 'gemini';
 export type ExportTarget = ProviderTarget | 'anthropic-strict' | 'typescript' | 'zod' | 'generic';

@@ -2,7 +2,7 @@
  * TypeScript declarations from a JSON Schema, with json-schema-to-typescript (loaded on demand: it
  * brings prettier, which no other command should pay for).
  */
-import { InputError } from '../core/errors.js';
+import { InputError } from '../model/errors.js';
 import { isObject, withoutIdentity } from './schema.js';
 import type { ExportInput, ExportResult } from './types.js';
 import { givenForm, type ReplyTarget } from './form.js';

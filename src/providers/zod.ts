@@ -2,7 +2,7 @@
  * Zod schemas (TypeScript source) from a JSON Schema, with json-schema-to-zod (loaded on demand). It
  * does not follow $ref, so local references are inlined first; a recursive schema is refused.
  */
-import { RefusedError } from '../core/errors.js';
+import { RefusedError } from '../model/errors.js';
 import { givenForm } from './form.js';
 import { inlineLocalRefs } from './schema.js';
 import { typeName } from './typescript.js';

@@ -4,7 +4,7 @@
  * view (verdict, changes, bump) and pick a renderer by --format; they print nothing themselves.
  */
 import { breaksMode, severityOf, type CompatFinding, type CompatReport } from '../core/compat.js';
-import type { Change, CompatibilityMode } from '../core/types.js';
+import type { Change, CompatibilityMode } from '../model/types.js';
 
 /** The colours a text renderer may use (a chalk instance fits; `plain` when colour is off). */
 export interface Paint {

@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { InputError } from '../core/errors.js';
-import { parseYaml } from '../core/yamlfile.js';
+import { InputError } from '../model/errors.js';
+import { parseYaml } from '../model/yaml.js';
 
 export interface AuthUser {
   name: string;

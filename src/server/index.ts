@@ -2,7 +2,7 @@
  * `serve`: load the first snapshot, listen, reload on change (polled) and on SIGHUP, stop gracefully on
  * SIGTERM/SIGINT. The CLI command and tests call startServe; the core never listens by itself.
  */
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../model/errors.js';
 import { RegistryServer, type AccessLogger, type ServerOptions } from './http.js';
 import { GitRefSource, Reloader, WorkingTreeSource, type SnapshotSource } from './source.js';
 import type { Snapshot } from './snapshot.js';

@@ -4,11 +4,11 @@
  * started on one snapshot finishes on it, and no request does file I/O or serialises a schema.
  */
 import { createHash } from 'node:crypto';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../model/errors.js';
 import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.js';
 import { CONFIG_FILE } from '../core/config.js';
 import { SUBJECT_FILE } from '../core/subject.js';
-import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../core/types.js';
+import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../model/types.js';
 import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
 import { LinkEscapeError } from '../core/fsutil.js';

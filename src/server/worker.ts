@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { getHandler } from '../formats/index.js';
-import type { FormatName } from '../core/types.js';
+import type { FormatName } from '../model/types.js';
 import { JobContext, toResult, type Job } from './ops.js';
 
 const FORMAT_OF_EXT: Record<string, FormatName> = { '.json': 'json', '.avsc': 'avro', '.proto': 'protobuf' };

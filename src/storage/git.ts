@@ -9,7 +9,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../model/errors.js';
 import { assertInsideSync, LinkEscapeError } from '../core/fsutil.js';
 import { FsStorage, MemoryStorage } from './fs.js';
 import type { RegistryStorage } from './types.js';

@@ -4,7 +4,7 @@
  * stay staged and are not committed. Without a git binary, isomorphic-git commits (no hooks, no signing).
  */
 import * as path from 'node:path';
-import { InputError, RefusedError, UsageError } from '../core/errors.js';
+import { InputError, RefusedError, UsageError } from '../model/errors.js';
 import { firstLine, GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from './git.js';
 
 export interface CommitFilesOptions {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { InputError } from '../core/errors.js';
+import { InputError } from '../model/errors.js';
 import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './git.js';
 
 type Iso = typeof import('isomorphic-git');

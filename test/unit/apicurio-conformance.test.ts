@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { jsonSchemaHandler } from '../../src/formats/jsonschema/handler.js';
-import type { ParsedSchema } from '../../src/core/types.js';
+import type { ParsedSchema } from '../../src/model/types.js';
 
 const FILE = path.join(REPO, '..', 'shared', 'conformance', 'apicurio-jsonschema-compatibility.json');
 type Verdict = 'backward' | 'both' | 'none' | 'forward' | 'refused';

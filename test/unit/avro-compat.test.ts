@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AVRO_RULES } from '../../src/formats/avro/compat.js';
-import { ruleOfFixture } from '../../src/core/rule-spec.js';
+import { ruleOfFixture } from '../../src/model/rule-spec.js';
 import { avroHandler as h, avscTypeOf, parsingCanonicalForm } from '../../src/formats/avro/handler.js';
-import type { ParsedSchema } from '../../src/core/types.js';
+import type { ParsedSchema } from '../../src/model/types.js';
 
 const base = join(__dirname, '../../fixtures/compat/avro');
 const cases = readdirSync(base).filter((d) => !d.startsWith('.')).sort();

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.js';
-import type { DataRecord, ParsedSchema } from '../../src/core/types.js';
+import { InputError } from '../../src/model/errors.js';
+import type { DataRecord, ParsedSchema } from '../../src/model/types.js';
 import { avroHandler as h } from '../../src/formats/avro/handler.js';
 
 const data = join(__dirname, '../../fixtures/data/avro');

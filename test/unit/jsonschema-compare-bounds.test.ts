@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaHandler } from '../../src/formats/jsonschema/handler.js';
-import type { Change, ParsedSchema } from '../../src/core/types.js';
+import type { Change, ParsedSchema } from '../../src/model/types.js';
 
 const parse = (v: unknown): Promise<ParsedSchema> => jsonSchemaHandler.parse(JSON.stringify(v));
 const valid = (s: ParsedSchema, v: unknown) => jsonSchemaHandler.compile(s).validate(v) === null;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { jsonSchemaHandler } from '../../src/formats/jsonschema/handler.js';
 import { checkCompatibility, requiredBump } from '../../src/core/compat.js';
-import type { Change, ParsedSchema } from '../../src/core/types.js';
+import type { Change, ParsedSchema } from '../../src/model/types.js';
 
 const DIR = path.join(REPO, 'fixtures/compat/json/corpus');
 interface Case {

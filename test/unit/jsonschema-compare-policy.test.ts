@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPolicy } from '../../src/core/policy.js';
-import { InputError, UsageError } from '../../src/core/errors.js';
+import { InputError, UsageError } from '../../src/model/errors.js';
 import { getHandler } from '../../src/formats/index.js';
 
 describe('checkPolicy', () => {

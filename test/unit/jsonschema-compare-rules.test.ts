@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { jsonSchemaHandler } from '../../src/formats/jsonschema/handler.js';
 import { compareJsonSchemas, RULES } from '../../src/formats/jsonschema/compare/index.js';
-import type { Change, ParsedSchema } from '../../src/core/types.js';
+import type { Change, ParsedSchema } from '../../src/model/types.js';
 
 const DIR = path.join(REPO, 'fixtures/compat/json');
 /** <RULE> and <RULE>__<shape> folders (more shapes of one rule). */

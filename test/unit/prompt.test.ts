@@ -13,8 +13,8 @@ import { renderPrompt, RenderInputError } from '../../src/formats/prompt/render.
 import { RULES as JSON_RULES } from '../../src/formats/jsonschema/compare/index.js';
 import { jsonSchemaHandler } from '../../src/formats/jsonschema/handler.js';
 import { checkCompatibility, requiredBump } from '../../src/core/compat.js';
-import { InputError } from '../../src/core/errors.js';
-import type { ParsedSchema, ResolvedReference } from '../../src/core/types.js';
+import { InputError } from '../../src/model/errors.js';
+import type { ParsedSchema, ResolvedReference } from '../../src/model/types.js';
 
 const DIR = path.join(REPO, 'fixtures/compat/prompt');
 const ruleDirs = readdirSync(DIR).filter((d) => /^[A-Z_]+$/.test(d) && statSync(path.join(DIR, d)).isDirectory());

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.js';
+import { InputError } from '../../src/model/errors.js';
 import { protobufHandler as h } from '../../src/formats/protobuf/handler.js';
 
 const data = join(__dirname, '../../fixtures/data/protobuf');

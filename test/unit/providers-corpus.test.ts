@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RefusedError } from '../../src/core/errors.js';
+import { RefusedError } from '../../src/model/errors.js';
 import { exportSchema, lintSchema, type ExportTarget, type LintTarget } from '../../src/providers/index.js';
 import { REPO } from '../helpers.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleSchema, exportAnthropic, exportGemini, exportOpenAI, exportTypeScript, toolName } from '../../src/providers/index.js';
-import type { ResolvedReference } from '../../src/core/types.js';
+import type { ResolvedReference } from '../../src/model/types.js';
 import { REPO } from '../helpers.js';
 
 /** Nested objects, arrays, an enum, a nullable field, $defs, an optional property. */

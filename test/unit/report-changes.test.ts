@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompatReport } from '../../src/core/compat.js';
-import type { Change } from '../../src/core/types.js';
+import type { Change } from '../../src/model/types.js';
 import { changeJson, changeLines, compatJson, compatText, diffJson, diffText, registerJson, registerText } from '../../src/report/changes.js';
 import { recordLines, summaryLine, validateJson } from '../../src/report/records.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_RULE_SPECS, CHECK_RULES } from '../../src/core/check.js';
 import { compareSchemas, CORE_RULES } from '../../src/core/compat.js';
-import { fillTemplate, indexRules, ruleOfFixture, specOf } from '../../src/core/rule-spec.js';
+import { fillTemplate, indexRules, ruleOfFixture, specOf } from '../../src/model/rule-spec.js';
 import { RULES as JSON_RULES } from '../../src/formats/jsonschema/compare/rules.js';
 import { AVRO_RULES } from '../../src/formats/avro/compat.js';
 import { getHandler } from '../../src/formats/index.js';

@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, promises as fsp, writeSync } from 'node
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
-import { InputError, NotFoundError, UsageError } from '../../core/errors.js';
+import { InputError, NotFoundError, UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { InputError, UsageError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../model/errors.js';
 import type { RegistryStorage } from '../../storage/types.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { settleComparison, verdictOf, type Comparison } from '../../core/comparison.js';
 import { checkMode } from '../../core/config.js';
-import { UsageError } from '../../core/errors.js';
-import type { CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
+import { UsageError } from '../../model/errors.js';
+import type { CompatibilityMode, FormatHandler, ParsedSchema, ParseOptions } from '../../model/types.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { isLooser } from '../../core/compat.js';
 import { checkMode } from '../../core/config.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../model/errors.js';
 import { checkAlias } from '../../core/subject.js';
-import type { CompatibilityMode } from '../../core/types.js';
+import type { CompatibilityMode } from '../../model/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../model/errors.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 

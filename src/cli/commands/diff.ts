@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { settleComparison, type Comparison } from '../../core/comparison.js';
 import { diffView } from '../../core/diffreport.js';
-import { UsageError } from '../../core/errors.js';
-import type { ParsedSchema } from '../../core/types.js';
+import { UsageError } from '../../model/errors.js';
+import type { ParsedSchema } from '../../model/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../model/errors.js';
 import { writeFileAtomic } from '../../core/fsutil.js';
-import type { SubjectKind } from '../../core/types.js';
+import type { SubjectKind } from '../../model/types.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';

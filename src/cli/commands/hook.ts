@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { RefusedError, UsageError } from '../../core/errors.js';
+import { RefusedError, UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import type { ParsedSchema, SubjectKind } from '../../core/types.js';
+import { UsageError } from '../../model/errors.js';
+import type { ParsedSchema, SubjectKind } from '../../model/types.js';
 import { checkKind } from '../../core/subject.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { LINT_TARGETS, type LintFinding, type LintTarget } from '../../providers/types.js';

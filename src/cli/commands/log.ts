@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { NotFoundError, UsageError } from '../../core/errors.js';
+import { NotFoundError, UsageError } from '../../model/errors.js';
 import { subjectName } from '../../core/names.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';

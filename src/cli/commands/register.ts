@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { checkKind } from '../../core/subject.js';
-import { UsageError } from '../../core/errors.js';
-import type { SchemaReference } from '../../core/types.js';
+import { UsageError } from '../../model/errors.js';
+import type { SchemaReference } from '../../model/types.js';
 import { formatOfFile } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { parseJson } from '../../core/json.js';
-import { parseYaml } from '../../core/yamlfile.js';
+import { UsageError } from '../../model/errors.js';
+import { parseJson } from '../../model/json.js';
+import { parseYaml } from '../../model/yaml.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 

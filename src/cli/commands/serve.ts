@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError, UsageError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 

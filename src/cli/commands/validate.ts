@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import type { ParsedSchema, ParseOptions } from '../../core/types.js';
+import { UsageError } from '../../model/errors.js';
+import type { ParsedSchema, ParseOptions } from '../../model/types.js';
 import { validateInputs, type RecordResult } from '../../core/validate.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';

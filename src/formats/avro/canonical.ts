@@ -9,7 +9,7 @@
  *   keys in sorted order, so key order and white space in the file never matter.
  * - `withoutAnnotations`: `canonical` minus docs and custom properties (annotation-only changes need a patch bump).
  */
-import { canonicalJson } from '../../core/json.js';
+import { canonicalJson } from '../../model/json.js';
 import type { AvroNode, FieldNode } from './model.js';
 
 interface Opts {

@@ -11,9 +11,9 @@
  *   avsc compares full names.
  * - a decimal's precision and scale must match (spec: "logical types"); avsc resolves the underlying types only.
  */
-import { canonicalJson } from '../../core/json.js';
-import type { Change, Severity } from '../../core/types.js';
-import { specOf } from '../../core/rule-spec.js';
+import { canonicalJson } from '../../model/json.js';
+import type { Change, Severity } from '../../model/types.js';
+import { specOf } from '../../model/rule-spec.js';
 import { AVRO_RULE_INDEX } from './rules.js';
 import { type AvroNode, type FieldNode, type NamedNode, type PrimitiveNode, shortName, namespaceOf, typeLabel } from './model.js';
 

@@ -3,7 +3,7 @@
  * resolved to the registered (reader) schema by the specification's rules, in the JSON encoding that
  * the data validator checks. A writer schema the reader cannot read yields one record with the reasons.
  */
-import type { DataRecord } from '../../core/types.js';
+import type { DataRecord } from '../../model/types.js';
 import { resolutionErrors, selectBranch } from './compat.js';
 import { defaultToJson } from './data.js';
 import { type AvroNode, branchKey, buildModel } from './model.js';

@@ -3,7 +3,7 @@
  * fixed as strings of code points 0-255). A compiled boolean checker gives the fast answer; only a failing
  * record is walked again to collect every error with its JSON pointer and reason.
  */
-import type { DataError } from '../../core/types.js';
+import type { DataError } from '../../model/types.js';
 import { type AvroNode, branchKey, typeLabel } from './model.js';
 
 type Check = (v: unknown) => boolean;

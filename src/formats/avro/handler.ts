@@ -2,9 +2,9 @@
  * The Avro format: .avsc schemas (JSON), data in Avro's JSON encoding or object container files (.avro),
  * compatibility by the specification's schema resolution (see compat.ts).
  */
-import { InputError } from '../../core/errors.js';
-import { parseJson } from '../../core/json.js';
-import type { Change, CompareResult, DataError, DataRecord, DataValidator, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import { parseJson } from '../../model/json.js';
+import type { Change, CompareResult, DataError, DataRecord, DataValidator, FormatHandler, ParsedSchema, ParseOptions } from '../../model/types.js';
 import { canonicalForm, canonicalWithoutAnnotations, pcf } from './canonical.js';
 import { compareAvro } from './compat.js';
 import { readContainer } from './container.js';

@@ -3,7 +3,7 @@
  * are cycles), field aliases made absolute. The compatibility walker, the data validator and the
  * canonical form all work on this model, never on the raw JSON.
  */
-import { InputError } from '../../core/errors.js';
+import { InputError } from '../../model/errors.js';
 
 export type PrimitiveName = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string';
 export const PRIMITIVES: readonly string[] = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'];

@@ -4,7 +4,7 @@
  * come from the two resolution passes (resolve(old, new) for BACKWARD, resolve(new, old) for FORWARD).
  * Ids follow Confluent's Avro names where one fits; they never change.
  */
-import { fixtureFolder, indexRules, type RuleSpec } from '../../core/rule-spec.js';
+import { fixtureFolder, indexRules, type RuleSpec } from '../../model/rule-spec.js';
 
 const A = (id: string, purpose: string, extra: Partial<RuleSpec> = {}): RuleSpec => ({ id, format: 'avro', purpose, category: 'validation', fixture: fixtureFolder('avro', id), ...extra });
 

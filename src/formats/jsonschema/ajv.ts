@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, Options } from 'ajv';
 import { RegExpParser } from '@eslint-community/regexpp';
 import { RE2JS } from 're2js';
-import { InputError } from '../../core/errors.js';
-import type { DataError } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import type { DataError } from '../../model/types.js';
 import { isObject } from './walk.js';
 
 // ajv and ajv-formats ship CommonJS; require keeps their default exports simple under NodeNext.

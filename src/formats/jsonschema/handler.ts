@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { InputError } from '../../core/errors.js';
-import { canonicalJson, parseJson } from '../../core/json.js';
-import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import { canonicalJson, parseJson } from '../../model/json.js';
+import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../model/types.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
 import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
 import { compareJsonSchemas, refuseUncompilable } from './compare/index.js';

@@ -5,9 +5,9 @@
  * keeps working with the new one (the new input schema accepts every input the old one did, and the old
  * output schema accepts every output the new one allows); FORWARD is the same with old and new swapped.
  */
-import { InputError } from '../../core/errors.js';
-import { canonicalJson } from '../../core/json.js';
-import type { Change, CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, SchemaDiagnostic } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import { canonicalJson } from '../../model/json.js';
+import type { Change, CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, SchemaDiagnostic } from '../../model/types.js';
 import { jsonSchemaHandler, parseJsonSchemaValue } from '../jsonschema/handler.js';
 import { stripAnnotations } from '../jsonschema/walk.js';
 import { promptRule } from './rules.js';

@@ -3,9 +3,9 @@
  * `input.default` filled in first, as a caller would expect), then dotprompt renders the template. The
  * result is the request a caller sends: messages, model, config and the output schema.
  */
-import { InputError, UsageError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../model/errors.js';
 import type { Registry } from '../../core/registry.js';
-import type { DataValidator } from '../../core/types.js';
+import type { DataValidator } from '../../model/types.js';
 import { ajvFor, compileSchema, dialectOf, toDataErrors } from '../jsonschema/ajv.js';
 import { RenderInputError } from './errors.js';
 import { readPrompt, type PromptModel } from './source.js';

@@ -5,8 +5,8 @@
  * so that what the registry checks is exactly what dotprompt renders.
  */
 import { parseDocument } from 'yaml';
-import { firstLine, InputError, lineColumnAt } from '../../core/errors.js';
-import type { ResolvedReference } from '../../core/types.js';
+import { firstLine, InputError, lineColumnAt } from '../../model/errors.js';
+import type { ResolvedReference } from '../../model/types.js';
 
 /** The front matter and body, split the way dotprompt splits them. */
 const FRONT_MATTER = /^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$/;

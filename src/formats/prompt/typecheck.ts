@@ -5,8 +5,8 @@
  * warning. The template is read with Handlebars' own parser (the one dotprompt renders with).
  */
 import Handlebars from 'handlebars';
-import { InputError } from '../../core/errors.js';
-import type { SchemaDiagnostic } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import type { SchemaDiagnostic } from '../../model/types.js';
 import type { PromptModel } from './source.js';
 
 /** dotprompt's built-in helpers (it compiles with knownHelpersOnly: any other helper fails to render). */

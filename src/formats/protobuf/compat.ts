@@ -6,7 +6,7 @@
  * - `strict`: buf's CSR category exactly, FORWARD being CSR with old and new swapped.
  * Under `wire`, a finding only `strict` forbids is kept as a warning that breaks nothing.
  */
-import type { Change } from '../../core/types.js';
+import type { Change } from '../../model/types.js';
 import { findPosition, type Loaded, type PbEnum, type PbField, type PbType, type ProtoFile } from './load.js';
 import { PROTOBUF_RULE_INDEX, PROTOBUF_RULE_TABLE, breaksUnder, formatProtobufMessage, type ProtobufRule } from './rules.js';
 

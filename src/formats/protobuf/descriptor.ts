@@ -8,8 +8,8 @@
  * names, map entries named `<Field>Entry`, synthetic oneofs (proto3 `optional`) after the real ones.
  */
 import { createRequire } from 'node:module';
-import { InputError } from '../../core/errors.js';
-import type { ParsedSchema, ParseOptions } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import type { ParsedSchema, ParseOptions } from '../../model/types.js';
 import { loadedOf, protobufHandler } from './handler.js';
 import { protobufjs, type PbType } from './load.js';
 

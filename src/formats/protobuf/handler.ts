@@ -2,9 +2,9 @@
  * The Protobuf format: .proto files (proto2, proto3, editions protobufjs supports) with their imports,
  * data in the proto3 JSON mapping, compatibility under the `wire` (default) or `strict` policy.
  */
-import { InputError, UsageError } from '../../core/errors.js';
-import { canonicalJson } from '../../core/json.js';
-import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions } from '../../core/types.js';
+import { InputError, UsageError } from '../../model/errors.js';
+import { canonicalJson } from '../../model/json.js';
+import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions } from '../../model/types.js';
 import { compareProto, type Policy } from './compat.js';
 import { ProtoJsonValidator } from './json.js';
 import { loadProto, type Loaded, type PbType } from './load.js';

@@ -4,7 +4,7 @@
  * in their special forms (Timestamp as RFC 3339, Duration as "1.5s", wrappers as bare values, Struct/Value
  * as any JSON, FieldMask as a string, Any with "@type"). Errors carry a JSON pointer and a reason.
  */
-import type { DataError } from '../../core/types.js';
+import type { DataError } from '../../model/types.js';
 import { jsonNameOf } from './compat.js';
 import type { PbEnum, PbField, PbType } from './load.js';
 

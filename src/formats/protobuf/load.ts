@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { InputError } from '../../core/errors.js';
-import type { ParseOptions } from '../../core/types.js';
+import { InputError } from '../../model/errors.js';
+import type { ParseOptions } from '../../model/types.js';
 
 // protobufjs types are loose; the parts used here are typed locally.
 /* eslint-disable @typescript-eslint/no-explicit-any */

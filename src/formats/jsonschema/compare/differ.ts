@@ -4,7 +4,7 @@
  * Each item carries "old with only this change applied" so the semantic core can judge the change
  * alone, in the context of its node, and the trail of ancestors so a witness can be lifted to the root.
  */
-import { canonicalJson } from '../../../core/json.js';
+import { canonicalJson } from '../../../model/json.js';
 import { isObject, ptr } from '../walk.js';
 import { ANNOTATIONS, type Docs, type Obj, type Raw } from './doc.js';
 import type { Engine } from './engine.js';

@@ -3,8 +3,8 @@
  * spelling), with every schema object knowing its document and its JSON pointer in the original file,
  * and local `$ref`s (pointers, `$id`/`$anchor` fragments, references to other subjects) resolved.
  */
-import type { ParsedSchema } from '../../../core/types.js';
-import { canonicalJson } from '../../../core/json.js';
+import type { ParsedSchema } from '../../../model/types.js';
+import { canonicalJson } from '../../../model/json.js';
 import type { Dialect } from '../ajv.js';
 import { dialectOf } from '../ajv.js';
 import { isObject, ptr } from '../walk.js';

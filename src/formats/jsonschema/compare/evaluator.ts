@@ -1,5 +1,5 @@
 /** The evaluator: does a value validate under a schema (the model's own semantics, checked with ajv elsewhere)? */
-import { canonicalJson } from '../../../core/json.js';
+import { canonicalJson } from '../../../model/json.js';
 import { isObject } from '../walk.js';
 import { UNSUPPORTED, type Raw } from './doc.js';
 import { enumHas } from './values.js';

@@ -11,11 +11,11 @@
  *    provably holds clears every item's flag for it; a direction that fails with no item to blame gets a
  *    SCHEMA_NARROWED / SCHEMA_EXTENDED change; a direction that cannot be decided is marked undecided.
  */
-import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../core/types.js';
-import { canonicalJson } from '../../../core/json.js';
+import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../model/types.js';
+import { canonicalJson } from '../../../model/json.js';
 import { forEachSubschema, isObject, ptr } from '../walk.js';
 import { Docs, type Doc, type Raw } from './doc.js';
-import { InputError } from '../../../core/errors.js';
+import { InputError } from '../../../model/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
 import { Engine, NONE, YES, type Res } from './engine.js';
 import { Budget, BudgetExceeded } from './budget.js';

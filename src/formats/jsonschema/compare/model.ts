@@ -5,7 +5,7 @@
  * expanded, unevaluated* rewritten, facts) -> evaluator (does a value validate?) -> sampler (values valid
  * under a conjunction, aimed at the other side's boundaries) -> prover (is A a subset of B?).
  */
-import { canonicalJson } from '../../../core/json.js';
+import { canonicalJson } from '../../../model/json.js';
 import { safeRegExp } from '../ajv.js';
 import type { Obj, Raw } from './doc.js';
 import { Budget } from './budget.js';

@@ -3,7 +3,7 @@
  * flattened, unevaluated* rewritten where decidable), their branches (anyOf / oneOf / if) and their facts.
  * Holds the comparison's Budget and the caches the other layers share.
  */
-import { canonicalJson } from '../../../core/json.js';
+import { canonicalJson } from '../../../model/json.js';
 import { ajvFor } from '../ajv.js';
 import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';

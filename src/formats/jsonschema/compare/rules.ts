@@ -5,7 +5,7 @@
  * decides it for each change, in context (see README: "semantic truth"). The shape is the shared RuleSpec (rule-spec.ts).
  */
 
-import { fillTemplate, fixtureFolder, indexRules, type RuleSpec } from '../../../core/rule-spec.js';
+import { fillTemplate, fixtureFolder, indexRules, type RuleSpec } from '../../../model/rule-spec.js';
 
 /** A JSON Schema rule always has a template, a category and a fixture pair (fixtures/compat/json/<ID>/). */
 export type JsonRuleSpec = RuleSpec & { readonly template: string; readonly category: 'annotation' | 'validation' };

@@ -1,5 +1,5 @@
 /** The sampler: values valid under a conjunction, boundaries of the other side's constraints first. */
-import { canonicalJson } from '../../../core/json.js';
+import { canonicalJson } from '../../../model/json.js';
 import { isObject } from '../walk.js';
 import { type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';

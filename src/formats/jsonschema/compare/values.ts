@@ -2,7 +2,7 @@
  * JSON values as keys: equal JSON values (by JSON Schema equality) get equal keys, so enums of any size
  * are deduplicated, sorted, intersected and looked up in linear or n log n time.
  */
-import { canonicalJson } from '../../../core/json.js';
+import { canonicalJson } from '../../../model/json.js';
 
 /**
  * The running comparison's clock check (Budget.check), called every 4096 values by the loops here so
