@@ -15,6 +15,7 @@ function fallback(): Partial<Library> & { load(): Promise<Library> } {
 
 let lib: unknown;
 try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry loads the ESM build with require(esm)
   lib = require('./index.js');
 } catch (err) {
   const code = (err as NodeJS.ErrnoException).code;

@@ -159,7 +159,11 @@ export class LlmSchemaRegistry {
   }
 
   /** The compiled validator of a version, cached. */
-  private validatorFor(ref: SubjectRef, version = 'latest', reply: ReplyTargetOptions = {}): Promise<{ validator: DataValidator; version: string; deprecated?: string }> {
+  private validatorFor(
+    ref: SubjectRef,
+    version = 'latest',
+    reply: ReplyTargetOptions = {},
+  ): Promise<{ validator: DataValidator; version: string; deprecated?: string }> {
     const key = `${ref.namespace}.${ref.name}@${version}${reply.target !== undefined ? `#${reply.target}${reply.normalize ? '+normalize' : ''}` : ''}`;
     let v = this.validators.get(key);
     if (!v) {
@@ -182,7 +186,7 @@ export class LlmSchemaRegistry {
         return {
           validator,
           version: info.entry.version,
-          deprecated: info.entry.state === 'deprecated' ? info.entry.reason ?? 'deprecated' : undefined,
+          deprecated: info.entry.state === 'deprecated' ? (info.entry.reason ?? 'deprecated') : undefined,
         };
       });
       this.validators.set(key, v);
@@ -209,7 +213,11 @@ export class LlmSchemaRegistry {
   }
 
   /** Check a candidate schema (source text, or a JSON value) against a subject under its mode or the given one. */
-  async compat(subject: SubjectName, schema: string | object, options: { mode?: CompatibilityMode; policy?: string; format?: FormatName } = {}): Promise<CompatReport> {
+  async compat(
+    subject: SubjectName,
+    schema: string | object,
+    options: { mode?: CompatibilityMode; policy?: string; format?: FormatName } = {},
+  ): Promise<CompatReport> {
     const ref = toRef(subject);
     const meta = await this.core.getSubject(ref);
     const handler = await getHandler(options.format ?? meta.format);
@@ -223,7 +231,11 @@ export class LlmSchemaRegistry {
     const a = await this.core.loadSchema(ref, from);
     const b = await this.core.loadSchema(ref, to);
     const comparison = await settleComparison({
-      handler: b.handler, registry: this.core, subject: ref, against: [{ version: a.info.entry.version, schema: a.schema }], policy: options.policy,
+      handler: b.handler,
+      registry: this.core,
+      subject: ref,
+      against: [{ version: a.info.entry.version, schema: a.schema }],
+      policy: options.policy,
     });
     return compareSchemas(b.handler, a.schema, b.schema, comparison.options);
   }
@@ -260,14 +272,47 @@ export { LlmSchemaError, UsageError, InputError, NotFoundError, RefusedError } f
 export { extractJson, repairJson, type Extraction, type ExtractOptions } from './core/extract.js';
 export { validateReplyText, type ReplyResult, type ReplyOutcome } from './core/reply.js';
 export {
-  givenForm, normalizeReply, REPLY_TARGETS, openAIForm,
-  exportSchema, exportOpenAI, exportAnthropic, exportGemini, exportTypeScript, bundleSchema, toOpenAIStrict, toGeminiSchema,
-  lintSchema, lintOpenAI, lintAnthropic, lintGemini, lintGeneric, PROFILES, OPENAI_PROFILE, ANTHROPIC_PROFILE, GEMINI_PROFILE, GENERIC_PROFILE,
+  givenForm,
+  normalizeReply,
+  REPLY_TARGETS,
+  openAIForm,
+  exportSchema,
+  exportOpenAI,
+  exportAnthropic,
+  exportGemini,
+  exportTypeScript,
+  bundleSchema,
+  toOpenAIStrict,
+  toGeminiSchema,
+  lintSchema,
+  lintOpenAI,
+  lintAnthropic,
+  lintGemini,
+  lintGeneric,
+  PROFILES,
+  OPENAI_PROFILE,
+  ANTHROPIC_PROFILE,
+  GEMINI_PROFILE,
+  GENERIC_PROFILE,
 } from './providers/index.js';
 export type {
-  ReplyTarget, GivenForm, LintTarget,
-  ExportTarget, ProviderTarget, ExportInput, ExportResult, ExportOutputs, LintFinding, ProviderProfile, SchemaContext,
-  OpenAIExport, OpenAITool, OpenAIResponseFormat, AnthropicTool, GeminiExport, GeminiFunctionDeclaration,
+  ReplyTarget,
+  GivenForm,
+  LintTarget,
+  ExportTarget,
+  ProviderTarget,
+  ExportInput,
+  ExportResult,
+  ExportOutputs,
+  LintFinding,
+  ProviderProfile,
+  SchemaContext,
+  OpenAIExport,
+  OpenAITool,
+  OpenAIResponseFormat,
+  AnthropicTool,
+  GeminiExport,
+  GeminiFunctionDeclaration,
 } from './providers/index.js';
 export { RegistryClient, RegistryHttpError, type RegistryClientOptions } from './client/index.js';
 export { RenderInputError } from './formats/prompt/errors.js';

@@ -16,7 +16,10 @@ export interface RunResult {
 }
 
 /** Run `llm-schema ...args` with NO_COLOR in cwd; never throws on a non-zero exit. */
-export async function cli(args: string[], opts: { cwd: string; input?: string; env?: Record<string, string> } & Partial<Options> = { cwd: process.cwd() }): Promise<RunResult> {
+export async function cli(
+  args: string[],
+  opts: { cwd: string; input?: string; env?: Record<string, string> } & Partial<Options> = { cwd: process.cwd() },
+): Promise<RunResult> {
   const { cwd, input, env, ...rest } = opts;
   const r = await execa('node', [BIN, ...args], {
     cwd,

@@ -13,7 +13,7 @@ export class Context<O extends object = Record<string, unknown>> {
 
   constructor(cmd: Command, allowedFormats: readonly string[] = ['text', 'json']) {
     this.opts = mergedOptions(cmd) as O & GlobalOptions;
-    const format = (this.opts.json ? 'json' : this.opts.format ?? 'text') as string;
+    const format = (this.opts.json ? 'json' : (this.opts.format ?? 'text')) as string;
     if (!allowedFormats.includes(format)) {
       throw new UsageError(`unknown --format '${format}': expected ${allowedFormats.join(', ')}`);
     }
@@ -33,9 +33,7 @@ export class Context<O extends object = Record<string, unknown>> {
     if (!this.registryPromise) {
       const root = this.registryRoot();
       if (!root) {
-        return Promise.reject(
-          new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)"),
-        );
+        return Promise.reject(new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)"));
       }
       this.registryPromise = import('../core/registry.js').then(({ Registry }) => Registry.open(root));
     }

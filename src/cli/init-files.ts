@@ -131,7 +131,8 @@ export function mergeLefthook(existing: string, file: string, glob: string, comm
     jobs.add(doc.createNode({ name: 'llm-schema', glob, run: command }));
   } else {
     const commands = doc.getIn(['pre-commit', 'commands']);
-    if (commands !== undefined && commands !== null && !isMap(commands)) return { action: 'refused', reason: `${file}: 'pre-commit.commands' is not a mapping` };
+    if (commands !== undefined && commands !== null && !isMap(commands))
+      return { action: 'refused', reason: `${file}: 'pre-commit.commands' is not a mapping` };
     if (isMap(commands) && commands.has('llm-schema')) return { action: 'refused', reason: `${file} already has a pre-commit command named llm-schema` };
     doc.setIn(['pre-commit', 'commands', 'llm-schema'], doc.createNode({ glob, run: command }));
   }

@@ -76,10 +76,15 @@ async function loadCommands(program: Command, argv: string[]): Promise<void> {
   // Load only the command being run when it is named; all of them for --help and unknown words.
   const first = argv.slice(2).find((a) => !a.startsWith('-'));
   const names: readonly string[] = first && (COMMANDS as readonly string[]).includes(first) ? [first] : COMMANDS;
-  const mods = await Promise.all(names.map((n) => import(`./commands/${n}.js`).catch((err) => {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`commands/${n}.js`)) return undefined;
-    throw err;
-  }) as Promise<CommandModule | undefined>));
+  const mods = await Promise.all(
+    names.map(
+      (n) =>
+        import(`./commands/${n}.js`).catch((err) => {
+          if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(`commands/${n}.js`)) return undefined;
+          throw err;
+        }) as Promise<CommandModule | undefined>,
+    ),
+  );
   for (const m of mods) m?.define(program);
   for (const c of program.commands) {
     addGlobalOptions(c).exitOverride().configureOutput(program.configureOutput());
@@ -131,7 +136,9 @@ export function reportError(err: unknown, debug: boolean): number {
   };
   if (e && typeof e === 'object' && e.code && fsProblems[e.code]) {
     const where = e.path ? String(e.path).replace(/\/\.([^/]+)\.tmp-\d+-[0-9a-f]+$/, '/$1') : undefined;
-    process.stderr.write(`llm-schema: cannot ${e.syscall === 'open' || e.syscall === 'scandir' || e.syscall === 'stat' ? 'access' : 'write'} ${where ?? 'a file'}: ${fsProblems[e.code]}\n`);
+    process.stderr.write(
+      `llm-schema: cannot ${e.syscall === 'open' || e.syscall === 'scandir' || e.syscall === 'stat' ? 'access' : 'write'} ${where ?? 'a file'}: ${fsProblems[e.code]}\n`,
+    );
     if (debug && e.stack) process.stderr.write(e.stack + '\n');
     return 2;
   }

@@ -263,7 +263,7 @@ export class RegistryClient {
       const retriable = res ? RETRIABLE.has(res.status) && !(await isJobTimeout(res)) : true;
       if (!retriable || attempt >= this.opts.retries) {
         if (res) return res;
-        const reason = (error as Error)?.name === 'AbortError' ? `no answer within ${this.opts.timeoutMs} ms` : (error as Error)?.message ?? String(error);
+        const reason = (error as Error)?.name === 'AbortError' ? `no answer within ${this.opts.timeoutMs} ms` : ((error as Error)?.message ?? String(error));
         throw new RegistryHttpError(0, `${method} ${url} failed after ${attempt + 1} attempt(s): ${reason}`, url);
       }
       const retryAfter = res ? Number(res.headers.get('retry-after')) : NaN;

@@ -229,7 +229,9 @@ class Checker {
       if (a !== undefined && a === b) return [];
     }
     const dirs = async (side: Side, schemas: string | undefined, rel: string) =>
-      schemas === undefined ? [] : (await side.storage.listDir(rel ? `${schemas}/${rel}` : schemas)).filter((e) => e.isDir && !e.name.startsWith('.')).map((e) => e.name);
+      schemas === undefined
+        ? []
+        : (await side.storage.listDir(rel ? `${schemas}/${rel}` : schemas)).filter((e) => e.isDir && !e.name.startsWith('.')).map((e) => e.name);
     const nss = new Set([...(await dirs(base, bs, '')), ...(await dirs(head, hs, ''))]);
     for (const ns of [...nss].sort()) {
       if (idsKnown && !(await differs(ns))) continue;
@@ -260,7 +262,9 @@ class Checker {
 
     if (baseMeta && baseMeta.meta.versions.length && !headMeta) {
       this.add({
-        rule: 'SUBJECT_DELETED', subject, file: this.display(yamlRel),
+        rule: 'SUBJECT_DELETED',
+        subject,
+        file: this.display(yamlRel),
         message: `subject ${subject} was deleted, with its registered versions ${baseMeta.meta.versions.map((v) => v.version).join(', ')}; registered versions are never removed (deprecate them instead)`,
       });
       return;
@@ -270,7 +274,12 @@ class Checker {
       for (const f of await head.storage.listDir(headDir)) {
         if (!f.isDir && versionFromFile(f.name)) {
           const unstaged = await this.unstagedEntry(head, yamlRel, f.name);
-          this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${headDir}/${f.name}`), message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'` });
+          this.add({
+            rule: 'UNREGISTERED_FILE',
+            subject,
+            file: this.display(`${headDir}/${f.name}`),
+            message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'`,
+          });
         }
       }
       return;
@@ -280,7 +289,13 @@ class Checker {
     this.examined.push({ subject, file: yamlRel, text: headText ?? '', aliases: meta.aliases ?? [], isNew: !bmeta });
 
     if (bmeta && bmeta.versions.length && bmeta.format !== meta.format) {
-      this.add({ rule: 'SUBJECT_FORMAT_CHANGED', subject, file: this.display(yamlRel), line: lineOf(headText, /^format\s*:/m), message: `the format of ${subject} changed from ${bmeta.format} to ${meta.format}; a subject's format never changes: create a new subject` });
+      this.add({
+        rule: 'SUBJECT_FORMAT_CHANGED',
+        subject,
+        file: this.display(yamlRel),
+        line: lineOf(headText, /^format\s*:/m),
+        message: `the format of ${subject} changed from ${bmeta.format} to ${meta.format}; a subject's format never changes: create a new subject`,
+      });
       return;
     }
 
@@ -292,32 +307,68 @@ class Checker {
       const baseFile = `${base.config!.schemas}/${dir}/${be.version}${EXTENSIONS[bmeta!.format]}`;
       const headFile = `${headDir}/${be.version}${EXTENSIONS[meta.format]}`;
       if (!he) {
-        this.add({ rule: 'VERSION_DELETED', subject, version: be.version, file: this.display(yamlRel), message: `registered version ${be.version} of ${subject} was removed from ${SUBJECT_FILE}; registered versions are never deleted (deprecate it instead)` });
+        this.add({
+          rule: 'VERSION_DELETED',
+          subject,
+          version: be.version,
+          file: this.display(yamlRel),
+          message: `registered version ${be.version} of ${subject} was removed from ${SUBJECT_FILE}; registered versions are never deleted (deprecate it instead)`,
+        });
         continue;
       }
       const line = lineOfVersion(headText, be.version);
       if (he.id !== be.id) {
-        this.add({ rule: 'VERSION_CHANGED', subject, version: be.version, file: this.display(yamlRel), line, message: `the id of registered version ${be.version} changed from ${be.id} to ${he.id}; ids are never recomputed`, args: { from: be.id, to: he.id } });
+        this.add({
+          rule: 'VERSION_CHANGED',
+          subject,
+          version: be.version,
+          file: this.display(yamlRel),
+          line,
+          message: `the id of registered version ${be.version} changed from ${be.id} to ${he.id}; ids are never recomputed`,
+          args: { from: be.id, to: he.id },
+        });
       }
       if (refsKey(he) !== refsKey(be)) {
-        this.add({ rule: 'VERSION_CHANGED', subject, version: be.version, file: this.display(yamlRel), line, message: `the references of registered version ${be.version} changed; register a new version instead` });
+        this.add({
+          rule: 'VERSION_CHANGED',
+          subject,
+          version: be.version,
+          file: this.display(yamlRel),
+          line,
+          message: `the references of registered version ${be.version} changed; register a new version instead`,
+        });
       }
       const same = await sameFile(base.storage as Storage, baseFile, head.storage as Storage, headFile);
       if (same === 'missing') {
-        this.add({ rule: 'VERSION_DELETED', subject, version: be.version, file: this.display(headFile), message: `the file of registered version ${be.version} of ${subject} was deleted; registered versions are never deleted` });
+        this.add({
+          rule: 'VERSION_DELETED',
+          subject,
+          version: be.version,
+          file: this.display(headFile),
+          message: `the file of registered version ${be.version} of ${subject} was deleted; registered versions are never deleted`,
+        });
       } else if (same === 'changed') {
-        this.add({ rule: 'VERSION_CHANGED', subject, version: be.version, file: this.display(headFile), line: 1, message: `registered version ${be.version} of ${subject} was edited; registered versions never change: revert the edit and register the change as a new version` });
+        this.add({
+          rule: 'VERSION_CHANGED',
+          subject,
+          version: be.version,
+          file: this.display(headFile),
+          line: 1,
+          message: `registered version ${be.version} of ${subject} was edited; registered versions never change: revert the edit and register the change as a new version`,
+        });
       }
     }
 
     // A looser mode for this subject.
-    const baseMode = bmeta ? bmeta.compatibility ?? base.config!.compatibility : undefined;
+    const baseMode = bmeta ? (bmeta.compatibility ?? base.config!.compatibility) : undefined;
     const headMode = meta.compatibility ?? head.config!.compatibility;
     if (baseMode && bmeta?.compatibility !== meta.compatibility && looser(baseMode, headMode)) {
       const reason = ack(baseMeta?.raw, headMeta.raw);
       this.add({
         rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
-        subject, file: this.display(yamlRel), line: lineOf(headText, /^compatibility\s*:/m),
+        subject,
+        file: this.display(yamlRel),
+        line: lineOf(headText, /^compatibility\s*:/m),
         message: reason
           ? `the compatibility of ${subject} changed from ${baseMode} to ${headMode}: approved (${reason})`
           : `the compatibility of ${subject} loosened from ${baseMode} to ${headMode}; if intended, approve it with 'llm-schema config ${subject} --compatibility ${headMode} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
@@ -326,14 +377,22 @@ class Checker {
     }
 
     // A looser policy for this subject (lenient over semantic, wire over strict) is approved the same way.
-    const basePolicy = bmeta ? bmeta.policy ?? base.config!.policy : undefined;
+    const basePolicy = bmeta ? (bmeta.policy ?? base.config!.policy) : undefined;
     const headPolicy = meta.policy ?? head.config!.policy;
-    if (bmeta && headPolicy !== basePolicy && headPolicy && LOOSER_POLICIES[headPolicy] && (basePolicy ?? LOOSER_POLICIES[headPolicy]) === LOOSER_POLICIES[headPolicy]) {
+    if (
+      bmeta &&
+      headPolicy !== basePolicy &&
+      headPolicy &&
+      LOOSER_POLICIES[headPolicy] &&
+      (basePolicy ?? LOOSER_POLICIES[headPolicy]) === LOOSER_POLICIES[headPolicy]
+    ) {
       const reason = ack(baseMeta?.raw, headMeta.raw);
       const from = basePolicy ?? LOOSER_POLICIES[headPolicy];
       this.add({
         rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
-        subject, file: this.display(yamlRel), line: lineOf(headText, /^policy\s*:/m),
+        subject,
+        file: this.display(yamlRel),
+        line: lineOf(headText, /^policy\s*:/m),
         message: reason
           ? `the policy of ${subject} changed from ${from} to ${headPolicy}: approved (${reason})`
           : `the policy of ${subject} loosened from ${from} to ${headPolicy}; if intended, approve it with 'llm-schema config ${subject} --policy ${headPolicy} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
@@ -345,7 +404,12 @@ class Checker {
   }
 
   /** Parse subject.yaml; null when malformed (reported when `report`), undefined when absent. */
-  private async readMeta(side: Side, rel: string, subject: string, report: boolean): Promise<{ meta: SubjectMeta; raw: Record<string, unknown> } | null | undefined> {
+  private async readMeta(
+    side: Side,
+    rel: string,
+    subject: string,
+    report: boolean,
+  ): Promise<{ meta: SubjectMeta; raw: Record<string, unknown> } | null | undefined> {
     const text = await side.storage.readFile(rel);
     if (text === undefined) return undefined;
     try {
@@ -382,7 +446,14 @@ class Checker {
   // -------------------------------------------------------------------------------------------------
   // Versions: files, parse, ids, references, compatibility and bumps.
 
-  private async checkVersions(side: Side, ref: SubjectRef, meta: SubjectMeta, dir: string, yamlText: string, isNew: (e: VersionEntry) => boolean): Promise<void> {
+  private async checkVersions(
+    side: Side,
+    ref: SubjectRef,
+    meta: SubjectMeta,
+    dir: string,
+    yamlText: string,
+    isNew: (e: VersionEntry) => boolean,
+  ): Promise<void> {
     const subject = subjectName(ref);
     const registry = side.registry!;
     const yamlRel = `${dir}/${SUBJECT_FILE}`;
@@ -394,8 +465,11 @@ class Checker {
       if (!versionFromFile(f.name)) continue;
       const unstaged = await this.unstagedEntry(side, yamlRel, f.name);
       this.add({
-        rule: 'UNREGISTERED_FILE', subject, file: this.display(`${dir}/${f.name}`),
-        message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
+        rule: 'UNREGISTERED_FILE',
+        subject,
+        file: this.display(`${dir}/${f.name}`),
+        message:
+          unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
       });
     }
     const { mode } = registry.resolveMode(meta);
@@ -418,11 +492,24 @@ class Checker {
         text = await side.storage.readFile(rel);
       } catch (err) {
         if (!(err instanceof LinkEscapeError)) throw err;
-        this.add({ rule: LinkEscapeError.rule, subject, version: e.version, file: this.display(rel), message: `version ${e.version} of ${subject} is a symbolic link leading out of the registry; it is never read: replace the link with the file` });
+        this.add({
+          rule: LinkEscapeError.rule,
+          subject,
+          version: e.version,
+          file: this.display(rel),
+          message: `version ${e.version} of ${subject} is a symbolic link leading out of the registry; it is never read: replace the link with the file`,
+        });
         continue;
       }
       if (text === undefined) {
-        this.add({ rule: 'VERSION_FILE_MISSING', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} is listed in ${SUBJECT_FILE} but ${e.version}${ext} is missing` });
+        this.add({
+          rule: 'VERSION_FILE_MISSING',
+          subject,
+          version: e.version,
+          file: this.display(yamlRel),
+          line,
+          message: `version ${e.version} is listed in ${SUBJECT_FILE} but ${e.version}${ext} is missing`,
+        });
         continue;
       }
       // References.
@@ -431,7 +518,8 @@ class Checker {
         references = await registry.resolveReferences(e.references ?? [], new Set([`${subject}@${e.version}`]));
       } catch (err) {
         if (!(err instanceof LlmSchemaError)) throw err;
-        if (checkThis) this.add({ rule: 'BROKEN_REFERENCE', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version}: ${bare(err)}` });
+        if (checkThis)
+          this.add({ rule: 'BROKEN_REFERENCE', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version}: ${bare(err)}` });
         continue;
       }
       let schema: ParsedSchema;
@@ -447,14 +535,29 @@ class Checker {
       if (checkThis) {
         for (const d of handler.lint?.(schema) ?? []) {
           this.add({
-            rule: 'TEMPLATE_CHECK_FAILED', severity: d.severity === 'error' ? undefined : 'warning', subject, version: e.version,
-            file: this.display(rel), line: d.line, column: d.column, message: `version ${e.version}: ${d.message} (${d.rule})`, args: { check: d.rule, path: d.path },
+            rule: 'TEMPLATE_CHECK_FAILED',
+            severity: d.severity === 'error' ? undefined : 'warning',
+            subject,
+            version: e.version,
+            file: this.display(rel),
+            line: d.line,
+            column: d.column,
+            message: `version ${e.version}: ${d.message} (${d.rule})`,
+            args: { check: d.rule, path: d.path },
           });
         }
         const canonical = handler.canonical(schema);
         const id = schemaId(meta.format, canonical, e.references);
         if (id !== e.id) {
-          this.add({ rule: 'ID_MISMATCH', subject, version: e.version, file: this.display(yamlRel), line, message: `version ${e.version} records id ${e.id}, but its content gives ${id}: register versions with 'llm-schema register' instead of writing subject.yaml by hand`, args: { recorded: e.id, computed: id } });
+          this.add({
+            rule: 'ID_MISMATCH',
+            subject,
+            version: e.version,
+            file: this.display(yamlRel),
+            line,
+            message: `version ${e.version} records id ${e.id}, but its content gives ${id}: register versions with 'llm-schema register' instead of writing subject.yaml by hand`,
+            args: { recorded: e.id, computed: id },
+          });
         }
         this.newIds.push({ id: e.id, subject, version: e.version, ref, file: yamlRel, line });
         if (history.length) await this.compat(handler, subject, e, schema, history, mode, policy, yamlRel, rel, line);
@@ -464,8 +567,16 @@ class Checker {
   }
 
   private async compat(
-    handler: FormatHandler, subject: string, e: VersionEntry, schema: ParsedSchema, history: VersionedSchema[],
-    mode: CompatibilityMode, policy: string | undefined, yamlRel: string, rel: string, line: number | undefined,
+    handler: FormatHandler,
+    subject: string,
+    e: VersionEntry,
+    schema: ParsedSchema,
+    history: VersionedSchema[],
+    mode: CompatibilityMode,
+    policy: string | undefined,
+    yamlRel: string,
+    rel: string,
+    line: number | undefined,
   ): Promise<void> {
     // The earlier versions in registration order, under the subject's settled mode and policy.
     const comparison = await settleComparison({ handler, against: history, mode, policy });
@@ -480,16 +591,29 @@ class Checker {
     if (!report.compatible) {
       if (e.allowBreaking) {
         this.add({
-          rule: 'BREAKING_CHANGE_APPROVED', subject, version: e.version, file: this.display(yamlRel), line,
-          message: `version ${e.version} breaks ${mode} (${breaking.map((c) => c.rule).filter(uniq).join(', ')}): approved in ${SUBJECT_FILE} (${e.allowBreaking})`,
+          rule: 'BREAKING_CHANGE_APPROVED',
+          subject,
+          version: e.version,
+          file: this.display(yamlRel),
+          line,
+          message: `version ${e.version} breaks ${mode} (${breaking
+            .map((c) => c.rule)
+            .filter(uniq)
+            .join(', ')}): approved in ${SUBJECT_FILE} (${e.allowBreaking})`,
           args: { mode, reason: e.allowBreaking, changes: breaking.map((c) => ({ rule: c.rule, path: c.path, against: c.against })) },
         });
       } else {
         for (const c of breaking) {
           this.add({
-            rule: 'INCOMPATIBLE_CHANGE', subject, version: e.version, severity,
-            file: this.display(c.line !== undefined ? rel : yamlRel), line: c.line ?? line, column: c.line !== undefined ? c.column : undefined,
-            message: `${e.version} is incompatible with ${c.against} under ${mode}${why}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
+            rule: 'INCOMPATIBLE_CHANGE',
+            subject,
+            version: e.version,
+            severity,
+            file: this.display(c.line !== undefined ? rel : yamlRel),
+            line: c.line ?? line,
+            column: c.line !== undefined ? c.column : undefined,
+            message:
+              `${e.version} is incompatible with ${c.against} under ${mode}${why}: ${c.rule} at ${c.path || '/'}: ${c.message}` +
               (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 80)} is valid only under the ${c.witness.validUnder} schema)` : '') +
               (openContentModelHint(subject, [c.rule], policy) ? `. ${openContentModelHint(subject, [c.rule], policy)}` : '') +
               `. To approve an intentional break, add 'allow-breaking: <reason>' to version ${e.version} in ${SUBJECT_FILE}`,
@@ -503,7 +627,12 @@ class Checker {
     const given = bumpBetween(prev.version, e.version);
     if (given === null) {
       this.add({
-        rule: 'VERSION_NOT_ABOVE_LATEST', subject, version: e.version, severity, file: this.display(yamlRel), line,
+        rule: 'VERSION_NOT_ABOVE_LATEST',
+        subject,
+        version: e.version,
+        severity,
+        file: this.display(yamlRel),
+        line,
         message: `version ${e.version} is registered after ${prev.version} but is not above it: versions only grow`,
         args: { latest: prev.version },
       });
@@ -512,7 +641,12 @@ class Checker {
     const decision = bumpOf(comparison, schema, prev.schema);
     if (decision.bump !== 'none' && rank(given) < rank(decision.bump)) {
       this.add({
-        rule: 'VERSION_UNDERSTATED', subject, version: e.version, severity, file: this.display(yamlRel), line,
+        rule: 'VERSION_UNDERSTATED',
+        subject,
+        version: e.version,
+        severity,
+        file: this.display(yamlRel),
+        line,
         message: `version ${e.version} understates the change from ${prev.version}: it needs a ${decision.bump} bump (${decision.reason})${why}`,
         args: { from: prev.version, given, required: decision.bump },
       });
@@ -533,7 +667,12 @@ class Checker {
         this.subjects.add(subject);
         const ref = { namespace: ns.name, name: n.name };
         if (!validName(ref)) {
-          this.add({ rule: 'INVALID_SUBJECT_NAME', subject, file: this.display(dir), message: `'${ns.name}/${n.name}' is not <namespace>/<name> with valid parts` });
+          this.add({
+            rule: 'INVALID_SUBJECT_NAME',
+            subject,
+            file: this.display(dir),
+            message: `'${ns.name}/${n.name}' is not <namespace>/<name> with valid parts`,
+          });
           continue;
         }
         const rel = `${dir}/${SUBJECT_FILE}`;
@@ -542,7 +681,12 @@ class Checker {
         if (m === undefined) {
           for (const f of await head.storage.listDir(dir)) {
             if (!f.isDir && versionFromFile(f.name)) {
-              this.add({ rule: 'UNREGISTERED_FILE', subject, file: this.display(`${dir}/${f.name}`), message: `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'` });
+              this.add({
+                rule: 'UNREGISTERED_FILE',
+                subject,
+                file: this.display(`${dir}/${f.name}`),
+                message: `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'`,
+              });
             }
           }
           continue;
@@ -597,15 +741,29 @@ class Checker {
       const others = (key: string) => (owners.get(key) ?? []).filter((s) => s !== x.subject);
       const taken = others(x.subject);
       if (taken.length) {
-        this.add({ rule: 'ALIAS_CLASH', subject: x.subject, file: this.display(x.file), message: `the subject name ${x.subject} is also an alias of ${taken.join(', ')}: Confluent routes could not tell them apart` });
+        this.add({
+          rule: 'ALIAS_CLASH',
+          subject: x.subject,
+          file: this.display(x.file),
+          message: `the subject name ${x.subject} is also an alias of ${taken.join(', ')}: Confluent routes could not tell them apart`,
+        });
       }
       for (const a of x.aliases) {
         const t = others(a);
         if (a === x.subject) {
-          this.add({ rule: 'ALIAS_CLASH', subject: x.subject, file: this.display(x.file), line: lineOf(x.text, new RegExp(`^\\s*-\\s*['"]?${a.replace(/[.]/g, '\\.')}`, 'm')), message: `the alias ${a} is the subject's own name` });
+          this.add({
+            rule: 'ALIAS_CLASH',
+            subject: x.subject,
+            file: this.display(x.file),
+            line: lineOf(x.text, new RegExp(`^\\s*-\\s*['"]?${a.replace(/[.]/g, '\\.')}`, 'm')),
+            message: `the alias ${a} is the subject's own name`,
+          });
         } else if (t.length) {
           this.add({
-            rule: 'ALIAS_CLASH', subject: x.subject, file: this.display(x.file), line: lineOf(x.text, new RegExp(`^\\s*-\\s*['"]?${a.replace(/[.]/g, '\\.')}`, 'm')),
+            rule: 'ALIAS_CLASH',
+            subject: x.subject,
+            file: this.display(x.file),
+            line: lineOf(x.text, new RegExp(`^\\s*-\\s*['"]?${a.replace(/[.]/g, '\\.')}`, 'm')),
             message: `the alias ${a} is also ${t.includes(a) ? 'a subject' : `an alias of ${t.join(', ')}`}: an alias names one subject only`,
             args: { alias: a, others: t },
           });
@@ -672,7 +830,11 @@ class Checker {
         if (reported.has(key)) continue;
         reported.add(key);
         this.add({
-          rule: 'DUPLICATE_ID', subject: x.subject, version: x.version, file: this.display(x.file), line: x.line,
+          rule: 'DUPLICATE_ID',
+          subject: x.subject,
+          version: x.version,
+          file: this.display(x.file),
+          line: x.line,
           message: `id ${x.id} of ${x.subject} ${x.version} is also held by ${subjectName(o.ref)} ${o.version}, a different schema`,
           args: { id: x.id, other: { subject: subjectName(o.ref), version: o.version } },
         });

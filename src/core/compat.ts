@@ -34,9 +34,27 @@ export interface CompatReport {
  * keyword) nor check's SUBJECT_FORMAT_CHANGED (subject.yaml's `format:` edited).
  */
 export const CORE_RULES: readonly RuleSpec[] = [
-  { id: 'SCHEMA_FORMAT_CHANGED', format: 'core', purpose: 'the schema language changed between versions (JSON Schema, Avro, Protobuf)', template: 'the format changed from {old} to {new}', breaks: { '*': ['backward', 'forward'] } },
-  { id: 'ANNOTATION_CHANGED', format: 'core', purpose: 'only annotations changed (for a format without its own comparison)', template: 'annotations changed', category: 'annotation' },
-  { id: 'UNDECIDED', format: 'core', purpose: "the format's checker cannot compare the schemas; counted as breaking", template: 'the {format} checker cannot compare these schemas; treated as incompatible', breaks: { '*': ['backward', 'forward'] } },
+  {
+    id: 'SCHEMA_FORMAT_CHANGED',
+    format: 'core',
+    purpose: 'the schema language changed between versions (JSON Schema, Avro, Protobuf)',
+    template: 'the format changed from {old} to {new}',
+    breaks: { '*': ['backward', 'forward'] },
+  },
+  {
+    id: 'ANNOTATION_CHANGED',
+    format: 'core',
+    purpose: 'only annotations changed (for a format without its own comparison)',
+    template: 'annotations changed',
+    category: 'annotation',
+  },
+  {
+    id: 'UNDECIDED',
+    format: 'core',
+    purpose: "the format's checker cannot compare the schemas; counted as breaking",
+    template: 'the {format} checker cannot compare these schemas; treated as incompatible',
+    breaks: { '*': ['backward', 'forward'] },
+  },
 ];
 const CORE_RULE_INDEX = indexRules(CORE_RULES);
 
@@ -70,7 +88,16 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
   }
   const annotationsOnly = handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
   if (annotationsOnly) {
-    return [{ rule: 'ANNOTATION_CHANGED', path: '', message: coreMessage('ANNOTATION_CHANGED', {}), breaksBackward: false, breaksForward: false, category: 'annotation' }];
+    return [
+      {
+        rule: 'ANNOTATION_CHANGED',
+        path: '',
+        message: coreMessage('ANNOTATION_CHANGED', {}),
+        breaksBackward: false,
+        breaksForward: false,
+        category: 'annotation',
+      },
+    ];
   }
   return [
     {
@@ -182,8 +209,7 @@ export function requiredBump(
   if (changes.some((c) => breaks(c, d))) {
     return { bump: 'major', changes, reason: `incompatible under ${mode === 'NONE' ? 'BACKWARD' : mode}` };
   }
-  const onlyAnnotations =
-    oldS.format === newS.format && handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
+  const onlyAnnotations = oldS.format === newS.format && handler.canonicalWithoutAnnotations(oldS) === handler.canonicalWithoutAnnotations(newS);
   if (onlyAnnotations || (changes.length > 0 && changes.every((c) => c.category === 'annotation'))) {
     const rewrites = changes.filter((c) => c.rule === 'EQUIVALENT_REWRITE').length;
     const reason = rewrites === 0 ? 'annotations only' : rewrites === changes.length ? 'equivalent rewrite' : 'annotations and equivalent rewrites';

@@ -91,7 +91,7 @@ async function walk(dir: string): Promise<string[]> {
 
 async function readWhole(file: string): Promise<string> {
   if (file === '-') {
-    if (process.stdin.isTTY) throw new InputError("stdin is a terminal: pipe the data in, or name a file", { file: '<stdin>' });
+    if (process.stdin.isTTY) throw new InputError('stdin is a terminal: pipe the data in, or name a file', { file: '<stdin>' });
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString('utf8');

@@ -49,9 +49,24 @@ export interface ExtractOptions {
 
 /** Typographic and full-width characters models write instead of JSON punctuation; each maps to one code unit. */
 const LOOKALIKES: Record<string, string> = {
-  '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u201f': '"', '\u2033': '"', '\uff02': '"',
-  '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u2032': "'", '\uff07': "'",
-  '\uff5b': '{', '\uff5d': '}', '\uff3b': '[', '\uff3d': ']', '\uff1a': ':', '\uff0c': ',',
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201e': '"',
+  '\u201f': '"',
+  '\u2033': '"',
+  '\uff02': '"',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u201b': "'",
+  '\u2032': "'",
+  '\uff07': "'",
+  '\uff5b': '{',
+  '\uff5d': '}',
+  '\uff3b': '[',
+  '\uff3d': ']',
+  '\uff1a': ':',
+  '\uff0c': ',',
 };
 const LOOKALIKE_RE = /[\u201c-\u201f\u2018\u2019\u2032\u2033\uff02\uff07\uff5b\uff5d\uff3b\uff3d\uff1a\uff0c]/g;
 const QUOTE_LOOKALIKES = /[\u201c-\u201f\u2018\u2019\u2032\u2033\uff02\uff07]/;
@@ -189,7 +204,7 @@ function tryParse(
   repair: boolean,
   via: Via,
   repairTruncated = true,
-): Extraction & { kind: 'found' } | { kind: 'failed'; failure: Failure } {
+): (Extraction & { kind: 'found' }) | { kind: 'failed'; failure: Failure } {
   const slice = text.slice(s, e);
   try {
     return found(JSON.parse(slice), slice, s, e, false, via) as Extraction & { kind: 'found' };
@@ -295,7 +310,7 @@ function looksLikeJson(text: string, i: number): boolean {
     let k = j;
     while (k < text.length && k - j <= 64 && isIdentChar(text.charCodeAt(k))) k++;
     if (k === j || k - j > 64) return false;
-    return text.charCodeAt(firstNonSpace(text, k)) === 58 /* : */;
+    return text.charCodeAt(firstNonSpace(text, k)) === 58; /* : */
   }
   if (open === 91 /* [ */) {
     if (c === 123 || c === 91 || c === 34 || c === 39 || c === 93 || c === 45) return true;
@@ -304,7 +319,7 @@ function looksLikeJson(text: string, i: number): boolean {
       let k = j;
       while (k < text.length && ((text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) || text[k] === '.')) k++;
       const n = text.charCodeAt(firstNonSpace(text, k));
-      return n === 44 /* , */;
+      return n === 44; /* , */
     }
     return text.startsWith('true', j) || text.startsWith('false', j) || text.startsWith('null', j);
   }
@@ -315,10 +330,7 @@ function isIdentChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
-type Match =
-  | { kind: 'balanced'; end: number }
-  | { kind: 'truncated'; open: number }
-  | { kind: 'mismatch'; at: number; openerAt: number };
+type Match = { kind: 'balanced'; end: number } | { kind: 'truncated'; open: number } | { kind: 'mismatch'; at: number; openerAt: number };
 
 /**
  * Find the bracket closing the one at `start`, skipping strings (double- and single-quoted, so a
@@ -337,7 +349,8 @@ function matchBrackets(text: string, start: number): Match {
         const d = text.charCodeAt(i);
         if (d === 92) i += 2;
         else if (d === c) break;
-        else if (d === 10 && c === 39) break; // a stray apostrophe does not run past the line
+        else if (d === 10 && c === 39)
+          break; // a stray apostrophe does not run past the line
         else i++;
       }
       i++;

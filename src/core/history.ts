@@ -110,7 +110,17 @@ export async function subjectHistory(git: GitContext, subjectDir: string, start:
     const versions = (meta?.versions ?? []).filter((v) => !before.has(v.version)).map((v) => v.version);
     const deprecated = (meta?.versions ?? []).filter((v) => v.state === 'deprecated' && before.get(v.version)?.state === 'active').map((v) => v.version);
     const change: LogEntry['change'] =
-      c.sub === undefined ? 'deleted' : !prev ? 'created' : versions.length ? 'registered' : deprecated.length ? 'deprecated' : meta && prev && JSON.stringify(meta) !== JSON.stringify(prev) ? 'metadata' : 'files';
+      c.sub === undefined
+        ? 'deleted'
+        : !prev
+          ? 'created'
+          : versions.length
+            ? 'registered'
+            : deprecated.length
+              ? 'deprecated'
+              : meta && prev && JSON.stringify(meta) !== JSON.stringify(prev)
+                ? 'metadata'
+                : 'files';
     const a = c.commit.author;
     out.push({
       commit: c.oid,

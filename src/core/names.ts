@@ -8,9 +8,7 @@ export function checkNamespace(ns: string): string {
   if (ns.length > MAX) throw new UsageError(`invalid namespace '${ns.slice(0, 40)}…': at most ${MAX} characters`);
   for (const part of ns.split('.')) {
     if (!PART.test(part)) {
-      throw new UsageError(
-        `invalid namespace '${ns}': dot-separated parts of letters, digits, '_' and '-', each starting with a letter or digit`,
-      );
+      throw new UsageError(`invalid namespace '${ns}': dot-separated parts of letters, digits, '_' and '-', each starting with a letter or digit`);
     }
   }
   return ns;

@@ -18,7 +18,9 @@ export function checkPolicy(handler: Pick<FormatHandler, 'format' | 'policies'>,
   if (policy === undefined) return choices[0];
   if (choices.includes(policy)) return policy;
   const name = FORMAT_NAMES[handler.format] ?? handler.format;
-  const expected = choices.length ? `expected ${choices.slice(0, -1).join(', ')}${choices.length > 1 ? ' or ' : ''}${choices[choices.length - 1]}` : 'leave the policy out';
+  const expected = choices.length
+    ? `expected ${choices.slice(0, -1).join(', ')}${choices.length > 1 ? ' or ' : ''}${choices[choices.length - 1]}`
+    : 'leave the policy out';
   const what = choices.length ? `unknown ${name} policy '${policy}': ${expected}` : `${name} has no policies (got '${policy}'): ${expected}`;
   if (where !== undefined) throw new InputError(`policy: ${what}`, { file: where });
   throw new UsageError(`--policy: ${what}`);

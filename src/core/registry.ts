@@ -217,14 +217,20 @@ export class Registry {
       checkVersion(version);
     } catch (err) {
       // 'v1.0.0', '1.0': name the registered version that was meant.
-      const hint = closestVersion(version, meta.versions.map((x) => x.version));
+      const hint = closestVersion(
+        version,
+        meta.versions.map((x) => x.version),
+      );
       if (hint && err instanceof UsageError) throw new UsageError(err.message + hint);
       throw err;
     }
     const e = meta.versions.find((x) => x.version === version);
     if (!e) {
       throw new NotFoundError(
-        `unknown version '${version}' of '${subjectName(ref)}'${closestVersion(version, meta.versions.map((x) => x.version))} (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
+        `unknown version '${version}' of '${subjectName(ref)}'${closestVersion(
+          version,
+          meta.versions.map((x) => x.version),
+        )} (registered: ${meta.versions.map((x) => x.version).join(', ')})`,
         'version',
       );
     }
@@ -250,7 +256,11 @@ export class Registry {
   }
 
   /** Parse a registered version, with its references resolved. */
-  async loadSchema(ref: SubjectRef, version = 'latest', parseOptions: ParseOptions = {}): Promise<{ info: VersionInfo; schema: ParsedSchema; handler: FormatHandler }> {
+  async loadSchema(
+    ref: SubjectRef,
+    version = 'latest',
+    parseOptions: ParseOptions = {},
+  ): Promise<{ info: VersionInfo; schema: ParsedSchema; handler: FormatHandler }> {
     const info = await this.getVersion(ref, version);
     const handler = await getHandler(info.format);
     const references = await this.resolveReferences(info.entry.references ?? [], new Set([`${info.subject}@${info.entry.version}`]));
@@ -307,7 +317,11 @@ export class Registry {
   }
 
   /** Check a candidate schema against a subject under its mode (or the given one): core/comparison.ts. */
-  async compat(ref: SubjectRef, candidate: ParsedSchema, options: { mode?: CompatibilityMode; policy?: string; budgetMs?: number } = {}): Promise<CompatReport> {
+  async compat(
+    ref: SubjectRef,
+    candidate: ParsedSchema,
+    options: { mode?: CompatibilityMode; policy?: string; budgetMs?: number } = {},
+  ): Promise<CompatReport> {
     const handler = await getHandler(candidate.format);
     return (await compareWithSubject({ handler, registry: this, subject: ref, ...options, candidate })).report;
   }
@@ -373,8 +387,18 @@ export class Registry {
               written.push(this.subjectFile(ref));
             }
             return {
-              outcome: 'unchanged', subject, version: e.version, id: e.id, file: this.versionFile(ref, e.version, meta.format),
-              bump: 'none', mode, changes: [], dryRun: !!input.dryRun, written, metadataUpdated: changed, warnings,
+              outcome: 'unchanged',
+              subject,
+              version: e.version,
+              id: e.id,
+              file: this.versionFile(ref, e.version, meta.format),
+              bump: 'none',
+              mode,
+              changes: [],
+              dryRun: !!input.dryRun,
+              written,
+              metadataUpdated: changed,
+              warnings,
             };
           }
         }
@@ -403,8 +427,16 @@ export class Registry {
         if (!compat.compatible && !input.allowBreaking) {
           const reasons = compat.changes
             .filter((c) => c.breaking)
-            .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}` + (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 120)} is valid only under the ${c.witness.validUnder} version)` : ''));
-          const hint = openContentModelHint(subject, compat.changes.filter((c) => c.breaking).map((c) => c.rule), comparison.policy);
+            .map(
+              (c) =>
+                `${c.rule} at ${c.path || '/'}: ${c.message}` +
+                (c.witness ? ` (e.g. ${JSON.stringify(c.witness.value).slice(0, 120)} is valid only under the ${c.witness.validUnder} version)` : ''),
+            );
+          const hint = openContentModelHint(
+            subject,
+            compat.changes.filter((c) => c.breaking).map((c) => c.rule),
+            comparison.policy,
+          );
           if (hint) reasons.push(hint);
           throw new RefusedError(
             `refused: the schema is incompatible with '${subject}' under ${mode}` +
@@ -423,7 +455,9 @@ export class Registry {
           if (rank(given) < rank(bump)) {
             throw new RefusedError(
               `refused: version ${input.version} understates the change from ${previous}: it needs a ${bump} bump (${decision.reason}), e.g. ${bumpVersion(previous, bump)}`,
-              changes.filter((c) => c.breaksBackward || c.breaksForward || c.category !== 'annotation').map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`),
+              changes
+                .filter((c) => c.breaksBackward || c.breaksForward || c.category !== 'annotation')
+                .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message}`),
             );
           }
           version = input.version;
@@ -442,8 +476,19 @@ export class Registry {
 
       const versionRel = this.versionFile(ref, version, input.format);
       const result: RegisterResult = {
-        outcome: 'registered', subject, version, id, file: versionRel, bump, previous, mode, compat, changes,
-        dryRun: !!input.dryRun, written: [], warnings,
+        outcome: 'registered',
+        subject,
+        version,
+        id,
+        file: versionRel,
+        bump,
+        previous,
+        mode,
+        compat,
+        changes,
+        dryRun: !!input.dryRun,
+        written: [],
+        warnings,
       };
       if (input.dryRun) return result;
 
@@ -519,7 +564,10 @@ export class Registry {
       }
       out = [...current.filter((a) => !remove.includes(a))];
       for (const a of add) if (!out.includes(a)) out.push(a);
-      const clashes = await this.aliasClashes(ref, out.filter((a) => !current.includes(a)));
+      const clashes = await this.aliasClashes(
+        ref,
+        out.filter((a) => !current.includes(a)),
+      );
       if (clashes.length) throw new RefusedError(`refused: ${clashes[0]}`, clashes.slice(1));
       const next: SubjectMeta = { ...meta, aliases: out };
       if (!out.length) delete next.aliases;

@@ -20,4 +20,3 @@ export function findRegistryRoot(explicit?: string, cwd = process.cwd()): string
     dir = parent;
   }
 }
-

@@ -93,7 +93,8 @@ export function parseSubject(text: string, file: string): SubjectMeta {
     if (state !== 'active' && state !== 'deprecated') throw bad(`versions[${i}].state must be active or deprecated`);
     const entry: VersionEntry = { version, id, state };
     if (e.reason !== undefined && e.reason !== null) entry.reason = String(e.reason);
-    if (e.registered !== undefined && e.registered !== null) entry.registered = e.registered instanceof Date ? e.registered.toISOString() : String(e.registered);
+    if (e.registered !== undefined && e.registered !== null)
+      entry.registered = e.registered instanceof Date ? e.registered.toISOString() : String(e.registered);
     if (e['allow-breaking'] !== undefined && e['allow-breaking'] !== null) entry.allowBreaking = String(e['allow-breaking']);
     if (e.references !== undefined && e.references !== null) {
       if (!Array.isArray(e.references)) throw bad(`versions[${i}].references must be a list`);

@@ -14,7 +14,10 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
     // Allow about one edit in three characters, and always a single typo.
     if (d <= Math.max(1, Math.floor(Math.max(word.length, c.length) / 3)) || f.includes(w) || (w.length >= 3 && w.includes(f))) scored.push([c, d]);
   }
-  return scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([c]) => c);
+  return scored
+    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, max)
+    .map(([c]) => c);
 }
 
 /** " (did you mean 'a' or 'b'?)", or '' when nothing is close. */

@@ -48,11 +48,7 @@ type ExtractModule = typeof import('./extract.js');
  * Validate every record of every input, calling onResult for each failure (and, when wanted, each
  * success) in input order. Returns the counts.
  */
-export async function validateInputs(
-  opts: ValidateRunOptions,
-  onResult: (r: RecordResult) => void,
-  reportValid = false,
-): Promise<ValidateSummary> {
+export async function validateInputs(opts: ValidateRunOptions, onResult: (r: RecordResult) => void, reportValid = false): Promise<ValidateSummary> {
   const sources = await expandInputs(opts.data, { binaryExts: opts.handler.binaryDataExtensions, text: opts.extract && !opts.field });
   const summary: ValidateSummary = {
     passed: 0,
@@ -119,7 +115,7 @@ function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extr
       return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: `field '${opts.field}' is ${text === undefined ? 'missing' : 'not a string'}` };
     }
   } else if (typeof text !== 'string') {
-    throw new UsageError("--extract reads text replies: give .txt files, stdin, or JSON Lines with --field NAME");
+    throw new UsageError('--extract reads text replies: give .txt files, stdin, or JSON Lines with --field NAME');
   }
   const x = extract.extractJson(text as string, { repair: opts.repair, repairTruncated: opts.repairTruncated });
   if (x.kind === 'none') return { file, line: rec.line, outcome: 'no-json', errors: [], reason: 'no JSON found' };

@@ -61,6 +61,10 @@ export function specOf(index: ReadonlyMap<string, RuleSpec>, id: string): RuleSp
 }
 
 /** Fill a template's `{name}` placeholders (show: how a value is written; default String). */
-export function fillTemplate(template: string, args: Record<string, unknown>, show: (key: string, value: unknown) => string = (_k, v) => String(v ?? '')): string {
+export function fillTemplate(
+  template: string,
+  args: Record<string, unknown>,
+  show: (key: string, value: unknown) => string = (_k, v) => String(v ?? ''),
+): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => show(k, args[k]));
 }

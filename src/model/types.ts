@@ -5,15 +5,7 @@
 
 export type FormatName = 'json' | 'avro' | 'protobuf' | 'prompt';
 
-export const COMPATIBILITY_MODES = [
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-  'NONE',
-] as const;
+export const COMPATIBILITY_MODES = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'] as const;
 export type CompatibilityMode = (typeof COMPATIBILITY_MODES)[number];
 
 export const SUBJECT_KINDS = ['prompt', 'response', 'tool', 'event', 'data'] as const;

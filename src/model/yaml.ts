@@ -23,7 +23,6 @@ export function parseYaml(text: string, file?: string): unknown {
   }
 }
 
-
 export function toYaml(value: unknown): string {
   return stringify(value, { lineWidth: 0 });
 }

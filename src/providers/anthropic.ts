@@ -26,10 +26,36 @@ export const ANTHROPIC_PROFILE = {
   },
   formats: ['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'uri', 'ipv4', 'ipv6', 'uuid'],
   unsupported: [
-    'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'maxItems',
-    'uniqueItems', 'contains', 'minContains', 'maxContains', 'prefixItems', 'additionalItems', 'unevaluatedItems',
-    'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'unevaluatedProperties', 'oneOf', 'not',
-    'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', '$dynamicRef', '$recursiveRef',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'multipleOf',
+    'minLength',
+    'maxLength',
+    'maxItems',
+    'uniqueItems',
+    'contains',
+    'minContains',
+    'maxContains',
+    'prefixItems',
+    'additionalItems',
+    'unevaluatedItems',
+    'patternProperties',
+    'propertyNames',
+    'minProperties',
+    'maxProperties',
+    'unevaluatedProperties',
+    'oneOf',
+    'not',
+    'if',
+    'then',
+    'else',
+    'dependentRequired',
+    'dependentSchemas',
+    'dependencies',
+    '$dynamicRef',
+    '$recursiveRef',
   ],
   rules: {
     // Tools (no strict): input_schema is any JSON Schema whose root is an object.
@@ -37,7 +63,10 @@ export const ANTHROPIC_PROFILE = {
     // Strict tool use (strict: true) and JSON outputs: the rules below.
     'anthropic/additional-properties-false': { severity: 'note', summary: 'the strict export closes every object (additionalProperties: false)' },
     'anthropic/map-object': { severity: 'error', summary: 'additionalProperties as a schema (a map) cannot be expressed in strict mode' },
-    'anthropic/unsupported-keyword': { severity: 'error', summary: 'numeric and length constraints, oneOf, not, conditionals and other keywords are not supported' },
+    'anthropic/unsupported-keyword': {
+      severity: 'error',
+      summary: 'numeric and length constraints, oneOf, not, conditionals and other keywords are not supported',
+    },
     'anthropic/min-items': { severity: 'error', summary: 'minItems may only be 0 or 1' },
     'anthropic/unsupported-format': { severity: 'error', summary: 'only the documented string formats are supported' },
     'anthropic/pattern-features': { severity: 'error', summary: 'patterns may not use backreferences, lookaround or word boundaries' },
@@ -78,21 +107,29 @@ export function lintAnthropic(schema: unknown, _context: SchemaContext = {}, opt
     const s = v.schema;
     const p = v.pointer;
     for (const k of P.unsupported) if (k in s) add('anthropic/unsupported-keyword', `${p}/${k}`, `'${k}' is not supported in strict mode`);
-    if (typeof s.minItems === 'number' && s.minItems !== 0 && s.minItems !== 1) add('anthropic/min-items', `${p}/minItems`, `minItems ${s.minItems} is not supported (only 0 or 1)`);
+    if (typeof s.minItems === 'number' && s.minItems !== 0 && s.minItems !== 1)
+      add('anthropic/min-items', `${p}/minItems`, `minItems ${s.minItems} is not supported (only 0 or 1)`);
     if (typeof s.format === 'string' && !(P.formats as readonly string[]).includes(s.format)) {
       add('anthropic/unsupported-format', `${p}/format`, `format '${s.format}' is not supported (supported: ${P.formats.join(', ')})`);
     }
     if (typeof s.pattern === 'string' && /\\[1-9]|\\k<|\(\?[=!<]|\\[bB]/.test(s.pattern)) {
       add('anthropic/pattern-features', `${p}/pattern`, `pattern '${s.pattern}' uses backreferences, lookaround or word boundaries`);
     }
-    if (Array.isArray(s.enum) && s.enum.some((e) => e !== null && typeof e === 'object')) add('anthropic/enum-values', `${p}/enum`, 'enum holds objects or arrays; only primitive values are supported');
+    if (Array.isArray(s.enum) && s.enum.some((e) => e !== null && typeof e === 'object'))
+      add('anthropic/enum-values', `${p}/enum`, 'enum holds objects or arrays; only primitive values are supported');
     if (typeof s.$ref === 'string' && !s.$ref.startsWith('#')) add('anthropic/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
     if (isSingleAllOf(s)) add('anthropic/allof-single', `${p}/allOf`, 'a one-branch allOf is flattened into its branch');
-    else if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b)) add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
+    else if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b))
+      add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
     if (isObjectSchema(s)) {
-      if (isObject(s.additionalProperties)) add('anthropic/map-object', `${p}/additionalProperties`, 'an object with undeclared keys (a map) cannot be expressed in strict mode');
+      if (isObject(s.additionalProperties))
+        add('anthropic/map-object', `${p}/additionalProperties`, 'an object with undeclared keys (a map) cannot be expressed in strict mode');
       else if (s.additionalProperties !== false) {
-        add('anthropic/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'the strict export closes this object (additionalProperties: false)');
+        add(
+          'anthropic/additional-properties-false',
+          s.additionalProperties === undefined ? p : `${p}/additionalProperties`,
+          'the strict export closes this object (additionalProperties: false)',
+        );
       }
       const props = isObject(s.properties) ? s.properties : {};
       const req = new Set(Array.isArray(s.required) ? s.required : []);
@@ -103,8 +140,10 @@ export function lintAnthropic(schema: unknown, _context: SchemaContext = {}, opt
     }
   });
   for (const r of recursiveRefs(schema)) add('anthropic/recursive-schema', r.slice(1), `'${r}' refers to itself (directly or through other definitions)`);
-  if (optional > P.limits.maxOptionalProperties) add('anthropic/max-optional', '', `${optional} optional properties; strict schemas allow at most ${P.limits.maxOptionalProperties} per request`);
-  if (unions > P.limits.maxUnionProperties) add('anthropic/max-unions', '', `${unions} properties use anyOf or type arrays; strict schemas allow at most ${P.limits.maxUnionProperties} per request`);
+  if (optional > P.limits.maxOptionalProperties)
+    add('anthropic/max-optional', '', `${optional} optional properties; strict schemas allow at most ${P.limits.maxOptionalProperties} per request`);
+  if (unions > P.limits.maxUnionProperties)
+    add('anthropic/max-unions', '', `${unions} properties use anyOf or type arrays; strict schemas allow at most ${P.limits.maxUnionProperties} per request`);
   return out;
 }
 
@@ -140,12 +179,20 @@ export function exportAnthropic(input: ExportInput & { strict?: boolean }): Expo
   if (name !== input.name) notes.push(`name '${input.name}' is not a valid Anthropic tool name (^[a-zA-Z0-9_-]{1,64}$); using '${name}'`);
   const errors = lintAnthropic(input.schema, {}, { strict: input.strict }).filter((f) => f.severity === 'error');
   if (errors.length) {
-    throw new RefusedError(`cannot export for Anthropic${input.strict ? ' strict tool use' : ''}: ${errors.slice(0, 3).map((f) => `${f.pointer || '/'}: ${f.message}`).join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`);
+    throw new RefusedError(
+      `cannot export for Anthropic${input.strict ? ' strict tool use' : ''}: ${errors
+        .slice(0, 3)
+        .map((f) => `${f.pointer || '/'}: ${f.message}`)
+        .join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`,
+    );
   }
   const root = inlineRootRef(input.schema);
   if (root.inlined) notes.push(`the root $ref '${root.inlined}' inlined (input_schema must be an object)`);
   const schema = input.strict ? toAnthropicStrict(input.schema) : withoutIdentity(root.schema);
   if (input.strict) notes.push('strict tool use: every object closed with additionalProperties: false');
   if (!input.description) notes.push('the tool has no description; Claude chooses tools by their descriptions');
-  return { output: { name, ...(input.description ? { description: input.description } : {}), input_schema: schema, ...(input.strict ? { strict: true } : {}) }, notes };
+  return {
+    output: { name, ...(input.description ? { description: input.description } : {}), input_schema: schema, ...(input.strict ? { strict: true } : {}) },
+    notes,
+  };
 }

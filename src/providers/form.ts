@@ -24,8 +24,7 @@ export interface GivenForm {
 
 /** The schema the model is given for a target. Throws RefusedError where the export refuses. */
 export function givenForm(target: ReplyTarget, schema: unknown): GivenForm {
-  const keepDialect = (s: unknown): unknown =>
-    isObject(schema) && typeof schema.$schema === 'string' && isObject(s) ? { $schema: schema.$schema, ...s } : s;
+  const keepDialect = (s: unknown): unknown => (isObject(schema) && typeof schema.$schema === 'string' && isObject(s) ? { $schema: schema.$schema, ...s } : s);
   switch (target) {
     case 'openai': {
       const f = openAIForm(schema);
@@ -38,7 +37,8 @@ export function givenForm(target: ReplyTarget, schema: unknown): GivenForm {
     case 'anthropic-strict':
       return { target, schema: keepDialect(toAnthropicStrict(schema)), notes: ['objects closed (additionalProperties: false)'], nullable: new WeakMap() };
     case 'gemini': {
-      if (needsJsonForm(schema)) return { target, schema: keepDialect(withoutIdentity(schema)), notes: ['sent as responseJsonSchema'], nullable: new WeakMap() };
+      if (needsJsonForm(schema))
+        return { target, schema: keepDialect(withoutIdentity(schema)), notes: ['sent as responseJsonSchema'], nullable: new WeakMap() };
       const dropped = new Set<string>();
       const g = toGeminiSchema(schema, dropped);
       return { target, schema: fromGeminiSchema(g), notes: dropped.size ? [`dropped: ${[...dropped].join(', ')}`] : [], nullable: new WeakMap() };

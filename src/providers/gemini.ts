@@ -22,30 +22,95 @@ export const GEMINI_PROFILE = {
   parameterNamePattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
   /** Schema fields Gemini accepts (OpenAPI subset), besides type. */
   fields: [
-    'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties',
-    'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum',
+    'format',
+    'title',
+    'description',
+    'nullable',
+    'enum',
+    'maxItems',
+    'minItems',
+    'properties',
+    'required',
+    'minProperties',
+    'maxProperties',
+    'minLength',
+    'maxLength',
+    'pattern',
+    'example',
+    'anyOf',
+    'propertyOrdering',
+    'default',
+    'items',
+    'minimum',
+    'maximum',
   ],
   /**
    * Keywords responseJsonSchema / parametersJsonSchema honour (the JSON Schema subset listed in the structured
    * output guide, "JSON Schema support", as of 2025-11-15); other keywords are accepted but ignored.
    */
   jsonKeywords: [
-    '$id', '$defs', 'definitions', '$ref', '$anchor', '$schema', 'type', 'format', 'title', 'description', 'enum', 'const', 'items', 'prefixItems', 'minItems',
-    'maxItems', 'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required', 'propertyOrdering', 'default', 'examples', '$comment',
+    '$id',
+    '$defs',
+    'definitions',
+    '$ref',
+    '$anchor',
+    '$schema',
+    'type',
+    'format',
+    'title',
+    'description',
+    'enum',
+    'const',
+    'items',
+    'prefixItems',
+    'minItems',
+    'maxItems',
+    'minimum',
+    'maximum',
+    'anyOf',
+    'oneOf',
+    'properties',
+    'additionalProperties',
+    'required',
+    'propertyOrdering',
+    'default',
+    'examples',
+    '$comment',
     'nullable',
   ],
   formats: { string: ['enum', 'date-time'], number: ['float', 'double'], integer: ['int32', 'int64'] } as Record<string, readonly string[]>,
   unsupported: [
-    'allOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', 'patternProperties', 'propertyNames',
-    'unevaluatedProperties', 'unevaluatedItems', 'contains', 'minContains', 'maxContains', 'prefixItems', 'additionalItems', 'uniqueItems',
-    'multipleOf', 'exclusiveMinimum', 'exclusiveMaximum',
+    'allOf',
+    'not',
+    'if',
+    'then',
+    'else',
+    'dependentRequired',
+    'dependentSchemas',
+    'dependencies',
+    'patternProperties',
+    'propertyNames',
+    'unevaluatedProperties',
+    'unevaluatedItems',
+    'contains',
+    'minContains',
+    'maxContains',
+    'prefixItems',
+    'additionalItems',
+    'uniqueItems',
+    'multipleOf',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
   ],
   rules: {
     'gemini/root-object': { severity: 'error', summary: 'function parameters must be an object schema' },
     'gemini/parameter-name': { severity: 'error', summary: 'parameter names start with a letter or _ and hold only letters, digits and _ (at most 64)' },
     'gemini/unsupported-keyword': { severity: 'error', summary: 'keywords outside the OpenAPI subset cannot be expressed (the constraint would be lost)' },
     'gemini/enum-values': { severity: 'error', summary: 'enum values must be strings' },
-    'gemini/map-object': { severity: 'note', summary: 'a map (additionalProperties as a schema) cannot be expressed in responseSchema; the export uses responseJsonSchema / parametersJsonSchema' },
+    'gemini/map-object': {
+      severity: 'note',
+      summary: 'a map (additionalProperties as a schema) cannot be expressed in responseSchema; the export uses responseJsonSchema / parametersJsonSchema',
+    },
     'gemini/json-unsupported-keyword': { severity: 'error', summary: 'responseJsonSchema ignores keywords outside its subset (the constraint would be lost)' },
     'gemini/required-recursion': { severity: 'error', summary: 'a schema that requires itself (recursion through required properties) has no finite value' },
     'gemini/one-of': { severity: 'warning', summary: 'oneOf is sent as anyOf; exclusivity is not enforced' },
@@ -81,10 +146,16 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
   if (!isObject(schema)) return out;
   if (asFunction && isObject(schema.properties)) {
     for (const k of Object.keys(schema.properties)) {
-      if (!P.parameterNamePattern.test(k)) add('gemini/parameter-name', `/properties/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, `parameter name '${k}' is not allowed (letters, digits and _, starting with a letter or _)`);
+      if (!P.parameterNamePattern.test(k))
+        add(
+          'gemini/parameter-name',
+          `/properties/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+          `parameter name '${k}' is not allowed (letters, digits and _, starting with a letter or _)`,
+        );
     }
   }
-  for (const p of requiredCycles(schema)) add('gemini/required-recursion', p, 'this schema requires itself through required properties: no finite value matches, Gemini rejects it');
+  for (const p of requiredCycles(schema))
+    add('gemini/required-recursion', p, 'this schema requires itself through required properties: no finite value matches, Gemini rejects it');
   const json = options.json || needsJsonForm(schema);
   walkSchema(schema, (v) => {
     const s = v.schema;
@@ -97,7 +168,12 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
         if (/^x-/.test(k)) continue;
         add('gemini/json-unsupported-keyword', `${p}/${k}`, `'${k}' is ignored by responseJsonSchema; the constraint would be lost`);
       }
-      if (isObject(s.additionalProperties) && !options.json) add('gemini/map-object', `${p}/additionalProperties`, 'a map cannot be expressed in responseSchema; exported as responseJsonSchema / parametersJsonSchema');
+      if (isObject(s.additionalProperties) && !options.json)
+        add(
+          'gemini/map-object',
+          `${p}/additionalProperties`,
+          'a map cannot be expressed in responseSchema; exported as responseJsonSchema / parametersJsonSchema',
+        );
       return;
     }
     for (const k of P.unsupported) {
@@ -106,16 +182,24 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
       add('gemini/unsupported-keyword', `${p}/${k}`, `'${k}' cannot be expressed in Gemini's schema`);
     }
     if (Array.isArray(s.enum) && s.enum.some((e) => typeof e !== 'string' && e !== null)) add('gemini/enum-values', `${p}/enum`, 'enum values must be strings');
-    if ('const' in s && typeof s.const !== 'string' && s.const !== null) add('gemini/enum-values', `${p}/const`, 'const must be a string (sent as a one-value enum)');
+    if ('const' in s && typeof s.const !== 'string' && s.const !== null)
+      add('gemini/enum-values', `${p}/const`, 'const must be a string (sent as a one-value enum)');
     if ('oneOf' in s) add('gemini/one-of', `${p}/oneOf`, 'oneOf is sent as anyOf; exclusivity is not enforced');
     const nonNull = typesOf(s).filter((t) => t !== 'null');
     if (nonNull.length > 1) add('gemini/type-union', `${p}/type`, `type [${nonNull.join(', ')}] is sent as anyOf`);
     if (typeof s.format === 'string') {
       const ok = nonNull.some((t) => (P.formats[t] ?? []).includes(s.format as string));
-      if (!ok) add('gemini/unsupported-format', `${p}/format`, `format '${s.format}' is dropped (supported: string ${P.formats.string.join('/')}, number ${P.formats.number.join('/')}, integer ${P.formats.integer.join('/')})`);
+      if (!ok)
+        add(
+          'gemini/unsupported-format',
+          `${p}/format`,
+          `format '${s.format}' is dropped (supported: string ${P.formats.string.join('/')}, number ${P.formats.number.join('/')}, integer ${P.formats.integer.join('/')})`,
+        );
     }
   });
-  if (!options.json) for (const r of recursiveRefs(schema)) add('gemini/recursive-schema', r.slice(1), `'${r}' refers to itself; the export falls back to JSON Schema (parametersJsonSchema / responseJsonSchema)`);
+  if (!options.json)
+    for (const r of recursiveRefs(schema))
+      add('gemini/recursive-schema', r.slice(1), `'${r}' refers to itself; the export falls back to JSON Schema (parametersJsonSchema / responseJsonSchema)`);
   return out;
 }
 
@@ -133,7 +217,8 @@ export function requiredCycles(root: unknown): string[] {
       if (typeof x.$ref === 'string' && x.$ref.startsWith('#')) out.push(x.$ref);
       if (Array.isArray(x.allOf)) stack.push(...x.allOf);
       if (isObject(x.properties) && Array.isArray(x.required)) {
-        for (const k of x.required) if (typeof k === 'string' && isObject(x.properties[k]) && !typesOf(x.properties[k] as JsonObject).includes('null')) stack.push(x.properties[k]);
+        for (const k of x.required)
+          if (typeof k === 'string' && isObject(x.properties[k]) && !typesOf(x.properties[k] as JsonObject).includes('null')) stack.push(x.properties[k]);
       }
     }
     return out;
@@ -161,7 +246,13 @@ export function requiredCycles(root: unknown): string[] {
 class CannotInline extends Error {}
 
 const TYPES: Record<string, string> = {
-  string: 'STRING', number: 'NUMBER', integer: 'INTEGER', boolean: 'BOOLEAN', array: 'ARRAY', object: 'OBJECT', null: 'NULL',
+  string: 'STRING',
+  number: 'NUMBER',
+  integer: 'INTEGER',
+  boolean: 'BOOLEAN',
+  array: 'ARRAY',
+  object: 'OBJECT',
+  null: 'NULL',
 };
 
 /**
@@ -302,7 +393,8 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
     notes.push('no functionDeclaration: function parameters must be an object; exported as a response schema only');
   }
   const cycles = requiredCycles(input.schema);
-  if (cycles.length) throw new RefusedError(`cannot export for Gemini: ${cycles[0] || '/'} requires itself through required properties (no finite value matches)`);
+  if (cycles.length)
+    throw new RefusedError(`cannot export for Gemini: ${cycles[0] || '/'} requires itself through required properties (no finite value matches)`);
   try {
     if (needsJsonForm(input.schema)) throw new CannotInline('a map (additionalProperties as a schema) or a recursive $ref');
     const converted = toGeminiSchema(input.schema, dropped);
@@ -322,8 +414,13 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
     if (!(err instanceof CannotInline)) throw err;
     const schema = withoutIdentity(input.schema);
     const ignored = lintGemini(input.schema, { kind: input.kind }, { json: true }).filter((f) => f.rule === 'gemini/json-unsupported-keyword');
-    if (ignored.length) notes.push(`responseJsonSchema ignores ${ignored.length} keyword${ignored.length === 1 ? '' : 's'} (${[...new Set(ignored.map((f) => f.pointer.split('/').pop()))].join(', ')}); the export drops nothing but Gemini will not enforce them`);
-    notes.push(`${err.message.startsWith('#') ? `'${err.message}'` : err.message} cannot be expressed in Gemini's OpenAPI schema; exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`);
+    if (ignored.length)
+      notes.push(
+        `responseJsonSchema ignores ${ignored.length} keyword${ignored.length === 1 ? '' : 's'} (${[...new Set(ignored.map((f) => f.pointer.split('/').pop()))].join(', ')}); the export drops nothing but Gemini will not enforce them`,
+      );
+    notes.push(
+      `${err.message.startsWith('#') ? `'${err.message}'` : err.message} cannot be expressed in Gemini's OpenAPI schema; exported as JSON Schema (parametersJsonSchema, responseJsonSchema)`,
+    );
     return {
       output: {
         ...(objectRoot ? { functionDeclaration: { name, ...description, parametersJsonSchema: schema } } : {}),

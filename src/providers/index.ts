@@ -69,12 +69,18 @@ export async function exportSchema<T extends ExportTarget>(target: T, input: Exp
 /** Lint for a provider, or the generic rules when no target is given. Findings sorted by location. */
 export function lintSchema(schema: unknown, target?: LintTarget, context: SchemaContext = {}): LintFinding[] {
   const findings =
-    target === 'openai' ? lintOpenAI(schema, context)
-    : target === 'openai-finetuned' ? lintOpenAI(schema, context, { fineTuned: true })
-    : target === 'anthropic' ? lintAnthropic(schema, context)
-    : target === 'anthropic-strict' ? lintAnthropic(schema, context, { strict: true })
-    : target === 'gemini' ? lintGemini(schema, context)
-    : target === 'gemini-json' ? lintGemini(schema, context, { json: true })
-    : lintGeneric(schema, context);
+    target === 'openai'
+      ? lintOpenAI(schema, context)
+      : target === 'openai-finetuned'
+        ? lintOpenAI(schema, context, { fineTuned: true })
+        : target === 'anthropic'
+          ? lintAnthropic(schema, context)
+          : target === 'anthropic-strict'
+            ? lintAnthropic(schema, context, { strict: true })
+            : target === 'gemini'
+              ? lintGemini(schema, context)
+              : target === 'gemini-json'
+                ? lintGemini(schema, context, { json: true })
+                : lintGeneric(schema, context);
   return findings.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }

@@ -4,17 +4,7 @@
  */
 import { mapSchema } from '../formats/jsonschema/walk.js';
 import { RefusedError } from '../model/errors.js';
-import {
-  isObject,
-  isObjectSchema,
-  objectDepth,
-  resolveLocalRef,
-  toolName,
-  typesOf,
-  walkSchema,
-  withoutIdentity,
-  type JsonObject,
-} from './schema.js';
+import { isObject, isObjectSchema, objectDepth, resolveLocalRef, toolName, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 /**
@@ -47,9 +37,26 @@ export const OPENAI_PROFILE = {
   composition: ['allOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependentSchemas', 'dependencies', 'oneOf'],
   /** Other keywords strict mode rejects. */
   unsupported: [
-    'minLength', 'maxLength', 'patternProperties', 'unevaluatedProperties', 'propertyNames', 'minProperties', 'maxProperties',
-    'unevaluatedItems', 'contains', 'minContains', 'maxContains', 'uniqueItems', 'prefixItems', 'additionalItems', 'default',
-    'contentEncoding', 'contentMediaType', 'contentSchema', '$dynamicRef', '$recursiveRef',
+    'minLength',
+    'maxLength',
+    'patternProperties',
+    'unevaluatedProperties',
+    'propertyNames',
+    'minProperties',
+    'maxProperties',
+    'unevaluatedItems',
+    'contains',
+    'minContains',
+    'maxContains',
+    'uniqueItems',
+    'prefixItems',
+    'additionalItems',
+    'default',
+    'contentEncoding',
+    'contentMediaType',
+    'contentSchema',
+    '$dynamicRef',
+    '$recursiveRef',
   ],
   /**
    * Keywords fine-tuned models reject in strict mode (same guide, "Supported properties": these are "not yet
@@ -72,12 +79,18 @@ export const OPENAI_PROFILE = {
     'openai/max-enum-values': { severity: 'error', summary: 'at most 1,000 enum values in total' },
     'openai/large-enum-chars': { severity: 'error', summary: 'a string enum of more than 250 values holds at most 15,000 characters' },
     'openai/max-string-chars': { severity: 'error', summary: 'property names, definition names, enum and const values hold at most 120,000 characters' },
-    'openai/fine-tuned-keyword': { severity: 'error', summary: 'fine-tuned models do not support pattern, format, minimum/maximum, multipleOf, minItems/maxItems' },
+    'openai/fine-tuned-keyword': {
+      severity: 'error',
+      summary: 'fine-tuned models do not support pattern, format, minimum/maximum, multipleOf, minItems/maxItems',
+    },
     // Notes: what the export rewrites so the schema is accepted in strict mode.
-    'openai/all-required': { severity: 'note', summary: 'optional properties are sent required and nullable; the model answers null for "absent" (validate --normalize maps it back)' },
+    'openai/all-required': {
+      severity: 'note',
+      summary: 'optional properties are sent required and nullable; the model answers null for "absent" (validate --normalize maps it back)',
+    },
     'openai/additional-properties-false': { severity: 'note', summary: 'objects are sent closed (additionalProperties: false)' },
     'openai/one-of': { severity: 'note', summary: 'oneOf is sent as anyOf; the model is not held to exactly one branch' },
-    'openai/allof-single': { severity: 'note', summary: 'a one-branch allOf (Pydantic\'s field-with-description shape) is flattened' },
+    'openai/allof-single': { severity: 'note', summary: "a one-branch allOf (Pydantic's field-with-description shape) is flattened" },
     'openai/root-ref': { severity: 'note', summary: 'a root $ref is inlined (the root must be an object)' },
     'openai/dropped-annotation': { severity: 'note', summary: 'default, examples, $comment, deprecated, readOnly and writeOnly are dropped' },
   },
@@ -127,13 +140,25 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
       if (k === 'default') add('openai/dropped-annotation', `${p}/default`, "'default' is dropped (strict mode does not accept it)");
       else add('openai/unsupported-keyword', `${p}/${k}`, `'${k}' is not supported in strict mode`);
     }
-    if (options.fineTuned) for (const k of P.fineTunedUnsupported) if (k in s) add('openai/fine-tuned-keyword', `${p}/${k}`, `'${k}' is not supported by fine-tuned models in strict mode`);
+    if (options.fineTuned)
+      for (const k of P.fineTunedUnsupported)
+        if (k in s) add('openai/fine-tuned-keyword', `${p}/${k}`, `'${k}' is not supported by fine-tuned models in strict mode`);
     if (typeof s.format === 'string' && !(P.formats as readonly string[]).includes(s.format) && !options.fineTuned) {
       add('openai/unsupported-format', `${p}/format`, `format '${s.format}' is not supported (supported: ${P.formats.join(', ')})`);
     }
     const ts = typesOf(s);
     for (const t of ts) if (!(P.types as readonly string[]).includes(t)) add('openai/type-required', `${p}/type`, `type '${t}' is not supported`);
-    if (ts.length === 0 && !('anyOf' in s) && !('$ref' in s) && !('enum' in s) && !('const' in s) && !('oneOf' in s) && !('allOf' in s) && !isObjectSchema(s) && !('not' in s)) {
+    if (
+      ts.length === 0 &&
+      !('anyOf' in s) &&
+      !('$ref' in s) &&
+      !('enum' in s) &&
+      !('const' in s) &&
+      !('oneOf' in s) &&
+      !('allOf' in s) &&
+      !isObjectSchema(s) &&
+      !('not' in s)
+    ) {
       add('openai/type-required', p, 'the schema has no type; strict mode needs one (a free-form value cannot be generated strictly)');
     }
     if (ts.includes('array') || 'items' in s) {
@@ -142,8 +167,15 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
     }
     if (typeof s.$ref === 'string') {
       if (!s.$ref.startsWith('#')) add('openai/external-ref', `${p}/$ref`, `'${s.$ref}' points outside the schema`);
-      const extra = Object.keys(s).filter((k) => k !== '$ref' && k !== '$defs' && k !== 'definitions' && !ANNOTATIONS.has(k) && !(p === '' && (k === '$schema' || k === '$id')));
-      if (extra.length && !(p === '' && root.inlined)) add('openai/ref-siblings', `${p}/$ref`, `$ref with ${extra.map((k) => `'${k}'`).join(', ')} beside it cannot be expressed; move them into the referenced schema`);
+      const extra = Object.keys(s).filter(
+        (k) => k !== '$ref' && k !== '$defs' && k !== 'definitions' && !ANNOTATIONS.has(k) && !(p === '' && (k === '$schema' || k === '$id')),
+      );
+      if (extra.length && !(p === '' && root.inlined))
+        add(
+          'openai/ref-siblings',
+          `${p}/$ref`,
+          `$ref with ${extra.map((k) => `'${k}'`).join(', ')} beside it cannot be expressed; move them into the referenced schema`,
+        );
     }
     if (isObjectSchema(s)) {
       const props = isObject(s.properties) ? Object.keys(s.properties) : [];
@@ -152,12 +184,24 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
       const req = new Set(Array.isArray(s.required) ? s.required : []);
       const missing = props.filter((k) => !req.has(k));
       if (missing.length) {
-        add('openai/all-required', `${p}/required`, `${missing.map((k) => `'${k}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} sent required and nullable; the model answers null for "absent"`);
+        add(
+          'openai/all-required',
+          `${p}/required`,
+          `${missing.map((k) => `'${k}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} sent required and nullable; the model answers null for "absent"`,
+        );
       }
       if (isObject(s.additionalProperties)) {
-        add('openai/map-object', `${p}/additionalProperties`, 'an object with undeclared keys (a map) cannot be expressed in strict mode; declare its properties or use an array of {key, value}');
+        add(
+          'openai/map-object',
+          `${p}/additionalProperties`,
+          'an object with undeclared keys (a map) cannot be expressed in strict mode; declare its properties or use an array of {key, value}',
+        );
       } else if (s.additionalProperties !== false) {
-        add('openai/additional-properties-false', s.additionalProperties === undefined ? p : `${p}/additionalProperties`, 'the object is sent closed (additionalProperties: false)');
+        add(
+          'openai/additional-properties-false',
+          s.additionalProperties === undefined ? p : `${p}/additionalProperties`,
+          'the object is sent closed (additionalProperties: false)',
+        );
       }
     }
     for (const k of ['$defs', 'definitions']) if (isObject(s[k])) for (const n of Object.keys(s[k] as JsonObject)) chars += n.length;
@@ -170,16 +214,28 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
         enumChars += len;
       }
       if (s.enum.length > P.limits.largeEnumValues && s.enum.every((e) => typeof e === 'string') && enumChars > P.limits.largeEnumChars) {
-        add('openai/large-enum-chars', `${p}/enum`, `this enum has ${s.enum.length} values holding ${enumChars} characters; above ${P.limits.largeEnumValues} values at most ${P.limits.largeEnumChars} characters are allowed`);
+        add(
+          'openai/large-enum-chars',
+          `${p}/enum`,
+          `this enum has ${s.enum.length} values holding ${enumChars} characters; above ${P.limits.largeEnumValues} values at most ${P.limits.largeEnumChars} characters are allowed`,
+        );
       }
     }
     if ('const' in s) chars += typeof s.const === 'string' ? s.const.length : JSON.stringify(s.const).length;
   });
   const depth = objectDepth(schema);
-  if (depth.depth > P.limits.maxDepth) add('openai/max-depth', depth.pointer, `objects are nested ${depth.depth} levels deep; at most ${P.limits.maxDepth} are allowed`);
-  if (properties > P.limits.maxProperties) add('openai/max-properties', '', `${properties} object properties in total; at most ${P.limits.maxProperties} are allowed`);
-  if (enumValues > P.limits.maxEnumValues) add('openai/max-enum-values', '', `${enumValues} enum values in total; at most ${P.limits.maxEnumValues} are allowed`);
-  if (chars > P.limits.maxStringChars) add('openai/max-string-chars', '', `property names, definition names, enum and const values hold ${chars} characters; at most ${P.limits.maxStringChars} are allowed`);
+  if (depth.depth > P.limits.maxDepth)
+    add('openai/max-depth', depth.pointer, `objects are nested ${depth.depth} levels deep; at most ${P.limits.maxDepth} are allowed`);
+  if (properties > P.limits.maxProperties)
+    add('openai/max-properties', '', `${properties} object properties in total; at most ${P.limits.maxProperties} are allowed`);
+  if (enumValues > P.limits.maxEnumValues)
+    add('openai/max-enum-values', '', `${enumValues} enum values in total; at most ${P.limits.maxEnumValues} are allowed`);
+  if (chars > P.limits.maxStringChars)
+    add(
+      'openai/max-string-chars',
+      '',
+      `property names, definition names, enum and const values hold ${chars} characters; at most ${P.limits.maxStringChars} are allowed`,
+    );
   return out;
 }
 
@@ -209,10 +265,19 @@ export function rootObject(schema: unknown): { ok: boolean; pointer: string; rea
   }
   const base = { pointer, ...(inlined ? { inlined } : {}) };
   if (!isObject(s)) return { ok: false, ...base, reason: 'the root must be { "type": "object" }' };
-  if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return { ok: false, ...base, reason: `the root is ${Array.isArray(s.anyOf) ? 'anyOf' : 'oneOf'}; OpenAI needs an object at the root (wrap the union in a property)` };
+  if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf))
+    return {
+      ok: false,
+      ...base,
+      reason: `the root is ${Array.isArray(s.anyOf) ? 'anyOf' : 'oneOf'}; OpenAI needs an object at the root (wrap the union in a property)`,
+    };
   const ts = typesOf(s);
   if (ts.length ? ts.length !== 1 || ts[0] !== 'object' : !isObjectSchema(s)) {
-    return { ok: false, ...base, reason: `the root is ${ts.length ? `type ${ts.join('|')}` : 'not an object schema'}; OpenAI needs { "type": "object" } at the root (wrap the value in a property)` };
+    return {
+      ok: false,
+      ...base,
+      reason: `the root is ${ts.length ? `type ${ts.join('|')}` : 'not an object schema'}; OpenAI needs { "type": "object" } at the root (wrap the value in a property)`,
+    };
   }
   return { ok: true, ...base, reason: '' };
 }
@@ -263,7 +328,12 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
           const inner = isObject(before) ? nullableMap.get(before) : undefined;
           if (inner && isObject(props[k])) {
             const after = props[k] as JsonObject;
-            nullableMap.set(Array.isArray(after.anyOf) && after.anyOf.length === 2 && isObject(after.anyOf[0]) && !('anyOf' in (before as JsonObject)) ? after.anyOf[0] : after, inner);
+            nullableMap.set(
+              Array.isArray(after.anyOf) && after.anyOf.length === 2 && isObject(after.anyOf[0]) && !('anyOf' in (before as JsonObject))
+                ? after.anyOf[0]
+                : after,
+              inner,
+            );
           }
           madeNullable.push(k);
           made.add(k);
@@ -293,7 +363,9 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
   if (root.inlined) changes.push(`strict mode: the root $ref '${root.inlined}' inlined (the root must be an object)`);
   if (allOf) changes.push(`strict mode: ${allOf} one-branch allOf flattened`);
   if (madeNullable.length) {
-    changes.push(`strict mode: ${madeNullable.length} optional propert${madeNullable.length === 1 ? 'y' : 'ies'} (${summarise(madeNullable)}) made required and nullable; the model sends null for "absent" (validate --target openai --normalize maps it back)`);
+    changes.push(
+      `strict mode: ${madeNullable.length} optional propert${madeNullable.length === 1 ? 'y' : 'ies'} (${summarise(madeNullable)}) made required and nullable; the model sends null for "absent" (validate --target openai --normalize maps it back)`,
+    );
   }
   if (closed) changes.push(`strict mode: ${closed} open object${closed === 1 ? '' : 's'} closed with additionalProperties: false`);
   if (oneOf) changes.push(`strict mode: oneOf rewritten as anyOf (${oneOf}); the model is not held to exactly one branch`);
@@ -366,7 +438,9 @@ export function openAIForm(schema: unknown): { schema: unknown; strict: boolean;
     s = { ...(resolveLocalRef(schema, rootInfo.inlined) as JsonObject), ...rest };
   }
   const shown = errors.slice(0, 5).map((f) => `${f.rule} at ${f.pointer || '/'}: ${f.message}`);
-  const notes = [`strict mode is off: the schema cannot be made strict (${errors.length} problem${errors.length === 1 ? '' : 's'}): ${shown.join('; ')}${errors.length > 5 ? '; ...' : ''}`];
+  const notes = [
+    `strict mode is off: the schema cannot be made strict (${errors.length} problem${errors.length === 1 ? '' : 's'}): ${shown.join('; ')}${errors.length > 5 ? '; ...' : ''}`,
+  ];
   if (rootInfo.inlined) notes.unshift(`the root $ref '${rootInfo.inlined}' inlined (the root must be an object)`);
   return { schema: s, strict: false, notes, nullable: new WeakMap(), errors };
 }

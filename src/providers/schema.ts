@@ -322,7 +322,18 @@ export function inlineLocalRefs(root: unknown): { schema: unknown; count: number
 /** A shallow copy with fn applied to every direct subschema. */
 function mapChildren(s: JsonObject, fn: (c: unknown) => unknown): JsonObject {
   const copy: JsonObject = { ...s };
-  for (const k of ['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties']) {
+  for (const k of [
+    'additionalProperties',
+    'additionalItems',
+    'contains',
+    'propertyNames',
+    'not',
+    'if',
+    'then',
+    'else',
+    'unevaluatedItems',
+    'unevaluatedProperties',
+  ]) {
     if (k in copy) copy[k] = fn(copy[k]);
   }
   if ('items' in copy) copy.items = Array.isArray(copy.items) ? copy.items.map(fn) : fn(copy.items);

@@ -12,7 +12,8 @@ export async function exportZod(input: ExportInput & { zodVersion?: 3 | 4 }): Pr
   const notes: string[] = [];
   const inlined = inlineLocalRefs(input.form ? givenForm(input.form, input.schema).schema : input.schema);
   if (input.form) notes.push(`schema of replies under ${input.form} (the form the model is given)`);
-  if (inlined.recursive) throw new RefusedError(`cannot export ${input.name} as Zod: '${inlined.recursive}' is recursive (json-schema-to-zod does not generate z.lazy)`);
+  if (inlined.recursive)
+    throw new RefusedError(`cannot export ${input.name} as Zod: '${inlined.recursive}' is recursive (json-schema-to-zod does not generate z.lazy)`);
   if (inlined.external.length) throw new RefusedError(`cannot export ${input.name} as Zod: '${inlined.external[0]}' points outside the schema`);
   if (inlined.count) notes.push(`${inlined.count} $ref${inlined.count === 1 ? '' : 's'} inlined`);
   const { jsonSchemaToZod } = await import('json-schema-to-zod');

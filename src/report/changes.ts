@@ -102,7 +102,13 @@ export interface CompatView {
 
 export function compatJson(v: CompatView): string {
   const { report } = v;
-  return JSON.stringify({ compatible: report.compatible, mode: report.mode, undecided: report.undecided, changes: report.changes.map((c) => changeJson(c)) }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { compatible: report.compatible, mode: report.mode, undecided: report.undecided, changes: report.changes.map((c) => changeJson(c)) },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** The text answer on stdout, and notes (for stderr, hidden by --quiet). */

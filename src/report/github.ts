@@ -26,7 +26,9 @@ export const github: Reporter = (result, ctx) => {
   const lines = result.findings.slice(0, MAX_ANNOTATIONS).map(command);
   const rest = result.findings.length - MAX_ANNOTATIONS;
   if (rest > 0) lines.push(`... and ${rest} more finding${rest === 1 ? '' : 's'} (run 'llm-schema check' locally or use --format json to see all)`);
-  lines.push(`llm-schema check ${result.errors ? 'failed' : 'passed'}: ${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} (${ctx.comparison}): ${counts(result)}`);
+  lines.push(
+    `llm-schema check ${result.errors ? 'failed' : 'passed'}: ${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} (${ctx.comparison}): ${counts(result)}`,
+  );
   return lines.join('\n') + '\n';
 };
 
@@ -37,7 +39,12 @@ function cell(s: string): string {
 /** The Markdown job summary ($GITHUB_STEP_SUMMARY). */
 export function githubSummary(result: CheckResult, ctx: ReportContext): string {
   const icon = result.errors ? ':x:' : ':white_check_mark:';
-  const out = [`### ${icon} llm-schema check`, '', `${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} checked (${cell(ctx.comparison)}): ${counts(result)}.`, ''];
+  const out = [
+    `### ${icon} llm-schema check`,
+    '',
+    `${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} checked (${cell(ctx.comparison)}): ${counts(result)}.`,
+    '',
+  ];
   if (result.findings.length) {
     out.push('| Severity | Rule | Subject | Version | Location | Message |', '| --- | --- | --- | --- | --- | --- |');
     for (const f of result.findings) {
@@ -46,7 +53,10 @@ export function githubSummary(result: CheckResult, ctx: ReportContext): string {
     out.push('');
   }
   if (result.findings.some((f) => f.rule === 'INCOMPATIBLE_CHANGE')) {
-    out.push("To approve an intentional break, add `allow-breaking: <reason>` to the version's entry in subject.yaml (or register it with `--allow-breaking`), so the approval is reviewed in the pull request.", '');
+    out.push(
+      "To approve an intentional break, add `allow-breaking: <reason>` to the version's entry in subject.yaml (or register it with `--allow-breaking`), so the approval is reviewed in the pull request.",
+      '',
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -2,8 +2,15 @@ import { where } from './text.js';
 import type { Finding, Reporter } from './types.js';
 
 function esc(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters: they are dropped
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }
 
 /** JUnit XML: one testcase per subject checked (and one for registry-wide findings); errors are failures. */
@@ -30,7 +37,9 @@ export const junit: Reporter = (result) => {
       body += `      <system-out>${esc(others.map((f) => `${f.severity} ${f.rule}${f.version ? ` ${f.version}` : ''}: ${f.message}`).join('\n'))}</system-out>\n`;
     }
     const file = findings.find((f) => f.file)?.file;
-    cases.push(`    <testcase classname="llm-schema.check" name="${esc(subject)}"${file ? ` file="${esc(file)}"` : ''}${body ? `>\n${body}    </testcase>` : ' />'}`);
+    cases.push(
+      `    <testcase classname="llm-schema.check" name="${esc(subject)}"${file ? ` file="${esc(file)}"` : ''}${body ? `>\n${body}    </testcase>` : ' />'}`,
+    );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

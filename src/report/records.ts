@@ -24,10 +24,14 @@ export function recordLines(r: RecordResult, ctx: { maxErrors: number; paint?: P
 /** The closing line: `N passed, N failed`, with the outcomes of text replies under --extract. */
 export function summaryLine(summary: ValidateSummary, extract: boolean): string {
   const rp = summary.repaired;
-  const parts = [`${summary.passed} passed${rp.passed ? ` (${rp.passed} repaired)` : ''}, ${summary.failed} failed${rp.failed ? ` (${rp.failed} repaired)` : ''}`];
+  const parts = [
+    `${summary.passed} passed${rp.passed ? ` (${rp.passed} repaired)` : ''}, ${summary.failed} failed${rp.failed ? ` (${rp.failed} repaired)` : ''}`,
+  ];
   if (extract && summary.failed) {
     const b = summary.byOutcome;
-    parts.push(`(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`);
+    parts.push(
+      `(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`,
+    );
   }
   return parts.join(' ');
 }
@@ -44,7 +48,12 @@ export function validateJson(label: string, summary: ValidateSummary, failures: 
         ...(repairedRecords
           ? {
               repaired: summary.repaired,
-              repairs: repairedRecords.map((r) => ({ file: r.file, ...(r.line !== undefined ? { line: r.line } : {}), outcome: r.outcome, repaired: r.repaired })),
+              repairs: repairedRecords.map((r) => ({
+                file: r.file,
+                ...(r.line !== undefined ? { line: r.line } : {}),
+                outcome: r.outcome,
+                repaired: r.repaired,
+              })),
             }
           : {}),
         failures: failures.map((r) => ({

@@ -7,7 +7,10 @@ export const sarif: Reporter = (result, ctx) => {
   const ids = Object.keys(ctx.rules);
   const rules = ids.map((id) => ({
     id,
-    name: id.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/^[a-z]/, (c) => c.toUpperCase()),
+    name: id
+      .toLowerCase()
+      .replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())
+      .replace(/^[a-z]/, (c) => c.toUpperCase()),
     shortDescription: { text: ctx.rules[id].purpose },
     defaultConfiguration: { level: LEVEL[ctx.rules[id].severity] },
     helpUri: 'https://www.npmjs.com/package/llm-schema-registry',
@@ -33,7 +36,15 @@ export const sarif: Reporter = (result, ctx) => {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'llm-schema', semanticVersion: ctx.version, version: ctx.version, informationUri: 'https://www.npmjs.com/package/llm-schema-registry', rules } },
+        tool: {
+          driver: {
+            name: 'llm-schema',
+            semanticVersion: ctx.version,
+            version: ctx.version,
+            informationUri: 'https://www.npmjs.com/package/llm-schema-registry',
+            rules,
+          },
+        },
         results,
       },
     ],

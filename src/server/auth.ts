@@ -99,7 +99,8 @@ export function parseAuthFile(text: string, file: string): AuthFile {
   const out: AuthUser[] = [];
   users.forEach((u: unknown, i: number) => {
     const where = `users[${i}]`;
-    if (typeof u !== 'object' || u === null || Array.isArray(u)) throw new InputError(`${where} must be a mapping with name, password or token, and namespaces`, { file });
+    if (typeof u !== 'object' || u === null || Array.isArray(u))
+      throw new InputError(`${where} must be a mapping with name, password or token, and namespaces`, { file });
     const { name, password, token, namespaces } = u as Record<string, unknown>;
     if (typeof name !== 'string' || !NAME_RE.test(name)) throw new InputError(`${where}: 'name' must be 1-128 letters, digits, '.', '_', '@' or '-'`, { file });
     if (seen.has(name)) throw new InputError(`${where}: user '${name}' appears twice`, { file });
@@ -107,7 +108,10 @@ export function parseAuthFile(text: string, file: string): AuthFile {
     if ((password === undefined) === (token === undefined)) throw new InputError(`${where} (${name}): give exactly one of 'password' and 'token'`, { file });
     const hash = password ?? token;
     if (typeof hash !== 'string' || !HASH_RE.test(hash)) {
-      throw new InputError(`${where} (${name}): '${password !== undefined ? 'password' : 'token'}' must be a scrypt hash written by 'llm-schema auth add', never the secret itself`, { file });
+      throw new InputError(
+        `${where} (${name}): '${password !== undefined ? 'password' : 'token'}' must be a scrypt hash written by 'llm-schema auth add', never the secret itself`,
+        { file },
+      );
     }
     if (!Array.isArray(namespaces) || namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && checkPattern(n))) {
       throw new InputError(`${where} (${name}): 'namespaces' must be a non-empty list of namespaces, 'ns.*' or '*'`, { file });

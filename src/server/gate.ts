@@ -93,7 +93,13 @@ export class Gate {
     if (!p) {
       res.setHeader('WWW-Authenticate', CHALLENGES);
       const given = header(req, 'authorization') !== undefined;
-      return errorAnswer(rawPath, 401, 40101, given ? 'Unauthorized: the credentials are not valid' : 'Unauthorized: send HTTP basic credentials or a bearer token', 'unauthorized');
+      return errorAnswer(
+        rawPath,
+        401,
+        40101,
+        given ? 'Unauthorized: the credentials are not valid' : 'Unauthorized: send HTTP basic credentials or a bearer token',
+        'unauthorized',
+      );
     }
     this.principals.set(req, p);
     if (p.filter.all) return true;
@@ -153,7 +159,10 @@ function errorAnswer(rawPath: string, status: number, code: number, message: str
 export function subjectOfPath(rawPath: string, snap: Snapshot): string | number | undefined {
   let segs: string[];
   try {
-    segs = rawPath.split('/').slice(1).map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
+    segs = rawPath
+      .split('/')
+      .slice(1)
+      .map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
   } catch {
     return undefined; // the router answers 400
   }

@@ -83,11 +83,17 @@ const QUERY_ROUTES = new Set([
   '/subjects/{s}/versions/{v}/referencedby',
 ]);
 /** List routes: offset/limit and deletedOnly apply. */
-const LIST_ROUTES = new Set(['/subjects', '/schemas', '/subjects/{s}/versions', '/schemas/ids/{id}/subjects', '/schemas/ids/{id}/versions', '/subjects/{s}/versions/{v}/referencedby']);
+const LIST_ROUTES = new Set([
+  '/subjects',
+  '/schemas',
+  '/subjects/{s}/versions',
+  '/schemas/ids/{id}/subjects',
+  '/schemas/ids/{id}/versions',
+  '/subjects/{s}/versions/{v}/referencedby',
+]);
 
 const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /schemas/render, /subjects/{subject} (lookup) and /compatibility/...';
-const WRITE_REFUSED =
-  'this registry is read-only: it is served from git by llm-schema serve; register schemas with `llm-schema register` and merge them';
+const WRITE_REFUSED = 'this registry is read-only: it is served from git by llm-schema serve; register schemas with `llm-schema register` and merge them';
 
 const notFound = prepare(404, { error_code: 404, message: 'HTTP 404 Not Found' }, CONFLUENT_TYPE, 'unknown');
 const badPath = prepare(400, { error_code: 400, message: 'malformed URL: bad percent-encoding' }, CONFLUENT_TYPE, 'unknown');
@@ -97,7 +103,10 @@ const modeReadOnly = prepare(200, { mode: 'READONLY' }, CONFLUENT_TYPE, '/mode/{
 const optionsAnswer: Prepared = { status: 204, headers: { Allow: 'GET, HEAD, POST, OPTIONS', 'Content-Length': 0 }, body: Buffer.alloc(0), route: 'OPTIONS' };
 
 class BodyError extends Error {
-  constructor(readonly prepared: Prepared, readonly closeConnection: boolean) {
+  constructor(
+    readonly prepared: Prepared,
+    readonly closeConnection: boolean,
+  ) {
     super(String(prepared.status));
   }
 }
@@ -131,7 +140,10 @@ export class RegistryServer {
   /** Auth and CORS, when configured: consulted before routing and on every answer. */
   readonly gate?: Gate;
 
-  constructor(snapshot: Snapshot, private options: ServerOptions = {}) {
+  constructor(
+    snapshot: Snapshot,
+    private options: ServerOptions = {},
+  ) {
     this.current = snapshot;
     this.maxBody = options.maxBody ?? 1024 * 1024;
     this.logger = options.accessLogger ?? options.logger;
@@ -160,7 +172,12 @@ export class RegistryServer {
     });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
-        const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+        const status =
+          err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : err.code === 'HPE_HEADER_OVERFLOW'
+              ? '431 Request Header Fields Too Large'
+              : '400 Bad Request';
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       } else {
         socket.destroy();
@@ -324,12 +341,28 @@ export class RegistryServer {
         `{"level":30,"time":${Date.now()},"pid":${process.pid},"req_id":"${reqId}","method":${JSON.stringify(method)},"url":${JSON.stringify(req.url ?? '')},"route":${JSON.stringify(route)},"status":${res.statusCode},"ms":${ms},"remote":${JSON.stringify(req.socket.remoteAddress ?? '')}${user !== undefined ? `,"user":${JSON.stringify(user)}` : ''}}\n`,
       );
     } else if (this.logger) {
-      this.logger.info({ req_id: reqId, method, url: req.url, route, status: res.statusCode, ms, remote: req.socket.remoteAddress, ...(user !== undefined ? { user } : {}) });
+      this.logger.info({
+        req_id: reqId,
+        method,
+        url: req.url,
+        route,
+        status: res.statusCode,
+        ms,
+        remote: req.socket.remoteAddress,
+        ...(user !== undefined ? { user } : {}),
+      });
     }
   }
 
   /** Everything that is not a precomputed GET. Returns the answer; never throws on bad input. */
-  private async route(req: http.IncomingMessage, res: http.ServerResponse, snap: Snapshot, method: string, rawPath: string, query: string): Promise<Prepared | JobResult> {
+  private async route(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    snap: Snapshot,
+    method: string,
+    rawPath: string,
+    query: string,
+  ): Promise<Prepared | JobResult> {
     if ((method === 'GET' || method === 'HEAD') && this.options.ui !== false && (rawPath === '/ui' || rawPath.startsWith('/ui/'))) {
       const { uiAnswer } = await import('./ui/index.js');
       // With --auth-file the UI shows only what the signed-in user may read (aliases as their subjects).
@@ -339,7 +372,10 @@ export class RegistryServer {
     }
     let segs: string[];
     try {
-      segs = rawPath.split('/').slice(1).map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
+      segs = rawPath
+        .split('/')
+        .slice(1)
+        .map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
     } catch {
       return badPath;
     }
@@ -366,7 +402,13 @@ export class RegistryServer {
           if (c === 'metadata' && segs.length === 3) return latestWithMetadata(subject, params, snap);
           if (c !== 'versions' || segs.length > 5 || (segs.length === 5 && e !== 'schema' && e !== 'referencedby')) return notFound;
           if (segs.length === 3) return snap.get.get(`/subjects/${b}/versions`)!;
-          if (!validConfluentVersion(d)) return err(422, 42202, `The specified version '${d}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`, '/subjects/{s}/versions/{v}');
+          if (!validConfluentVersion(d))
+            return err(
+              422,
+              42202,
+              `The specified version '${d}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`,
+              '/subjects/{s}/versions/{v}',
+            );
           return err(404, 40402, `Version ${d} not found.`, '/subjects/{s}/versions/{v}');
         }
         case 'schemas': {
@@ -379,13 +421,15 @@ export class RegistryServer {
           if ((segs.length === 4 && d === 'diff') || (segs.length === 5 && e === 'export')) {
             const diff = d === 'diff';
             const route = diff ? '/schemas/{ns}/{name}/diff' : '/schemas/{ns}/{name}/{version}/export';
-            if (!snap.subjects.has(`${b}.${c}`) || b.includes('/') || c.includes('/')) return err(404, 40401, `Subject '${b}.${c}' not found.`, route, JSON_TYPE);
+            if (!snap.subjects.has(`${b}.${c}`) || b.includes('/') || c.includes('/'))
+              return err(404, 40401, `Subject '${b}.${c}' not found.`, route, JSON_TYPE);
             const version = /^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/;
             if (diff) {
               const from = params.get('from');
               const to = params.get('to') ?? 'latest';
               const mode = params.get('mode') ?? undefined;
-              if (!from || !version.test(from) || !version.test(to)) return err(422, 42202, 'diff needs ?from=VERSION[&to=VERSION] (MAJOR.MINOR.PATCH or latest)', route, JSON_TYPE);
+              if (!from || !version.test(from) || !version.test(to))
+                return err(422, 42202, 'diff needs ?from=VERSION[&to=VERSION] (MAJOR.MINOR.PATCH or latest)', route, JSON_TYPE);
               return this.job(snap, { kind: 'diff', namespace: b, name: c, from, to, mode }, route, JSON_TYPE);
             }
             if (!version.test(d)) return err(422, 42202, `invalid version '${d}': expected MAJOR.MINOR.PATCH or latest`, route, JSON_TYPE);
@@ -396,7 +440,8 @@ export class RegistryServer {
           if (segs.length === 3 || segs.length === 4) {
             const subject = snap.subjects.get(`${b}.${c}`);
             if (!subject || b.includes('/') || c.includes('/')) return err(404, 40401, `Subject '${b}.${c}' not found.`, '/schemas/{ns}/{name}', JSON_TYPE);
-            if (d !== 'latest' && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(d)) return err(422, 42202, `invalid version '${d}': expected MAJOR.MINOR.PATCH or latest`, '/schemas/{ns}/{name}/{version}', JSON_TYPE);
+            if (d !== 'latest' && !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(d))
+              return err(422, 42202, `invalid version '${d}': expected MAJOR.MINOR.PATCH or latest`, '/schemas/{ns}/{name}/{version}', JSON_TYPE);
             return err(404, 40402, `Version ${d} of '${b}.${c}' not found.`, '/schemas/{ns}/{name}/{version}', JSON_TYPE);
           }
           return notFound;
@@ -416,25 +461,30 @@ export class RegistryServer {
         }
         case 'health':
           if (segs.length !== 1) return notFound;
-          return prepare(200, {
-            // 'degraded': still serving the last good snapshot, but the newest content failed to load.
-            status: this.metrics.lastReloadError ? 'degraded' : 'ok',
-            ...(this.metrics.lastReloadError ? { last_reload_error: this.metrics.lastReloadError } : {}),
-            source: snap.source,
-            ...(snap.commit ? { commit: snap.commit } : {}),
-            subjects: snap.subjects.size,
-            versions: snap.versionCount,
-            snapshot: snap.seq,
-            loaded_at: snap.loadedAt.toISOString(),
-            uptime_seconds: Math.round((Date.now() - this.metrics.started) / 1000),
-          }, JSON_TYPE, '/health');
+          return prepare(
+            200,
+            {
+              // 'degraded': still serving the last good snapshot, but the newest content failed to load.
+              status: this.metrics.lastReloadError ? 'degraded' : 'ok',
+              ...(this.metrics.lastReloadError ? { last_reload_error: this.metrics.lastReloadError } : {}),
+              source: snap.source,
+              ...(snap.commit ? { commit: snap.commit } : {}),
+              subjects: snap.subjects.size,
+              versions: snap.versionCount,
+              snapshot: snap.seq,
+              loaded_at: snap.loadedAt.toISOString(),
+              uptime_seconds: Math.round((Date.now() - this.metrics.started) / 1000),
+            },
+            JSON_TYPE,
+            '/health',
+          );
         case 'metrics':
           if (segs.length !== 1) return notFound;
           return prepare(200, this.renderMetrics(snap), 'text/plain; version=0.0.4; charset=utf-8', '/metrics', { raw: true });
         case 'search': {
           if (segs.length !== 1) return notFound;
           const q = params.get('q')?.trim();
-          if (!q) return err(422, 422, "search needs words: /search?q=words", '/search', JSON_TYPE);
+          if (!q) return err(422, 422, 'search needs words: /search?q=words', '/search', JSON_TYPE);
           if (q.length > 1000) return err(422, 422, 'search words are limited to 1000 characters', '/search', JSON_TYPE);
           return this.job(snap, { kind: 'search', q }, '/search', JSON_TYPE);
         }
@@ -472,7 +522,12 @@ export class RegistryServer {
         case '/schemas/render':
           return this.job(snap, { kind: 'render', namespace: body.namespace, name: body.name, version: body.version, input: body.input }, route, type);
         case '/schemas/compatibility':
-          return this.job(snap, { kind: 'compat', namespace: body.namespace, name: body.name, schema: body.schema, mode: body.mode, policy: body.policy }, route, type);
+          return this.job(
+            snap,
+            { kind: 'compat', namespace: body.namespace, name: body.name, schema: body.schema, mode: body.mode, policy: body.policy },
+            route,
+            type,
+          );
         case '/subjects/{s}': {
           const subject = resolveSubject(snap, b);
           if (!subject) return err(404, 40401, `Subject '${b}' not found.`, route);
@@ -480,7 +535,12 @@ export class RegistryServer {
         }
         default: {
           if (e !== undefined && !validConfluentVersion(e)) {
-            return err(422, 42202, `The specified version '${e}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`, route);
+            return err(
+              422,
+              42202,
+              `The specified version '${e}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`,
+              route,
+            );
           }
           const verbose = params.get('verbose') === 'true';
           const subject = resolveSubject(snap, c);
@@ -624,9 +684,7 @@ function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchPa
       if (only && segs[1] === 'ids') {
         const d = snap.ids.get(Number(segs[2]))!;
         const target = resolveSubject(snap, only);
-        list = route === '/schemas/ids/{id}/subjects'
-          ? idSubjects(snap, d, (s) => s === target)
-          : d.uses.filter((u) => u.subject === target?.subject);
+        list = route === '/schemas/ids/{id}/subjects' ? idSubjects(snap, d, (s) => s === target) : d.uses.filter((u) => u.subject === target?.subject);
       }
     }
     const page = list.slice(offset, limit < 0 ? undefined : offset + limit);
@@ -679,7 +737,12 @@ function latestWithMetadata(s: SubjectData, params: URLSearchParams, snap: Snaps
       return prepare(200, confluentVersionBody(v, serialized, snap.ids.get(v.entry.id)?.guid), CONFLUENT_TYPE, route);
     }
   }
-  return err(404, 40403, `Schema not found: no version of '${s.subject}' has the metadata ${keys.map((k, j) => `${k}=${values[j]}`).join(', ') || '(any)'}`, route);
+  return err(
+    404,
+    40403,
+    `Schema not found: no version of '${s.subject}' has the metadata ${keys.map((k, j) => `${k}=${values[j]}`).join(', ') || '(any)'}`,
+    route,
+  );
 }
 
 function err(status: number, code: number, message: string, route: string, type = CONFLUENT_TYPE): Prepared {

@@ -52,7 +52,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const logger: AccessLogger | undefined = options.logger;
   const logSkipped = (snap: Snapshot) => {
     for (const k of snap.skipped ?? []) {
-      logger?.warn({ event: 'version_skipped', rule: 'SYMLINK_OUTSIDE_REGISTRY', subject: k.subject, version: k.version, file: k.file }, `not serving ${k.subject} ${k.version}: ${k.reason}`);
+      logger?.warn(
+        { event: 'version_skipped', rule: 'SYMLINK_OUTSIDE_REGISTRY', subject: k.subject, version: k.version, file: k.file },
+        `not serving ${k.subject} ${k.version}: ${k.reason}`,
+      );
     }
   };
   logSkipped(first);
@@ -62,7 +65,17 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
       logSkipped(next);
       server.metrics.reloads.ok++;
       server.metrics.lastReloadError = undefined;
-      logger?.info({ event: 'reload', snapshot: next.seq, previous: previous.seq, subjects: next.subjects.size, versions: next.versionCount, ...(next.commit ? { commit: next.commit } : {}) }, 'snapshot reloaded');
+      logger?.info(
+        {
+          event: 'reload',
+          snapshot: next.seq,
+          previous: previous.seq,
+          subjects: next.subjects.size,
+          versions: next.versionCount,
+          ...(next.commit ? { commit: next.commit } : {}),
+        },
+        'snapshot reloaded',
+      );
     },
     failed(error, tok) {
       server.metrics.reloads.failed++;

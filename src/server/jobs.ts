@@ -112,7 +112,11 @@ export class JobRunner {
         slot.worker = undefined;
         void w?.terminate().catch(() => {});
         const rangeError = err instanceof RangeError;
-        pending.resolve(rangeError ? errorResult(422, 42201, 'the request is nested too deeply to process') : errorResult(500, 50001, `the job could not be started: ${(err as Error)?.message ?? String(err)}`));
+        pending.resolve(
+          rangeError
+            ? errorResult(422, 42201, 'the request is nested too deeply to process')
+            : errorResult(500, 50001, `the job could not be started: ${(err as Error)?.message ?? String(err)}`),
+        );
       }
     }
   }

@@ -44,7 +44,11 @@ export interface JobResult {
 
 /** An HTTP error with Confluent's body shape. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -80,7 +84,11 @@ export class JobContext {
     let p = this.parsed.get(key);
     if (!p) {
       p = this.registry.loadSchema(ref, version).then(({ info, schema, handler }) => ({
-        schema, handler, version: info.entry.version, index: info.index, id: info.entry.id,
+        schema,
+        handler,
+        version: info.entry.version,
+        index: info.index,
+        id: info.entry.id,
       }));
       this.parsed.set(key, p);
       p.catch(() => this.parsed.delete(key));
@@ -172,7 +180,11 @@ export class JobContext {
     const loaded = await this.load(ref, (job.version as string | undefined) ?? 'latest');
     const { renderPrompt, RenderInputError } = await import('../formats/prompt/render.js');
     try {
-      const request = await renderPrompt(loaded.schema as import('../formats/prompt/render.js').PromptSource, job.input, `${ref.namespace}.${ref.name} ${loaded.version}`);
+      const request = await renderPrompt(
+        loaded.schema as import('../formats/prompt/render.js').PromptSource,
+        job.input,
+        `${ref.namespace}.${ref.name} ${loaded.version}`,
+      );
       return { status: 200, body: { subject: `${ref.namespace}.${ref.name}`, version: loaded.version, ...request } };
     } catch (err) {
       if (err instanceof RenderInputError) return { status: 422, body: { error_code: 422, message: err.message, errors: err.errors } };
@@ -196,8 +208,15 @@ export class JobContext {
     const handler = await getHandler(meta.format);
     const candidate = await this.parseCandidate(handler, job.schema, []);
     const { report } = await compareWithSubject({
-      handler, registry: this.registry, subject: ref, meta, candidate, mode, policy: (job.policy ?? undefined) as string | undefined,
-      budgetMs: COMPARE_BUDGET_MS, load: this.loadParsed,
+      handler,
+      registry: this.registry,
+      subject: ref,
+      meta,
+      candidate,
+      mode,
+      policy: (job.policy ?? undefined) as string | undefined,
+      budgetMs: COMPARE_BUDGET_MS,
+      load: this.loadParsed,
     });
     return { status: 200, body: { is_compatible: report.compatible, mode: report.mode, undecided: report.undecided, changes: report.changes } };
   }
@@ -231,7 +250,8 @@ export class JobContext {
     if (body.references !== undefined && body.references !== null) {
       if (!Array.isArray(body.references)) throw new HttpError(422, 42201, "Invalid schema: 'references' must be a list");
       for (const r of body.references as Array<Record<string, unknown>>) {
-        if (!r || typeof r.name !== 'string' || typeof r.subject !== 'string') throw new HttpError(422, 42201, 'Invalid schema: each reference needs name, subject and version');
+        if (!r || typeof r.name !== 'string' || typeof r.subject !== 'string')
+          throw new HttpError(422, 42201, 'Invalid schema: each reference needs name, subject and version');
         let target: SubjectRef;
         try {
           target = (await this.aliasTargets()).get(r.subject) ?? parseSubjectName(r.subject);
@@ -323,10 +343,12 @@ export class JobContext {
       if (t) body.schemaType = t;
       body.schema = loaded.schema.text.replace(/\r?\n$/, '');
       if (e.references?.length) {
-        body.references = await Promise.all(e.references.map(async (r) => {
-          const tm = await this.registry.readSubject(parseSubjectName(r.subject));
-          return { name: r.name, subject: r.subject, version: (tm?.versions.findIndex((x) => x.version === r.version) ?? -1) + 1 };
-        }));
+        body.references = await Promise.all(
+          e.references.map(async (r) => {
+            const tm = await this.registry.readSubject(parseSubjectName(r.subject));
+            return { name: r.name, subject: r.subject, version: (tm?.versions.findIndex((x) => x.version === r.version) ?? -1) + 1 };
+          }),
+        );
       }
       return { status: 200, body };
     }
@@ -371,12 +393,17 @@ export class JobContext {
     }
     if (!cand.schema) throw new HttpError(422, 42201, 'Invalid schema: the serialized descriptor matches no registered version');
     const { report } = await compareWithSubject({
-      handler: cand.handler, registry: this.registry, subject: ref, meta, against, candidate: cand.schema, budgetMs: COMPARE_BUDGET_MS, load: this.loadParsed,
+      handler: cand.handler,
+      registry: this.registry,
+      subject: ref,
+      meta,
+      against,
+      candidate: cand.schema,
+      budgetMs: COMPARE_BUDGET_MS,
+      load: this.loadParsed,
     });
     if (!job.verbose) return { status: 200, body: { is_compatible: report.compatible } };
-    const messages = report.changes
-      .filter((c) => c.breaking)
-      .map((c) => `${c.rule} at ${c.path || '/'}: ${c.message} (against version ${c.against})`);
+    const messages = report.changes.filter((c) => c.breaking).map((c) => `${c.rule} at ${c.path || '/'}: ${c.message} (against version ${c.against})`);
     return { status: 200, body: { is_compatible: report.compatible, messages } };
   }
 
@@ -400,7 +427,13 @@ export class JobContext {
     const subject = `${ref.namespace}.${ref.name}`;
     // The same use-case and the same document as `diff --json` (the CLI's labels give way to the versions).
     const comparison = await settleComparison({
-      handler: b.handler, registry: this.registry, subject: ref, meta, mode, against: [{ version: a.version, schema: a.schema }], budgetMs: COMPARE_BUDGET_MS,
+      handler: b.handler,
+      registry: this.registry,
+      subject: ref,
+      meta,
+      mode,
+      against: [{ version: a.version, schema: a.schema }],
+      budgetMs: COMPARE_BUDGET_MS,
     });
     const view = diffView(comparison, a.schema, b.schema, { from: `${subject} ${a.version}`, to: `${subject} ${b.version}`, fromVersion: a.version });
     const report = JSON.parse(diffJson(view)) as Record<string, unknown>;
@@ -411,7 +444,11 @@ export class JobContext {
       status: 200,
       body: {
         ...report,
-        subject, from: a.version, to: b.version, format: meta.format, policy: comparison.policy ?? null,
+        subject,
+        from: a.version,
+        to: b.version,
+        format: meta.format,
+        policy: comparison.policy ?? null,
         source: { old: oldText, new: newText, rows: sideBySide(oldText, newText) },
       },
     };
@@ -420,23 +457,28 @@ export class JobContext {
   /** A version's provider export (as `export --target`) and its lint findings (as `lint --target`). */
   private async provider(job: Extract<Job, { kind: 'provider' }>): Promise<JobResult> {
     const ref = this.subjectRef(job.namespace, job.name);
-    if (!['openai', 'anthropic', 'gemini'].includes(job.target)) throw new HttpError(422, 422, `unknown target '${job.target}': expected openai, anthropic or gemini`);
+    if (!['openai', 'anthropic', 'gemini'].includes(job.target))
+      throw new HttpError(422, 422, `unknown target '${job.target}': expected openai, anthropic or gemini`);
     const target = job.target as 'openai' | 'anthropic' | 'gemini';
     const meta = await this.registry.getSubject(ref);
-    if (meta.format !== 'json') throw new HttpError(422, 422, `provider exports take JSON Schema subjects; '${ref.namespace}.${ref.name}' holds ${meta.format} schemas`);
+    if (meta.format !== 'json')
+      throw new HttpError(422, 422, `provider exports take JSON Schema subjects; '${ref.namespace}.${ref.name}' holds ${meta.format} schemas`);
     const loaded = await this.registry.loadSchema(ref, job.version);
     const { bundleSchema, exportSchema, lintSchema, PROFILES } = await import('../providers/index.js');
     const profile = PROFILES[target];
     const schema = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
     const own = schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>) : {};
-    const description = typeof own.description === 'string' ? own.description : meta.description ?? (typeof own.title === 'string' ? own.title : undefined);
+    const description = typeof own.description === 'string' ? own.description : (meta.description ?? (typeof own.title === 'string' ? own.title : undefined));
     const result = await exportSchema(target, { schema, name: ref.name, description, kind: meta.kind });
     const findings = lintSchema(schema, target, { kind: meta.kind });
     return {
       status: 200,
       body: {
-        subject: `${ref.namespace}.${ref.name}`, version: loaded.info.entry.version, target,
-        output: result.output, notes: result.notes,
+        subject: `${ref.namespace}.${ref.name}`,
+        version: loaded.info.entry.version,
+        target,
+        output: result.output,
+        notes: result.notes,
         lint: {
           profile: { provider: profile.provider, asOf: profile.asOf, source: profile.source },
           errors: findings.filter((f) => f.severity === 'error').length,
@@ -474,7 +516,11 @@ export function scrubResult(result: JobResult, root: string): JobResult {
 export function scrubPaths(message: string, root: string): string {
   let out = message;
   for (const dir of new Set([root, process.cwd()].filter((d) => d && d !== '/').sort((a, b) => b.length - a.length))) {
-    out = out.split(dir.endsWith('/') ? dir : dir + '/').join('').split(dir).join('.');
+    out = out
+      .split(dir.endsWith('/') ? dir : dir + '/')
+      .join('')
+      .split(dir)
+      .join('.');
   }
   return out;
 }

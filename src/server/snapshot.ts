@@ -249,13 +249,24 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     const dir = registry.subjectDir(info);
     const subjectText = await storage.readFile(`${dir}/${SUBJECT_FILE}`);
     if (subjectText !== undefined) files.set(`${dir}/${SUBJECT_FILE}`, subjectText);
-    const data: SubjectData = { subject: info.subject, namespace: info.namespace, name: info.name, info, versions: [], names: [info.subject, ...(info.meta.aliases ?? [])] };
+    const data: SubjectData = {
+      subject: info.subject,
+      namespace: info.namespace,
+      name: info.name,
+      info,
+      versions: [],
+      names: [info.subject, ...(info.meta.aliases ?? [])],
+    };
     // A version file that is a link out of the registry is left out (and reported), never read.
-    const texts = await Promise.all(info.meta.versions.map((e) => storage.readFile(registry.versionFile(info, e.version, info.meta.format)).catch((err) => {
-      if (!(err instanceof LinkEscapeError)) throw err;
-      skipped.push({ subject: info.subject, version: e.version, file: err.relPath, reason: err.message });
-      return null;
-    })));
+    const texts = await Promise.all(
+      info.meta.versions.map((e) =>
+        storage.readFile(registry.versionFile(info, e.version, info.meta.format)).catch((err) => {
+          if (!(err instanceof LinkEscapeError)) throw err;
+          skipped.push({ subject: info.subject, version: e.version, file: err.relPath, reason: err.message });
+          return null;
+        }),
+      ),
+    );
     for (let i = 0; i < info.meta.versions.length; i++) {
       const entry = info.meta.versions[i];
       const file = registry.versionFile(info, entry.version, info.meta.format);
@@ -294,8 +305,12 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
   for (const s of subjects.values()) {
     if (s.info.meta.format !== 'protobuf') continue;
     for (const v of s.versions) {
-      const refs = (v.entry.references ?? []).map((r) => `${r.name}=${r.subject}@${r.version}#${subjects.get(r.subject)?.versions.find((x) => x.entry.version === r.version)?.entry.id ?? ''}`);
-      const key = createHash('sha1').update(`${s.subject}@${v.entry.version}#${v.entry.id}\0${v.schema}\0${refs.join(',')}`).digest('base64');
+      const refs = (v.entry.references ?? []).map(
+        (r) => `${r.name}=${r.subject}@${r.version}#${subjects.get(r.subject)?.versions.find((x) => x.entry.version === r.version)?.entry.id ?? ''}`,
+      );
+      const key = createHash('sha1')
+        .update(`${s.subject}@${v.entry.version}#${v.entry.id}\0${v.schema}\0${refs.join(',')}`)
+        .digest('base64');
       const cached = descriptorCache.get(key);
       if (cached !== undefined) {
         v.serialized = cached;
@@ -381,24 +396,44 @@ function precompute(snap: Snapshot): void {
     }
   }
   for (const s of snap.subjects.values()) {
-    get.set(`/schemas/${s.namespace}/${s.name}`, prepare(200, {
-      ...subjectSummary(s.info, snap.config),
-      versions: s.versions.map((v) => ({
-        version: v.entry.version,
-        index: v.index,
-        id: v.entry.id,
-        state: v.entry.state,
-        ...(v.entry.reason ? { reason: v.entry.reason } : {}),
-        ...(v.entry.registered ? { registered: v.entry.registered } : {}),
-      })),
-    }, JSON_TYPE, '/schemas/{ns}/{name}', { etag: true }));
-    const versionsList = prepare(200, s.versions.map((v) => v.index), C, '/subjects/{s}/versions', { etag: true });
+    get.set(
+      `/schemas/${s.namespace}/${s.name}`,
+      prepare(
+        200,
+        {
+          ...subjectSummary(s.info, snap.config),
+          versions: s.versions.map((v) => ({
+            version: v.entry.version,
+            index: v.index,
+            id: v.entry.id,
+            state: v.entry.state,
+            ...(v.entry.reason ? { reason: v.entry.reason } : {}),
+            ...(v.entry.registered ? { registered: v.entry.registered } : {}),
+          })),
+        },
+        JSON_TYPE,
+        '/schemas/{ns}/{name}',
+        { etag: true },
+      ),
+    );
+    const versionsList = prepare(
+      200,
+      s.versions.map((v) => v.index),
+      C,
+      '/subjects/{s}/versions',
+      { etag: true },
+    );
     const last = s.versions[s.versions.length - 1];
     for (const v of s.versions) {
       const guid = snap.ids.get(v.entry.id)?.guid;
       const body = prepare(200, confluentVersionBody(v, false, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
       const raw = prepare(200, v.schema, C, '/subjects/{s}/versions/{v}/schema', { etag: true, raw: true });
-      const refBy = prepare(200, [...(referencedBy.get(`${s.subject}@${v.entry.version}`) ?? [])].sort((a, b) => a - b), C, '/subjects/{s}/versions/{v}/referencedby');
+      const refBy = prepare(
+        200,
+        [...(referencedBy.get(`${s.subject}@${v.entry.version}`) ?? [])].sort((a, b) => a - b),
+        C,
+        '/subjects/{s}/versions/{v}/referencedby',
+      );
       const sBody = v.serialized === undefined ? undefined : prepare(200, confluentVersionBody(v, true, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
       const sRaw = v.serialized === undefined ? undefined : prepare(200, v.serialized, C, '/subjects/{s}/versions/{v}/schema', { etag: true, raw: true });
       const own = prepare(200, ownVersionBody(s, v), JSON_TYPE, '/schemas/{ns}/{name}/{version}', { etag: true });

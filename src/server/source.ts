@@ -42,7 +42,10 @@ export class WorkingTreeSource implements SnapshotSource {
     }
     const list = async (rel: string) => {
       try {
-        return (await fsp.readdir(path.join(this.root, rel), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        return (await fsp.readdir(path.join(this.root, rel), { withFileTypes: true }))
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+          .sort();
       } catch {
         return [];
       }
@@ -62,7 +65,10 @@ export class GitRefSource implements SnapshotSource {
   readonly label: string;
   private gitPromise?: Promise<import('../storage/git.js').GitContext>;
 
-  constructor(readonly root: string, readonly ref: string) {
+  constructor(
+    readonly root: string,
+    readonly ref: string,
+  ) {
     this.label = `ref ${ref}`;
   }
 

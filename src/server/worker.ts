@@ -28,16 +28,17 @@ function warm(files: Map<string, string>): Promise<void> {
       const h = await getHandler(fmt);
       if (fmt === 'json') h.compile(await h.parse('{"type":"string"}', { file: 'warm-up' }));
     }),
-  ).then(() => undefined, () => undefined);
+  ).then(
+    () => undefined,
+    () => undefined,
+  );
   return warmed;
 }
 
 const KEEP = 3;
 const contexts = new Map<number, Promise<JobContext>>();
 
-type Message =
-  | { type: 'snapshot'; seq: number; root: string; label: string; files: Map<string, string> }
-  | { type: 'job'; id: number; seq: number; job: Job };
+type Message = { type: 'snapshot'; seq: number; root: string; label: string; files: Map<string, string> } | { type: 'job'; id: number; seq: number; job: Job };
 
 // A job this thread cannot read: the runner fails the job in flight (one at a time) instead of waiting.
 parentPort!.on('messageerror', () => parentPort!.postMessage({ id: -1, unreadable: true }));

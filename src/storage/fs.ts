@@ -44,7 +44,10 @@ export class FsStorage implements RegistryStorage {
 /** An in-memory registry, for tests and for building snapshots. */
 export class MemoryStorage implements RegistryStorage {
   readonly label: string;
-  constructor(readonly files: Map<string, string>, label = 'memory') {
+  constructor(
+    readonly files: Map<string, string>,
+    label = 'memory',
+  ) {
     this.label = label;
   }
   async readFile(p: string): Promise<string | undefined> {

@@ -70,13 +70,20 @@ export function gitEnv(): NodeJS.ProcessEnv {
 }
 
 export class GitCommandError extends Error {
-  constructor(readonly args: string[], readonly code: number | string | null, readonly stderr: string) {
+  constructor(
+    readonly args: string[],
+    readonly code: number | string | null,
+    readonly stderr: string,
+  ) {
     super(`git ${args.join(' ')}: ${firstLine(stderr) || `exit ${code}`}`);
   }
 }
 
 export function firstLine(s: string): string {
-  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? '';
 }
 
@@ -88,7 +95,10 @@ export function runGit(cwd: string, args: string[], opts: { input?: string; env?
     const encoding = opts.raw ? 'buffer' : 'utf8';
     const child = execFile('git', args, { cwd, env: opts.env ?? gitEnv(), maxBuffer: 1 << 30, encoding }, (err, stdout, stderr) => {
       const text = String(stderr);
-      if (err) reject(new GitCommandError(args, (err as NodeJS.ErrnoException).code ?? null, text || ((err as NodeJS.ErrnoException).code === 'ENOENT' ? err.message : '')));
+      if (err)
+        reject(
+          new GitCommandError(args, (err as NodeJS.ErrnoException).code ?? null, text || ((err as NodeJS.ErrnoException).code === 'ENOENT' ? err.message : '')),
+        );
       else resolve(stdout);
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
@@ -99,7 +109,9 @@ export function runGit(cwd: string, args: string[], opts: { input?: string; env?
 export function gitInputError(err: unknown, what?: string): InputError {
   if (err instanceof InputError) return err;
   if (err instanceof GitCommandError) {
-    return new GitStorageError(`${what ? what + ': ' : ''}'git ${err.args.slice(0, 3).join(' ')}' failed: ${firstLine(err.stderr) || `exit ${err.code}`}; ${FSCK}`);
+    return new GitStorageError(
+      `${what ? what + ': ' : ''}'git ${err.args.slice(0, 3).join(' ')}' failed: ${firstLine(err.stderr) || `exit ${err.code}`}; ${FSCK}`,
+    );
   }
   return new GitStorageError(`${what ? what + ': ' : ''}${(err as Error).message}; ${FSCK}`);
 }
@@ -112,7 +124,15 @@ export async function openGit(registryRoot: string): Promise<GitContext> {
   const root = fs.realpathSync(path.resolve(registryRoot));
   if (hasGitBinary !== false && process.env.LLM_SCHEMA_GIT !== 'isomorphic') {
     try {
-      const out = await runGit(root, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--is-shallow-repository', '--show-object-format', '--show-prefix']);
+      const out = await runGit(root, [
+        'rev-parse',
+        '--show-toplevel',
+        '--absolute-git-dir',
+        '--git-common-dir',
+        '--is-shallow-repository',
+        '--show-object-format',
+        '--show-prefix',
+      ]);
       hasGitBinary = true;
       const [dir, gitdir, common, shallow, format, prefix] = out.split('\n');
       const hash = format === 'sha256' ? 'sha256' : 'sha1';
@@ -159,7 +179,13 @@ export async function resolveRef(git: GitContext, ref: string): Promise<string> 
     const msg = err instanceof GitCommandError ? firstLine(err.stderr) : '';
     if (ref === 'HEAD' || ref === '@') {
       const target = (await runGit(git.dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
-      const unborn = target && !/bad object|corrupt|invalid/i.test(msg) && (await runGit(git.dir, ['show-ref', '--verify', '-q', target]).then(() => false, () => true));
+      const unborn =
+        target &&
+        !/bad object|corrupt|invalid/i.test(msg) &&
+        (await runGit(git.dir, ['show-ref', '--verify', '-q', target]).then(
+          () => false,
+          () => true,
+        ));
       if (unborn) throw new InputError(`HEAD points to '${target}', which has no commits yet`);
       throw new GitStorageError(`HEAD does not name a readable commit ('git rev-parse HEAD' says: ${msg}); ${FSCK}`);
     }
@@ -201,8 +227,16 @@ export function verifyIndex(git: GitContext): void {
   const len = git.hash === 'sha256' ? 32 : 20;
   const sum = buf.subarray(buf.length - len);
   if (buf.length >= 12 + len && sum.every((b) => b === 0)) return; // index.skipHash
-  if (buf.length < 12 + len || !createHash(git.hash ?? 'sha1').update(buf.subarray(0, buf.length - len)).digest().equals(sum)) {
-    throw new GitStorageError(`the git index ${file} is damaged (cut short or overwritten: its checksum does not match); ${FSCK}, and 'git reset' to rebuild the index from HEAD`);
+  if (
+    buf.length < 12 + len ||
+    !createHash(git.hash ?? 'sha1')
+      .update(buf.subarray(0, buf.length - len))
+      .digest()
+      .equals(sum)
+  ) {
+    throw new GitStorageError(
+      `the git index ${file} is damaged (cut short or overwritten: its checksum does not match); ${FSCK}, and 'git reset' to rebuild the index from HEAD`,
+    );
   }
 }
 
@@ -237,7 +271,7 @@ class CatFile implements ObjectReader {
 
   private idle(p: ChildProcess): void {
     const busy = this.waiting.length > 0;
-    for (const x of [p, p.stdout, p.stderr, p.stdin] as Array<{ ref?(): void; unref?(): void } | null>) (busy ? x?.ref?.() : x?.unref?.());
+    for (const x of [p, p.stdout, p.stderr, p.stdin] as Array<{ ref?(): void; unref?(): void } | null>) busy ? x?.ref?.() : x?.unref?.();
   }
 
   private drain(chunk: Buffer): void {
@@ -272,7 +306,10 @@ class CatFile implements ObjectReader {
 
   private async typed(oid: string, type: string): Promise<Buffer> {
     const o = await this.read(oid);
-    if (!o) throw new GitStorageError(`git object ${oid.slice(0, 12)} is missing from the repository (a damaged repository or a partial clone that cannot fetch it); ${FSCK}`);
+    if (!o)
+      throw new GitStorageError(
+        `git object ${oid.slice(0, 12)} is missing from the repository (a damaged repository or a partial clone that cannot fetch it); ${FSCK}`,
+      );
     if (o.type !== type) throw new GitStorageError(`git object ${oid.slice(0, 12)} is a ${o.type}, not a ${type}; ${FSCK}`);
     return o.data;
   }
@@ -286,7 +323,7 @@ class CatFile implements ObjectReader {
     // Entries are '<mode> <name>\0' and the raw id (20 bytes for SHA-1, 32 for SHA-256).
     const hashLen = oid.length / 2;
     const out = new Map<string, TreeItem>();
-    for (let off = 0; off < data.length; ) {
+    for (let off = 0; off < data.length;) {
       const sp = data.indexOf(32, off);
       const nul = data.indexOf(0, sp);
       if (sp < 0 || nul < 0 || nul + 1 + hashLen > data.length) throw new GitStorageError(`git tree ${oid.slice(0, 12)} is malformed; ${FSCK}`);
@@ -321,7 +358,11 @@ function parseCommit(data: Buffer, oid: string): CommitInfo {
 // A commit.
 
 function normalize(p: string): string {
-  const s = p.replace(/\\/g, '/').replace(/\/{2,}/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  const s = p
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^(?:\.\/)+/, '')
+    .replace(/\/+$/, '');
   return s === '.' ? '' : s;
 }
 
@@ -335,7 +376,11 @@ export class GitTreeStorage implements RegistryStorage {
   private readonly trees = new Map<string, Promise<Map<string, TreeItem> | undefined>>();
   private blobs?: Map<string, Buffer>;
 
-  constructor(readonly git: GitContext, readonly commit: string, label?: string) {
+  constructor(
+    readonly git: GitContext,
+    readonly commit: string,
+    label?: string,
+  ) {
     this.label = label ?? commit.slice(0, 12);
   }
 
@@ -350,7 +395,7 @@ export class GitTreeStorage implements RegistryStorage {
     const oids: string[] = [];
     try {
       list = await runGit(this.git.dir, ['ls-tree', '-r', '-t', '-z', '--full-tree', this.commit, '--', ...(prefix ? [prefix] : [])]);
-      for (let off = 0; off < list.length; ) {
+      for (let off = 0; off < list.length;) {
         const end = list.indexOf('\0', off);
         const tab = list.indexOf('\t', off);
         const [mode, type, oid] = list.slice(off, tab).split(' ');
@@ -455,7 +500,10 @@ function changedFolders(prefix: string, paths: string[]): { dirs: Set<string>; f
 
 abstract class ChangedSide {
   private changes?: Promise<{ dirs: Set<string>; files: Set<string> } | undefined>;
-  constructor(readonly git: GitContext, readonly base?: GitTreeStorage) {}
+  constructor(
+    readonly git: GitContext,
+    readonly base?: GitTreeStorage,
+  ) {}
   /** Paths (from the work tree top) that differ from the base commit; undefined when unknown. */
   protected abstract changedPaths(base: string): Promise<string[] | undefined>;
   protected abstract exists(rel: string): Promise<boolean>;
@@ -463,7 +511,8 @@ abstract class ChangedSide {
   private changed() {
     if (!this.changes) {
       const base = this.base;
-      this.changes = base && this.git.engine === 'git' ? this.changedPaths(base.commit).then((p) => p && changedFolders(this.git.prefix, p)) : Promise.resolve(undefined);
+      this.changes =
+        base && this.git.engine === 'git' ? this.changedPaths(base.commit).then((p) => p && changedFolders(this.git.prefix, p)) : Promise.resolve(undefined);
     }
     return this.changes;
   }
@@ -518,7 +567,16 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
   protected async changedPaths(base: string): Promise<string[] | undefined> {
     await this.index(); // conflicts first
     try {
-      const out = await runGit(this.git.dir, ['diff', '--cached', '--name-only', '--no-renames', '-z', base, '--', ...(this.git.prefix ? [this.git.prefix] : [])]);
+      const out = await runGit(this.git.dir, [
+        'diff',
+        '--cached',
+        '--name-only',
+        '--no-renames',
+        '-z',
+        base,
+        '--',
+        ...(this.git.prefix ? [this.git.prefix] : []),
+      ]);
       return out.split('\0');
     } catch (err) {
       throw gitInputError(err, 'cannot compare the index with HEAD');

@@ -53,7 +53,8 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
   const git = opened?.root === opts.root ? opened.git : await openGit(opts.root);
   const rels = opts.files.map((abs) => {
     const rel = path.relative(git.dir, path.resolve(abs)).split(path.sep).join('/');
-    if (!rel || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) throw new UsageError(`cannot commit ${abs}: it is outside the repository at ${git.dir}`);
+    if (!rel || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel))
+      throw new UsageError(`cannot commit ${abs}: it is outside the repository at ${git.dir}`);
     return rel;
   });
   const listed = rels.join(', ');
@@ -72,7 +73,9 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
     verifyIndex(git);
     await runGit(git.dir, ['add', '--', ...rels]);
   } catch (err) {
-    throw new InputError(`${notCommitted}: ${err instanceof GitCommandError ? `'git add' failed: ${gitSays(err)}; run 'git status' to see why` : (err as Error).message}`);
+    throw new InputError(
+      `${notCommitted}: ${err instanceof GitCommandError ? `'git add' failed: ${gitSays(err)}; run 'git status' to see why` : (err as Error).message}`,
+    );
   }
   try {
     await runGit(git.dir, ['commit', '-q', '-m', opts.message, ...(who ? [`--author=${who.name} <${who.email}>`] : []), '--', ...rels], {

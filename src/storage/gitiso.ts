@@ -78,7 +78,8 @@ export async function isoResolve(git: GitContext, ref: string): Promise<string> 
   const name = ref === '@' ? 'HEAD' : ref;
   let oid = await g.resolveRef({ fs, dir: git.dir, gitdir: name === 'HEAD' ? git.gitdir : git.commondir, ref: name }).catch(() => undefined);
   if (!oid && /^[0-9a-f]{4,64}$/i.test(name)) oid = await g.expandOid({ ...args(git), oid: name.toLowerCase() }).catch(() => undefined);
-  if (!oid) throw new InputError(name === 'HEAD' ? 'HEAD has no commits yet' : `unknown git ref '${ref}': no branch, tag, remote branch or commit by that name`);
+  if (!oid)
+    throw new InputError(name === 'HEAD' ? 'HEAD has no commits yet' : `unknown git ref '${ref}': no branch, tag, remote branch or commit by that name`);
   for (let i = 0; i < 10; i++) {
     const o = (await g.readObject({ ...args(git), oid, format: 'parsed' }).catch((err: unknown) => {
       throw damaged(`'${ref}' points to ${oid!.slice(0, 12)}, which cannot be read`, err);

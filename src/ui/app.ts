@@ -51,7 +51,10 @@ const main = () => document.getElementById('main') as HTMLElement;
 let renderSeq = 0;
 
 class HttpFailure extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -75,7 +78,9 @@ async function getJson<T>(url: string): Promise<T> {
 function setCrumbs(parts: Array<[string, string?]>): void {
   const nav = document.getElementById('crumbs');
   if (!nav) return;
-  nav.innerHTML = parts.map(([label, href]) => (href ? `<a href="${esc(href)}">${esc(label)}</a>` : `<span aria-current="page">${esc(label)}</span>`)).join(' / ');
+  nav.innerHTML = parts
+    .map(([label, href]) => (href ? `<a href="${esc(href)}">${esc(label)}</a>` : `<span aria-current="page">${esc(label)}</span>`))
+    .join(' / ');
 }
 
 function apiBase(s: SubjectInfo): string {
@@ -101,12 +106,16 @@ function tree(v: unknown, trail = ''): string {
   const [open, close] = isArr ? ['[', ']'] : ['{', '}'];
   if (!entries.length) return `${open}${close}${trail}`;
   const items = entries
-    .map(([k, x], i) => `<span class="blk">${k === null ? '' : `<span class="k">${esc(JSON.stringify(k))}</span>: `}${tree(x, i < entries.length - 1 ? ',' : '')}</span>`)
+    .map(
+      ([k, x], i) =>
+        `<span class="blk">${k === null ? '' : `<span class="k">${esc(JSON.stringify(k))}</span>: `}${tree(x, i < entries.length - 1 ? ',' : '')}</span>`,
+    )
     .join('');
   return `<details open><summary data-close="${close}${trail}" aria-label="${isArr ? `array of ${entries.length}` : `object with ${entries.length} keys`}">${open}</summary>${items}${close}${trail}</details>`;
 }
 
-const PROTO_WORDS = /\b(syntax|edition|package|import|public|weak|option|message|enum|service|rpc|returns|stream|oneof|map|reserved|extensions|extend|optional|required|repeated|to|max|double|float|int32|int64|uint32|uint64|sint32|sint64|fixed32|fixed64|sfixed32|sfixed64|bool|string|bytes|true|false)\b/;
+const PROTO_WORDS =
+  /\b(syntax|edition|package|import|public|weak|option|message|enum|service|rpc|returns|stream|oneof|map|reserved|extensions|extend|optional|required|repeated|to|max|double|float|int32|int64|uint32|uint64|sint32|sint64|fixed32|fixed64|sfixed32|sfixed64|bool|string|bytes|true|false)\b/;
 
 /** Protobuf (and any other text): comments, strings, numbers and keywords coloured. */
 function highlightText(text: string): string {
@@ -127,7 +136,25 @@ function highlightText(text: string): string {
 
 // ---------- JSON Schema outline ----------
 
-const CONSTRAINTS = ['enum', 'const', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'default'];
+const CONSTRAINTS = [
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'default',
+];
 
 function typeOf(s: Record<string, unknown>): string {
   if (typeof s.$ref === 'string') return `→ ${s.$ref}`;
@@ -155,7 +182,10 @@ function outline(schema: unknown, depth = 0): string {
     );
   }
   for (const k of ['oneOf', 'anyOf', 'allOf'] as const) {
-    if (Array.isArray(s[k])) (s[k] as unknown[]).forEach((alt, i) => parts.push(`<li><span class="t">${k}[${i}]</span> ${esc(typeOf((alt ?? {}) as Record<string, unknown>))}${outline(alt, depth + 1)}</li>`));
+    if (Array.isArray(s[k]))
+      (s[k] as unknown[]).forEach((alt, i) =>
+        parts.push(`<li><span class="t">${k}[${i}]</span> ${esc(typeOf((alt ?? {}) as Record<string, unknown>))}${outline(alt, depth + 1)}</li>`),
+      );
   }
   return parts.length ? `<ul>${parts.join('')}</ul>` : '';
 }
@@ -195,7 +225,10 @@ function versionsTable(s: SubjectInfo, selected: string): string {
 
 /** The selected version against the one registered before it (the first against the second). */
 function compareHref(s: SubjectInfo, selected: string): string {
-  const i = Math.max(0, s.versions.findIndex((v) => v.version === selected));
+  const i = Math.max(
+    0,
+    s.versions.findIndex((v) => v.version === selected),
+  );
   return i > 0 ? diffPath(s.subject, s.versions[i - 1].version, selected) : diffPath(s.subject, s.versions[0].version, s.versions[1].version);
 }
 
@@ -204,7 +237,13 @@ function diffPath(subject: string, from: string, to: string): string {
 }
 
 function versionSelect(s: SubjectInfo, id: string, selected: string, label: string): string {
-  const opts = s.versions.map((v) => `<option value="${esc(v.version)}"${v.version === selected ? ' selected' : ''}>${esc(v.version)}${v.state === 'deprecated' ? ' (deprecated)' : ''}</option>`).reverse().join('');
+  const opts = s.versions
+    .map(
+      (v) =>
+        `<option value="${esc(v.version)}"${v.version === selected ? ' selected' : ''}>${esc(v.version)}${v.state === 'deprecated' ? ' (deprecated)' : ''}</option>`,
+    )
+    .reverse()
+    .join('');
   return `<label for="${id}">${label}</label> <select id="${id}">${opts}</select>`;
 }
 
@@ -217,7 +256,7 @@ function tabs(s: SubjectInfo, version: string, current: string): string {
 
 async function subjectView(name: string, version: string | undefined, provider: string | undefined, seq: number): Promise<void> {
   const s = await getJson<SubjectInfo>(`/ui/api/s/${encodeURIComponent(name)}`);
-  const selected = !version || version === 'latest' ? s.latest ?? '' : version;
+  const selected = !version || version === 'latest' ? (s.latest ?? '') : version;
   const v = s.versions.find((x) => x.version === selected);
   if (seq !== renderSeq) return;
   document.title = `${s.subject} ${selected} · llm-schema`;
@@ -239,12 +278,23 @@ async function subjectView(name: string, version: string | undefined, provider: 
   bindVersionSelect(s, provider);
   const view = document.getElementById('view')!;
   if (provider) {
-    const p = await getJson<{ output: unknown; notes: string[]; lint: { profile: { asOf: string; source: string }; errors: number; findings: Array<{ rule: string; severity: string; pointer: string; message: string }> } }>(
-      `${apiBase(s)}/${encodeURIComponent(selected)}/export?target=${encodeURIComponent(provider)}`,
-    );
+    const p = await getJson<{
+      output: unknown;
+      notes: string[];
+      lint: {
+        profile: { asOf: string; source: string };
+        errors: number;
+        findings: Array<{ rule: string; severity: string; pointer: string; message: string }>;
+      };
+    }>(`${apiBase(s)}/${encodeURIComponent(selected)}/export?target=${encodeURIComponent(provider)}`);
     if (seq !== renderSeq) return;
     const lint = p.lint.findings.length
-      ? p.lint.findings.map((f) => `<div class="finding ${esc(f.severity)}"><strong>${esc(f.severity)}</strong> <code>${esc(f.rule)}</code> at <code>${esc(f.pointer || '/')}</code><p>${esc(f.message)}</p></div>`).join('')
+      ? p.lint.findings
+          .map(
+            (f) =>
+              `<div class="finding ${esc(f.severity)}"><strong>${esc(f.severity)}</strong> <code>${esc(f.rule)}</code> at <code>${esc(f.pointer || '/')}</code><p>${esc(f.message)}</p></div>`,
+          )
+          .join('')
       : '<p class="ok">No lint findings: the export expresses this schema as registered.</p>';
     view.innerHTML =
       `<div class="cols"><section><h2>${esc(provider)} export</h2><div class="toolbar"><button type="button" data-copy="export">Copy</button></div>` +
@@ -313,7 +363,12 @@ async function diffView(name: string, params: URLSearchParams, seq: number): Pro
     navigate(diffPath(s.subject, (document.getElementById('from') as HTMLSelectElement).value, (document.getElementById('to') as HTMLSelectElement).value));
   });
   const d = await getJson<{
-    mode: string; bump: string; reason: string; suggestedVersion?: string; policy: string | null; changes: Finding[];
+    mode: string;
+    bump: string;
+    reason: string;
+    suggestedVersion?: string;
+    policy: string | null;
+    changes: Finding[];
     source: { rows: Array<{ op: string; a?: number; b?: number; left?: string; right?: string }> };
   }>(`${apiBase(s)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
   if (seq !== renderSeq) return;
@@ -331,7 +386,10 @@ async function diffView(name: string, params: URLSearchParams, seq: number): Pro
     : '<p>No changes.</p>';
   const cls: Record<string, string> = { ' ': '', '-': 'd-del', '+': 'd-add', '~': 'd-chg' };
   const rows = d.source.rows
-    .map((r) => `<tr class="${cls[r.op] ?? ''}"><td class="ln">${r.a ?? ''}</td><td class="l">${esc(r.left ?? '')}</td><td class="ln">${r.b ?? ''}</td><td class="r">${esc(r.right ?? '')}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr class="${cls[r.op] ?? ''}"><td class="ln">${r.a ?? ''}</td><td class="l">${esc(r.left ?? '')}</td><td class="ln">${r.b ?? ''}</td><td class="r">${esc(r.right ?? '')}</td></tr>`,
+    )
     .join('');
   document.getElementById('view')!.innerHTML =
     `<p id="bump">Suggested bump: <strong class="${bumpClass}">${esc(d.bump)}</strong>${d.suggestedVersion ? ` (${esc(from)} → ${esc(d.suggestedVersion)})` : ''}: ${esc(d.reason)} ` +
@@ -398,7 +456,11 @@ function bindFilter(): void {
 async function render(initial = false): Promise<void> {
   const seq = ++renderSeq;
   const path = location.pathname;
-  const segs = path.replace(/^\/ui\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const segs = path
+    .replace(/^\/ui\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map(decodeURIComponent);
   try {
     if (segs.length === 0) await homeView(seq, initial);
     else if (segs[0] === 's' && segs[2] === 'diff') await diffView(segs[1], new URLSearchParams(location.search), seq);

@@ -55,7 +55,9 @@ export function renderHome(data: HomeData): string {
       ` <output id="count" aria-live="polite">${plural(data.subjects.length, 'subject')} in ${plural(byNs.size, 'namespace')}</output></div><div id="subjects">`,
   );
   for (const [ns, list] of byNs) {
-    parts.push(`<section class="ns" data-ns="${esc(ns)}"><h2>${esc(ns)} <small>${plural(list.length, 'subject')}</small></h2><table><thead><tr><th>Subject</th><th>Format</th><th>Kind</th><th>Latest</th><th>State</th><th class="wide">Owners</th><th class="wide">Tags</th></tr></thead><tbody>`);
+    parts.push(
+      `<section class="ns" data-ns="${esc(ns)}"><h2>${esc(ns)} <small>${plural(list.length, 'subject')}</small></h2><table><thead><tr><th>Subject</th><th>Format</th><th>Kind</th><th>Latest</th><th>State</th><th class="wide">Owners</th><th class="wide">Tags</th></tr></thead><tbody>`,
+    );
     for (const s of list) {
       const state = s.state === 'deprecated' ? `<span class="badge warn" title="${esc(s.reason ?? '')}">deprecated</span>` : esc(s.state ?? '');
       parts.push(

@@ -11,7 +11,9 @@ const dataDir = join(here, '.data');
 mkdirSync(dataDir, { recursive: true });
 const N = 200_000;
 const schema = {
-  type: 'record', name: 'Event', namespace: 'bench',
+  type: 'record',
+  name: 'Event',
+  namespace: 'bench',
   fields: [
     { name: 'id', type: 'long' },
     { name: 'user', type: 'string' },
@@ -19,7 +21,17 @@ const schema = {
     { name: 'ok', type: 'boolean' },
     { name: 'tags', type: { type: 'array', items: 'string' } },
     { name: 'kind', type: { type: 'enum', name: 'Kind', symbols: ['A', 'B', 'C'] } },
-    { name: 'meta', type: { type: 'record', name: 'Meta', fields: [{ name: 'source', type: 'string' }, { name: 'version', type: 'int' }] } },
+    {
+      name: 'meta',
+      type: {
+        type: 'record',
+        name: 'Meta',
+        fields: [
+          { name: 'source', type: 'string' },
+          { name: 'version', type: 'int' },
+        ],
+      },
+    },
   ],
 };
 const schemaFile = join(dataDir, 'event.avsc');
@@ -28,18 +40,31 @@ writeFileSync(schemaFile, JSON.stringify(schema));
 if (!existsSync(dataFile)) {
   const lines = [];
   for (let i = 0; i < N; i++) {
-    lines.push(JSON.stringify({ id: i, user: `user-${i % 977}`, score: i / 7, ok: i % 2 === 0, tags: ['a', 'b'], kind: 'ABC'[i % 3], meta: { source: 'bench', version: i % 5 } }));
+    lines.push(
+      JSON.stringify({
+        id: i,
+        user: `user-${i % 977}`,
+        score: i / 7,
+        ok: i % 2 === 0,
+        tags: ['a', 'b'],
+        kind: 'ABC'[i % 3],
+        meta: { source: 'bench', version: i % 5 },
+      }),
+    );
   }
   writeFileSync(dataFile, lines.join('\n') + '\n');
 }
 const raw = join(dataDir, 'raw-avsc.mjs');
-writeFileSync(raw, `import { readFileSync } from 'node:fs';
+writeFileSync(
+  raw,
+  `import { readFileSync } from 'node:fs';
 import avro from ${JSON.stringify(join(repo, 'node_modules/avsc/lib/index.js'))};
 const type = avro.Type.forSchema(JSON.parse(readFileSync(process.argv[2], 'utf8')));
 let ok = 0, bad = 0;
 for (const line of readFileSync(process.argv[3], 'utf8').split('\\n')) { if (!line) continue; if (type.isValid(JSON.parse(line))) ok++; else bad++; }
 console.log(ok + ' passed, ' + bad + ' failed');
-`);
+`,
+);
 
 function time(cmd, args) {
   const best = [];

@@ -97,7 +97,10 @@ async function measureRefLoad(root) {
     native.push(
       time(() => {
         const list = execFileSync('git', ['ls-tree', '-r', '-z', commit], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-        const oids = list.split('\0').filter(Boolean).map((l) => l.split(/\s/)[2]);
+        const oids = list
+          .split('\0')
+          .filter(Boolean)
+          .map((l) => l.split(/\s/)[2]);
         execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: oids.join('\n') + '\n', maxBuffer: 1 << 30 });
       }),
     );
@@ -125,7 +128,10 @@ async function measureCommit(root) {
   const native = [];
   const { writeFileSync } = await import('node:fs');
   for (let r = 0; r < 5; r++) {
-    for (const [i, list, extra] of [[100 + r, withCommit, ['--commit']], [200 + r, without, []]]) {
+    for (const [i, list, extra] of [
+      [100 + r, withCommit, ['--commit']],
+      [200 + r, without, []],
+    ]) {
       const file = path.join(root, `new-${i}.avsc`);
       writeFileSync(file, schemaText(i, 4, 'extra'));
       list.push(time(() => runCli(root, ['register', `${subjectPath(i).ns}.${subjectPath(i).name}`, '--file', file, '-q', ...extra])));
@@ -159,7 +165,9 @@ try {
   console.log(`  ratio big check / node -e 0: ${(tBig / tNode).toFixed(2)}  (target <= 2.5)`);
   const l = await measureRefLoad(big);
   console.log(`serve --ref load of ${l.versions} versions (median):`);
-  console.log(`  llm-schema (ls-tree + one cat-file batch, in process): ${l.ours.toFixed(0)} ms; whole snapshot (parsed, indexed): ${l.snapshot.toFixed(0)} ms`);
+  console.log(
+    `  llm-schema (ls-tree + one cat-file batch, in process): ${l.ours.toFixed(0)} ms; whole snapshot (parsed, indexed): ${l.snapshot.toFixed(0)} ms`,
+  );
   console.log(`  git ls-tree -r + git cat-file --batch by hand:           ${l.native.toFixed(0)} ms`);
   console.log(`  ratio: ${(l.ours / l.native).toFixed(2)}  (target <= 1.5)`);
   const c = await measureCommit(big);

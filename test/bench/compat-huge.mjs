@@ -41,5 +41,7 @@ for (const name of ['enum', 'anyof', 'deep']) {
     verdict = `exit ${last.status}: ${last.stderr.trim().slice(0, 100)}`;
   }
   const m = median(ours);
-  console.log(`compat ${name}: ${fmt(m)} (${verdict}); ratio to the 3 s target ${ratio(m, 3000)}; ratio to reading + parsing the two files ${ratio(m, median(base))} (${fmt(median(base))})`);
+  console.log(
+    `compat ${name}: ${fmt(m)} (${verdict}); ratio to the 3 s target ${ratio(m, 3000)}; ratio to reading + parsing the two files ${ratio(m, median(base))} (${fmt(median(base))})`,
+  );
 }

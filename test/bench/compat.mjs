@@ -12,11 +12,19 @@ function version(i) {
   for (let p = 0; p < 50; p++) {
     const kind = p % 5;
     properties[`field${p}`] =
-      kind === 0 ? { type: 'string', maxLength: 100 + i, description: `field ${p}` }
-      : kind === 1 ? { type: 'integer', minimum: 0, maximum: 1000 + i }
-      : kind === 2 ? { type: 'string', enum: ['a', 'b', 'c', ...Array.from({ length: Math.min(i, 7) }, (_, k) => `x${k}`)] }
-      : kind === 3 ? { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, score: { type: 'number' } }, required: ['id'] }, maxItems: 10 + i }
-      : { type: ['string', 'null'], format: 'date-time' };
+      kind === 0
+        ? { type: 'string', maxLength: 100 + i, description: `field ${p}` }
+        : kind === 1
+          ? { type: 'integer', minimum: 0, maximum: 1000 + i }
+          : kind === 2
+            ? { type: 'string', enum: ['a', 'b', 'c', ...Array.from({ length: Math.min(i, 7) }, (_, k) => `x${k}`)] }
+            : kind === 3
+              ? {
+                  type: 'array',
+                  items: { type: 'object', properties: { id: { type: 'string' }, score: { type: 'number' } }, required: ['id'] },
+                  maxItems: 10 + i,
+                }
+              : { type: ['string', 'null'], format: 'date-time' };
   }
   for (let k = 0; k < Math.min(i, 10); k++) properties[`extra${k}`] = { type: 'boolean' };
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties, required: ['field0', 'field1'], additionalProperties: false };
@@ -46,8 +54,12 @@ for (let r = 0; r < 5; r++) {
   dirRuns.push(performance.now() - t);
 }
 dirRuns.sort((a, b) => a - b);
-console.log(`transitive check, 100 versions x 50 properties: median ${median.toFixed(1)} ms (runs ${runs.map((x) => x.toFixed(0)).join(', ')}), target 200 ms, ratio ${(median / 200).toFixed(2)}; compatible=${report.compatible}, changes=${report.changes.length}`);
-console.log(`  same, witnesses only for the direction the mode needs (options.directions): median ${dirRuns[2].toFixed(1)} ms, ratio ${(dirRuns[2] / 200).toFixed(2)}`);
+console.log(
+  `transitive check, 100 versions x 50 properties: median ${median.toFixed(1)} ms (runs ${runs.map((x) => x.toFixed(0)).join(', ')}), target 200 ms, ratio ${(median / 200).toFixed(2)}; compatible=${report.compatible}, changes=${report.changes.length}`,
+);
+console.log(
+  `  same, witnesses only for the direction the mode needs (options.directions): median ${dirRuns[2].toFixed(1)} ms, ratio ${(dirRuns[2] / 200).toFixed(2)}`,
+);
 
 function adversarial(tweak) {
   const $defs = {};
@@ -68,7 +80,9 @@ for (const budgetMs of [200, 2000]) {
   const ms = performance.now() - t;
   const undecided = changes.filter((c) => c.undecided).length;
   const decided = changes.filter((c) => !c.undecided && (c.breaksBackward || c.breaksForward)).length;
-  console.log(`adversarial anyOf-of-anyOf (10 levels x 5 branches), budget ${budgetMs} ms: ${ms.toFixed(0)} ms, ${changes.length} changes, ${undecided} undecided, ${decided} decided breaks (ratio to budget ${(ms / budgetMs).toFixed(2)})`);
+  console.log(
+    `adversarial anyOf-of-anyOf (10 levels x 5 branches), budget ${budgetMs} ms: ${ms.toFixed(0)} ms, ${changes.length} changes, ${undecided} undecided, ${decided} decided breaks (ratio to budget ${(ms / budgetMs).toFixed(2)})`,
+  );
 }
 
 // Witnesses at large bounds are built at the boundary (max + 1 entries): the cost of the largest ones,
@@ -77,7 +91,11 @@ const item = { type: 'object', properties: { a: { type: 'string', minLength: 3 }
 const big = [
   ['maxLength 1,000,000 added', { type: 'string' }, { type: 'string', maxLength: 1_000_000 }],
   ['maxItems 99,999 added (object items)', { type: 'array', items: item }, { type: 'array', items: item, maxItems: 99_999 }],
-  ['maxItems 99,999 added (unique integers)', { type: 'array', items: { type: 'integer' }, uniqueItems: true }, { type: 'array', items: { type: 'integer' }, uniqueItems: true, maxItems: 99_999 }],
+  [
+    'maxItems 99,999 added (unique integers)',
+    { type: 'array', items: { type: 'integer' }, uniqueItems: true },
+    { type: 'array', items: { type: 'integer' }, uniqueItems: true, maxItems: 99_999 },
+  ],
   ['maxProperties 19,999 added', { type: 'object', additionalProperties: item }, { type: 'object', additionalProperties: item, maxProperties: 19_999 }],
 ];
 for (const [label, o, n] of big) {

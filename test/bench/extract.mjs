@@ -38,7 +38,7 @@ async function generate() {
   const replies = createWriteStream(repliesFile);
   const records = createWriteStream(recordsFile);
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < N; i++) {
     const value = {
       intent: i % 3 === 0 ? 'get_forecast' : 'get_weather',
@@ -70,7 +70,10 @@ const tPlain = bench(process.execPath, plainArgs, runs);
 
 // In-process: extractJson + validate vs JSON.parse + validate (no I/O, no CLI).
 const { extractJson } = await import(path.join(REPO, 'dist/core/extract.js'));
-const texts = readFileSync(repliesFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text);
+const texts = readFileSync(repliesFile, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l).text);
 const bare = readFileSync(recordsFile, 'utf8').split('\n').filter(Boolean);
 let t0 = performance.now();
 let n = 0;
@@ -81,8 +84,12 @@ for (const b of bare) JSON.parse(b);
 const tParseOnly = performance.now() - t0;
 if (n !== texts.length) throw new Error(`extractJson found ${n} of ${texts.length}`);
 
-console.log(`${N.toLocaleString('en')} replies (${(readFileSync(repliesFile).length / 1e6).toFixed(1)} MB) vs the same records as bare JSON Lines (${(readFileSync(recordsFile).length / 1e6).toFixed(1)} MB), median of ${runs}`);
+console.log(
+  `${N.toLocaleString('en')} replies (${(readFileSync(repliesFile).length / 1e6).toFixed(1)} MB) vs the same records as bare JSON Lines (${(readFileSync(recordsFile).length / 1e6).toFixed(1)} MB), median of ${runs}`,
+);
 console.log(`validate --extract --field text: ${fmt(tExtract)}`);
 console.log(`validate (bare records):         ${fmt(tPlain)}`);
 console.log(`ratio extract/plain:             ${ratio(tExtract, tPlain)}`);
-console.log(`in-process: extractJson over the replies ${fmt(tExtractOnly)} (${((tExtractOnly * 1000) / N).toFixed(2)} µs/reply) vs JSON.parse of the bare records ${fmt(tParseOnly)}`);
+console.log(
+  `in-process: extractJson over the replies ${fmt(tExtractOnly)} (${((tExtractOnly * 1000) / N).toFixed(2)} µs/reply) vs JSON.parse of the bare records ${fmt(tParseOnly)}`,
+);

@@ -39,7 +39,15 @@ You answer support questions for ACME. Be brief{{#if tone}} and {{tone}}{{/if}}.
 const promptFile = path.join(dir, 'support-reply.prompt');
 const varsFile = path.join(dir, 'vars.json');
 writeFileSync(promptFile, PROMPT);
-writeFileSync(varsFile, JSON.stringify({ customer: 'Ada', question: 'Where is my refund?', tone: 'friendly', history: Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'agent' : 'customer', text: `message ${i}` })) }));
+writeFileSync(
+  varsFile,
+  JSON.stringify({
+    customer: 'Ada',
+    question: 'Where is my refund?',
+    tone: 'friendly',
+    history: Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'agent' : 'customer', text: `message ${i}` })),
+  }),
+);
 execFileSync('node', [BIN, 'init', '--yes'], { cwd: dir, stdio: 'ignore' });
 execFileSync('node', [BIN, 'register', 'myapp.support-reply', '--file', promptFile], { cwd: dir, stdio: 'ignore' });
 
@@ -61,7 +69,10 @@ process.stdout.write(JSON.stringify(out, null, 2) + '\\n');
 // Interleaved runs (the machine may be shared: drift hits both sides alike). Besides wall time, each process
 // reports its own CPU time (user + system) through a preloaded exit hook: steadier than wall time under load.
 const hook = path.join(DATA, 'cpu-exit-hook.cjs');
-writeFileSync(hook, "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeSync(2, '\\n@@cpu ' + (u.user + u.system) / 1000 + '\\n'); });\n");
+writeFileSync(
+  hook,
+  "process.on('exit', () => { const u = process.cpuUsage(); require('fs').writeSync(2, '\\n@@cpu ' + (u.user + u.system) / 1000 + '\\n'); });\n",
+);
 const cpuOf = (stderr) => Number(/@@cpu ([\d.]+)/.exec(stderr)?.[1] ?? NaN);
 const runBare = () => timeProcess('node', ['-r', hook, bare, promptFile, varsFile]);
 const runOurs = () => timeProcess('node', ['-r', hook, BIN, 'render', 'myapp.support-reply', '--input', varsFile, '--json'], { cwd: dir });

@@ -32,15 +32,27 @@ function time(cmd, args, opts = {}) {
 const hasCompat = existsSync(join(repo, 'dist/cli/commands/compat.js'));
 let ours;
 if (hasCompat) {
-  ours = time(process.execPath, [join(repo, 'bin/llm-schema.js'), 'compat', '--old', join(d, 'old/a.proto'), '--new', join(d, 'new/a.proto'), '--policy', 'strict']);
+  ours = time(process.execPath, [
+    join(repo, 'bin/llm-schema.js'),
+    'compat',
+    '--old',
+    join(d, 'old/a.proto'),
+    '--new',
+    join(d, 'new/a.proto'),
+    '--policy',
+    'strict',
+  ]);
 } else {
   const lib = join(d, 'lib-compat.mjs');
-  writeFileSync(lib, `import { readFileSync } from 'node:fs';
+  writeFileSync(
+    lib,
+    `import { readFileSync } from 'node:fs';
 const { protobufHandler: h } = await import(${JSON.stringify(join(repo, 'dist/formats/protobuf/handler.js'))});
 const o = await h.parse(readFileSync(process.argv[2], 'utf8'), { file: process.argv[2] });
 const n = await h.parse(readFileSync(process.argv[3], 'utf8'), { file: process.argv[3] });
 process.exitCode = h.compare(o, n, { policy: 'strict' }).changes.some((c) => c.breaksBackward) ? 1 : 0;
-`);
+`,
+  );
   ours = time(process.execPath, [lib, join(d, 'old/a.proto'), join(d, 'new/a.proto')]);
 }
 const buf = time(join(repo, 'node_modules/.bin/buf'), ['breaking', '.', '--against', '../old'], { cwd: join(d, 'new') });

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const skip = new Set(['run.mjs', 'lib.mjs']);
-const all = readdirSync(here).filter((f) => f.endsWith('.mjs') && !skip.has(f) && !f.startsWith('gen')).sort();
+const all = readdirSync(here)
+  .filter((f) => f.endsWith('.mjs') && !skip.has(f) && !f.startsWith('gen'))
+  .sort();
 const wanted = process.argv.slice(2);
 const picked = wanted.length ? all.filter((f) => wanted.some((w) => f.includes(w))) : all;
 let failed = 0;

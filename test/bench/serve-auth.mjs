@@ -39,7 +39,7 @@ function generate(subjects, perSubject) {
       for (let f = 0; f <= v; f++) properties[`field_${f}`] = { type: 'string', description: `Field ${f}` };
       const text = JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties }, null, 2) + '\n';
       writeFileSync(path.join(sdir, `1.${v}.0.json`), text);
-      const id = (createHash('sha256').update(`json\0${text}`).digest().readUInt32BE(0) & 0x7fffffff) || 1;
+      const id = createHash('sha256').update(`json\0${text}`).digest().readUInt32BE(0) & 0x7fffffff || 1;
       lines.push(`  - version: 1.${v}.0`, `    id: ${id}`, '    state: active');
     }
     writeFileSync(path.join(sdir, 'subject.yaml'), lines.join('\n') + '\n');
@@ -86,7 +86,9 @@ function startBare(route) {
 
 function cannon(url, p, duration, headers = {}) {
   return new Promise((resolve, reject) => {
-    const inst = autocannon({ url, connections: CONNECTIONS, duration, requests: [{ method: 'GET', path: p, headers }] }, (err, r) => (err ? reject(err) : resolve(r)));
+    const inst = autocannon({ url, connections: CONNECTIONS, duration, requests: [{ method: 'GET', path: p, headers }] }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    );
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false, outputStream: { write() {} } });
   });
 }
@@ -107,8 +109,15 @@ async function main() {
   const bare = await startBare([p, res.headers.get('content-type'), bytes.toString('base64')]);
   const auth = { Authorization: `Bearer ${token}` };
   if ((await fetch(withAuth.url + p, { headers: auth })).status !== 200) throw new Error('the token was refused');
-  console.log(`serve auth benchmark: GET ${p.replace(names[33], '{s}')} (${bytes.length} bytes), ${CONNECTIONS} connections, ${DURATION} s per server, node ${process.version}${PIN ? ', servers pinned to core 1' : ''}, access log on`);
-  for (const [u, h] of [[withAuth.url, auth], [plain.url, {}], [bare.url, {}]]) await cannon(u, p, 1, h);
+  console.log(
+    `serve auth benchmark: GET ${p.replace(names[33], '{s}')} (${bytes.length} bytes), ${CONNECTIONS} connections, ${DURATION} s per server, node ${process.version}${PIN ? ', servers pinned to core 1' : ''}, access log on`,
+  );
+  for (const [u, h] of [
+    [withAuth.url, auth],
+    [plain.url, {}],
+    [bare.url, {}],
+  ])
+    await cannon(u, p, 1, h);
   const runs = { auth: [], plain: [], bare: [] };
   for (let r = 0; r < ROUNDS; r++) {
     runs.auth.push(await cannon(withAuth.url, p, DURATION / ROUNDS, auth));
@@ -117,7 +126,9 @@ async function main() {
   }
   const rps = (xs) => xs.reduce((a, x) => a + x.requests.total, 0) / xs.reduce((a, x) => a + x.duration, 0);
   const p99 = (xs) => median(xs.map((x) => x.latency.p99));
-  const errors = Object.values(runs).flat().reduce((a, x) => a + x.errors + x.non2xx, 0);
+  const errors = Object.values(runs)
+    .flat()
+    .reduce((a, x) => a + x.errors + x.non2xx, 0);
   for (const k of ['auth', 'plain', 'bare']) console.log(`  ${k.padEnd(5)}: ${Math.round(rps(runs[k]))} req/s, p99 ${p99(runs[k])} ms`);
   const ra = rps(runs.auth) / rps(runs.bare);
   const rp = rps(runs.plain) / rps(runs.bare);
@@ -125,7 +136,9 @@ async function main() {
   const pp = p99(runs.plain) / Math.max(p99(runs.bare), 0.001);
   console.log(`bearer vs bare: throughput ratio ${ra.toFixed(2)} (target >= 0.75), p99 ratio ${pa.toFixed(2)}x (target <= 2x)`);
   console.log(`bearer vs the same server without auth: throughput ratio ${(rps(runs.auth) / rps(runs.plain)).toFixed(2)}`);
-  console.log(`no auth vs bare: throughput ratio ${rp.toFixed(2)} (target >= 0.8), p99 ratio ${pp.toFixed(2)}x (target <= 2x)${errors ? `; ${errors} errors` : ''}`);
+  console.log(
+    `no auth vs bare: throughput ratio ${rp.toFixed(2)} (target >= 0.8), p99 ratio ${pp.toFixed(2)}x (target <= 2x)${errors ? `; ${errors} errors` : ''}`,
+  );
   for (const s of [withAuth, plain, bare]) s.proc.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
   rmSync(keys, { recursive: true, force: true });

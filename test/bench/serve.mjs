@@ -58,12 +58,13 @@ function generate(subjects, perSubject) {
       const text = JSON.stringify(schema, null, 2) + '\n';
       const version = `1.${v}.0`;
       writeFileSync(path.join(sdir, `${version}.json`), text);
-      const id = (createHash('sha256').update(`json\0${text}`).digest().readUInt32BE(0) & 0x7fffffff) || 1;
+      const id = createHash('sha256').update(`json\0${text}`).digest().readUInt32BE(0) & 0x7fffffff || 1;
       versions.push({ version, id });
     }
-    const yaml = ['format: json', `description: Events of service ${s}`, 'versions:']
-      .concat(versions.flatMap((v) => [`  - version: ${v.version}`, `    id: ${v.id}`, '    state: active']))
-      .join('\n') + '\n';
+    const yaml =
+      ['format: json', `description: Events of service ${s}`, 'versions:']
+        .concat(versions.flatMap((v) => [`  - version: ${v.version}`, `    id: ${v.id}`, '    state: active']))
+        .join('\n') + '\n';
     writeFileSync(path.join(sdir, 'subject.yaml'), yaml);
     subjectNames.push({ subject: `${ns}.${name}`, latestId: versions.at(-1).id });
   }
@@ -109,9 +110,8 @@ function startBare(routes) {
 
 function cannon(url, paths, duration) {
   return new Promise((resolve, reject) => {
-    const inst = autocannon(
-      { url, connections: CONNECTIONS, duration, requests: paths.map((p) => ({ method: 'GET', path: p })) },
-      (err, result) => (err ? reject(err) : resolve(result)),
+    const inst = autocannon({ url, connections: CONNECTIONS, duration, requests: paths.map((p) => ({ method: 'GET', path: p })) }, (err, result) =>
+      err ? reject(err) : resolve(result),
     );
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false, outputStream: { write() {} } });
   });
@@ -141,7 +141,9 @@ async function main() {
     c.bytes = Buffer.from(routes.at(-1)[2], 'base64').length;
   }
   const bare = await startBare(routes);
-  console.log(`serve benchmark: 1,000 versions, ${CONNECTIONS} connections, ${DURATION} s per run, node ${process.version}${PIN ? ', servers pinned to core 1, autocannon to core 0' : ''}${EXTRA.length ? ', access log off' : ', access log on'}`);
+  console.log(
+    `serve benchmark: 1,000 versions, ${CONNECTIONS} connections, ${DURATION} s per run, node ${process.version}${PIN ? ', servers pinned to core 1, autocannon to core 0' : ''}${EXTRA.length ? ', access log off' : ', access log on'}`,
+  );
   // Warm both up.
   await cannon(serve.url, [cases[0].path], 1);
   await cannon(bare.url, [cases[0].path], 1);
@@ -166,7 +168,9 @@ async function main() {
     console.log(`${c.name} (${c.bytes} bytes)`);
     console.log(`  serve: ${Math.round(rps(ours))} req/s, p99 ${p99(ours)} ms, p50 ${p50(ours)} ms`);
     console.log(`  bare:  ${Math.round(rps(base))} req/s, p99 ${p99(base)} ms, p50 ${p50(base)} ms`);
-    console.log(`  throughput ratio ${ratio.toFixed(2)} (target >= 0.6), p99 ratio ${p99ratio.toFixed(2)}x (target <= 2x)${errors ? `, ${errors} errors` : ''}`);
+    console.log(
+      `  throughput ratio ${ratio.toFixed(2)} (target >= 0.6), p99 ratio ${p99ratio.toFixed(2)}x (target <= 2x)${errors ? `, ${errors} errors` : ''}`,
+    );
   }
   console.log(`worst: throughput ratio ${worstRatio.toFixed(2)}, p99 ratio ${worstP99.toFixed(2)}x`);
   console.log(`RSS with 1,000 versions after the runs: ${mb(rssOf(serve.proc.pid))}`);
@@ -180,7 +184,11 @@ async function main() {
   const loadMs = Date.now() - t0;
   const health = await (await fetch(`${s5.url}/health`)).json();
   // Touch every precomputed answer once so the figure is the steady state.
-  await cannon(s5.url, big.subjectNames.slice(0, 50).map((s) => `/subjects/${s.subject}/versions/latest`), 1);
+  await cannon(
+    s5.url,
+    big.subjectNames.slice(0, 50).map((s) => `/subjects/${s.subject}/versions/latest`),
+    1,
+  );
   console.log(`RSS with ${health.versions} versions loaded: ${mb(rssOf(s5.proc.pid))} (start-up and load ${loadMs} ms)`);
   s5.proc.kill('SIGTERM');
   rmSync(big.dir, { recursive: true, force: true });

@@ -41,7 +41,9 @@ try {
     rows.push({ ns, name, ...meta });
   }
 
-  const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', dir, '--poll-interval', '0', '--no-access-log'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', dir, '--poll-interval', '0', '--no-access-log'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     serve.stdout.on('data', (c) => {
@@ -56,7 +58,12 @@ try {
   const staticHtml =
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Schemas</title></head><body><h1>Schemas</h1><table>' +
     '<tr><th>Subject</th><th>Format</th><th>Kind</th><th>Latest</th><th>State</th><th>Owners</th><th>Tags</th></tr>' +
-    rows.map((r) => `<tr><td><a href="/s/${r.ns}.${r.name}">${r.name}</a></td><td>avro</td><td>${r.kind}</td><td>1.1.0</td><td>active</td><td>${r.owners.join(', ')}</td><td>${r.tags.join(' ')}</td></tr>`).join('') +
+    rows
+      .map(
+        (r) =>
+          `<tr><td><a href="/s/${r.ns}.${r.name}">${r.name}</a></td><td>avro</td><td>${r.kind}</td><td>1.1.0</td><td>active</td><td>${r.owners.join(', ')}</td><td>${r.tags.join(' ')}</td></tr>`,
+      )
+      .join('') +
     '</table></body></html>';
   const bare = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(staticHtml));
   await new Promise((r) => bare.listen(0, '127.0.0.1', r));
@@ -76,7 +83,9 @@ try {
     console.log(`  ${p.padEnd(22)} ${(n / 1024).toFixed(1)} KB${gz ? ' gzip' : ''}`);
     total += n;
   }
-  console.log(`home page transfer (${SUBJECTS} subjects): ${(total / 1024).toFixed(1)} KB gzip (target <= 150 KB)${total <= 150 * 1024 ? '' : '  OVER TARGET'}`);
+  console.log(
+    `home page transfer (${SUBJECTS} subjects): ${(total / 1024).toFixed(1)} KB gzip (target <= 150 KB)${total <= 150 * 1024 ? '' : '  OVER TARGET'}`,
+  );
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   const fcp = async (u, ready) => {

@@ -59,7 +59,7 @@ function gen() {
   let buf = '';
   for (let i = 0; i < N; i++) {
     const rec = {
-      id: `chatcmpl-${i.toString(36)}X${(i * 2654435761 % 1e9).toString(36)}`,
+      id: `chatcmpl-${i.toString(36)}X${((i * 2654435761) % 1e9).toString(36)}`,
       created: new Date(1_700_000_000_000 + i * 1000).toISOString(),
       model: ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet', 'gemini-pro'][i % 4],
       user: `user${i % 5000}@example.com`,
@@ -109,7 +109,10 @@ const raw = bench('node', [rawScript, schemaFile, dataFile], runs, { allowFail: 
 const ours = bench('node', [BIN, 'validate', '--schema', schemaFile, '--data', dataFile], runs, { allowFail: true });
 const oursSeq = bench('node', [BIN, 'validate', '--schema', schemaFile, '--data', dataFile, '--no-parallel'], runs, { allowFail: true });
 // Threads otherwise follow the idle cores (load average): force two to show what the second core gives.
-const oursTwo = bench('node', [BIN, 'validate', '--schema', schemaFile, '--data', dataFile], runs, { allowFail: true, env: { ...process.env, NO_COLOR: '1', LLM_SCHEMA_WORKERS: '2' } });
+const oursTwo = bench('node', [BIN, 'validate', '--schema', schemaFile, '--data', dataFile], runs, {
+  allowFail: true,
+  env: { ...process.env, NO_COLOR: '1', LLM_SCHEMA_WORKERS: '2' },
+});
 const check = timeProcess('node', [BIN, 'validate', '--schema', schemaFile, '--data', dataFile], { allowFail: true });
 console.log(`validate ${N} records (${sizeMb} MB): ${check.stdout.trim().split('\n').at(-1)}`);
 console.log(`  raw ajv loop:               ${fmt(raw)}`);
@@ -120,7 +123,9 @@ console.log(`  llm-schema, 2 threads:      ${fmt(oursTwo)}   ratio ${ratio(oursT
 const nodeStart = bench('node', ['-e', '0'], 10);
 const version = bench('node', [BIN, '--version'], 10);
 const help = bench('node', [BIN, '--help'], 10);
-console.log(`cold start: node -e 0 ${fmt(nodeStart)}; llm-schema --version ${fmt(version)}   ratio ${ratio(version, nodeStart)} (target <= 1.6); --help ${fmt(help)}`);
+console.log(
+  `cold start: node -e 0 ${fmt(nodeStart)}; llm-schema --version ${fmt(version)}   ratio ${ratio(version, nodeStart)} (target <= 1.6); --help ${fmt(help)}`,
+);
 
 const rawOne = bench('node', [rawScript, schemaFile, smallFile], 10, { allowFail: true });
 const oursOne = bench('node', [BIN, 'validate', '--schema', schemaFile, '--data', smallFile], 10, { allowFail: true });
@@ -130,12 +135,23 @@ console.log(`one small document: raw ${fmt(rawOne)}; llm-schema ${fmt(oursOne)} 
 import { existsSync as haveFile, writeFileSync as writeTenth, readFileSync as readAll } from 'node:fs';
 if (haveFile('/usr/bin/time')) {
   const tenth = path.join(DATA, `chat-${N / 10}.jsonl`);
-  if (!haveFile(tenth)) writeTenth(tenth, readAll(dataFile, 'utf8').split('\n').slice(0, N / 10).join('\n') + '\n');
+  if (!haveFile(tenth))
+    writeTenth(
+      tenth,
+      readAll(dataFile, 'utf8')
+        .split('\n')
+        .slice(0, N / 10)
+        .join('\n') + '\n',
+    );
   const rss = (file) => {
-    const r = timeProcess('/usr/bin/time', ['-f', '%M', 'node', BIN, 'validate', '--schema', schemaFile, '--data', file, '-q', '--no-parallel'], { allowFail: true });
+    const r = timeProcess('/usr/bin/time', ['-f', '%M', 'node', BIN, 'validate', '--schema', schemaFile, '--data', file, '-q', '--no-parallel'], {
+      allowFail: true,
+    });
     return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
   };
   const small = rss(tenth);
   const big = rss(dataFile);
-  console.log(`peak RSS (one thread): ${(N / 10)} records ${small.toFixed(0)} MB; ${N} records ${big.toFixed(0)} MB (ratio ${(big / small).toFixed(2)} for 10x the data)`);
+  console.log(
+    `peak RSS (one thread): ${N / 10} records ${small.toFixed(0)} MB; ${N} records ${big.toFixed(0)} MB (ratio ${(big / small).toFixed(2)} for 10x the data)`,
+  );
 }

@@ -66,7 +66,18 @@ describe('avro through the binary', () => {
   });
 
   it('register: versions, automatic bump from Avro compatibility, no-op on identical content', async () => {
-    const reg = await newRegistry({ 'v1.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'long' }] }, 'v2.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'long' }, { name: 'n', type: 'int', default: 0 }] }, 'v3.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'string' }] } });
+    const reg = await newRegistry({
+      'v1.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'long' }] },
+      'v2.avsc': {
+        type: 'record',
+        name: 'E',
+        fields: [
+          { name: 'id', type: 'long' },
+          { name: 'n', type: 'int', default: 0 },
+        ],
+      },
+      'v3.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'string' }] },
+    });
     try {
       expect((await cli(['register', '--namespace', 'acme', '--name', 'events', '--file', 'v1.avsc'], { cwd: reg })).code).toBe(0);
       const again = await cli(['register', '--namespace', 'acme', '--name', 'events', '--file', 'v1.avsc', '--json'], { cwd: reg });

@@ -88,7 +88,12 @@ describe('check reporters', () => {
   it('gitlab: a Code Quality array with unique fingerprints and locations', async () => {
     const res = await check('gitlab');
     expect(res.exitCode).toBe(1);
-    const issues = JSON.parse(res.stdout) as Array<{ check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }>;
+    const issues = JSON.parse(res.stdout) as Array<{
+      check_name: string;
+      fingerprint: string;
+      severity: string;
+      location: { path: string; lines: { begin: number } };
+    }>;
     expect(Array.isArray(issues)).toBe(true);
     expect(issues.map((i) => i.check_name)).toEqual(expect.arrayContaining(['VERSION_CHANGED', 'INCOMPATIBLE_CHANGE']));
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);

@@ -39,9 +39,15 @@ export const avro = (fields: Array<Record<string, unknown>>, extra: Record<strin
 
 export const V1 = avro([{ name: 'id', type: 'string' }]);
 /** Compatible under BACKWARD: a field with a default. */
-export const V2_COMPATIBLE = avro([{ name: 'id', type: 'string' }, { name: 'age', type: 'int', default: 0 }]);
+export const V2_COMPATIBLE = avro([
+  { name: 'id', type: 'string' },
+  { name: 'age', type: 'int', default: 0 },
+]);
 /** Incompatible under BACKWARD: a field without a default. */
-export const V2_BREAKING = avro([{ name: 'id', type: 'string' }, { name: 'email', type: 'string' }]);
+export const V2_BREAKING = avro([
+  { name: 'id', type: 'string' },
+  { name: 'email', type: 'string' },
+]);
 
 /**
  * A repository on branch 'main' holding a registry (in `sub` when given) with app.user 1.0.0, then a
@@ -73,6 +79,10 @@ export async function registerAndCommit(repo: string, reg: string, file: string,
   git(repo, 'commit', '-q', '-m', message);
 }
 
-export function json(stdout: string): { ok: boolean; findings: Array<{ rule: string; severity: string; file?: string; line?: number; subject?: string; version?: string; message: string }>; subjects: string[] } {
+export function json(stdout: string): {
+  ok: boolean;
+  findings: Array<{ rule: string; severity: string; file?: string; line?: number; subject?: string; version?: string; message: string }>;
+  subjects: string[];
+} {
   return JSON.parse(stdout);
 }

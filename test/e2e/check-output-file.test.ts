@@ -23,7 +23,10 @@ describe('check --output-file', () => {
   afterAll(() => cleanup(dir));
 
   it('one run writes several reports, each in its own format, and prints the unpaired one', async () => {
-    const r = await cli(['check', '--format', 'junit', '--output-file', 'out/r.xml', '--format', 'gitlab', '--output-file', 'out/cq.json', '--format', 'json'], { cwd: dir });
+    const r = await cli(
+      ['check', '--format', 'junit', '--output-file', 'out/r.xml', '--format', 'gitlab', '--output-file', 'out/cq.json', '--format', 'json'],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     const stdout = JSON.parse(r.stdout);
     expect(stdout.ok).toBe(true);

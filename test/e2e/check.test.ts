@@ -112,7 +112,11 @@ describe('check --against (pull requests)', () => {
     const res = await cli(reg, ['check', '--against', 'main', '--json']);
     expect(res.exitCode).toBe(1);
     expect(json(res.stdout).findings[0]).toMatchObject({ rule: 'COMPATIBILITY_LOOSENED', line: 2 });
-    write(reg, `${USER}/subject.yaml`, yaml.replace(/^format: avro$/m, 'format: avro\ncompatibility: NONE\ncompatibility-change: consumers are migrated by hand'));
+    write(
+      reg,
+      `${USER}/subject.yaml`,
+      yaml.replace(/^format: avro$/m, 'format: avro\ncompatibility: NONE\ncompatibility-change: consumers are migrated by hand'),
+    );
     const ok = await cli(reg, ['check', '--against', 'main', '--json']);
     expect(ok.exitCode).toBe(0);
     expect(json(ok.stdout).findings[0]).toMatchObject({ rule: 'COMPATIBILITY_CHANGE_APPROVED', severity: 'notice' });
@@ -170,7 +174,11 @@ describe('check without --against (whole registry)', () => {
     const yaml = read(reg, `${USER}/subject.yaml`);
     write(reg, `${USER}/subject.yaml`, yaml.replace(/id: \d+/, 'id: 12345'));
     write(reg, `${USER}/3.0.0.avsc`, V2_BREAKING);
-    write(reg, 'schemas/app/ref/subject.yaml', 'format: avro\nversions:\n  - version: 1.0.0\n    id: 7\n    state: active\n    references:\n      - name: app.Missing\n        subject: app.missing\n        version: 1.0.0\n');
+    write(
+      reg,
+      'schemas/app/ref/subject.yaml',
+      'format: avro\nversions:\n  - version: 1.0.0\n    id: 7\n    state: active\n    references:\n      - name: app.Missing\n        subject: app.missing\n        version: 1.0.0\n',
+    );
     write(reg, 'schemas/app/ref/1.0.0.avsc', V2_BREAKING);
     const res = await cli(reg, ['check', '--json']);
     expect(res.exitCode).toBe(1);

@@ -26,7 +26,11 @@ describe('policy: lenient in llm-schema.yaml with a Protobuf subject', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await newRegistry({ 'p1.proto': P1, 'p2.proto': P2, 'j1.json': J1, 'j2.json': J2 });
-    for (const [subject, file, version] of [['shop.ping', 'p1.proto', '1.0.0'], ['shop.ping', 'p2.proto', '1.1.0'], ['app.open', 'j1.json', '1.0.0']]) {
+    for (const [subject, file, version] of [
+      ['shop.ping', 'p1.proto', '1.0.0'],
+      ['shop.ping', 'p2.proto', '1.1.0'],
+      ['app.open', 'j1.json', '1.0.0'],
+    ]) {
       const r = await cli(['register', subject, '--file', file, '--version', version], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
     }
@@ -96,7 +100,11 @@ describe('policy: lenient in llm-schema.yaml with a Protobuf subject', () => {
       const own = await post(`${served.url}/schemas/compatibility`, { namespace: 'shop', name: 'ping', schema: P2 });
       expect(own.status, JSON.stringify(own.body)).toBe(200);
       expect(own.body.is_compatible).toBe(true);
-      const confluent = await post(`${served.url}/compatibility/subjects/shop.ping/versions/latest?verbose=true`, { schemaType: 'PROTOBUF', schema: P2 }, CONFLUENT);
+      const confluent = await post(
+        `${served.url}/compatibility/subjects/shop.ping/versions/latest?verbose=true`,
+        { schemaType: 'PROTOBUF', schema: P2 },
+        CONFLUENT,
+      );
       expect(confluent.status, JSON.stringify(confluent.body)).toBe(200);
       expect(confluent.body.is_compatible).toBe(true);
       const one = await post(`${served.url}/compatibility/subjects/shop.ping/versions/1`, { schemaType: 'PROTOBUF', schema: P2 }, CONFLUENT);
@@ -154,7 +162,9 @@ describe('diff --policy lenient (JSON Schema)', () => {
     const out = JSON.parse(r.stdout);
     expect(out.bump).toBe('minor');
     expect(out.breaking).toBe(false);
-    expect(out.changes).toEqual([expect.objectContaining({ rule: 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', path: '/properties/b', backward: false, forward: false })]);
+    expect(out.changes).toEqual([
+      expect.objectContaining({ rule: 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', path: '/properties/b', backward: false, forward: false }),
+    ]);
     const text = await cli(['diff', '--old', 'j1.json', '--new', 'j2.json', '--policy', 'lenient', '--no-structural'], { cwd: dir });
     expect(text.stdout).toContain('only the semantic policy forbids this');
     expect(text.stdout).toMatch(/suggested bump: minor/);

@@ -45,7 +45,11 @@ describe('compat on huge inputs answers', () => {
     const r = await cli(['compat', '--old', 'enum-new.json', '--new', 'enum-same.json', '--mode', 'FULL', '--json'], { cwd: dir });
     const out = JSON.parse(r.stdout);
     // an undecided answer (budget) is allowed on a loaded machine, but then it says so
-    if (r.code === 1) expect(out.changes.some((x: { undecided?: boolean }) => x.undecided), r.stdout.slice(0, 2000)).toBe(true);
+    if (r.code === 1)
+      expect(
+        out.changes.some((x: { undecided?: boolean }) => x.undecided),
+        r.stdout.slice(0, 2000),
+      ).toBe(true);
     else expect(r.code).toBe(0);
   }, 300_000);
 
@@ -87,7 +91,11 @@ describe('uncompilable schemas are refused, not called compatible', () => {
     ['badre.json', /pattern "\(a" at '\/' is not a valid regular expression/],
   ] as const) {
     it(`${file}: compat and diff exit 2 with the reason, whichever side it is on`, async () => {
-      for (const args of [['compat', '--old', 'ok.json', '--new', file], ['compat', '--old', file, '--new', 'ok.json'], ['diff', '--old', 'ok.json', '--new', file]]) {
+      for (const args of [
+        ['compat', '--old', 'ok.json', '--new', file],
+        ['compat', '--old', file, '--new', 'ok.json'],
+        ['diff', '--old', 'ok.json', '--new', file],
+      ]) {
         const r = await cli(args, { cwd: dir });
         expect(r.code, `${args.join(' ')}: ${r.stdout}`).toBe(2);
         expect(r.stderr.trim()).toMatch(new RegExp(`^llm-schema: ${file.replace('.', '\\.')}: schema cannot be compiled: `));

@@ -92,7 +92,10 @@ describe('compat and diff against a registry', () => {
   beforeAll(async () => {
     dir = await newRegistry({ 'v1.json': v1, 'v2.json': compatible, 'breaking.json': breaking });
     writeFileSync(path.join(dir, 'llm-schema.yaml'), 'compatibility: BACKWARD\nschemas: schemas\n');
-    for (const [file, version] of [['v1.json', '1.0.0'], ['v2.json', undefined]] as const) {
+    for (const [file, version] of [
+      ['v1.json', '1.0.0'],
+      ['v2.json', undefined],
+    ] as const) {
       const args = ['register', '--namespace', 'myapp', '--name', 'user-schema', '--file', file, ...(version ? ['--version', version] : [])];
       const r = await cli(args, { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
@@ -106,7 +109,9 @@ describe('compat and diff against a registry', () => {
     expect(bad.code).toBe(1);
     const out = JSON.parse(bad.stdout);
     expect(out).toMatchObject({ compatible: false, mode: 'BACKWARD' });
-    expect(out.changes.some((c: { rule: string; backward: boolean; witness?: unknown }) => c.rule === 'MAX_LENGTH_DECREASED' && c.backward && c.witness)).toBe(true);
+    expect(out.changes.some((c: { rule: string; backward: boolean; witness?: unknown }) => c.rule === 'MAX_LENGTH_DECREASED' && c.backward && c.witness)).toBe(
+      true,
+    );
     const ok = await cli(['compat', 'myapp.user-schema', '--file', 'v2.json'], { cwd: dir });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('compatible under BACKWARD');
@@ -118,7 +123,9 @@ describe('compat and diff against a registry', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ bump: 'minor', suggestedVersion: '1.1.0', mode: 'BACKWARD', breaksBackward: false, breaksForward: true });
-    expect(out.changes).toEqual([expect.objectContaining({ rule: 'PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', path: '/properties/email', backward: false, forward: true })]);
+    expect(out.changes).toEqual([
+      expect.objectContaining({ rule: 'PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', path: '/properties/email', backward: false, forward: true }),
+    ]);
   });
 
   it('unknown subject or version is exit 2', async () => {
@@ -180,7 +187,14 @@ describe('policies are checked (QA)', () => {
       'a.json': { type: 'object', properties: { a: { type: 'string' } } },
       'b.json': { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } } },
       'a.avsc': { type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }] },
-      'b.avsc': { type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }, { name: 'b', type: 'int', default: 0 }] },
+      'b.avsc': {
+        type: 'record',
+        name: 'R',
+        fields: [
+          { name: 'a', type: 'string' },
+          { name: 'b', type: 'int', default: 0 },
+        ],
+      },
     });
   });
   afterAll(() => cleanup(dir));
@@ -208,7 +222,10 @@ describe('policies are checked (QA)', () => {
   it("a policy from llm-schema.yaml that no format has is an error naming the file; another format's does not apply", async () => {
     const reg = await newRegistry({ 'a.json': { type: 'string', maxLength: 80 }, 'b.json': { type: 'string' } });
     try {
-      for (const [file, version] of [['a.json', '1.0.0'], ['b.json', '1.1.0']]) {
+      for (const [file, version] of [
+        ['a.json', '1.0.0'],
+        ['b.json', '1.1.0'],
+      ]) {
         const r = await cli(['register', 'app.text', '--file', file, '--version', version], { cwd: reg });
         expect(r.code, r.stderr).toBe(0);
       }

@@ -31,7 +31,18 @@ describe('check and the history of a subject', () => {
     const { writeFileSync } = await import('node:fs');
     const path = await import('node:path');
     // app.user 1.0.0 has field id; 1.1.0 adds a field with a default (BACKWARD-compatible, FORWARD too for Avro).
-    writeFileSync(path.join(reg, 'v2.avsc'), JSON.stringify({ type: 'record', name: 'User', namespace: 'app', fields: [{ name: 'id', type: 'string' }, { name: 'n', type: 'int' }] }));
+    writeFileSync(
+      path.join(reg, 'v2.avsc'),
+      JSON.stringify({
+        type: 'record',
+        name: 'User',
+        namespace: 'app',
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'n', type: 'int' },
+        ],
+      }),
+    );
     expect((await cli(reg, ['config', 'app.user', '--compatibility', 'FORWARD'])).exitCode).toBe(0);
     const r = await cli(reg, ['register', 'app.user', '--file', 'v2.avsc']);
     expect(r.exitCode, String(r.stderr)).toBe(0);

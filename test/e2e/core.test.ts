@@ -43,8 +43,28 @@ describe('SPEC section 3 examples: init, register, get, list, search, validate, 
   });
 
   it('register with an explicit version writes the version file and subject.yaml', async () => {
-    const r = await cli(['register', '--namespace', 'myapp', '--name', 'user-schema', '--version', '1.0.0', '--file', 'schema.json',
-      '--description', 'A user', '--owner', 'team-a', '--tag', 'users', '--kind', 'data'], { cwd: dir });
+    const r = await cli(
+      [
+        'register',
+        '--namespace',
+        'myapp',
+        '--name',
+        'user-schema',
+        '--version',
+        '1.0.0',
+        '--file',
+        'schema.json',
+        '--description',
+        'A user',
+        '--owner',
+        'team-a',
+        '--tag',
+        'users',
+        '--kind',
+        'data',
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/registered myapp\.user-schema 1\.0\.0 \(id \d+\)/);
     const meta = parseYaml(readFileSync(path.join(dir, 'schemas/myapp/user-schema/subject.yaml'), 'utf8'));
@@ -223,16 +243,58 @@ describe('bad input: one line, the right exit code, the registry unchanged', () 
   afterAll(() => cleanup(dir));
 
   const cases: Array<[string, Record<string, string>, string[], number, RegExp]> = [
-    ['truncated schema', { 'bad.json': '{"type": "object", "properties": {' }, ['register', 'myapp.other', '--file', 'bad.json'], 2, /bad\.json:1:\d+: invalid JSON/],
+    [
+      'truncated schema',
+      { 'bad.json': '{"type": "object", "properties": {' },
+      ['register', 'myapp.other', '--file', 'bad.json'],
+      2,
+      /bad\.json:1:\d+: invalid JSON/,
+    ],
     ['empty schema', { 'empty.json': '' }, ['register', 'myapp.other', '--file', 'empty.json'], 2, /empty\.json:1:1: invalid JSON: the file is empty/],
     ['binary schema', { 'bin.json': '\u0000\u0001\u0002PNG' }, ['register', 'myapp.other', '--file', 'bin.json'], 2, /bin\.json:1:1: invalid JSON: .*binary/],
-    ['metaschema violation', { 'meta.json': '{"type": "strnig"}' }, ['register', 'myapp.other', '--file', 'meta.json'], 2, /meta\.json: not a valid JSON Schema/],
-    ['unresolvable $ref', { 'ref.json': '{"$ref": "#/$defs/missing"}' }, ['register', 'myapp.other', '--file', 'ref.json'], 2, /ref\.json: cannot resolve \$ref '#\/\$defs\/missing': no such location in the schema/],
-    ['$ref to a file that is not a reference', { 'ext.json': '{"$ref": "other.json"}', 'other.json': '{}' }, ['register', 'myapp.other', '--file', 'ext.json'], 2, /ext\.json: cannot resolve \$ref 'other\.json': register that schema as a subject and pass --reference other\.json=/],
-    ['version not above the latest', { 'low.json': '{"type": "object", "title": "low"}' }, ['register', 'myapp.user', '--file', 'low.json', '--version', '0.9.0'], 1, /version 0\.9\.0 is not above the latest version 1\.0\.0/],
-    ['--message without --commit', {}, ['register', 'myapp.user', '--file', 'schema.json', '--message', 'x'], 2, /--message is the commit message: it goes with --commit/],
+    [
+      'metaschema violation',
+      { 'meta.json': '{"type": "strnig"}' },
+      ['register', 'myapp.other', '--file', 'meta.json'],
+      2,
+      /meta\.json: not a valid JSON Schema/,
+    ],
+    [
+      'unresolvable $ref',
+      { 'ref.json': '{"$ref": "#/$defs/missing"}' },
+      ['register', 'myapp.other', '--file', 'ref.json'],
+      2,
+      /ref\.json: cannot resolve \$ref '#\/\$defs\/missing': no such location in the schema/,
+    ],
+    [
+      '$ref to a file that is not a reference',
+      { 'ext.json': '{"$ref": "other.json"}', 'other.json': '{}' },
+      ['register', 'myapp.other', '--file', 'ext.json'],
+      2,
+      /ext\.json: cannot resolve \$ref 'other\.json': register that schema as a subject and pass --reference other\.json=/,
+    ],
+    [
+      'version not above the latest',
+      { 'low.json': '{"type": "object", "title": "low"}' },
+      ['register', 'myapp.user', '--file', 'low.json', '--version', '0.9.0'],
+      1,
+      /version 0\.9\.0 is not above the latest version 1\.0\.0/,
+    ],
+    [
+      '--message without --commit',
+      {},
+      ['register', 'myapp.user', '--file', 'schema.json', '--message', 'x'],
+      2,
+      /--message is the commit message: it goes with --commit/,
+    ],
     ['typo in a flag', {}, ['register', '--namspace', 'x'], 2, /^llm-schema: unknown option '--namspace' \(did you mean --namespace\?\) \(see --help\)$/],
-    ['unsupported dialect', { 'd4.json': '{"$schema": "http://json-schema.org/draft-04/schema#"}' }, ['register', 'myapp.other', '--file', 'd4.json'], 2, /unsupported \$schema/],
+    [
+      'unsupported dialect',
+      { 'd4.json': '{"$schema": "http://json-schema.org/draft-04/schema#"}' },
+      ['register', 'myapp.other', '--file', 'd4.json'],
+      2,
+      /unsupported \$schema/,
+    ],
     ['missing file', {}, ['register', 'myapp.other', '--file', 'nope.json'], 2, /nope\.json: no such file/],
     ['invalid name ..', {}, ['register', '--namespace', 'myapp', '--name', '..', '--file', 'schema.json'], 2, /invalid name '\.\.'/],
     ['invalid name a/b', {}, ['register', '--namespace', 'myapp', '--name', 'a/b', '--file', 'schema.json'], 2, /invalid name 'a\/b'/],
@@ -241,7 +303,13 @@ describe('bad input: one line, the right exit code, the registry unchanged', () 
     ['unknown version', {}, ['get', 'myapp.user', '--version', '9.9.9'], 2, /unknown version '9\.9\.9'/],
     ['bad version string', {}, ['get', 'myapp.user', '--version', 'v1'], 2, /invalid version 'v1'/],
     ['unknown flag', {}, ['list', '--bogus'], 2, /unknown option '--bogus'/],
-    ['overwrite a registered version', { 'other.json': '{"type": "string"}' }, ['register', 'myapp.user', '--file', 'other.json', '--version', '1.0.0'], 2, /version 1\.0\.0 of 'myapp\.user' is already registered with other content/],
+    [
+      'overwrite a registered version',
+      { 'other.json': '{"type": "string"}' },
+      ['register', 'myapp.user', '--file', 'other.json', '--version', '1.0.0'],
+      2,
+      /version 1\.0\.0 of 'myapp\.user' is already registered with other content/,
+    ],
     ['malformed data JSON', { 'd.json': '{"name": }' }, ['validate', 'myapp.user', '--data', 'd.json'], 2, /d\.json:1:10: invalid JSON/],
     ['malformed data YAML', { 'd.yaml': 'name: [1, 2\nage: 3\n' }, ['validate', 'myapp.user', '--data', 'd.yaml'], 2, /d\.yaml:\d+:\d+: invalid YAML/],
     ['missing data', {}, ['validate', 'myapp.user', '--data', 'nothing.json'], 2, /nothing\.json: no such file/],
@@ -254,7 +322,10 @@ describe('bad input: one line, the right exit code, the registry unchanged', () 
       const before = snapshot(dir);
       const r = await cli(args, { cwd: dir });
       expect(r.code).toBe(code);
-      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('(run with --help'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -342,9 +413,7 @@ describe('concurrency and crashes', () => {
     for (let i = 0; i < 8; i++) files[`s${i}.json`] = { type: 'object', description: `variant ${i}` };
     writeTree(dir, files);
     await cli(['register', 'race.subject', '--file', 's0.json'], { cwd: dir });
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => cli(['register', 'race.subject', '--file', `s${i}.json`, '--json'], { cwd: dir })),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => cli(['register', 'race.subject', '--file', `s${i}.json`, '--json'], { cwd: dir })));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const meta = parseYaml(readFileSync(path.join(dir, 'schemas/race/subject/subject.yaml'), 'utf8'));
     const versions = meta.versions.map((v: { version: string }) => v.version);
@@ -416,7 +485,9 @@ describe('rough edges a new user hits', () => {
   it('register with unchanged content still updates the metadata given with it', async () => {
     const dir = await newRegistry({ 's.json': { type: 'object' } });
     expect((await cli(['register', 'app.s', '--file', 's.json'], { cwd: dir })).code).toBe(0);
-    const r = await cli(['register', 'app.s', '--file', 's.json', '--description', 'Weather tool', '--tag', 'weather', '--owner', 'team-a', '--json'], { cwd: dir });
+    const r = await cli(['register', 'app.s', '--file', 's.json', '--description', 'Weather tool', '--tag', 'weather', '--owner', 'team-a', '--json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'unchanged', metadataUpdated: true, version: '1.0.0' });
     const meta = parseYaml(readFileSync(path.join(dir, 'schemas/app/s/subject.yaml'), 'utf8'));

@@ -30,10 +30,27 @@ const ANSWER = {
 describe('export and lint', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await newRegistry({ 'address.json': ADDRESS, 'weather.json': WEATHER, 'answer.json': ANSWER, 'event.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'string' }] } });
+    dir = await newRegistry({
+      'address.json': ADDRESS,
+      'weather.json': WEATHER,
+      'answer.json': ANSWER,
+      'event.avsc': { type: 'record', name: 'E', fields: [{ name: 'id', type: 'string' }] },
+    });
     for (const args of [
       ['register', '--namespace', 'geo', '--name', 'address', '--file', 'address.json', '--kind', 'data'],
-      ['register', '--namespace', 'myapp', '--name', 'get_weather', '--file', 'weather.json', '--kind', 'tool', '--reference', 'https://example.com/address.json=geo.address@1.0.0'],
+      [
+        'register',
+        '--namespace',
+        'myapp',
+        '--name',
+        'get_weather',
+        '--file',
+        'weather.json',
+        '--kind',
+        'tool',
+        '--reference',
+        'https://example.com/address.json=geo.address@1.0.0',
+      ],
       ['register', '--namespace', 'myapp', '--name', 'answer', '--file', 'answer.json', '--kind', 'response'],
       ['register', '--namespace', 'myapp', '--name', 'events', '--file', 'event.avsc'],
     ]) {
@@ -87,7 +104,9 @@ describe('export and lint', () => {
   });
 
   it('export --schema FILE needs no registry and derives the name from the file', async () => {
-    const r = await cli(['export', '--schema', path.join(dir, 'answer.json'), '--target', 'anthropic', '--tool-name', 'give answer'], { cwd: path.dirname(dir) });
+    const r = await cli(['export', '--schema', path.join(dir, 'answer.json'), '--target', 'anthropic', '--tool-name', 'give answer'], {
+      cwd: path.dirname(dir),
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).name).toBe('give_answer');
     expect(r.stderr).toMatch(/note: name 'give answer' is not a valid Anthropic tool name/);
@@ -111,7 +130,11 @@ describe('export and lint', () => {
     expect(out.skipped).toEqual([{ subject: 'myapp.events', format: 'avro', reason: expect.any(String) }]);
     expect(out.subjects.map((s: { subject: string }) => s.subject)).toEqual(['geo.address', 'myapp.answer', 'myapp.get_weather']);
     expect(out.findings).toContainEqual({
-      subject: 'myapp.get_weather', version: '1.0.0', pointer: '/$defs/geo_address/properties/city/maxLength', rule: 'openai/unsupported-keyword', severity: 'error',
+      subject: 'myapp.get_weather',
+      version: '1.0.0',
+      pointer: '/$defs/geo_address/properties/city/maxLength',
+      rule: 'openai/unsupported-keyword',
+      severity: 'error',
       message: "'maxLength' is not supported in strict mode",
     });
     expect(out.findings).toContainEqual(expect.objectContaining({ subject: 'myapp.get_weather', pointer: '/required', rule: 'openai/all-required' }));
@@ -123,7 +146,9 @@ describe('export and lint', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/myapp\.get_weather 1\.0\.0/);
     expect(r.stdout).toMatch(/error\s+\/\$defs\/geo_address\/properties\/city\/maxLength .*openai\/unsupported-keyword/);
-    expect(r.stdout).toMatch(/errors?, \d+ warnings?, \d+ notes? \(rewritten by the export\) in 3 schemas, 1 skipped \(openai profile as of \d{4}-\d{2}-\d{2}\)/);
+    expect(r.stdout).toMatch(
+      /errors?, \d+ warnings?, \d+ notes? \(rewritten by the export\) in 3 schemas, 1 skipped \(openai profile as of \d{4}-\d{2}-\d{2}\)/,
+    );
     expect(r.stderr).toMatch(/skipped myapp\.events \(avro\)/);
   });
 
@@ -154,7 +179,9 @@ describe('export and lint', () => {
     expect(resp.code).toBe(0);
     expect(JSON.parse(resp.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['generic/open-response']);
     const tool = await cli(['lint', '--schema', 'open.json', '--kind', 'tool', '--json'], { cwd: dir });
-    expect(JSON.parse(tool.stdout).findings.map((f: { rule: string; pointer: string }) => `${f.rule} ${f.pointer}`)).toEqual(['generic/unbounded-string /properties/a']);
+    expect(JSON.parse(tool.stdout).findings.map((f: { rule: string; pointer: string }) => `${f.rule} ${f.pointer}`)).toEqual([
+      'generic/unbounded-string /properties/a',
+    ]);
   });
 
   it('lint refuses an unknown target and an Avro subject with exit 2', async () => {

@@ -15,7 +15,11 @@ const CONTACT = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   description: 'A contact',
-  properties: { name: { type: 'string', description: 'Name' }, phone: { type: 'string', description: 'Phone' }, home: { $ref: 'https://example.com/address.json' } },
+  properties: {
+    name: { type: 'string', description: 'Name' },
+    phone: { type: 'string', description: 'Phone' },
+    home: { $ref: 'https://example.com/address.json' },
+  },
   required: ['name'],
 };
 const LIST = { type: 'array', items: { type: 'string' } };
@@ -33,7 +37,19 @@ describe('export targets', () => {
     dir = await newRegistry({ 'address.json': ADDRESS, 'contact.json': CONTACT, 'list.json': LIST, 'order.json': PYDANTIC });
     for (const args of [
       ['register', '--namespace', 'crm', '--name', 'address', '--file', 'address.json', '--kind', 'data'],
-      ['register', '--namespace', 'crm', '--name', 'contact', '--file', 'contact.json', '--kind', 'response', '--reference', 'https://example.com/address.json=crm.address@1.0.0'],
+      [
+        'register',
+        '--namespace',
+        'crm',
+        '--name',
+        'contact',
+        '--file',
+        'contact.json',
+        '--kind',
+        'response',
+        '--reference',
+        'https://example.com/address.json=crm.address@1.0.0',
+      ],
       ['register', '--namespace', 'crm', '--name', 'keywords', '--file', 'list.json', '--kind', 'response'],
     ]) {
       const r = await cli(args, { cwd: dir });

@@ -4,7 +4,19 @@
  * with git hidden from PATH. Each test runs the built binary in a real repository in a temp folder.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +35,11 @@ function temp(): string {
 
 const USER = 'schemas/app/user';
 /** Compatible with V2_COMPATIBLE: registered as 1.2.0. */
-const V3 = avro([{ name: 'id', type: 'string' }, { name: 'age', type: 'int', default: 0 }, { name: 'nick', type: 'string', default: '' }]);
+const V3 = avro([
+  { name: 'id', type: 'string' },
+  { name: 'age', type: 'int', default: 0 },
+  { name: 'nick', type: 'string', default: '' },
+]);
 
 /**
  * A repository with app.user 1.0.0 on main and a branch 'feature' holding a committed compatible 1.1.0.
@@ -90,7 +106,10 @@ describe.each(['sha1', 'sha256'] as const)('a %s repository', (format) => {
     const commit = JSON.parse(reg3.stdout).commit as string;
     expect(commit).toHaveLength(format === 'sha256' ? 64 : 40);
     expect(git(r, 'rev-parse', 'HEAD')).toBe(commit);
-    expect(git(r, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(['reg/schemas/app/user/1.2.0.avsc', 'reg/schemas/app/user/subject.yaml']);
+    expect(git(r, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
+      'reg/schemas/app/user/1.2.0.avsc',
+      'reg/schemas/app/user/subject.yaml',
+    ]);
     git(r, 'fsck', '--strict', '--no-progress');
     expect(git(r, 'status', '--porcelain', '--', 'reg/schemas')).toBe('');
 
@@ -336,7 +355,11 @@ describe('a registry outside git', () => {
     ok(await cli(reg, ['register', 'app.user', '--file', 'v1.avsc']));
     ok(await cli(reg, ['check']));
     ok(await cli(reg, ['list']));
-    for (const args of [['check', '--against', 'main'], ['check', '--staged'], ['log', 'app.user']]) {
+    for (const args of [
+      ['check', '--against', 'main'],
+      ['check', '--staged'],
+      ['log', 'app.user'],
+    ]) {
       gitInputError(await cli(reg, args), /not inside a git repository/);
     }
     write(reg, 'v2.avsc', V2_COMPATIBLE);
@@ -354,6 +377,10 @@ describe('a repository without commits', () => {
     ok(await cli(r, ['register', 'app.user', '--file', 'v1.avsc']));
     git(r, 'add', '-A');
     ok(await cli(r, ['check', '--staged']));
-    for (const args of [['check', '--head'], ['check', '--against', 'main']]) gitInputError(await cli(r, args), /no commits yet/);
+    for (const args of [
+      ['check', '--head'],
+      ['check', '--against', 'main'],
+    ])
+      gitInputError(await cli(r, args), /no commits yet/);
   });
 });

@@ -111,7 +111,9 @@ describe('pre-commit framework and templates', () => {
     const res = await cli(dir, ['init', '--yes', '--schemas-dir', 'defs', '--ci', 'github', 'gitlab', 'husky', 'lefthook', 'pre-commit']);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(existsSync(path.join(dir, '.github'))).toBe(false);
-    expect(read(r, '.github/workflows/llm-schema.yml')).toMatch(/fetch-depth: 0[\s\S]*npm ci[\s\S]*npx llm-schema check --registry fresh --against "origin\/\$BASE_REF" --format github/);
+    expect(read(r, '.github/workflows/llm-schema.yml')).toMatch(
+      /fetch-depth: 0[\s\S]*npm ci[\s\S]*npx llm-schema check --registry fresh --against "origin\/\$BASE_REF" --format github/,
+    );
     const gl = read(r, '.gitlab/llm-schema.gitlab-ci.yml');
     expect(gl).toMatch(/junit: llm-schema-junit\.xml/);
     expect(gl).toMatch(/codequality: gl-code-quality-report\.json/);

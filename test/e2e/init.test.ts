@@ -107,7 +107,8 @@ describe('init merges into existing hook configs', () => {
     const top = temp('llms-init-');
     git(top, 'init', '-q', '-b', 'main');
     // The sample `npm install lefthook` writes: comments only.
-    const sample = '# EXAMPLE USAGE:\n#\n#   Refer for explanation to following link:\n#   https://lefthook.dev/configuration/\n#\n# pre-push:\n#   jobs:\n#     - name: packages audit\n#       run: npm audit\n';
+    const sample =
+      '# EXAMPLE USAGE:\n#\n#   Refer for explanation to following link:\n#   https://lefthook.dev/configuration/\n#\n# pre-push:\n#   jobs:\n#     - name: packages audit\n#       run: npm audit\n';
     write(top, 'lefthook.yml', sample);
     const r = await cli(top, ['init', '--yes', '--ci', 'lefthook']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -118,7 +119,11 @@ describe('init merges into existing hook configs', () => {
 
     const top2 = temp('llms-init-');
     git(top2, 'init', '-q', '-b', 'main');
-    write(top2, 'lefthook.yml', 'pre-commit:\n  parallel: true # keep me\n  jobs:\n    - name: lint\n      run: npx eslint {staged_files}\npre-push:\n  commands:\n    test:\n      run: npm test\n');
+    write(
+      top2,
+      'lefthook.yml',
+      'pre-commit:\n  parallel: true # keep me\n  jobs:\n    - name: lint\n      run: npx eslint {staged_files}\npre-push:\n  commands:\n    test:\n      run: npm test\n',
+    );
     expect((await cli(top2, ['init', '--yes', '--ci', 'lefthook'])).exitCode).toBe(0);
     const merged = read(top2, 'lefthook.yml');
     expect(merged).toContain('# keep me');
@@ -135,7 +140,11 @@ describe('init merges into existing hook configs', () => {
     const top = temp('llms-init-');
     git(top, 'init', '-q', '-b', 'main');
     write(top, '.husky/pre-commit', 'npm test\n');
-    write(top, '.pre-commit-config.yaml', '# mine\nrepos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks:\n      - id: trailing-whitespace\n');
+    write(
+      top,
+      '.pre-commit-config.yaml',
+      '# mine\nrepos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks:\n      - id: trailing-whitespace\n',
+    );
     const r = await cli(top, ['init', '--yes', '--ci', 'husky', 'pre-commit']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(read(top, '.husky/pre-commit')).toBe('npm test\nnpx --no-install llm-schema check --staged --quiet\n');
@@ -200,7 +209,18 @@ describe('the CI templates run', () => {
     git(top, 'commit', '-q', '-m', 'v1');
     git(top, 'update-ref', 'refs/remotes/origin/main', 'HEAD');
     git(top, 'checkout', '-q', '-b', 'feature');
-    write(reg, 'v2.avsc', JSON.stringify({ type: 'record', name: 'User', fields: [{ name: 'id', type: 'string' }, { name: 'email', type: 'string' }] }));
+    write(
+      reg,
+      'v2.avsc',
+      JSON.stringify({
+        type: 'record',
+        name: 'User',
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'email', type: 'string' },
+        ],
+      }),
+    );
     expect((await cli(reg, ['register', 'app.user', '--file', 'v2.avsc', '--allow-breaking', 'x'])).exitCode).toBe(0);
     const meta = path.join(reg, 'schemas/app/user/subject.yaml');
     writeFileSync(meta, readFileSync(meta, 'utf8').replace(/^\s*allow-breaking:.*\n/m, ''));
@@ -217,7 +237,9 @@ describe('the CI templates run', () => {
     const step = steps.find((s) => s.run?.includes('llm-schema check'))!;
     const r = await sh(top, step.run!, { BASE_REF: 'main' });
     expect(r.exitCode, r.all).toBe(1);
-    expect(r.all).toMatch(/::error file=packages\/schemas\/schemas\/app\/user\/[^,]+,line=\d+.*INCOMPATIBLE_CHANGE|::error .*READER_FIELD_MISSING_DEFAULT_VALUE/);
+    expect(r.all).toMatch(
+      /::error file=packages\/schemas\/schemas\/app\/user\/[^,]+,line=\d+.*INCOMPATIBLE_CHANGE|::error .*READER_FIELD_MISSING_DEFAULT_VALUE/,
+    );
   });
 
   it('GitLab: one check writes the JUnit and Code Quality reports and prints text', async () => {

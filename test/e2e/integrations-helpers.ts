@@ -61,16 +61,24 @@ export async function npmInstall(cwd: string, args: string[], env: Record<string
 }
 
 export const AVRO_V1 = JSON.stringify({ type: 'record', name: 'User', fields: [{ name: 'id', type: 'string' }] }) + '\n';
-export const AVRO_COMPATIBLE = JSON.stringify({
-  type: 'record',
-  name: 'User',
-  fields: [{ name: 'id', type: 'string' }, { name: 'age', type: 'int', default: 0 }],
-}) + '\n';
-export const AVRO_BREAKING = JSON.stringify({
-  type: 'record',
-  name: 'User',
-  fields: [{ name: 'id', type: 'string' }, { name: 'email', type: 'string' }],
-}) + '\n';
+export const AVRO_COMPATIBLE =
+  JSON.stringify({
+    type: 'record',
+    name: 'User',
+    fields: [
+      { name: 'id', type: 'string' },
+      { name: 'age', type: 'int', default: 0 },
+    ],
+  }) + '\n';
+export const AVRO_BREAKING =
+  JSON.stringify({
+    type: 'record',
+    name: 'User',
+    fields: [
+      { name: 'id', type: 'string' },
+      { name: 'email', type: 'string' },
+    ],
+  }) + '\n';
 
 /** A git repository (registry in `sub` when given) with app.user 1.0.0 committed; returns the repo and registry folders. */
 export async function consumerRepo(sub = '', initArgs: string[] = ['--ci', 'none'], dir = temp('llms-app-')): Promise<{ repo: string; reg: string }> {

@@ -49,7 +49,9 @@ describe('validate --target: replies checked against the form the model was give
   });
 
   it('--target openai still rejects what strict mode forbids (an undeclared property, a null for a required one)', async () => {
-    const r = await cli(['validate', 'support.ticket', '--data', 'extra.txt', '--data', 'bad-null.txt', '--extract', '--target', 'openai', '--json'], { cwd: dir });
+    const r = await cli(['validate', 'support.ticket', '--data', 'extra.txt', '--data', 'bad-null.txt', '--extract', '--target', 'openai', '--json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.failed).toBe(2);
@@ -122,13 +124,16 @@ describe('validate --extract --repair: repairs are visible', () => {
   beforeAll(async () => {
     dir = await newRegistry({ 's.json': SCHEMA });
     writeTree(dir, {
-      'replies.jsonl': [
-        { text: '{"city": "Paris", "days": 3}' },
-        { text: 'Sure: {"city": "Oslo", "days": 2,}' },
-        { text: '```json\n{"city": "Rome", "days": 4' },
-        { text: '{“city”: “Lyon”}' },
-        { text: "{'city': 5}" },
-      ].map((r) => JSON.stringify(r)).join('\n') + '\n',
+      'replies.jsonl':
+        [
+          { text: '{"city": "Paris", "days": 3}' },
+          { text: 'Sure: {"city": "Oslo", "days": 2,}' },
+          { text: '```json\n{"city": "Rome", "days": 4' },
+          { text: '{“city”: “Lyon”}' },
+          { text: "{'city': 5}" },
+        ]
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n',
     });
   }, 60_000);
   afterAll(() => cleanup(dir));
@@ -159,7 +164,9 @@ describe('validate --extract --repair: repairs are visible', () => {
   });
 
   it('--no-repair-truncated fails a cut-off reply', async () => {
-    const r = await cli(['validate', '--schema', 's.json', '--data', 'replies.jsonl', '--extract', '--field', 'text', '--repair', '--no-repair-truncated'], { cwd: dir });
+    const r = await cli(['validate', '--schema', 's.json', '--data', 'replies.jsonl', '--extract', '--field', 'text', '--repair', '--no-repair-truncated'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ replies\.jsonl:3: JSON does not parse: unexpected end of input/);
     expect(r.stdout.trim().split('\n').at(-1)).toBe('3 passed (2 repaired), 2 failed (1 repaired) (1 invalid, 0 no JSON found, 1 JSON does not parse)');

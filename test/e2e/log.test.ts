@@ -18,12 +18,20 @@ describe('register --commit and log', () => {
     git(r, 'add', 'unrelated.txt');
     write(reg, 'v2.avsc', V2_COMPATIBLE);
     // No GIT_AUTHOR_* in the environment: the author comes from git config.
-    const res = await cli(reg, ['register', 'app.user', '--file', 'v2.avsc', '--commit', '--json'], { GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '', GIT_COMMITTER_NAME: '', GIT_COMMITTER_EMAIL: '' });
+    const res = await cli(reg, ['register', 'app.user', '--file', 'v2.avsc', '--commit', '--json'], {
+      GIT_AUTHOR_NAME: '',
+      GIT_AUTHOR_EMAIL: '',
+      GIT_COMMITTER_NAME: '',
+      GIT_COMMITTER_EMAIL: '',
+    });
     expect(res.exitCode, res.stderr).toBe(0);
     const commit = git(r, 'rev-parse', 'HEAD');
     expect(JSON.parse(res.stdout).commit).toBe(commit);
     expect(git(r, 'log', '-1', '--format=%an <%ae>|%s')).toBe('Grace Config <grace@example.com>|llm-schema: register app.user 1.1.0');
-    expect(git(r, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(['reg/schemas/app/user/1.1.0.avsc', 'reg/schemas/app/user/subject.yaml']);
+    expect(git(r, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
+      'reg/schemas/app/user/1.1.0.avsc',
+      'reg/schemas/app/user/subject.yaml',
+    ]);
     // The index knows the committed files; the unrelated file is still staged; the repository is sound.
     expect(git(r, 'status', '--porcelain', '--', 'reg/schemas')).toBe('');
     expect(git(r, 'diff', '--cached', '--name-only')).toBe('unrelated.txt');
@@ -35,7 +43,17 @@ describe('register --commit and log', () => {
     const { repo: r, reg } = await makeRepo();
     repos.push(r);
     write(reg, 'v2.avsc', V2_COMPATIBLE);
-    const res = await cli(reg, ['register', 'app.user', '--file', 'v2.avsc', '--commit', '--author', 'Lin Given <lin@example.com>', '--commit-message', 'add age']);
+    const res = await cli(reg, [
+      'register',
+      'app.user',
+      '--file',
+      'v2.avsc',
+      '--commit',
+      '--author',
+      'Lin Given <lin@example.com>',
+      '--commit-message',
+      'add age',
+    ]);
     expect(res.exitCode, res.stderr).toBe(0);
     expect(git(r, 'log', '-1', '--format=%an <%ae>|%s')).toBe('Lin Given <lin@example.com>|add age');
     write(reg, 'v3.avsc', V2_COMPATIBLE.replace('"age"', '"height"'));
@@ -68,7 +86,9 @@ describe('register --commit and log', () => {
     expect(Date.parse(commits[0].date)).toBeGreaterThan(0);
     const text = await cli(reg, ['log', 'app.user']);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[1]).toMatch(/^1\.1\.0\s+[0-9a-f]{7}\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+Lin Given <lin@example\.com>\s+llm-schema: register app\.user 1\.1\.0$/);
+    expect(lines[1]).toMatch(
+      /^1\.1\.0\s+[0-9a-f]{7}\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+Lin Given <lin@example\.com>\s+llm-schema: register app\.user 1\.1\.0$/,
+    );
     const unknown = await cli(reg, ['log', 'app.nobody']);
     expect(unknown.exitCode).toBe(2);
     void path;

@@ -7,20 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  commit,
-  git,
-  GIT_ENV,
-  npmInstall,
-  removeTemps,
-  REPO,
-  resetTo,
-  stageBreaking,
-  stageCompatible,
-  tarball,
-  temp,
-  write,
-} from './integrations-helpers.js';
+import { commit, git, GIT_ENV, npmInstall, removeTemps, REPO, resetTo, stageBreaking, stageCompatible, tarball, temp, write } from './integrations-helpers.js';
 
 afterAll(removeTemps);
 
@@ -40,34 +27,42 @@ export function shellBlocks(markdown: string, heading: string): string[] {
 }
 
 describe('README quick start', () => {
-  it('runs as written in an empty folder', async () => {
-    const blocks = shellBlocks(readFileSync(path.join(REPO, 'README.md'), 'utf8'), 'Quick start');
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
-    const script = blocks.join('\n');
-    expect(script).toContain('npm install --save-dev llm-schema-registry\n');
-    expect(script).toContain('npx llm-schema init');
-    // The only change: this checkout's tarball instead of the published release.
-    const runnable = script.replace('npm install --save-dev llm-schema-registry\n', `npm install --save-dev --no-audit --no-fund --prefer-offline ${pkg}\n`);
-    const dir = temp('llms-quickstart-');
-    const r = await execa('bash', ['-euo', 'pipefail', '-c', runnable], {
-      cwd: dir,
-      reject: false,
-      all: true,
-      env: { ...GIT_ENV, NO_COLOR: '1', LLM_SCHEMA_REGISTRY: '' },
-    });
-    expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toMatch(/registered myapp\.user-schema 1\.0\.0/);
-    expect(r.all).toMatch(/1 passed, 0 failed/);
-    expect(r.all).toMatch(/registered myapp\.user-schema 1\.1\.0/);
-    const app = path.join(dir, 'my-llm-app');
-    expect(existsSync(path.join(app, 'schemas/myapp/user-schema/1.1.0.json'))).toBe(true);
-    expect(existsSync(path.join(app, '.github/workflows/llm-schema.yml'))).toBe(true);
-    expect(git(app, 'status', '--porcelain')).toBe('');
-    // The installed package, as a user's code loads it.
-    const lib = await execa('node', ['-e', "require('llm-schema-registry').openRegistry('.').then((r) => r.list()).then((s) => console.log(s.map((x) => x.subject).join()))"], { cwd: app, reject: false });
-    expect(lib.exitCode, lib.stderr).toBe(0);
-    expect(lib.stdout).toBe('myapp.user-schema');
-  }, 10 * 60_000);
+  it(
+    'runs as written in an empty folder',
+    async () => {
+      const blocks = shellBlocks(readFileSync(path.join(REPO, 'README.md'), 'utf8'), 'Quick start');
+      expect(blocks.length).toBeGreaterThanOrEqual(4);
+      const script = blocks.join('\n');
+      expect(script).toContain('npm install --save-dev llm-schema-registry\n');
+      expect(script).toContain('npx llm-schema init');
+      // The only change: this checkout's tarball instead of the published release.
+      const runnable = script.replace('npm install --save-dev llm-schema-registry\n', `npm install --save-dev --no-audit --no-fund --prefer-offline ${pkg}\n`);
+      const dir = temp('llms-quickstart-');
+      const r = await execa('bash', ['-euo', 'pipefail', '-c', runnable], {
+        cwd: dir,
+        reject: false,
+        all: true,
+        env: { ...GIT_ENV, NO_COLOR: '1', LLM_SCHEMA_REGISTRY: '' },
+      });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.all).toMatch(/registered myapp\.user-schema 1\.0\.0/);
+      expect(r.all).toMatch(/1 passed, 0 failed/);
+      expect(r.all).toMatch(/registered myapp\.user-schema 1\.1\.0/);
+      const app = path.join(dir, 'my-llm-app');
+      expect(existsSync(path.join(app, 'schemas/myapp/user-schema/1.1.0.json'))).toBe(true);
+      expect(existsSync(path.join(app, '.github/workflows/llm-schema.yml'))).toBe(true);
+      expect(git(app, 'status', '--porcelain')).toBe('');
+      // The installed package, as a user's code loads it.
+      const lib = await execa(
+        'node',
+        ['-e', "require('llm-schema-registry').openRegistry('.').then((r) => r.list()).then((s) => console.log(s.map((x) => x.subject).join()))"],
+        { cwd: app, reject: false },
+      );
+      expect(lib.exitCode, lib.stderr).toBe(0);
+      expect(lib.stdout).toBe('myapp.user-schema');
+    },
+    10 * 60_000,
+  );
 });
 
 /** A project with llm-schema (this checkout's tarball) and `tool` installed from npm, and app.user 1.0.0 committed. */
@@ -118,21 +113,29 @@ async function blocksAndPasses(repo: string, reg: string): Promise<void> {
 }
 
 describe('husky', () => {
-  it('init then `npx husky` (the next step init prints): blocks a breaking commit, passes a compatible one', async () => {
-    const { repo, reg } = await project('husky');
-    const r = await execa('npx', ['--no-install', 'husky'], { cwd: repo, reject: false, all: true, env: GIT_ENV });
-    expect(r.exitCode, r.all).toBe(0);
-    expect(readFileSync(path.join(repo, '.husky/pre-commit'), 'utf8')).toContain('llm-schema check --staged --quiet');
-    await blocksAndPasses(repo, reg);
-  }, 10 * 60_000);
+  it(
+    'init then `npx husky` (the next step init prints): blocks a breaking commit, passes a compatible one',
+    async () => {
+      const { repo, reg } = await project('husky');
+      const r = await execa('npx', ['--no-install', 'husky'], { cwd: repo, reject: false, all: true, env: GIT_ENV });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(readFileSync(path.join(repo, '.husky/pre-commit'), 'utf8')).toContain('llm-schema check --staged --quiet');
+      await blocksAndPasses(repo, reg);
+    },
+    10 * 60_000,
+  );
 });
 
 describe('lefthook', () => {
-  it("merged into lefthook's sample config, then `npx lefthook install`: blocks a breaking commit, passes a compatible one", async () => {
-    const { repo, reg } = await project('lefthook');
-    const r = await execa('npx', ['--no-install', 'lefthook', 'install'], { cwd: repo, reject: false, all: true, env: GIT_ENV });
-    expect(r.exitCode, r.all).toBe(0);
-    expect(readFileSync(path.join(repo, 'lefthook.yml'), 'utf8')).toContain('llm-schema check --staged --quiet');
-    await blocksAndPasses(repo, reg);
-  }, 10 * 60_000);
+  it(
+    "merged into lefthook's sample config, then `npx lefthook install`: blocks a breaking commit, passes a compatible one",
+    async () => {
+      const { repo, reg } = await project('lefthook');
+      const r = await execa('npx', ['--no-install', 'lefthook', 'install'], { cwd: repo, reject: false, all: true, env: GIT_ENV });
+      expect(r.exitCode, r.all).toBe(0);
+      expect(readFileSync(path.join(repo, 'lefthook.yml'), 'utf8')).toContain('llm-schema check --staged --quiet');
+      await blocksAndPasses(repo, reg);
+    },
+    10 * 60_000,
+  );
 });

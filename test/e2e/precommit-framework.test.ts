@@ -41,54 +41,60 @@ describe('pre-commit framework', () => {
     expect(String(r.stdout).trim()).toBe(`llm-schema-registry-${VERSION}.tgz`);
   });
 
-  it('installs from a git repository and tag (try-repo --ref): blocks a breaking change, passes a compatible one', async () => {
-    const src = sourceRepo();
-    const home = temp('llms-pchome-');
-    // Each try-repo installs a fresh environment (npm install in its clone): from npm's cache where it can.
-    const env = { ...GIT_ENV, PRE_COMMIT_HOME: home, NO_COLOR: '1', ...NPM_QUIET };
-    const { repo, reg } = await consumerRepo();
-    const tryRepo = () =>
-      execa('pre-commit', ['try-repo', src, 'llm-schema-check', '--ref', `v${VERSION}`], { cwd: repo, reject: false, env, all: true });
+  it(
+    'installs from a git repository and tag (try-repo --ref): blocks a breaking change, passes a compatible one',
+    async () => {
+      const src = sourceRepo();
+      const home = temp('llms-pchome-');
+      // Each try-repo installs a fresh environment (npm install in its clone): from npm's cache where it can.
+      const env = { ...GIT_ENV, PRE_COMMIT_HOME: home, NO_COLOR: '1', ...NPM_QUIET };
+      const { repo, reg } = await consumerRepo();
+      const tryRepo = () => execa('pre-commit', ['try-repo', src, 'llm-schema-check', '--ref', `v${VERSION}`], { cwd: repo, reject: false, env, all: true });
 
-    await stageBreaking(repo, reg);
-    let r = await tryRepo();
-    expect(r.exitCode, r.all).toBe(1);
-    expect(r.all).toMatch(/llm-schema check --staged\.+Failed/);
-    expect(r.all).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE/);
-    expect(r.all).toMatch(/schemas\/app\/user\//);
+      await stageBreaking(repo, reg);
+      let r = await tryRepo();
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/llm-schema check --staged\.+Failed/);
+      expect(r.all).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE/);
+      expect(r.all).toMatch(/schemas\/app\/user\//);
 
-    resetTo(repo);
-    await stageCompatible(repo, reg);
-    r = await tryRepo();
-    expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toMatch(/llm-schema check --staged\.+Passed/);
+      resetTo(repo);
+      await stageCompatible(repo, reg);
+      r = await tryRepo();
+      expect(r.exitCode, r.all).toBe(0);
+      expect(r.all).toMatch(/llm-schema check --staged\.+Passed/);
+    },
+    25 * 60_000,
+  );
 
-  }, 25 * 60_000);
-
-  it('a registry in a subfolder: init writes the config at the repository root with prefixed paths, and it blocks', async () => {
-    const dir = temp('llms-mono-');
-    git(dir, 'init', '-q', '-b', 'main');
-    const { repo, reg } = await consumerRepo('packages/schemas', ['--ci', 'pre-commit'], dir);
-    const config = readFileSync(path.join(repo, '.pre-commit-config.yaml'), 'utf8');
-    expect(config).toContain('--registry packages/schemas');
-    expect(config).toContain('^packages/schemas/');
-    // The local hook runs the project's own llm-schema (npx --no-install): here, this checkout's, as node_modules/.bin has it.
-    write(repo, 'node_modules/.bin/llm-schema', `#!/bin/sh\nexec node ${JSON.stringify(path.join(REPO, 'bin/llm-schema.js'))} "$@"\n`);
-    await execa('chmod', ['+x', path.join(repo, 'node_modules/.bin/llm-schema')]);
-    write(repo, '.git/info/exclude', 'node_modules/\n');
-    const env = { ...GIT_ENV, PRE_COMMIT_HOME: temp('llms-pchome-'), NO_COLOR: '1' };
-    must(await execa('pre-commit', ['install'], { cwd: repo, reject: false, env }));
-    await stageBreaking(repo, reg);
-    const head = git(repo, 'rev-parse', 'HEAD');
-    const bad = await commit(repo, 'breaking', env);
-    expect(bad.exitCode, bad.all).not.toBe(0);
-    expect(bad.all).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE/);
-    expect(git(repo, 'rev-parse', 'HEAD')).toBe(head);
-    resetTo(repo);
-    await stageCompatible(repo, reg);
-    const good = await commit(repo, 'compatible', env);
-    expect(good.exitCode, good.all).toBe(0);
-    expect(good.all).not.toMatch(/checked/); // quiet on success
-    expect((await cli(reg, ['list'])).stdout).toContain('app.user');
-  }, 5 * 60_000);
+  it(
+    'a registry in a subfolder: init writes the config at the repository root with prefixed paths, and it blocks',
+    async () => {
+      const dir = temp('llms-mono-');
+      git(dir, 'init', '-q', '-b', 'main');
+      const { repo, reg } = await consumerRepo('packages/schemas', ['--ci', 'pre-commit'], dir);
+      const config = readFileSync(path.join(repo, '.pre-commit-config.yaml'), 'utf8');
+      expect(config).toContain('--registry packages/schemas');
+      expect(config).toContain('^packages/schemas/');
+      // The local hook runs the project's own llm-schema (npx --no-install): here, this checkout's, as node_modules/.bin has it.
+      write(repo, 'node_modules/.bin/llm-schema', `#!/bin/sh\nexec node ${JSON.stringify(path.join(REPO, 'bin/llm-schema.js'))} "$@"\n`);
+      await execa('chmod', ['+x', path.join(repo, 'node_modules/.bin/llm-schema')]);
+      write(repo, '.git/info/exclude', 'node_modules/\n');
+      const env = { ...GIT_ENV, PRE_COMMIT_HOME: temp('llms-pchome-'), NO_COLOR: '1' };
+      must(await execa('pre-commit', ['install'], { cwd: repo, reject: false, env }));
+      await stageBreaking(repo, reg);
+      const head = git(repo, 'rev-parse', 'HEAD');
+      const bad = await commit(repo, 'breaking', env);
+      expect(bad.exitCode, bad.all).not.toBe(0);
+      expect(bad.all).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE/);
+      expect(git(repo, 'rev-parse', 'HEAD')).toBe(head);
+      resetTo(repo);
+      await stageCompatible(repo, reg);
+      const good = await commit(repo, 'compatible', env);
+      expect(good.exitCode, good.all).toBe(0);
+      expect(good.all).not.toMatch(/checked/); // quiet on success
+      expect((await cli(reg, ['list'])).stdout).toContain('app.user');
+    },
+    5 * 60_000,
+  );
 });

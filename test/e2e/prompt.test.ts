@@ -86,7 +86,11 @@ describe('the README prompt section, as written', () => {
     expect((await execa('git', ['status', '--porcelain', '--', 'schemas'], { cwd: dir })).stdout).toBe('');
 
     // render each of the three versions
-    for (const [v, text] of [['1.0.0', 'Be brief.'], ['1.1.0', 'Be brief.'], ['1.1.1', 'Be brief and kind.']] as const) {
+    for (const [v, text] of [
+      ['1.0.0', 'Be brief.'],
+      ['1.1.0', 'Be brief.'],
+      ['1.1.1', 'Be brief and kind.'],
+    ] as const) {
       const r = await cli(['render', 'myapp.support-reply', '--version', v, '--input', 'vars.json', '--json'], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
       const j = JSON.parse(r.stdout);
@@ -220,7 +224,8 @@ describe('prompt commands', () => {
     expect((await cli(['register', 'app.greet', '--file', 'greet.prompt'], { cwd: dir })).code).toBe(0);
     const s = await startServe(dir);
     try {
-      const post = (body: unknown) => fetch(`${s.url}/schemas/render`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (body: unknown) =>
+        fetch(`${s.url}/schemas/render`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const ok = await post({ namespace: 'app', name: 'greet', input: { name: 'Ada', topic: 'tea' } });
       expect(ok.status).toBe(200);
       const j = await ok.json();

@@ -62,7 +62,9 @@ describe('protobuf through the binary', () => {
     const wire = await cli(['compat', '--old', path.join(base, 'old.proto'), '--new', path.join(base, 'new.proto'), '--json'], { cwd: dir });
     expect(wire.code).toBe(0);
     expect(JSON.parse(wire.stdout).changes[0]).toMatchObject({ rule: 'FIELD_SAME_TYPE', severity: 'warning' });
-    const strict = await cli(['compat', '--old', path.join(base, 'old.proto'), '--new', path.join(base, 'new.proto'), '--policy', 'strict', '--json'], { cwd: dir });
+    const strict = await cli(['compat', '--old', path.join(base, 'old.proto'), '--new', path.join(base, 'new.proto'), '--policy', 'strict', '--json'], {
+      cwd: dir,
+    });
     expect(strict.code).toBe(1);
     const bad = await cli(['compat', '--old', 'bad.proto', '--new', 'user.proto'], { cwd: dir });
     expect(bad.code).toBe(2);

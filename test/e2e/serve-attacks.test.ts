@@ -21,11 +21,21 @@ beforeAll(async () => {
   dir = await buildServeRegistry();
   // A registered schema with a catastrophic pattern that only a backtracking engine runs (the backreference
   // keeps it off RE2): hostile data makes it backtrack for ever, so only the job budget stops it.
-  writeFileSync(path.join(dir, 'redos.json'), JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+\\1$' } } }));
+  writeFileSync(
+    path.join(dir, 'redos.json'),
+    JSON.stringify({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { name: { type: 'string', pattern: '^(a+)+\\1$' } },
+    }),
+  );
   const reg = await cli(['register', '--namespace', 'shop', '--name', 'redos', '--file', 'redos.json'], { cwd: dir });
   expect(reg.code, reg.stderr).toBe(0);
   // The classic ReDoS pattern: validate runs it on the linear-time engine, so it is answered at once.
-  writeFileSync(path.join(dir, 'redos-linear.json'), JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } }));
+  writeFileSync(
+    path.join(dir, 'redos-linear.json'),
+    JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } }),
+  );
   const lin = await cli(['register', '--namespace', 'shop', '--name', 'redos-linear', '--file', 'redos-linear.json'], { cwd: dir });
   expect(lin.code, lin.stderr).toBe(0);
   // A file outside the registry that a traversal would reach: a valid .proto and a valid JSON Schema.
@@ -68,8 +78,16 @@ function noServerPaths(body: unknown): void {
 
 describe('attack: file traversal through imports and $refs', () => {
   const rel = () => path.relative(dir, path.join(outside, 'secret.proto'));
-  const protoImporting = (imp: string) => `syntax = "proto3";\npackage shop;\nimport "${imp}";\nmessage Ping {\n  string id = 1;\n  int64 at = 2;\n  secret.Leak leak = 3;\n}\n`;
-  const imports = () => [rel(), path.join(outside, 'secret.proto'), '../../../../../../proc/self/environ', 'google/protobuf/../../package.json', 'google/protobuf/../../../../../../etc/passwd', 'missing/nothing.proto'];
+  const protoImporting = (imp: string) =>
+    `syntax = "proto3";\npackage shop;\nimport "${imp}";\nmessage Ping {\n  string id = 1;\n  int64 at = 2;\n  secret.Leak leak = 3;\n}\n`;
+  const imports = () => [
+    rel(),
+    path.join(outside, 'secret.proto'),
+    '../../../../../../proc/self/environ',
+    'google/protobuf/../../package.json',
+    'google/protobuf/../../../../../../etc/passwd',
+    'missing/nothing.proto',
+  ];
 
   it('Protobuf imports on every POST route resolve only against references and google/protobuf', async () => {
     for (const imp of imports()) {
@@ -91,14 +109,20 @@ describe('attack: file traversal through imports and $refs', () => {
   });
 
   it('a well-known import still works', async () => {
-    const schema = 'syntax = "proto3";\npackage shop;\nimport "google/protobuf/timestamp.proto";\nmessage Ping {\n  string id = 1;\n  int64 at = 2;\n  google.protobuf.Timestamp when = 3;\n}\n';
+    const schema =
+      'syntax = "proto3";\npackage shop;\nimport "google/protobuf/timestamp.proto";\nmessage Ping {\n  string id = 1;\n  int64 at = 2;\n  google.protobuf.Timestamp when = 3;\n}\n';
     const r = await post(`${url}/compatibility/subjects/shop.ping/versions/latest`, { schemaType: 'PROTOBUF', schema }, CONFLUENT);
     expect(r.status).toBe(200);
     expect(r.body.is_compatible).toBe(true);
   });
 
   it('JSON Schema $refs to files (relative, absolute, file: URLs) never resolve', async () => {
-    const targets = [path.relative(dir, path.join(outside, 'secret.json')), path.join(outside, 'secret.json'), `file://${path.join(outside, 'secret.json')}`, '../../../../../../etc/passwd'];
+    const targets = [
+      path.relative(dir, path.join(outside, 'secret.json')),
+      path.join(outside, 'secret.json'),
+      `file://${path.join(outside, 'secret.json')}`,
+      '../../../../../../etc/passwd',
+    ];
     for (const ref of targets) {
       const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string' }, x: { $ref: ref } } };
       const answers = [
@@ -119,7 +143,12 @@ describe('attack: file traversal through imports and $refs', () => {
   });
 
   it('paths with encoded traversal name nothing', async () => {
-    for (const p of ['/schemas/..%2F..%2F..%2Fetc/passwd/latest', '/subjects/..%2F..%2Fetc%2Fpasswd/versions/1', '/schemas/shop/..%2Fping/latest', '/%2e%2e/%2e%2e/etc/passwd']) {
+    for (const p of [
+      '/schemas/..%2F..%2F..%2Fetc/passwd/latest',
+      '/subjects/..%2F..%2Fetc%2Fpasswd/versions/1',
+      '/schemas/shop/..%2Fping/latest',
+      '/%2e%2e/%2e%2e/etc/passwd',
+    ]) {
       const r = await getJson(`${url}${p}`);
       expect([400, 404, 422]).toContain(r.status);
       expect(JSON.stringify(r.body)).not.toContain('root:');
@@ -201,7 +230,12 @@ describe('attack: expensive bodies', () => {
 
   it('a giant enum is bounded', async () => {
     const e = Array.from({ length: 60_000 }, (_, i) => `v${i}`);
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string', enum: e } }, required: ['name'] };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { name: { type: 'string', enum: e } },
+      required: ['name'],
+    };
     const t0 = Date.now();
     const r = await post(`${url}/schemas/compatibility`, { namespace: 'shop', name: 'users-value', schema });
     expect([200, 413, 422, 500]).toContain(r.status);

@@ -108,7 +108,15 @@ describe('serve --auth-file', () => {
   });
 
   it('refuses wrong passwords, unknown users, wrong tokens and odd schemes', async () => {
-    for (const h of [basic('shopper', 'wrong password'), basic('nobody', PASSWORD), 'Bearer lsr_nope', `Bearer ${token}x`, `Token ${token}`, 'Basic !!!', `Basic ${Buffer.from('shopper').toString('base64')}`]) {
+    for (const h of [
+      basic('shopper', 'wrong password'),
+      basic('nobody', PASSWORD),
+      'Bearer lsr_nope',
+      `Bearer ${token}x`,
+      `Token ${token}`,
+      'Basic !!!',
+      `Basic ${Buffer.from('shopper').toString('base64')}`,
+    ]) {
       const r = await getJson(`${url}/subjects`, { headers: { Authorization: h } });
       expect(r.status, h).toBe(401);
       expect(r.body.error_code).toBe(40101);
@@ -162,9 +170,15 @@ describe('serve --auth-file', () => {
     expect((await fetch(`${url}/ui/s/shop.ping`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
-  it('403 40301 outside the user\'s namespaces, on every kind of route', async () => {
+  it("403 40301 outside the user's namespaces, on every kind of route", async () => {
     const biller = { Authorization: basic('biller', PASSWORD) };
-    for (const p of ['/subjects/shop.ping/versions', '/subjects/shop.ping/versions/latest', '/schemas/shop/ping', '/schemas/shop/ping/latest', '/config/shop.ping']) {
+    for (const p of [
+      '/subjects/shop.ping/versions',
+      '/subjects/shop.ping/versions/latest',
+      '/schemas/shop/ping',
+      '/schemas/shop/ping/latest',
+      '/config/shop.ping',
+    ]) {
       const r = await getJson(`${url}${p}`, { headers: biller });
       expect(r.status, p).toBe(403);
       expect(r.body.error_code).toBe(40301);
@@ -174,19 +188,40 @@ describe('serve --auth-file', () => {
     expect((await getJson(`${url}/schemas/ids/${id}`, { headers: biller })).status).toBe(403);
     expect((await getJson(`${url}/schemas/ids/${id}`, { headers: { Authorization: basic('shopper', PASSWORD) } })).status).toBe(200);
     const posted = [
-      await getJson(`${url}/schemas/validate`, { method: 'POST', headers: { ...biller, 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'shop', name: 'users-value', data: { name: 'x' } }) }),
-      await getJson(`${url}/schemas/compatibility`, { method: 'POST', headers: { ...biller, 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'shop', name: 'users-value', schema: USER_V1 }) }),
-      await getJson(`${url}/subjects/shop.users-value`, { method: 'POST', headers: { ...biller, 'Content-Type': CONFLUENT }, body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(USER_V1) }) }),
+      await getJson(`${url}/schemas/validate`, {
+        method: 'POST',
+        headers: { ...biller, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ namespace: 'shop', name: 'users-value', data: { name: 'x' } }),
+      }),
+      await getJson(`${url}/schemas/compatibility`, {
+        method: 'POST',
+        headers: { ...biller, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ namespace: 'shop', name: 'users-value', schema: USER_V1 }),
+      }),
+      await getJson(`${url}/subjects/shop.users-value`, {
+        method: 'POST',
+        headers: { ...biller, 'Content-Type': CONFLUENT },
+        body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(USER_V1) }),
+      }),
       await getJson(`${url}/compatibility/subjects/billing.eu.invoice/versions/latest`, {
-        method: 'POST', headers: { ...biller, 'Content-Type': CONFLUENT },
-        body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(USER_V1), references: [{ name: 'x.json', subject: 'shop.users-value', version: 1 }] }),
+        method: 'POST',
+        headers: { ...biller, 'Content-Type': CONFLUENT },
+        body: JSON.stringify({
+          schemaType: 'JSON',
+          schema: JSON.stringify(USER_V1),
+          references: [{ name: 'x.json', subject: 'shop.users-value', version: 1 }],
+        }),
       }),
     ];
     for (const r of posted) {
       expect(r.status, JSON.stringify(r.body)).toBe(403);
       expect(r.body.error_code).toBe(40301);
     }
-    const mine = await getJson(`${url}/schemas/validate`, { method: 'POST', headers: { ...biller, 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'billing.eu', name: 'invoice', data: { name: 'x' } }) });
+    const mine = await getJson(`${url}/schemas/validate`, {
+      method: 'POST',
+      headers: { ...biller, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ namespace: 'billing.eu', name: 'invoice', data: { name: 'x' } }),
+    });
     expect(mine.body.is_valid).toBe(true);
   });
 
@@ -200,7 +235,10 @@ describe('serve --auth-file', () => {
   });
 
   it('CORS: preflight without credentials, headers on answers, none for other origins', async () => {
-    const pre = await fetch(`${url}/subjects`, { method: 'OPTIONS', headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+    const pre = await fetch(`${url}/subjects`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(pre.headers.get('access-control-allow-headers')).toBe('authorization');
@@ -210,7 +248,10 @@ describe('serve --auth-file', () => {
     expect(got.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     const other = await fetch(`${url}/subjects`, { headers: { Origin: 'https://evil.example.com', Authorization: `Bearer ${token}` } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const otherPre = await fetch(`${url}/subjects`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example.com', 'Access-Control-Request-Method': 'GET' } });
+    const otherPre = await fetch(`${url}/subjects`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example.com', 'Access-Control-Request-Method': 'GET' },
+    });
     expect(otherPre.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -247,7 +288,13 @@ describe('serve --metrics-public, flags', () => {
   });
 
   it('bad flags exit 2 with one line', async () => {
-    for (const args of [['--tls-cert', 'x.pem'], ['--metrics-public'], ['--cors-origin', 'not an origin'], ['--auth-file', 'missing.yaml'], ['--tls-cert', 'invoice.json', '--tls-key', 'invoice.json']]) {
+    for (const args of [
+      ['--tls-cert', 'x.pem'],
+      ['--metrics-public'],
+      ['--cors-origin', 'not an origin'],
+      ['--auth-file', 'missing.yaml'],
+      ['--tls-cert', 'invoice.json', '--tls-key', 'invoice.json'],
+    ]) {
       const r = await cli(['serve', '--port', '0', ...args], { cwd: dir });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -259,7 +306,27 @@ describe('serve --tls-cert/--tls-key', () => {
   it('serves HTTPS with a self-signed certificate; auth applies', async () => {
     const cert = path.join(keys, 'cert.pem');
     const key = path.join(keys, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     const s = await startServe(dir, ['--auth-file', authFile, '--tls-cert', cert, '--tls-key', key]).catch(async (e) => {
       throw e;
     });
@@ -268,11 +335,13 @@ describe('serve --tls-cert/--tls-key', () => {
       const ca = readFileSync(cert);
       const get = (p: string, headers: Record<string, string> = {}) =>
         new Promise<{ status: number; body: string }>((resolve, reject) => {
-          https.get(`${s.url}${p}`, { ca, headers }, (res) => {
-            let body = '';
-            res.on('data', (c) => (body += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          }).on('error', reject);
+          https
+            .get(`${s.url}${p}`, { ca, headers }, (res) => {
+              let body = '';
+              res.on('data', (c) => (body += c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            })
+            .on('error', reject);
         });
       expect((await get('/health')).status).toBe(200);
       expect((await get('/subjects')).status).toBe(401);

@@ -8,7 +8,15 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { AvroDeserializer, AvroSerializer, JsonDeserializer, JsonSerializer, SchemaRegistryClient, SerdeType, type ClientConfig } from '@confluentinc/schemaregistry';
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  JsonDeserializer,
+  JsonSerializer,
+  SchemaRegistryClient,
+  SerdeType,
+  type ClientConfig,
+} from '@confluentinc/schemaregistry';
 import { SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cleanup, cli, snapshot, tempDir } from '../helpers.js';
@@ -25,11 +33,33 @@ const PASSWORD = 'kafka prod password';
 
 beforeAll(async () => {
   dir = await buildServeRegistry();
-  orderIds = (parseYaml(readFileSync(path.join(dir, 'schemas/shop/orders-value/subject.yaml'), 'utf8')) as { versions: Array<{ id: number }> }).versions.map((v) => v.id);
+  orderIds = (parseYaml(readFileSync(path.join(dir, 'schemas/shop/orders-value/subject.yaml'), 'utf8')) as { versions: Array<{ id: number }> }).versions.map(
+    (v) => v.id,
+  );
   keys = tempDir('llm-schema-tls-');
   const cert = path.join(keys, 'cert.pem');
   const key = path.join(keys, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   ca = readFileSync(cert);
   const auth = path.join(keys, 'auth.yaml');
   const add = await cli(['auth', 'add', 'kafka-prod', '--file', auth, '--namespaces', 'shop'], { cwd: dir, input: PASSWORD + '\n' });
@@ -53,7 +83,10 @@ describe('@confluentinc/schemaregistry over HTTPS with auth', () => {
   const base = (): ClientConfig => ({ baseURLs: [served.url], maxRetries: 0, createAxiosDefaults: { httpsAgent: new https.Agent({ ca }) } });
   const withBasic = (userInfo: string) => new SchemaRegistryClient({ ...base(), basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } });
   const withBearer = (t: string) =>
-    new SchemaRegistryClient({ ...base(), bearerAuthCredentials: { credentialsSource: 'STATIC_TOKEN', token: t, logicalCluster: 'lsrc-local', identityPoolId: 'pool-local' } });
+    new SchemaRegistryClient({
+      ...base(),
+      bearerAuthCredentials: { credentialsSource: 'STATIC_TOKEN', token: t, logicalCluster: 'lsrc-local', identityPoolId: 'pool-local' },
+    });
 
   for (const [label, make] of [
     ['basic USER_INFO', () => withBasic(`kafka-prod:${PASSWORD}`)],

@@ -6,14 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import {
-  AvroDeserializer,
-  AvroSerializer,
-  JsonDeserializer,
-  JsonSerializer,
-  SchemaRegistryClient,
-  SerdeType,
-} from '@confluentinc/schemaregistry';
+import { AvroDeserializer, AvroSerializer, JsonDeserializer, JsonSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry';
 import { COMPATIBILITY, SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cleanup, snapshot } from '../helpers.js';
@@ -106,7 +99,10 @@ describe('@confluentinc/schemaregistry against serve', () => {
 
   it('its register call fails (read-only)', async () => {
     const c = client();
-    await expect(c.register('shop.orders-value', { schema: JSON.stringify({ ...ORDER_V2, doc: 'new' }) }, false)).rejects.toMatchObject({ status: 422, errorCode: 42205 });
+    await expect(c.register('shop.orders-value', { schema: JSON.stringify({ ...ORDER_V2, doc: 'new' }) }, false)).rejects.toMatchObject({
+      status: 422,
+      errorCode: 42205,
+    });
     const ser = new AvroSerializer(c, SerdeType.VALUE, { autoRegisterSchemas: true });
     await expect(ser.serialize('shop.new', { id: 'x', amount: 1 })).rejects.toThrow();
   });
@@ -150,7 +146,12 @@ describe('@kafkajs/confluent-schema-registry v3 against serve', () => {
 
   it('its register call fails (read-only)', async () => {
     const r = registry();
-    await expect(r.register({ type: SchemaType.AVRO, schema: JSON.stringify({ ...ORDER_V2, doc: 'new' }) }, { subject: 'shop.orders-value', compatibility: COMPATIBILITY.FULL })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      r.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify({ ...ORDER_V2, doc: 'new' }) },
+        { subject: 'shop.orders-value', compatibility: COMPATIBILITY.FULL },
+      ),
+    ).rejects.toMatchObject({ status: 422 });
     // Under its default (BACKWARD) the client reads the subject's level (FULL) first and stops there.
     await expect(r.register({ type: SchemaType.AVRO, schema: JSON.stringify(ORDER_V2) }, { subject: 'shop.orders-value' })).rejects.toThrow(/BACKWARD != FULL/);
   });

@@ -53,7 +53,10 @@ export async function buildServeRegistry(): Promise<string> {
   await ok(['register', '--namespace', 'shop', '--name', 'orders-value', '--file', 'order-v2.avsc'], dir);
   await ok(['config', '--namespace', 'shop', '--name', 'orders-value', '--compatibility', 'FULL'], dir);
   await ok(['register', '--namespace', 'shop', '--name', 'users-value', '--file', 'user-v1.json', '--description', 'Users'], dir);
-  await ok(['register', '--namespace', 'shop', '--name', 'users-value', '--file', 'user-v2.json', '--version', '2.0.0', '--allow-breaking', 'test fixture'], dir);
+  await ok(
+    ['register', '--namespace', 'shop', '--name', 'users-value', '--file', 'user-v2.json', '--version', '2.0.0', '--allow-breaking', 'test fixture'],
+    dir,
+  );
   await ok(['deprecate', '--namespace', 'shop', '--name', 'users-value', '--version', '1.0.0', '--reason', 'use 2.x'], dir);
   await ok(['register', '--namespace', 'shop', '--name', 'users-copy', '--file', 'user-v1.json'], dir);
   await ok(['register', '--namespace', 'shop', '--name', 'ping', '--file', 'ping.proto'], dir);

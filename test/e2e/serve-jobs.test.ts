@@ -18,7 +18,10 @@ beforeAll(async () => {
   const { JobRunner } = await dist('server/jobs.js');
   const { buildSnapshot } = await dist('server/snapshot.js');
   const { MemoryStorage } = await dist('storage/fs.js');
-  const extra = { 'schemas/app/slow/subject.yaml': 'format: json\nversions:\n  - version: 1.0.0\n    id: 77\n    state: active\n', 'schemas/app/slow/1.0.0.json': JSON.stringify({ type: 'string', pattern: '^(a+)+\\1$' }) + '\n' };
+  const extra = {
+    'schemas/app/slow/subject.yaml': 'format: json\nversions:\n  - version: 1.0.0\n    id: 77\n    state: active\n',
+    'schemas/app/slow/1.0.0.json': JSON.stringify({ type: 'string', pattern: '^(a+)+\\1$' }) + '\n',
+  };
   snap = await buildSnapshot('/registry', new MemoryStorage(files(extra)), 'memory');
   runner = new JobRunner({ timeoutMs: 1500, workers: 1 });
 });

@@ -54,7 +54,12 @@ async function bufDescriptor(files: Record<string, string>, name: string): Promi
     const out = path.join(d, 'set.binpb');
     await execa(path.join(REPO, 'node_modules/.bin/buf'), ['build', d, '-o', out], { cwd: d });
     const set = fromBinary(FileDescriptorSetSchema, readFileSync(out));
-    return Buffer.from(toBinary(FileDescriptorProtoSchema, set.file.find((f) => f.name === name)!)).toString('base64');
+    return Buffer.from(
+      toBinary(
+        FileDescriptorProtoSchema,
+        set.file.find((f) => f.name === name)!,
+      ),
+    ).toString('base64');
   } finally {
     cleanup(d);
   }
@@ -197,7 +202,10 @@ describe('Protobuf with @confluentinc/schemaregistry', () => {
     expect(bad.body.messages.join(' ')).toMatch(/id/);
     // Not registered: a lookup does not find it.
     expect((await post(`${served.url}/subjects/pings-value`, { schemaType: 'PROTOBUF', schema: added }, CONFLUENT)).body.error_code).toBe(40403);
-    const payment = await bufDescriptor({ 'common.proto': COMMON, 'payment.proto': PAYMENT.replace('  Money amount = 2;', '  Money amount = 2;\n  Money fee = 3;') }, 'payment.proto');
+    const payment = await bufDescriptor(
+      { 'common.proto': COMMON, 'payment.proto': PAYMENT.replace('  Money amount = 2;', '  Money amount = 2;\n  Money fee = 3;') },
+      'payment.proto',
+    );
     const refs = [{ name: 'common.proto', subject: 'common.proto', version: 1 }];
     expect((await post(url('payments-value'), { schemaType: 'PROTOBUF', schema: payment, references: refs }, CONFLUENT)).body.is_compatible).toBe(true);
     const noRefs = await post(url('payments-value'), { schemaType: 'PROTOBUF', schema: payment }, CONFLUENT);
@@ -273,7 +281,19 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
   it('GET /contexts, /subjects with aliases, pagination, subjectPrefix and deleted flags', async () => {
     expect((await getJson(u('/contexts'))).body).toEqual(['.']);
     const all = (await getJson(u('/subjects'))).body as string[];
-    expect(all).toEqual(['common.proto', 'orders-value', 'payments-value', 'pings-value', 'shop.Ping', 'shop.common', 'shop.orders', 'shop.payments', 'shop.pings', 'shop.users', 'users-value']);
+    expect(all).toEqual([
+      'common.proto',
+      'orders-value',
+      'payments-value',
+      'pings-value',
+      'shop.Ping',
+      'shop.common',
+      'shop.orders',
+      'shop.payments',
+      'shop.pings',
+      'shop.users',
+      'users-value',
+    ]);
     expect((await getJson(u('/subjects?offset=1&limit=2'))).body).toEqual(all.slice(1, 3));
     expect((await getJson(u('/subjects?subjectPrefix=shop.p'))).body).toEqual(['shop.payments', 'shop.pings']);
     expect((await getJson(u('/subjects?subjectPrefix=:*:'))).body).toEqual(all);
@@ -288,7 +308,13 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
     const r = await getJson(u('/schemas'));
     expect(r.headers.get('content-type')).toBe(CONFLUENT);
     expect(r.body.map((s: { subject: string; version: number }) => `${s.subject}/${s.version}`)).toEqual([
-      'shop.common/1', 'shop.orders/1', 'shop.orders/2', 'shop.payments/1', 'shop.pings/1', 'shop.users/1', 'shop.users/2',
+      'shop.common/1',
+      'shop.orders/1',
+      'shop.orders/2',
+      'shop.payments/1',
+      'shop.pings/1',
+      'shop.users/1',
+      'shop.users/2',
     ]);
     const latest = await getJson(u('/schemas?latestOnly=true&subjectPrefix=users-value'));
     expect(latest.body).toHaveLength(1);
@@ -296,7 +322,10 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
     expect((await getJson(u('/schemas?limit=2&offset=1'))).body.map((s: { version: number }) => s.version)).toEqual([1, 2]);
     const own = await getJson(u('/registry'));
     expect(own.headers.get('content-type')).toBe('application/json');
-    expect(own.body.subjects.find((s: { subject: string }) => s.subject === 'shop.pings')).toMatchObject({ aliases: ['pings-value', 'shop.Ping'], format: 'protobuf' });
+    expect(own.body.subjects.find((s: { subject: string }) => s.subject === 'shop.pings')).toMatchObject({
+      aliases: ['pings-value', 'shop.Ping'],
+      format: 'protobuf',
+    });
     const listed = JSON.parse((await cli(['list', '--json'], { cwd: dir })).stdout) as Array<{ subject: string; aliases: string[] }>;
     expect(listed.find((s) => s.subject === 'shop.orders')!.aliases).toEqual(['orders-value']);
   });
@@ -306,7 +335,11 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
     const r = await getJson(u(`/schemas/ids/${id}?subject=orders-value&fetchMaxId=true`));
     expect(r.status).toBe(200);
     expect(r.body.maxId).toBeGreaterThanOrEqual(id);
-    expect(r.body.metadata.properties).toMatchObject({ 'llm-schema.version': '1.0.0', 'llm-schema.owners': 'team-a', 'llm-schema.description': 'Orders placed' });
+    expect(r.body.metadata.properties).toMatchObject({
+      'llm-schema.version': '1.0.0',
+      'llm-schema.owners': 'team-a',
+      'llm-schema.description': 'Orders placed',
+    });
     expect((await getJson(u(`/schemas/ids/${id}/subjects`))).body).toEqual(['shop.orders', 'orders-value']);
     expect((await getJson(u(`/schemas/ids/${id}/versions?subject=orders-value`))).body).toEqual([{ subject: 'shop.orders', version: 1 }]);
     const g = await getJson(u(`/schemas/guids/${r.body.guid}`));
@@ -336,8 +369,13 @@ describe('Confluent routes, parameters and codes (curl-like)', () => {
     expect(JSON.parse((await getJson(u(`/schemas/ids/${avroId}?format=serialized`))).body.schema)).toEqual(ORDER_V1);
     // A descriptor that is not one: 42201 (and 200 false under verbose).
     const junk = Buffer.from('not a descriptor at all').toString('base64');
-    expect((await post(u('/compatibility/subjects/pings-value/versions/latest'), { schemaType: 'PROTOBUF', schema: junk }, CONFLUENT)).body.error_code).toBe(42201);
-    expect((await post(u('/compatibility/subjects/pings-value/versions/latest?verbose=true'), { schemaType: 'PROTOBUF', schema: junk }, CONFLUENT)).body.is_compatible).toBe(false);
+    expect((await post(u('/compatibility/subjects/pings-value/versions/latest'), { schemaType: 'PROTOBUF', schema: junk }, CONFLUENT)).body.error_code).toBe(
+      42201,
+    );
+    expect(
+      (await post(u('/compatibility/subjects/pings-value/versions/latest?verbose=true'), { schemaType: 'PROTOBUF', schema: junk }, CONFLUENT)).body
+        .is_compatible,
+    ).toBe(false);
   });
 
   it('read-only codes: writes 422/42205, config 40408, mode 40409, unknown subject compatible, verbose unparsable', async () => {
@@ -393,7 +431,12 @@ describe('alias clashes are refused (ALIAS_CLASH)', () => {
       expect(chk.code).toBe(1);
       const findings = JSON.parse(chk.stdout).findings as Array<{ rule: string; subject: string; line?: number }>;
       // Both subjects list the alias: each is reported.
-      expect(findings.filter((f) => f.rule === 'ALIAS_CLASH').map((f) => f.subject).sort()).toEqual(['shop.a', 'shop.b']);
+      expect(
+        findings
+          .filter((f) => f.rule === 'ALIAS_CLASH')
+          .map((f) => f.subject)
+          .sort(),
+      ).toEqual(['shop.a', 'shop.b']);
       expect(findings.find((f) => f.subject === 'shop.b')!.line).toBeGreaterThan(1);
       expect((await run(['config', 'shop.b', '--remove-alias', 'a-value'])).code).toBe(0);
       expect((await run(['check'])).code).toBe(0);

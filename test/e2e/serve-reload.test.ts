@@ -42,7 +42,10 @@ describe('serve: working tree', () => {
     writeFileSync(path.join(dir, 'copy2.json'), JSON.stringify(USER_V2));
     const r = await cli(['register', '--namespace', 'shop', '--name', 'users-copy', '--file', 'copy2.json', '--allow-breaking', 'test'], { cwd: dir });
     expect(r.code).toBe(0);
-    const after = await until(() => getJson(`${served.url}/subjects/shop.users-copy/versions`), (x) => JSON.stringify(x.body) === '[1,2]');
+    const after = await until(
+      () => getJson(`${served.url}/subjects/shop.users-copy/versions`),
+      (x) => JSON.stringify(x.body) === '[1,2]',
+    );
     expect(after.body).toEqual([1, 2]);
     expect((await getJson(`${served.url}/health`)).body.snapshot).toBeGreaterThan(1);
   });
@@ -53,7 +56,10 @@ describe('serve: working tree', () => {
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, 'format: [unclosed\n');
     try {
-      await until(async () => served.stderr(), (s) => s.includes('reload_failed'));
+      await until(
+        async () => served.stderr(),
+        (s) => s.includes('reload_failed'),
+      );
       expect(served.stderr()).toMatch(/"event":"reload_failed".*subject\.yaml/);
       expect((await getJson(`${served.url}/subjects/shop.users-copy/versions`)).body).toEqual([1, 2]);
       const health = await getJson(`${served.url}/health`);
@@ -63,7 +69,10 @@ describe('serve: working tree', () => {
       writeFileSync(file, good);
     }
     // Fixed again: the next good reload clears it.
-    const healed = await until(() => getJson(`${served.url}/health`), (x) => (x.body as { status: string }).status === 'ok');
+    const healed = await until(
+      () => getJson(`${served.url}/health`),
+      (x) => (x.body as { status: string }).status === 'ok',
+    );
     expect(healed.body).not.toHaveProperty('last_reload_error');
   });
 });
@@ -79,7 +88,10 @@ describe('serve: SIGHUP', () => {
       await new Promise((res) => setTimeout(res, 500));
       expect((await getJson(`${served.url}/subjects`)).body).toEqual(before);
       served.proc.kill('SIGHUP');
-      const after = await until(() => getJson(`${served.url}/subjects`), (x) => (x.body as string[]).includes('shop.hup'));
+      const after = await until(
+        () => getJson(`${served.url}/subjects`),
+        (x) => (x.body as string[]).includes('shop.hup'),
+      );
       expect(after.body).toContain('shop.hup');
     } finally {
       expect(await served.stop()).toBe(0);
@@ -107,7 +119,10 @@ describe('serve --ref', () => {
       await git(dir, 'add', '-A');
       await git(dir, 'commit', '-q', '-m', 'broken');
       await git(dir, 'branch', '-f', 'published', 'HEAD');
-      await until(async () => served.stderr(), (s) => s.includes('reload_failed'));
+      await until(
+        async () => served.stderr(),
+        (s) => s.includes('reload_failed'),
+      );
       expect(served.stderr()).toMatch(/"event":"reload_failed".*"commit":"[0-9a-f]{40}"/);
       expect((await getJson(`${served.url}/subjects`)).body).toEqual(start);
       expect((await getJson(`${served.url}/health`)).status).toBe(200);
@@ -118,7 +133,10 @@ describe('serve --ref', () => {
       await git(dir, 'commit', '-q', '-m', 'fixed');
       const { stdout: head } = await git(dir, 'rev-parse', 'HEAD');
       await git(dir, 'branch', '-f', 'published', 'HEAD');
-      const after = await until(() => getJson(`${served.url}/subjects`), (x) => (x.body as string[]).includes('shop.wip2'));
+      const after = await until(
+        () => getJson(`${served.url}/subjects`),
+        (x) => (x.body as string[]).includes('shop.wip2'),
+      );
       expect(after.body).toContain('shop.wip2');
       expect((await getJson(`${served.url}/health`)).body.commit).toBe(head.trim());
     } finally {
@@ -167,7 +185,13 @@ describe('serve: start-up errors', () => {
   it('--json prints the start line as one JSON object', async () => {
     const { execa: run } = await import('execa');
     const { BIN } = await import('../helpers.js');
-    const proc = run('node', [BIN, 'serve', '--port', '0', '--json'], { cwd: dir, reject: false, buffer: false, stdin: 'ignore', env: { NO_COLOR: '1', LLM_SCHEMA_REGISTRY: '' } });
+    const proc = run('node', [BIN, 'serve', '--port', '0', '--json'], {
+      cwd: dir,
+      reject: false,
+      buffer: false,
+      stdin: 'ignore',
+      env: { NO_COLOR: '1', LLM_SCHEMA_REGISTRY: '' },
+    });
     const line = await new Promise<string>((resolve) => {
       let out = '';
       proc.stdout!.on('data', (c: Buffer) => {

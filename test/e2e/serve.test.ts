@@ -59,7 +59,14 @@ describe('serve: own JSON API', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json');
     expect(r.body.subjects.map((s: { subject: string }) => s.subject)).toEqual(['shop.orders-value', 'shop.ping', 'shop.users-copy', 'shop.users-value']);
-    expect(r.body.subjects[0]).toMatchObject({ format: 'avro', compatibility: 'FULL', latest: '1.1.0', versions: ['1.0.0', '1.1.0'], description: 'Orders placed', tags: ['orders'] });
+    expect(r.body.subjects[0]).toMatchObject({
+      format: 'avro',
+      compatibility: 'FULL',
+      latest: '1.1.0',
+      versions: ['1.0.0', '1.1.0'],
+      description: 'Orders placed',
+      tags: ['orders'],
+    });
   });
 
   it('GET /schemas/{ns}/{name}', async () => {
@@ -181,7 +188,14 @@ describe('serve: Confluent-compatible API', () => {
 
   it('GET /subjects/{s}/versions/{v|latest|-1}: schemaType omitted for Avro', async () => {
     const v1 = await getJson(`${url}/subjects/shop.orders-value/versions/1`);
-    expect(v1.body).toEqual({ subject: 'shop.orders-value', version: 1, id: ids.orders[0], guid: expect.stringMatching(/^[0-9a-f-]{36}$/), schema: expect.any(String), metadata: { properties: expect.objectContaining({ 'llm-schema.version': '1.0.0', 'llm-schema.state': 'active' }) } });
+    expect(v1.body).toEqual({
+      subject: 'shop.orders-value',
+      version: 1,
+      id: ids.orders[0],
+      guid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      schema: expect.any(String),
+      metadata: { properties: expect.objectContaining({ 'llm-schema.version': '1.0.0', 'llm-schema.state': 'active' }) },
+    });
     expect(JSON.parse(v1.body.schema)).toEqual(ORDER_V1);
     const latest = await getJson(`${url}/subjects/shop.orders-value/versions/latest`);
     expect(latest.body).toMatchObject({ version: 2, id: ids.orders[1] });
@@ -435,7 +449,11 @@ describe('access log', () => {
     } finally {
       expect(await s.stop()).toBe(0);
     }
-    const lines = s.stderr().split('\n').filter((l) => l.includes('"req_id"')).map((l) => JSON.parse(l));
+    const lines = s
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"req_id"'))
+      .map((l) => JSON.parse(l));
     const first = lines.find((l) => l.req_id === 'trace-42');
     expect(first).toMatchObject({ level: 30, method: 'GET', url: '/subjects?x=%22q', route: '/subjects', status: 200 });
     expect(typeof first.ms).toBe('number');

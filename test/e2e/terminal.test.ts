@@ -11,9 +11,9 @@ describe('terminal', () => {
     const { reg } = await consumerRepo();
     const forced = await cli(reg, ['list'], { NO_COLOR: '', FORCE_COLOR: '1' });
     expect(forced.exitCode).toBe(0);
-    expect(forced.stdout).toMatch(/\u001b\[\d+m/);
+    expect(forced.stdout).toMatch(new RegExp(String.raw`\u001b\[\d+m`));
     const plain = await cli(reg, ['list'], { NO_COLOR: '1', FORCE_COLOR: '1' });
-    expect(plain.stdout).not.toMatch(/\u001b\[/);
+    expect(plain.stdout).not.toContain('\u001b[');
     expect(plain.stdout).toContain('app.user');
   });
 

@@ -73,14 +73,28 @@ describe('serve: web UI routes', () => {
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body.toString()).toContain("from './render.js'");
     expect((await raw(`${served.url}/ui/assets/render.js`)).status).toBe(200);
-    for (const ok of ['/ui/s/shop.users-value', '/ui/s/shop.users-value/v/1.0.0', '/ui/s/shop.users-value/v/latest', '/ui/s/shop.users-value/diff?from=1.0.0&to=2.0.0', '/ui/s/shop.users-value/v/2.0.0/provider/openai']) {
+    for (const ok of [
+      '/ui/s/shop.users-value',
+      '/ui/s/shop.users-value/v/1.0.0',
+      '/ui/s/shop.users-value/v/latest',
+      '/ui/s/shop.users-value/diff?from=1.0.0&to=2.0.0',
+      '/ui/s/shop.users-value/v/2.0.0/provider/openai',
+    ]) {
       const r = await raw(`${served.url}${ok}`);
       expect(r.status, ok).toBe(200);
       expect(r.headers['content-type'], ok).toBe('text/html; charset=utf-8');
     }
     for (const bad of [
-      '/ui/s/shop.nope', '/ui/s/shop.users-value/v/9.9.9', '/ui/s/shop.users-value/x', '/ui/nope', '/ui/assets/nope.js', '/ui/assets/..%2F..%2Fpackage.json',
-      '/ui/assets/%2e%2e/http.js', '/ui/s/%E0%A4%A', '/ui/s/%3Cscript%3E', '/ui/api/s/..%2Fshop.ping',
+      '/ui/s/shop.nope',
+      '/ui/s/shop.users-value/v/9.9.9',
+      '/ui/s/shop.users-value/x',
+      '/ui/nope',
+      '/ui/assets/nope.js',
+      '/ui/assets/..%2F..%2Fpackage.json',
+      '/ui/assets/%2e%2e/http.js',
+      '/ui/s/%E0%A4%A',
+      '/ui/s/%3Cscript%3E',
+      '/ui/api/s/..%2Fshop.ping',
     ]) {
       const r = await raw(`${served.url}${bad}`);
       expect(r.status, bad).toBe(404);
@@ -92,7 +106,14 @@ describe('serve: web UI routes', () => {
   it('/ui/api/s/{subject} gives mode, policy, aliases and versions with ids and states; by alias too', async () => {
     const r = await getJson(`${served.url}/ui/api/s/shop.users-value`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ subject: 'shop.users-value', format: 'json', compatibility: 'BACKWARD', compatibilityFrom: 'registry', policy: 'semantic', latest: '2.0.0' });
+    expect(r.body).toMatchObject({
+      subject: 'shop.users-value',
+      format: 'json',
+      compatibility: 'BACKWARD',
+      compatibilityFrom: 'registry',
+      policy: 'semantic',
+      latest: '2.0.0',
+    });
     expect(r.body.versions.map((v: { version: string; state: string; reason?: string }) => [v.version, v.state, v.reason])).toEqual([
       ['1.0.0', 'deprecated', 'use 2.x'],
       ['2.0.0', 'active', undefined],
@@ -106,7 +127,11 @@ describe('serve: web UI routes', () => {
 
 describe('serve: the endpoints behind the diff and provider views say what the CLI says', () => {
   it('GET /schemas/{ns}/{name}/diff equals `llm-schema diff --json` (changes, witnesses, bump)', async () => {
-    for (const [subject, from, to] of [['shop.users-value', '1.0.0', '2.0.0'], ['shop.orders-value', '1.0.0', '1.1.0'], ['shop.users-value', '2.0.0', '1.0.0']]) {
+    for (const [subject, from, to] of [
+      ['shop.users-value', '1.0.0', '2.0.0'],
+      ['shop.orders-value', '1.0.0', '1.1.0'],
+      ['shop.users-value', '2.0.0', '1.0.0'],
+    ]) {
       const [ns, name] = subject.split('.');
       const api = await getJson(`${served.url}/schemas/${ns}/${name}/diff?from=${from}&to=${to}`);
       expect(api.status).toBe(200);
@@ -148,7 +173,9 @@ describe('serve: the endpoints behind the diff and provider views say what the C
       const linted = JSON.parse(lint.stdout);
       expect(api.body.lint.errors).toBe(linted.errors);
       expect(api.body.lint.profile).toEqual(linted.profile);
-      expect(api.body.lint.findings.map((f: { rule: string; pointer: string }) => [f.rule, f.pointer])).toEqual(linted.findings.map((f: { rule: string; pointer: string }) => [f.rule, f.pointer]));
+      expect(api.body.lint.findings.map((f: { rule: string; pointer: string }) => [f.rule, f.pointer])).toEqual(
+        linted.findings.map((f: { rule: string; pointer: string }) => [f.rule, f.pointer]),
+      );
     }
     expect((await getJson(`${served.url}/schemas/shop/users-value/2.0.0/export`)).status).toBe(422);
     expect((await getJson(`${served.url}/schemas/shop/users-value/2.0.0/export?target=cohere`)).status).toBe(422);
@@ -158,7 +185,7 @@ describe('serve: the endpoints behind the diff and provider views say what the C
 });
 
 describe('serve --ref', () => {
-  it("each version carries the commit that registered it (author, date, message), as `llm-schema log` finds it", async () => {
+  it('each version carries the commit that registered it (author, date, message), as `llm-schema log` finds it', async () => {
     const ref = await startServe(dir, ['--ref', 'HEAD', '--poll-interval', '0', '--no-access-log']);
     try {
       const r = await getJson(`${ref.url}/ui/api/s/shop.users-value`);

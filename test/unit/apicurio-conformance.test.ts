@@ -24,21 +24,31 @@ interface Disagreement {
   probes?: unknown[];
 }
 
-const UNIVERSAL = 'an unanchored pattern that matches the empty string (here "[a-z]*" or "[A-Z]*") finds an empty match in every string, so it accepts every string: the pattern constrains nothing';
-const ANNOTATION = 'contentEncoding and contentMediaType are annotations in draft-07 and later (the spec leaves asserting them to the application, and ajv does not): they change nothing that validates';
+const UNIVERSAL =
+  'an unanchored pattern that matches the empty string (here "[a-z]*" or "[A-Z]*") finds an empty match in every string, so it accepts every string: the pattern constrains nothing';
+const ANNOTATION =
+  'contentEncoding and contentMediaType are annotations in draft-07 and later (the spec leaves asserting them to the application, and ajv does not): they change nothing that validates';
 const CONDITIONAL = `${UNIVERSAL}; so then/else (which only add such patterns) accept every instance, and changing the if-condition, then or else changes nothing that validates`;
 
 const DISAGREEMENTS: Record<string, Disagreement> = {
   'String: pattern 1': { ours: 'both', reason: UNIVERSAL, probes: ['', 'ABC', '123!', 'é'] },
   'String: pattern 2': { ours: 'both', reason: UNIVERSAL, probes: ['', 'abc', 'ABC', '123!'] },
-  'Number: exclusiveMinimum 1': { ours: 'refused', reason: 'the schemas declare draft-04 ($schema), which llm-schema does not accept (SPEC: draft-07, 2019-09, 2020-12); boolean exclusiveMinimum is draft-04 syntax' },
+  'Number: exclusiveMinimum 1': {
+    ours: 'refused',
+    reason:
+      'the schemas declare draft-04 ($schema), which llm-schema does not accept (SPEC: draft-07, 2019-09, 2020-12); boolean exclusiveMinimum is draft-04 syntax',
+  },
   'Number: exclusiveMinimum 5': { ours: 'refused', reason: 'draft-04 schemas are refused as input (see above)' },
   'Number: exclusiveMaximum 1': { ours: 'refused', reason: 'draft-04 schemas are refused as input (see above)' },
   'Number: exclusiveMaximum 5': { ours: 'refused', reason: 'draft-04 schemas are refused as input (see above)' },
-  'Enum 4': { ours: 'refused', reason: 'the original schema is invalid draft-07: the metaschema requires enum to have at least one item, so it is refused as malformed input' },
+  'Enum 4': {
+    ours: 'refused',
+    reason: 'the original schema is invalid draft-07: the metaschema requires enum to have at least one item, so it is refused as malformed input',
+  },
   Const: {
     ours: 'both',
-    reason: 'both schemas are unsatisfiable: type "string" with a const that is an array, so neither accepts any instance and each accepts everything the other does',
+    reason:
+      'both schemas are unsatisfiable: type "string" with a const that is an array, so neither accepts any instance and each accepts everything the other does',
     probes: ['3.141592653589793238462643383279', ['3.141592653589793238462643383279'], 'π', ['π']],
   },
   'String: contentEncoding 2': { ours: 'both', reason: ANNOTATION, probes: ['!!not base64!!', 'aGVsbG8='] },
@@ -47,17 +57,44 @@ const DISAGREEMENTS: Record<string, Disagreement> = {
   'String: contentMediaType 3': { ours: 'both', reason: ANNOTATION, probes: ['not a png', ''] },
   'Complex: oneOf 1': {
     ours: 'forward',
-    reason: 'oneOf needs exactly one branch: a string of length 6..10 matches only {type: string} under the original (so it is valid) but matches both branches under the updated schema (so it is invalid): BACKWARD breaks. FORWARD holds (the corpus has no forward-only class)',
+    reason:
+      'oneOf needs exactly one branch: a string of length 6..10 matches only {type: string} under the original (so it is valid) but matches both branches under the updated schema (so it is invalid): BACKWARD breaks. FORWARD holds (the corpus has no forward-only class)',
     witnesses: [{ value: 'abcdefg', validUnder: 'original' }],
   },
   'Complex: oneOf 3': {
     ours: 'none',
-    reason: 'a string of length <= 5 matches both branches of the updated oneOf, so the updated schema rejects it while the original accepts it: BACKWARD breaks (and null is accepted only by the updated one)',
-    witnesses: [{ value: 'abc', validUnder: 'original' }, { value: null, validUnder: 'updated' }],
+    reason:
+      'a string of length <= 5 matches both branches of the updated oneOf, so the updated schema rejects it while the original accepts it: BACKWARD breaks (and null is accepted only by the updated one)',
+    witnesses: [
+      { value: 'abc', validUnder: 'original' },
+      { value: null, validUnder: 'updated' },
+    ],
   },
-  'Conditional: if': { ours: 'both', reason: CONDITIONAL, probes: [{ case: 'lower', data: 'ABC' }, { case: 'lowerCase', data: 'ABC' }, { case: 'upper', data: 'abc' }] },
-  'Conditional: then': { ours: 'both', reason: CONDITIONAL, probes: [{ case: 'lower', data: 'ABC' }, { case: 'upper', data: 'abc' }] },
-  'Conditional: else': { ours: 'both', reason: CONDITIONAL, probes: [{ case: 'lower', data: 'ABC' }, { case: 'upper', data: 'abc' }] },
+  'Conditional: if': {
+    ours: 'both',
+    reason: CONDITIONAL,
+    probes: [
+      { case: 'lower', data: 'ABC' },
+      { case: 'lowerCase', data: 'ABC' },
+      { case: 'upper', data: 'abc' },
+    ],
+  },
+  'Conditional: then': {
+    ours: 'both',
+    reason: CONDITIONAL,
+    probes: [
+      { case: 'lower', data: 'ABC' },
+      { case: 'upper', data: 'abc' },
+    ],
+  },
+  'Conditional: else': {
+    ours: 'both',
+    reason: CONDITIONAL,
+    probes: [
+      { case: 'lower', data: 'ABC' },
+      { case: 'upper', data: 'abc' },
+    ],
+  },
 };
 
 interface Case {

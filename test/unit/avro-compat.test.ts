@@ -12,7 +12,9 @@ import { avroHandler as h, avscTypeOf, parsingCanonicalForm } from '../../src/fo
 import type { ParsedSchema } from '../../src/model/types.js';
 
 const base = join(__dirname, '../../fixtures/compat/avro');
-const cases = readdirSync(base).filter((d) => !d.startsWith('.')).sort();
+const cases = readdirSync(base)
+  .filter((d) => !d.startsWith('.'))
+  .sort();
 
 async function pair(c: string) {
   const o = await h.parse(readFileSync(join(base, c, 'old.avsc'), 'utf8'), { file: 'old.avsc' });
@@ -34,12 +36,14 @@ const AVSC_DIFFERENCES: Record<string, { backward: boolean; forward: boolean; re
   NAMESPACE_CHANGED: {
     backward: false,
     forward: false,
-    reason: 'the specification (1.10+) matches named types on their unqualified names; avsc compares full names, so a namespace change alone fails in avsc (we report a NAMESPACE_CHANGED warning)',
+    reason:
+      'the specification (1.10+) matches named types on their unqualified names; avsc compares full names, so a namespace change alone fails in avsc (we report a NAMESPACE_CHANGED warning)',
   },
   DECIMAL_MISMATCH: {
     backward: true,
     forward: true,
-    reason: 'the specification says two decimals match only when precision and scale match; avsc resolves the underlying bytes and would read values at the wrong scale',
+    reason:
+      'the specification says two decimals match only when precision and scale match; avsc resolves the underlying bytes and would read values at the wrong scale',
   },
 };
 
@@ -118,12 +122,56 @@ describe('avro compatibility fixtures', () => {
   });
 
   it('Parsing Canonical Form follows the specification', async () => {
-    const s = await h.parse(JSON.stringify({ namespace: 'a.b', doc: 'x', type: 'record', name: 'R', aliases: ['Q'], fields: [{ name: 'f', doc: 'y', type: { type: 'fixed', size: 4, name: 'F' }, default: 'abcd' }, { name: 'e', type: { type: 'enum', name: 'c.E', symbols: ['X'] } }, { name: 'g', type: 'F' }] }));
-    expect(parsingCanonicalForm(s)).toBe('{"name":"a.b.R","type":"record","fields":[{"name":"f","type":{"name":"a.b.F","type":"fixed","size":4}},{"name":"e","type":{"name":"c.E","type":"enum","symbols":["X"]}},{"name":"g","type":"a.b.F"}]}');
+    const s = await h.parse(
+      JSON.stringify({
+        namespace: 'a.b',
+        doc: 'x',
+        type: 'record',
+        name: 'R',
+        aliases: ['Q'],
+        fields: [
+          { name: 'f', doc: 'y', type: { type: 'fixed', size: 4, name: 'F' }, default: 'abcd' },
+          { name: 'e', type: { type: 'enum', name: 'c.E', symbols: ['X'] } },
+          { name: 'g', type: 'F' },
+        ],
+      }),
+    );
+    expect(parsingCanonicalForm(s)).toBe(
+      '{"name":"a.b.R","type":"record","fields":[{"name":"f","type":{"name":"a.b.F","type":"fixed","size":4}},{"name":"e","type":{"name":"c.E","type":"enum","symbols":["X"]}},{"name":"g","type":"a.b.F"}]}',
+    );
     // key order and white space in the file never change the canonical form; defaults and aliases do
-    const t = await h.parse(JSON.stringify({ fields: [{ type: { name: 'F', size: 4, type: 'fixed' }, name: 'f', default: 'abcd', doc: 'y' }, { name: 'e', type: { symbols: ['X'], type: 'enum', name: 'c.E' } }, { type: 'F', name: 'g' }], name: 'R', type: 'record', namespace: 'a.b', aliases: ['Q'], doc: 'x' }, null, 4));
+    const t = await h.parse(
+      JSON.stringify(
+        {
+          fields: [
+            { type: { name: 'F', size: 4, type: 'fixed' }, name: 'f', default: 'abcd', doc: 'y' },
+            { name: 'e', type: { symbols: ['X'], type: 'enum', name: 'c.E' } },
+            { type: 'F', name: 'g' },
+          ],
+          name: 'R',
+          type: 'record',
+          namespace: 'a.b',
+          aliases: ['Q'],
+          doc: 'x',
+        },
+        null,
+        4,
+      ),
+    );
     expect(h.canonical(t)).toBe(h.canonical(s));
-    const u = await h.parse(JSON.stringify({ namespace: 'a.b', doc: 'x', type: 'record', name: 'R', fields: [{ name: 'f', doc: 'y', type: { type: 'fixed', size: 4, name: 'F' }, default: 'abce' }, { name: 'e', type: { type: 'enum', name: 'c.E', symbols: ['X'] } }, { name: 'g', type: 'F' }] }));
+    const u = await h.parse(
+      JSON.stringify({
+        namespace: 'a.b',
+        doc: 'x',
+        type: 'record',
+        name: 'R',
+        fields: [
+          { name: 'f', doc: 'y', type: { type: 'fixed', size: 4, name: 'F' }, default: 'abce' },
+          { name: 'e', type: { type: 'enum', name: 'c.E', symbols: ['X'] } },
+          { name: 'g', type: 'F' },
+        ],
+      }),
+    );
     expect(h.canonical(u)).not.toBe(h.canonical(s));
   });
 });

@@ -47,8 +47,12 @@ async function writeContainer(schema: unknown, records: unknown[]): Promise<stri
 describe('avro schemas', () => {
   it('refuses invalid schemas with the reason and the file', async () => {
     expect(await refusal('{"type":"record","name":"A","fields":[{"name":"a","type":"foo"}]}')).toBe('bad.avsc: invalid Avro schema: unknown type: "foo"');
-    expect(await refusal('{"type":"record","name":"A","fields":[{"name":"a","type":"int","default":"x"}]}')).toMatch(/^bad.avsc: invalid Avro schema: bad default "x" for field "a"/);
-    expect(await refusal('{"type":"record","name":"A","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]}')).toBe('bad.avsc: invalid Avro schema: duplicate field "a" in record "A"');
+    expect(await refusal('{"type":"record","name":"A","fields":[{"name":"a","type":"int","default":"x"}]}')).toMatch(
+      /^bad.avsc: invalid Avro schema: bad default "x" for field "a"/,
+    );
+    expect(await refusal('{"type":"record","name":"A","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]}')).toBe(
+      'bad.avsc: invalid Avro schema: duplicate field "a" in record "A"',
+    );
     expect(await refusal('{"type":"record","name":"1A","fields":[]}')).toMatch(/invalid record name: "1A"/);
     expect(await refusal('{"type":"enum","name":"E","symbols":["A"],"default":"B"}')).toMatch(/bad default "B" for enum "E"/);
     expect(await refusal('{"type":"record","name":"A","fields":[{"name":"u","type":["null","int"],"default":1}]}')).toMatch(/first branch/);
@@ -67,21 +71,30 @@ describe('avro schemas', () => {
     expect(h.canonical(s)).toBe('{"name":"acme.User","type":"record","fields":[{"name":"home","type":"acme.Address"}]}');
     expect(h.compile(s).validate({ home: { street: 'x' } })).toBeNull();
     expect(h.compile(s).validate({ home: { street: 1 } })).toEqual([expect.objectContaining({ path: '/home/street' })]);
-    await expect(h.parse(JSON.stringify({ type: 'record', name: 'U', fields: [{ name: 'home', type: 'acme.Address' }] }))).rejects.toThrow(/unknown type: "acme.Address"/);
-    await expect(h.parse('{"type":"record","name":"U","fields":[]}', { references: [{ ...references[0], name: 'acme.Other' }] })).rejects.toThrow(/does not define an Avro type named acme.Other/);
+    await expect(h.parse(JSON.stringify({ type: 'record', name: 'U', fields: [{ name: 'home', type: 'acme.Address' }] }))).rejects.toThrow(
+      /unknown type: "acme.Address"/,
+    );
+    await expect(h.parse('{"type":"record","name":"U","fields":[]}', { references: [{ ...references[0], name: 'acme.Other' }] })).rejects.toThrow(
+      /does not define an Avro type named acme.Other/,
+    );
   });
 });
 
 describe('avro data (JSON encoding)', () => {
   it('validates records and names the field path and reason', async () => {
     const v = h.compile(await h.parse(userText));
-    const lines = readFileSync(join(data, 'users.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(data, 'users.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(v.validate(lines[0])).toBeNull();
     expect(v.validate(lines[1])).toBeNull();
     const errs = v.validate(lines[2])!;
     expect(errs.map((e) => e.path)).toEqual(['/id', '/email', '/address/street']);
     expect(errs[1].message).toMatch(/expected a union value: null or an object with one key naming the branch \({"string": \.\.\.}\)/);
-    expect(v.validate({ id: 2 ** 31, address: { street: '' }, email: { int: 3 } })).toEqual([expect.objectContaining({ path: '/email', message: expect.stringMatching(/"int" is not a branch/) })]);
+    expect(v.validate({ id: 2 ** 31, address: { street: '' }, email: { int: 3 } })).toEqual([
+      expect.objectContaining({ path: '/email', message: expect.stringMatching(/"int" is not a branch/) }),
+    ]);
     expect(v.validate({ id: 1 })).toEqual([expect.objectContaining({ path: '/address', keyword: 'required' })]);
     expect(v.validate({ id: 1, address: { street: 'x' }, avatar: { bytes: '\u0100' } })![0]).toMatchObject({ path: '/avatar/bytes' });
   });
@@ -97,7 +110,16 @@ describe('avro object container files', () => {
   });
 
   it('resolves an older writer schema to the registered one (defaults, promotions)', async () => {
-    const writer = { type: 'record', name: 'User', namespace: 'acme', fields: [{ name: 'id', type: 'int' }, { name: 'address', type: { type: 'record', name: 'Address', fields: [{ name: 'street', type: 'string' }] } }, { name: 'gone', type: 'string' }] };
+    const writer = {
+      type: 'record',
+      name: 'User',
+      namespace: 'acme',
+      fields: [
+        { name: 'id', type: 'int' },
+        { name: 'address', type: { type: 'record', name: 'Address', fields: [{ name: 'street', type: 'string' }] } },
+        { name: 'gone', type: 'string' },
+      ],
+    };
     const s = await h.parse(userText);
     const file = await writeContainer(writer, [{ id: 7, address: { street: 's' }, gone: 'x' }]);
     const recs = await collect(h.readDataFile!(file, s));
@@ -109,7 +131,9 @@ describe('avro object container files', () => {
     const file = await writeContainer(writer, [{ id: 'x' }]);
     const recs = await collect(h.readDataFile!(file, await h.parse(userText)));
     expect(recs).toHaveLength(1);
-    expect(recs[0].error).toMatch(/writer schema cannot be read by the registered schema: \/id: type changed from string to long.*\/address: field "address" was added/);
+    expect(recs[0].error).toMatch(
+      /writer schema cannot be read by the registered schema: \/id: type changed from string to long.*\/address: field "address" was added/,
+    );
   });
 
   it('reports a file that is not an Avro container', async () => {

@@ -132,11 +132,15 @@ describe('JSON Schema handler', () => {
     expect(jsonSchemaHandler.compile(fmt).validate('2026-11-26T07:00:00Z')).toBeNull();
   });
   it('refuses schemas that are not valid against their metaschema, with the reason', async () => {
-    await expect(jsonSchemaHandler.parse('{"type": 12}', { file: 'bad.json' })).rejects.toThrow(/bad\.json: not a valid JSON Schema \(2020-12\): \/type must be/);
+    await expect(jsonSchemaHandler.parse('{"type": 12}', { file: 'bad.json' })).rejects.toThrow(
+      /bad\.json: not a valid JSON Schema \(2020-12\): \/type must be/,
+    );
     await expect(jsonSchemaHandler.parse('{"minimum": "3"}', { file: 'bad.json' })).rejects.toThrow(/minimum must be number/);
   });
   it('resolves local $ref/$defs, including recursive ones', async () => {
-    const s = await jsonSchemaHandler.parse(JSON.stringify({ $defs: { node: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/$defs/node' } } } } }, $ref: '#/$defs/node' }));
+    const s = await jsonSchemaHandler.parse(
+      JSON.stringify({ $defs: { node: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/$defs/node' } } } } }, $ref: '#/$defs/node' }),
+    );
     const v = jsonSchemaHandler.compile(s);
     expect(v.validate({ kids: [{ kids: [] }] })).toBeNull();
     expect(v.validate({ kids: [{ kids: 3 }] })?.[0].path).toBe('/kids/0/kids');

@@ -21,7 +21,9 @@ describe('layout', () => {
   it('quotes what a shell would split', () => {
     expect(shellWord('packages/schemas')).toBe('packages/schemas');
     expect(shellWord('my schemas')).toBe("'my schemas'");
-    expect(hookCommand({ top: '/r', inGit: true, registry: 'a b', pkg: '', hasPackageJson: true })).toBe("npx --no-install llm-schema check --staged --quiet --registry 'a b'");
+    expect(hookCommand({ top: '/r', inGit: true, registry: 'a b', pkg: '', hasPackageJson: true })).toBe(
+      "npx --no-install llm-schema check --staged --quiet --registry 'a b'",
+    );
     expect(templateVars({ top: '/r', inGit: true, registry: 'x.y', pkg: '', hasPackageJson: true }, 'schemas', 'BACKWARD').filesPrefix).toBe('x\\.y/');
   });
 });
@@ -35,7 +37,9 @@ describe('merges', () => {
   it('lefthook: refuses shapes it cannot merge into, and never replaces a command of the same name', () => {
     expect(mergeLefthook('- a\n- b\n', 'lefthook.yml', 'g', cmd)).toMatchObject({ action: 'refused' });
     expect(mergeLefthook('pre-commit: npm test\n', 'lefthook.yml', 'g', cmd)).toMatchObject({ action: 'refused' });
-    expect(mergeLefthook('pre-commit:\n  commands:\n    llm-schema:\n      run: something else\n', 'lefthook.yml', 'g', cmd)).toMatchObject({ action: 'refused' });
+    expect(mergeLefthook('pre-commit:\n  commands:\n    llm-schema:\n      run: something else\n', 'lefthook.yml', 'g', cmd)).toMatchObject({
+      action: 'refused',
+    });
     const r = mergeLefthook('', 'lefthook.yml', 'g', cmd);
     expect(r.action).toBe('merged');
     expect(parse((r as { text: string }).text)).toEqual({ 'pre-commit': { commands: { 'llm-schema': { glob: 'g', run: cmd } } } });

@@ -16,7 +16,10 @@ async function judge(old: unknown, neu: unknown, expected: { backward: boolean; 
   const b = await parse(neu);
   const changes = jsonSchemaHandler.compare!(a, b).changes;
   const what = JSON.stringify(changes.map((c) => [c.rule, c.path, c.message]));
-  expect(changes.filter((c) => c.undecided), what).toEqual([]);
+  expect(
+    changes.filter((c) => c.undecided),
+    what,
+  ).toEqual([]);
   expect({ backward: !changes.some((c) => c.breaksBackward), forward: !changes.some((c) => c.breaksForward) }, what).toEqual(expected);
   for (const dir of ['backward', 'forward'] as const) {
     if (expected[dir]) continue;
@@ -76,7 +79,11 @@ describe('witnesses at large bounds', () => {
       await judge({ type: 'array' }, { type: 'array', maxItems: max }, BACK);
       await judge({ type: 'array', maxItems: max }, { type: 'array' }, FWD);
       await judge({ type: 'array', items: { type: 'string', minLength: 2 } }, { type: 'array', items: { type: 'string', minLength: 2 }, maxItems: max }, BACK);
-      await judge({ type: 'array', items: { type: 'integer' }, uniqueItems: true }, { type: 'array', items: { type: 'integer' }, uniqueItems: true, maxItems: max }, BACK);
+      await judge(
+        { type: 'array', items: { type: 'integer' }, uniqueItems: true },
+        { type: 'array', items: { type: 'integer' }, uniqueItems: true, maxItems: max },
+        BACK,
+      );
       await judge({ type: 'object' }, { type: 'object', maxProperties: max }, BACK);
       await judge({ type: 'object', maxProperties: max }, { type: 'object' }, FWD);
       await judge(

@@ -48,16 +48,25 @@ describe('JSON Schema compatibility corpus', () => {
       const a = await parse(k.old);
       const b = await parse(k.new);
       const changes = jsonSchemaHandler.compare!(a, b, { policy: k.policy }).changes;
-      expect(changes.filter((c) => c.undecided), k.note).toEqual([]);
+      expect(
+        changes.filter((c) => c.undecided),
+        k.note,
+      ).toEqual([]);
       const verdict = { backward: !changes.some((c) => c.breaksBackward), forward: !changes.some((c) => c.breaksForward) };
-      expect(verdict, `${k.note}: ${JSON.stringify(changes.map((c) => [c.rule, c.path, c.breaksBackward, c.breaksForward]))}`).toEqual({ backward: k.backward, forward: k.forward });
+      expect(verdict, `${k.note}: ${JSON.stringify(changes.map((c) => [c.rule, c.path, c.breaksBackward, c.breaksForward]))}`).toEqual({
+        backward: k.backward,
+        forward: k.forward,
+      });
       checkWitnesses(changes, a, b);
       // every broken direction is shown with at least one confirmed witness
       for (const dir of ['backward', 'forward'] as const) {
         if (k[dir]) continue;
         const breaking = changes.filter((c) => (dir === 'backward' ? c.breaksBackward : c.breaksForward));
         // (a change breaking both directions carries its BACKWARD witness; the FORWARD one is in its message)
-        expect(breaking.some((c) => c.witness && (c.witness.validUnder === (dir === 'backward' ? 'old' : 'new') || (c.breaksBackward && c.breaksForward))), `${dir} witness`).toBe(true);
+        expect(
+          breaking.some((c) => c.witness && (c.witness.validUnder === (dir === 'backward' ? 'old' : 'new') || (c.breaksBackward && c.breaksForward))),
+          `${dir} witness`,
+        ).toBe(true);
       }
       // the generic modes and bumps agree with the truth
       const full = checkCompatibility(jsonSchemaHandler, b, [{ version: '1.0.0', schema: a }], 'FULL', { policy: k.policy });

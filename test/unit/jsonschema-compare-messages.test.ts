@@ -16,7 +16,9 @@ describe('messages show schemas as written', () => {
     expect(await messages({ type: 'integer' }, { type: 'string' })).toEqual(['TYPE_CHANGED: type changed from integer to string']);
     expect(await messages({ type: 'integer' }, { type: ['integer', 'null'] })).toEqual(['TYPE_EXTENDED: type extended from integer to ["integer","null"]']);
     expect(await messages({ type: ['string'] }, { type: ['string', 'null'] })).toEqual(['TYPE_EXTENDED: type extended from string to ["string","null"]']);
-    expect(await messages({ type: 'number', multipleOf: 2 }, { type: ['number', 'null'], multipleOf: 2 })).toEqual(['TYPE_EXTENDED: type extended from number to ["number","null"]']);
+    expect(await messages({ type: 'number', multipleOf: 2 }, { type: ['number', 'null'], multipleOf: 2 })).toEqual([
+      'TYPE_EXTENDED: type extended from number to ["number","null"]',
+    ]);
   });
 
   it('a missing type is "any", unquoted', async () => {

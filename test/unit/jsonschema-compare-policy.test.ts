@@ -23,7 +23,7 @@ describe('checkPolicy', () => {
     expect(checkPolicy(await getHandler('avro'), undefined)).toBeUndefined();
   });
 
-  it('refuses an unknown policy, or another format\'s, with the valid choices', async () => {
+  it("refuses an unknown policy, or another format's, with the valid choices", async () => {
     const json = await getHandler('json');
     expect(() => checkPolicy(json, 'bogus')).toThrow(UsageError);
     expect(() => checkPolicy(json, 'bogus')).toThrow(/--policy.*'bogus'.*semantic.*lenient/);

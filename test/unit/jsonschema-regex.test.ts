@@ -65,11 +65,13 @@ describe('validate is safe on catastrophic patterns (RE2 for patterns unsafe for
 
   it('pattern and patternProperties keys with (a+)+ answer at once, with the same verdicts as RegExp', async () => {
     const { jsonSchemaHandler } = await import('../../src/formats/jsonschema/handler.js');
-    const s = await jsonSchemaHandler.parse(JSON.stringify({
-      type: 'object',
-      properties: { v: { type: 'string', pattern: '^(a+)+$' } },
-      patternProperties: { '^(k+)+$': { type: 'integer' } },
-    }));
+    const s = await jsonSchemaHandler.parse(
+      JSON.stringify({
+        type: 'object',
+        properties: { v: { type: 'string', pattern: '^(a+)+$' } },
+        patternProperties: { '^(k+)+$': { type: 'integer' } },
+      }),
+    );
     const v = jsonSchemaHandler.compile(s);
     const evil = 'a'.repeat(50_000) + 'b';
     expect(v.validate({ v: evil })).toEqual([expect.objectContaining({ keyword: 'pattern' })]);

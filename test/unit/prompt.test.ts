@@ -131,7 +131,11 @@ describe('template type checking', () => {
   it('an input property never used is a warning, not an error', async () => {
     const d = await lint('{{name}} {{user.address.city}} {{#each items}}{{title}}{{/each}}');
     expect(d.every((x) => x.severity === 'warning')).toBe(true);
-    expect(d.map((x) => x.path).sort()).toEqual(['/input/schema/properties/extra', '/input/schema/properties/items/items/properties/price', '/input/schema/properties/user/properties/tags']);
+    expect(d.map((x) => x.path).sort()).toEqual([
+      '/input/schema/properties/extra',
+      '/input/schema/properties/items/items/properties/price',
+      '/input/schema/properties/user/properties/tags',
+    ]);
   });
   it('no input schema: every variable is undeclared', async () => {
     const d = promptHandler.lint!(await parse('Hello {{name}}\n'));
@@ -140,7 +144,10 @@ describe('template type checking', () => {
   it('unknown helpers and partials are errors; a referenced partial is checked in the caller scope', async () => {
     expect((await lint('{{shout name}}')).some((x) => x.rule === 'PROMPT_UNKNOWN_HELPER')).toBe(true);
     expect((await lint('{{> footer}}')).some((x) => x.rule === 'PROMPT_UNKNOWN_PARTIAL')).toBe(true);
-    expect((await lint('{{name}}{{role}}{{media}}{{#each}}x{{/each}}', 'input:\n  schema:\n    name: string')).filter((x) => x.rule === 'PROMPT_HELPER_ARGUMENTS').length).toBe(3);
+    expect(
+      (await lint('{{name}}{{role}}{{media}}{{#each}}x{{/each}}', 'input:\n  schema:\n    name: string')).filter((x) => x.rule === 'PROMPT_HELPER_ARGUMENTS')
+        .length,
+    ).toBe(3);
     const partial = await parse('Signed, {{name}} ({{nope}})\n', [], 'footer.prompt');
     const ref: ResolvedReference = { name: 'footer', subject: 'x.footer', version: '1.0.0', schema: partial };
     const d = await lint('{{> footer}}', 'input:\n  schema:\n    name: string', [ref]);
@@ -178,8 +185,12 @@ describe('parsing prompts', () => {
     await expect(parse(prompt('input:\n  schema: Ticket', 'x'))).rejects.toThrow(/--reference Ticket=/);
   });
   it('a named schema resolves to a referenced JSON Schema subject', async () => {
-    const ticket = await jsonSchemaHandler.parse(JSON.stringify({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }), { file: 't.json' });
-    const p = await parse(prompt('input:\n  schema:\n    ticket: Ticket', 'Ticket {{ticket.id}}'), [{ name: 'Ticket', subject: 'myapp.ticket', version: '1.0.0', schema: ticket }]);
+    const ticket = await jsonSchemaHandler.parse(JSON.stringify({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }), {
+      file: 't.json',
+    });
+    const p = await parse(prompt('input:\n  schema:\n    ticket: Ticket', 'Ticket {{ticket.id}}'), [
+      { name: 'Ticket', subject: 'myapp.ticket', version: '1.0.0', schema: ticket },
+    ]);
     expect(promptHandler.lint!(p)).toEqual([]);
     expect(promptHandler.compile(p).validate({ ticket: {} })).not.toBeNull();
   });
@@ -188,7 +199,10 @@ describe('parsing prompts', () => {
 describe('rendering', () => {
   it('validates, fills defaults, renders roles; invalid input is a RenderInputError listing the errors', async () => {
     const p = await parse(
-      prompt('model: m1\nconfig:\n  temperature: 0.1\ninput:\n  schema:\n    name: string\n    lang?: string\n  default:\n    lang: en\noutput:\n  schema:\n    ok: boolean', '{{role "system"}}Reply in {{lang}}.\n{{role "user"}}Hi, I am {{name}}.'),
+      prompt(
+        'model: m1\nconfig:\n  temperature: 0.1\ninput:\n  schema:\n    name: string\n    lang?: string\n  default:\n    lang: en\noutput:\n  schema:\n    ok: boolean',
+        '{{role "system"}}Reply in {{lang}}.\n{{role "user"}}Hi, I am {{name}}.',
+      ),
     );
     const r = await renderPrompt(p, { name: 'Ada' });
     expect(r.model).toBe('m1');

@@ -28,7 +28,10 @@ function bufWorks(): string | null {
 /** Does `buf breaking` (CSR) refuse `to` against `from`? */
 function bufBreaks(c: string, from: 'old' | 'new', to: 'old' | 'new'): boolean {
   const d = mkdtempSync(join(tmpdir(), 'buf-oracle-'));
-  for (const [dir, side] of [['against', from], ['current', to]] as const) {
+  for (const [dir, side] of [
+    ['against', from],
+    ['current', to],
+  ] as const) {
     mkdirSync(join(d, dir));
     writeFileSync(join(d, dir, 'buf.yaml'), 'version: v2\nbreaking:\n  use: [CSR]\n');
     writeFileSync(join(d, dir, 'a.proto'), readFileSync(join(base, c, `${side}.proto`)));
@@ -43,22 +46,28 @@ function bufBreaks(c: string, from: 'old' | 'new', to: 'old' | 'new'): boolean {
   }
 }
 
-const cases = readdirSync(base).filter((d) => !d.startsWith('.')).sort();
+const cases = readdirSync(base)
+  .filter((d) => !d.startsWith('.'))
+  .sort();
 const why = bufWorks();
 if (why) console.warn(`SKIPPED the buf oracle suite: ${why}`);
 
 describe.skipIf(why !== null)('strict policy is buf breaking (CSR), both directions', () => {
   it('runs on at least 40 pairs', () => expect(cases.length).toBeGreaterThanOrEqual(40));
   for (const c of cases) {
-    it(c, async () => {
-      const o = await h.parse(readFileSync(join(base, c, 'old.proto'), 'utf8'), { file: 'old.proto' });
-      const n = await h.parse(readFileSync(join(base, c, 'new.proto'), 'utf8'), { file: 'new.proto' });
-      const changes = h.compare!(o, n, { policy: 'strict' }).changes;
-      const what = JSON.stringify(changes.map((x) => [x.rule, x.breaksBackward, x.breaksForward]));
-      expect({ backward: changes.some((x) => x.breaksBackward), forward: changes.some((x) => x.breaksForward) }, what).toEqual({
-        backward: bufBreaks(c, 'old', 'new'),
-        forward: bufBreaks(c, 'new', 'old'),
-      });
-    }, 60_000);
+    it(
+      c,
+      async () => {
+        const o = await h.parse(readFileSync(join(base, c, 'old.proto'), 'utf8'), { file: 'old.proto' });
+        const n = await h.parse(readFileSync(join(base, c, 'new.proto'), 'utf8'), { file: 'new.proto' });
+        const changes = h.compare!(o, n, { policy: 'strict' }).changes;
+        const what = JSON.stringify(changes.map((x) => [x.rule, x.breaksBackward, x.breaksForward]));
+        expect({ backward: changes.some((x) => x.breaksBackward), forward: changes.some((x) => x.breaksForward) }, what).toEqual({
+          backward: bufBreaks(c, 'old', 'new'),
+          forward: bufBreaks(c, 'new', 'old'),
+        });
+      },
+      60_000,
+    );
   }
 });

@@ -11,7 +11,9 @@ import { PROTOBUF_RULES } from '../../src/formats/protobuf/compat.js';
 import { PROTOBUF_RULE_TABLE } from '../../src/formats/protobuf/rules.js';
 
 const base = join(__dirname, '../../fixtures/compat/protobuf');
-const cases = readdirSync(base).filter((d) => !d.startsWith('.')).sort();
+const cases = readdirSync(base)
+  .filter((d) => !d.startsWith('.'))
+  .sort();
 
 async function pair(c: string) {
   const o = await h.parse(readFileSync(join(base, c, 'old.proto'), 'utf8'), { file: 'old.proto' });

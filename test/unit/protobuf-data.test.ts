@@ -33,8 +33,12 @@ describe('protobuf parsing', () => {
     expect(e.message).toBe("bad.proto:4:1: invalid .proto: illegal token '}', ';' expected");
     expect([e.line, e.column]).toEqual([4, 1]);
     expect((await refusal('syntax = "proto3";\nmessage A {\n  int32 a = 1;\n')).message).toMatch(/^bad.proto:\d+:\d+: invalid .proto: illegal end of input/);
-    expect((await refusal('syntax = "proto3";\nmessage A {\n  int32 a = 1;\n  int32 b = 1;\n}\n')).message).toBe('bad.proto:4:3: invalid .proto: duplicate id 1 in Type A');
-    expect((await refusal('syntax = "proto3";\nmessage A {\n  Foo a = 1;\n}\n')).message).toBe("bad.proto:3:3: invalid .proto: no such Type or Enum 'Foo' in Type .A");
+    expect((await refusal('syntax = "proto3";\nmessage A {\n  int32 a = 1;\n  int32 b = 1;\n}\n')).message).toBe(
+      'bad.proto:4:3: invalid .proto: duplicate id 1 in Type A',
+    );
+    expect((await refusal('syntax = "proto3";\nmessage A {\n  Foo a = 1;\n}\n')).message).toBe(
+      "bad.proto:3:3: invalid .proto: no such Type or Enum 'Foo' in Type .A",
+    );
   });
 
   it('imports: the file folder, --proto-path, references; missing imports and cycles are one clear error', async () => {
@@ -58,7 +62,10 @@ describe('protobuf parsing', () => {
   });
 
   it('well-known types need no setup', async () => {
-    const s = await h.parse('syntax = "proto3";\nimport "google/protobuf/timestamp.proto";\nimport "google/protobuf/struct.proto";\nimport "google/protobuf/wrappers.proto";\nimport "google/protobuf/duration.proto";\nimport "google/protobuf/descriptor.proto";\nmessage E { google.protobuf.Timestamp t = 1; google.protobuf.Struct s = 2; google.protobuf.Int64Value w = 3; google.protobuf.Duration d = 4; }\n', { file: 'e.proto' });
+    const s = await h.parse(
+      'syntax = "proto3";\nimport "google/protobuf/timestamp.proto";\nimport "google/protobuf/struct.proto";\nimport "google/protobuf/wrappers.proto";\nimport "google/protobuf/duration.proto";\nimport "google/protobuf/descriptor.proto";\nmessage E { google.protobuf.Timestamp t = 1; google.protobuf.Struct s = 2; google.protobuf.Int64Value w = 3; google.protobuf.Duration d = 4; }\n',
+      { file: 'e.proto' },
+    );
     const v = h.compile(s);
     expect(v.validate({ t: '2024-02-01T10:00:00.5+01:00', s: { any: [1, 'x'] }, w: '12', d: '1.5s' })).toBeNull();
     expect(v.validate({ t: 1700000000, d: '90' })!.map((e) => e.path)).toEqual(['/t', '/d']);
@@ -75,7 +82,10 @@ describe('protobuf data (proto3 JSON mapping)', () => {
     const text = readFileSync(join(data, 'user.proto'), 'utf8');
     const s = await h.parse(text, { file: 'user.proto' });
     const v = h.compile(s);
-    const lines = readFileSync(join(data, 'users.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(data, 'users.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(v.validate(lines[0])).toBeNull();
     expect(v.validate(lines[1])).toBeNull();
     const errs = v.validate(lines[2])!;
@@ -93,7 +103,9 @@ describe('protobuf data (proto3 JSON mapping)', () => {
     expect(addr.validate({ id: 1 })).toEqual([expect.objectContaining({ path: '/id' })]);
     expect(() => h.compile(s, { message: 'Nope' })).toThrow(/--message Nope: no such message/);
     expect(v.validate({ avatar: 'not base64!' })).toEqual([expect.objectContaining({ path: '/avatar', message: expect.stringMatching(/base64/) })]);
-    expect(v.validate({ scores: { a: 2 ** 31 } })).toEqual([expect.objectContaining({ path: '/scores/a', message: expect.stringMatching(/out of the int32 range/) })]);
+    expect(v.validate({ scores: { a: 2 ** 31 } })).toEqual([
+      expect.objectContaining({ path: '/scores/a', message: expect.stringMatching(/out of the int32 range/) }),
+    ]);
   });
 
   it('canonical form is deterministic and ignores the main file name and white space', async () => {

@@ -29,7 +29,12 @@ beforeAll(() => {
 afterAll(() => cleanup(out));
 
 async function ours(file: string, imports: string[] = []): Promise<string> {
-  const references = imports.map((name) => ({ name, subject: 'x.y', version: '1.0.0', schema: { format: 'protobuf' as const, text: readFileSync(join(dir, name), 'utf8') } }));
+  const references = imports.map((name) => ({
+    name,
+    subject: 'x.y',
+    version: '1.0.0',
+    schema: { format: 'protobuf' as const, text: readFileSync(join(dir, name), 'utf8') },
+  }));
   const schema = await protobufHandler.parse(readFileSync(join(dir, file), 'utf8'), { file: join(dir, file), references, sealed: true });
   return serializedDescriptor(schema, { name: file });
 }
@@ -75,7 +80,14 @@ describe('format=serialized descriptors match buf', () => {
   });
 
   it('a posted descriptor parses into a schema that compares with the .proto it came from', async () => {
-    const references = [{ name: 'common.proto', subject: 'x.y', version: '1.0.0', schema: { format: 'protobuf' as const, text: readFileSync(join(dir, 'common.proto'), 'utf8') } }];
+    const references = [
+      {
+        name: 'common.proto',
+        subject: 'x.y',
+        version: '1.0.0',
+        schema: { format: 'protobuf' as const, text: readFileSync(join(dir, 'common.proto'), 'utf8') },
+      },
+    ];
     const fromText = await protobufHandler.parse(readFileSync(join(dir, 'main.proto'), 'utf8'), { file: 'main.proto', references, sealed: true });
     const posted = bufFiles.find((f) => f.name === 'main.proto')!;
     const fromDesc = await parseDescriptor(structuredClone(posted), { file: 'schema', references });

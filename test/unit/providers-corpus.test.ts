@@ -58,9 +58,22 @@ async function exportAll(): Promise<Exported[]> {
   for (const { name, schema } of CORPUS) {
     for (const target of TARGETS) {
       try {
-        const r = await exportSchema(target, { schema, name: name.replace(/-/g, '_'), description: typeof schema.description === 'string' ? schema.description : 'x' });
+        const r = await exportSchema(target, {
+          schema,
+          name: name.replace(/-/g, '_'),
+          description: typeof schema.description === 'string' ? schema.description : 'x',
+        });
         const o = r.output as Record<string, any>;
-        const outcome = target === 'openai' ? (o.tool.function.strict ? 'strict' : 'non-strict') : target === 'gemini' ? (o.generationConfig.responseJsonSchema ? 'json' : 'schema') : 'ok';
+        const outcome =
+          target === 'openai'
+            ? o.tool.function.strict
+              ? 'strict'
+              : 'non-strict'
+            : target === 'gemini'
+              ? o.generationConfig.responseJsonSchema
+                ? 'json'
+                : 'schema'
+              : 'ok';
         out.push({ name, target, outcome, output: r.output, notes: r.notes });
       } catch (err) {
         expect(err).toBeInstanceOf(RefusedError);
@@ -96,7 +109,12 @@ describe('provider corpus', () => {
 
   it('lint and export agree: errors exactly when the export refuses, goes non-strict or loses a constraint', async () => {
     const all = await exportsP;
-    const pairs: Array<[LintTarget, ExportTarget]> = [['openai', 'openai'], ['anthropic', 'anthropic'], ['anthropic-strict', 'anthropic-strict'], ['gemini', 'gemini']];
+    const pairs: Array<[LintTarget, ExportTarget]> = [
+      ['openai', 'openai'],
+      ['anthropic', 'anthropic'],
+      ['anthropic-strict', 'anthropic-strict'],
+      ['gemini', 'gemini'],
+    ];
     const disagreements: string[] = [];
     for (const { name, schema } of CORPUS) {
       for (const [lt, et] of pairs) {
@@ -120,7 +138,8 @@ describe('provider corpus', () => {
             if (!said[f.rule]?.test(notes)) disagreements.push(`${name}: lint notes ${f.rule} at ${f.pointer}, export does not say so`);
           }
         }
-        if (e.outcome === 'json' && !findings.some((f) => f.rule === 'gemini/map-object' || f.rule === 'gemini/recursive-schema')) disagreements.push(`${name}: gemini JSON form without a lint note`);
+        if (e.outcome === 'json' && !findings.some((f) => f.rule === 'gemini/map-object' || f.rule === 'gemini/recursive-schema'))
+          disagreements.push(`${name}: gemini JSON form without a lint note`);
       }
     }
     expect(disagreements).toEqual([]);
@@ -164,7 +183,11 @@ describe('provider corpus', () => {
     const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
     let out = '';
     try {
-      execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', ...files], { cwd: tmp, encoding: 'utf8' });
+      execFileSync(
+        process.execPath,
+        [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', ...files],
+        { cwd: tmp, encoding: 'utf8' },
+      );
     } catch (err) {
       out = String((err as { stdout?: string }).stdout ?? err);
     }
@@ -174,9 +197,18 @@ describe('provider corpus', () => {
   it('Zod modules run: a reply the schema accepts parses, one it rejects does not', async () => {
     const all = await exportsP;
     const samples: Record<string, { ok: unknown; bad: unknown }> = {
-      'support-ticket': { ok: { customer: { name: 'Ada' }, category: 'bug', summary: 'It crashes' }, bad: { customer: { name: 'Ada' }, category: 'spam', summary: 'x' } },
+      'support-ticket': {
+        ok: { customer: { name: 'Ada' }, category: 'bug', summary: 'It crashes' },
+        bad: { customer: { name: 'Ada' }, category: 'spam', summary: 'x' },
+      },
       'pydantic-invoice': {
-        ok: { number: 'F-1', issued: '2025-01-31', seller: { name: 'S' }, buyer: { name: 'B', vat_id: null }, lines: [{ description: 'x', quantity: 1, unit_price: 2 }] },
+        ok: {
+          number: 'F-1',
+          issued: '2025-01-31',
+          seller: { name: 'S' },
+          buyer: { name: 'B', vat_id: null },
+          lines: [{ description: 'x', quantity: 1, unit_price: 2 }],
+        },
         bad: { number: 'F-1', issued: '2025-01-31', seller: { name: 'S' }, buyer: { name: 'B' }, lines: [{ description: 'x', quantity: 1.5, unit_price: 2 }] },
       },
       'shapes-union': { ok: { shapes: [{ kind: 'circle', radius: 1 }] }, bad: { shapes: [{ kind: 'circle', width: 1 }] } },

@@ -21,7 +21,12 @@ const ORDER = {
   },
   required: ['customer', 'items', 'priority', 'note'],
   $defs: {
-    customer: { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' } }, required: ['name', 'email'], additionalProperties: false },
+    customer: {
+      type: 'object',
+      properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' } },
+      required: ['name', 'email'],
+      additionalProperties: false,
+    },
   },
 };
 
@@ -43,7 +48,12 @@ describe('OpenAI export', () => {
       },
       required: ['customer', 'items', 'priority', 'note', 'gift'],
       $defs: {
-        customer: { type: 'object', properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' } }, required: ['name', 'email'], additionalProperties: false },
+        customer: {
+          type: 'object',
+          properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' } },
+          required: ['name', 'email'],
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     };
@@ -116,7 +126,12 @@ describe('Gemini export', () => {
         },
         items: {
           type: 'ARRAY',
-          items: { type: 'OBJECT', properties: { sku: { type: 'STRING' }, qty: { type: 'INTEGER' } }, required: ['sku', 'qty'], propertyOrdering: ['sku', 'qty'] },
+          items: {
+            type: 'OBJECT',
+            properties: { sku: { type: 'STRING' }, qty: { type: 'INTEGER' } },
+            required: ['sku', 'qty'],
+            propertyOrdering: ['sku', 'qty'],
+          },
         },
         priority: { type: 'STRING', enum: ['low', 'high'] },
         note: { type: 'STRING', nullable: true },
@@ -155,9 +170,23 @@ describe('Gemini export', () => {
 
 describe('bundling references into other subjects', () => {
   it('moves referenced schemas into $defs and rewrites the $refs', () => {
-    const address = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { zip: { $ref: '#/$defs/zip' } }, $defs: { zip: { type: 'string' } } };
-    const ref: ResolvedReference = { name: 'https://example.com/address.json', subject: 'geo.address', version: '1.0.0', schema: { format: 'json', text: '', value: address } };
-    const root = { type: 'object', properties: { home: { $ref: 'https://example.com/address.json' }, zip: { $ref: 'https://example.com/address.json#/$defs/zip' } }, $defs: { local: { type: 'number' } } };
+    const address = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { zip: { $ref: '#/$defs/zip' } },
+      $defs: { zip: { type: 'string' } },
+    };
+    const ref: ResolvedReference = {
+      name: 'https://example.com/address.json',
+      subject: 'geo.address',
+      version: '1.0.0',
+      schema: { format: 'json', text: '', value: address },
+    };
+    const root = {
+      type: 'object',
+      properties: { home: { $ref: 'https://example.com/address.json' }, zip: { $ref: 'https://example.com/address.json#/$defs/zip' } },
+      $defs: { local: { type: 'number' } },
+    };
     expect(bundleSchema(root, [ref])).toEqual({
       type: 'object',
       properties: { home: { $ref: '#/$defs/geo_address' }, zip: { $ref: '#/$defs/geo_address__zip' } },
@@ -196,11 +225,29 @@ describe('TypeScript export', () => {
           `const t: Tree = { name: 'r', children: [{ name: 'c' }] };\nconst l: Letters = ['a', 'b'];\nexport { o, t, l };\n`,
       );
       const tsc = path.join(REPO, 'node_modules', '.bin', 'tsc');
-      const r = await execa(tsc, ['--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', ...outputs.map((_, i) => `t${i}.ts`), 'use.ts'], { cwd: dir, reject: false });
+      const r = await execa(
+        tsc,
+        [
+          '--strict',
+          '--noEmit',
+          '--module',
+          'nodenext',
+          '--moduleResolution',
+          'nodenext',
+          '--target',
+          'es2022',
+          ...outputs.map((_, i) => `t${i}.ts`),
+          'use.ts',
+        ],
+        { cwd: dir, reject: false },
+      );
       expect(r.stdout + r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
       // and a wrong value does not compile
-      writeFileSync(path.join(dir, 'bad.ts'), `import type { PlaceOrder } from './t0.js';\nexport const o: PlaceOrder = { customer: { name: 'a', email: 'e' }, items: [], priority: 'urgent', note: null };\n`);
+      writeFileSync(
+        path.join(dir, 'bad.ts'),
+        `import type { PlaceOrder } from './t0.js';\nexport const o: PlaceOrder = { customer: { name: 'a', email: 'e' }, items: [], priority: 'urgent', note: null };\n`,
+      );
       const bad = await execa(tsc, ['--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'bad.ts'], { cwd: dir, reject: false });
       expect(bad.exitCode).not.toBe(0);
       expect(bad.stdout).toMatch(/urgent/);

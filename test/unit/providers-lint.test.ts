@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportSchema, lintSchema, PROFILES, type LintTarget, type SchemaContext } from '../../src/providers/index.js';
+import { lintSchema, PROFILES, type LintTarget, type SchemaContext } from '../../src/providers/index.js';
 
 type S = Record<string, unknown>;
 /** A strict object: every property required, closed. */
@@ -20,43 +20,89 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     { rule: 'openai/root-object', fail: { anyOf: [obj({ a: str() }), obj({ b: str() })] }, pass: obj({ a: str() }) },
     { rule: 'openai/all-required', fail: { ...obj({ a: str(), b: str() }), required: ['a'] }, pass: obj({ a: str(), b: str({ type: ['string', 'null'] }) }) },
     { rule: 'openai/additional-properties-false', fail: obj({ a: obj({ b: str() }, { additionalProperties: true }) }), pass: obj({ a: obj({ b: str() }) }) },
-    { rule: 'openai/map-object', fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }), pass: obj({ m: obj({ a: { type: 'number' } }) }) },
+    {
+      rule: 'openai/map-object',
+      fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }),
+      pass: obj({ m: obj({ a: { type: 'number' } }) }),
+    },
     { rule: 'openai/no-composition', fail: obj({ a: { allOf: [str(), { pattern: 'x' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'null' }] } }) },
     { rule: 'openai/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
-    { rule: 'openai/allof-single', fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }], description: 'd' } }), $defs: { a: str() } }, pass: { ...obj({ a: { $ref: '#/$defs/a', description: 'd' } }), $defs: { a: str() } } },
+    {
+      rule: 'openai/allof-single',
+      fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }], description: 'd' } }), $defs: { a: str() } },
+      pass: { ...obj({ a: { $ref: '#/$defs/a', description: 'd' } }), $defs: { a: str() } },
+    },
     { rule: 'openai/root-ref', fail: { $ref: '#/$defs/A', $defs: { A: obj({ a: str() }) } }, pass: obj({ a: str() }) },
     { rule: 'openai/dropped-annotation', fail: obj({ a: str({ default: 'x' }) }), pass: obj({ a: str() }) },
     { rule: 'openai/array-items', fail: obj({ a: { type: 'array', description: 'd' } }), pass: obj({ a: { type: 'array', items: str() } }) },
-    { rule: 'openai/ref-siblings', fail: { ...obj({ a: { $ref: '#/$defs/a', maxLength: 3 } }), $defs: { a: str() } }, pass: { ...obj({ a: { $ref: '#/$defs/a', title: 't' } }), $defs: { a: str() } } },
+    {
+      rule: 'openai/ref-siblings',
+      fail: { ...obj({ a: { $ref: '#/$defs/a', maxLength: 3 } }), $defs: { a: str() } },
+      pass: { ...obj({ a: { $ref: '#/$defs/a', title: 't' } }), $defs: { a: str() } },
+    },
     { rule: 'openai/unsupported-keyword', fail: obj({ a: str({ maxLength: 10 }) }), pass: obj({ a: str({ pattern: '^[a-z]+$' }) }) },
     { rule: 'openai/unsupported-format', fail: obj({ a: str({ format: 'uri' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
     { rule: 'openai/type-required', fail: obj({ a: { description: 'anything' } }), pass: obj({ a: { description: 'one of', enum: ['x', 'y'] } }) },
-    { rule: 'openai/external-ref', fail: obj({ a: { $ref: 'https://example.com/a.json' } }), pass: { ...obj({ a: { $ref: '#/$defs/a' } }), $defs: { a: str() } } },
+    {
+      rule: 'openai/external-ref',
+      fail: obj({ a: { $ref: 'https://example.com/a.json' } }),
+      pass: { ...obj({ a: { $ref: '#/$defs/a' } }), $defs: { a: str() } },
+    },
     { rule: 'openai/max-depth', fail: nest(11), pass: nest(10) },
     { rule: 'openai/max-properties', fail: many(5001), pass: many(5000) },
-    { rule: 'openai/max-enum-values', fail: many(11, () => str({ enum: Array.from({ length: 100 }, (_, i) => `v${i}`) })), pass: many(10, () => str({ enum: Array.from({ length: 100 }, (_, i) => `v${i}`) })) },
-    { rule: 'openai/large-enum-chars', fail: obj({ a: str({ enum: Array.from({ length: 251 }, (_, i) => `${'x'.repeat(60)}${i}`) }) }), pass: obj({ a: str({ enum: Array.from({ length: 250 }, (_, i) => `${'x'.repeat(60)}${i}`) }) }) },
-    { rule: 'openai/max-string-chars', fail: many(600, (i) => str({ const: `${'c'.repeat(200)}${i}` })), pass: many(500, (i) => str({ const: `${'c'.repeat(200)}${i}` })) },
+    {
+      rule: 'openai/max-enum-values',
+      fail: many(11, () => str({ enum: Array.from({ length: 100 }, (_, i) => `v${i}`) })),
+      pass: many(10, () => str({ enum: Array.from({ length: 100 }, (_, i) => `v${i}`) })),
+    },
+    {
+      rule: 'openai/large-enum-chars',
+      fail: obj({ a: str({ enum: Array.from({ length: 251 }, (_, i) => `${'x'.repeat(60)}${i}`) }) }),
+      pass: obj({ a: str({ enum: Array.from({ length: 250 }, (_, i) => `${'x'.repeat(60)}${i}`) }) }),
+    },
+    {
+      rule: 'openai/max-string-chars',
+      fail: many(600, (i) => str({ const: `${'c'.repeat(200)}${i}` })),
+      pass: many(500, (i) => str({ const: `${'c'.repeat(200)}${i}` })),
+    },
   ],
-  'openai-finetuned': [
-    { rule: 'openai/fine-tuned-keyword', fail: obj({ a: str({ pattern: '^a' }) }), pass: obj({ a: str() }) },
-  ],
+  'openai-finetuned': [{ rule: 'openai/fine-tuned-keyword', fail: obj({ a: str({ pattern: '^a' }) }), pass: obj({ a: str() }) }],
   anthropic: [
     { rule: 'anthropic/root-object', fail: { type: 'array', items: str() }, pass: { type: 'object', properties: { a: { type: 'string', maxLength: 3 } } } },
   ],
   'anthropic-strict': [
-    { rule: 'anthropic/map-object', fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }), pass: obj({ m: obj({ a: { type: 'number' } }) }) },
+    {
+      rule: 'anthropic/map-object',
+      fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }),
+      pass: obj({ m: obj({ a: { type: 'number' } }) }),
+    },
     { rule: 'anthropic/additional-properties-false', fail: { type: 'object', properties: { a: str() } }, pass: obj({ a: str() }) },
     { rule: 'anthropic/unsupported-keyword', fail: obj({ n: { type: 'integer', minimum: 1 } }), pass: obj({ n: { type: 'integer' } }) },
-    { rule: 'anthropic/min-items', fail: obj({ l: { type: 'array', items: str(), minItems: 2 } }), pass: obj({ l: { type: 'array', items: str(), minItems: 1 } }) },
+    {
+      rule: 'anthropic/min-items',
+      fail: obj({ l: { type: 'array', items: str(), minItems: 2 } }),
+      pass: obj({ l: { type: 'array', items: str(), minItems: 1 } }),
+    },
     { rule: 'anthropic/unsupported-format', fail: obj({ a: str({ format: 'regex' }) }), pass: obj({ a: str({ format: 'uri' }) }) },
     { rule: 'anthropic/pattern-features', fail: obj({ a: str({ pattern: '^(?=.*\\d)\\w+$' }) }), pass: obj({ a: str({ pattern: '^\\w+$' }) }) },
     { rule: 'anthropic/enum-values', fail: obj({ a: { enum: [{ x: 1 }, 'y'] } }), pass: obj({ a: { enum: [1, 'y', null] } }) },
-    { rule: 'anthropic/recursive-schema', fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } }, pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } } },
+    {
+      rule: 'anthropic/recursive-schema',
+      fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } },
+      pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } },
+    },
     { rule: 'anthropic/external-ref', fail: obj({ a: { $ref: 'other.json' } }), pass: { ...obj({ a: { $ref: '#/$defs/a' } }), $defs: { a: str() } } },
-    { rule: 'anthropic/allof-single', fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }], description: 'd' } }), $defs: { a: str() } }, pass: { ...obj({ a: { $ref: '#/$defs/a', description: 'd' } }), $defs: { a: str() } } },
+    {
+      rule: 'anthropic/allof-single',
+      fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }], description: 'd' } }), $defs: { a: str() } },
+      pass: { ...obj({ a: { $ref: '#/$defs/a', description: 'd' } }), $defs: { a: str() } },
+    },
     { rule: 'anthropic/root-ref', fail: { $ref: '#/$defs/A', $defs: { A: obj({ a: str() }) } }, pass: obj({ a: str() }) },
-    { rule: 'anthropic/allof-ref', fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }, { description: 'x' }] } }), $defs: { a: str() } }, pass: obj({ a: { allOf: [str()] } }) },
+    {
+      rule: 'anthropic/allof-ref',
+      fail: { ...obj({ a: { allOf: [{ $ref: '#/$defs/a' }, { description: 'x' }] } }), $defs: { a: str() } },
+      pass: obj({ a: { allOf: [str()] } }),
+    },
     { rule: 'anthropic/max-optional', fail: { ...many(25), required: [] }, pass: { ...many(25), required: ['p0'] } },
     { rule: 'anthropic/max-unions', fail: many(17, () => ({ type: ['string', 'null'] })), pass: many(16, () => ({ type: ['string', 'null'] })) },
   ],
@@ -65,16 +111,36 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     { rule: 'gemini/parameter-name', fail: obj({ 'user-id': str() }), pass: obj({ user_id: str() }) },
     { rule: 'gemini/unsupported-keyword', fail: obj({ n: { type: 'number', multipleOf: 0.5 } }), pass: obj({ n: { type: 'number', minimum: 0 } }) },
     { rule: 'gemini/enum-values', fail: obj({ n: { type: 'integer', enum: [1, 2] } }), pass: obj({ n: { type: 'string', enum: ['1', '2'] } }) },
-    { rule: 'gemini/map-object', fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }), pass: obj({ m: obj({ a: { type: 'number' } }) }) },
-    { rule: 'gemini/json-unsupported-keyword', fail: obj({ m: { type: 'object', additionalProperties: { type: 'number', multipleOf: 2 } } }), pass: obj({ m: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } }) },
-    { rule: 'gemini/required-recursion', fail: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { $ref: '#/$defs/n' } }) } }, pass: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { anyOf: [{ $ref: '#/$defs/n' }, { type: 'null' }] } }, { required: [] }) } } },
+    {
+      rule: 'gemini/map-object',
+      fail: obj({ m: { type: 'object', additionalProperties: { type: 'number' } } }),
+      pass: obj({ m: obj({ a: { type: 'number' } }) }),
+    },
+    {
+      rule: 'gemini/json-unsupported-keyword',
+      fail: obj({ m: { type: 'object', additionalProperties: { type: 'number', multipleOf: 2 } } }),
+      pass: obj({ m: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } }),
+    },
+    {
+      rule: 'gemini/required-recursion',
+      fail: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { $ref: '#/$defs/n' } }) } },
+      pass: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { anyOf: [{ $ref: '#/$defs/n' }, { type: 'null' }] } }, { required: [] }) } },
+    },
     { rule: 'gemini/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
     { rule: 'gemini/type-union', fail: obj({ a: { type: ['string', 'number'] } }), pass: obj({ a: { type: ['string', 'null'] } }) },
     { rule: 'gemini/unsupported-format', fail: obj({ a: str({ format: 'email' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
-    { rule: 'gemini/recursive-schema', fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } }, pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } } },
+    {
+      rule: 'gemini/recursive-schema',
+      fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } },
+      pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } },
+    },
   ],
   generic: [
-    { rule: 'generic/property-description', fail: obj({ a: { type: 'string', maxLength: 5 } }), pass: obj({ a: { type: 'string', maxLength: 5, description: 'what a is' } }) },
+    {
+      rule: 'generic/property-description',
+      fail: obj({ a: { type: 'string', maxLength: 5 } }),
+      pass: obj({ a: { type: 'string', maxLength: 5, description: 'what a is' } }),
+    },
     { rule: 'generic/open-response', fail: { type: 'object', properties: { a: str() } }, pass: obj({ a: str() }), context: { kind: 'response' } },
     { rule: 'generic/unbounded-string', fail: obj({ q: str() }), pass: obj({ q: str({ maxLength: 200 }) }), context: { kind: 'tool' } },
   ],
@@ -83,7 +149,12 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
 /** Profiles shared by two lint targets: the rules are split between them. */
 const OPENAI: Array<LintTarget> = ['openai', 'openai-finetuned'];
 const ANTHROPIC: Array<LintTarget> = ['anthropic', 'anthropic-strict'];
-const SHARED: Record<string, Array<LintTarget | 'generic'>> = { openai: OPENAI, 'openai-finetuned': OPENAI, anthropic: ANTHROPIC, 'anthropic-strict': ANTHROPIC };
+const SHARED: Record<string, Array<LintTarget | 'generic'>> = {
+  openai: OPENAI,
+  'openai-finetuned': OPENAI,
+  anthropic: ANTHROPIC,
+  'anthropic-strict': ANTHROPIC,
+};
 
 for (const [target, cases] of Object.entries(CASES) as Array<[LintTarget | 'generic', Case[]]>) {
   describe(`lint rules: ${target}`, () => {
@@ -92,9 +163,10 @@ for (const [target, cases] of Object.entries(CASES) as Array<[LintTarget | 'gene
         const t = target === 'generic' ? undefined : target;
         const failing = lintSchema(c.fail, t, c.context).filter((f) => f.rule === c.rule);
         // the gemini root-object case differs by kind: a string root is fine for a response schema
-        const passing = c.rule === 'gemini/root-object'
-          ? lintSchema(c.pass, t, { kind: 'response' }).filter((f) => f.rule === c.rule)
-          : lintSchema(c.pass, t, c.context).filter((f) => f.rule === c.rule);
+        const passing =
+          c.rule === 'gemini/root-object'
+            ? lintSchema(c.pass, t, { kind: 'response' }).filter((f) => f.rule === c.rule)
+            : lintSchema(c.pass, t, c.context).filter((f) => f.rule === c.rule);
         expect(failing.length, JSON.stringify(lintSchema(c.fail, t, c.context))).toBeGreaterThan(0);
         expect(failing[0].severity).toBe(PROFILES[target].rules[c.rule as never]['severity']);
         expect(typeof failing[0].pointer).toBe('string');
@@ -115,7 +187,12 @@ describe('lint locations', () => {
   it('names the JSON pointer of the offending keyword', () => {
     const f = lintSchema(obj({ a: obj({ b: str({ maxLength: 3 }) }) }), 'openai');
     expect(f).toEqual([
-      { rule: 'openai/unsupported-keyword', severity: 'error', pointer: '/properties/a/properties/b/maxLength', message: "'maxLength' is not supported in strict mode" },
+      {
+        rule: 'openai/unsupported-keyword',
+        severity: 'error',
+        pointer: '/properties/a/properties/b/maxLength',
+        message: "'maxLength' is not supported in strict mode",
+      },
     ]);
   });
 
@@ -127,14 +204,22 @@ describe('lint locations', () => {
   });
 
   it('notes point into the schema as written, not the rewritten one', () => {
-    const s = { $ref: '#/$defs/Order', $defs: { Order: { type: 'object', properties: { note: { allOf: [{ $ref: '#/$defs/Note' }], description: 'd', default: null } } }, Note: { type: 'string' } } };
+    const s = {
+      $ref: '#/$defs/Order',
+      $defs: {
+        Order: { type: 'object', properties: { note: { allOf: [{ $ref: '#/$defs/Note' }], description: 'd', default: null } } },
+        Note: { type: 'string' },
+      },
+    };
     const f = lintSchema(s, 'openai').map((x) => `${x.severity} ${x.rule} ${x.pointer}`);
-    expect(f).toEqual([
-      'note openai/dropped-annotation /$defs/Order/properties/note/default',
-      'note openai/allof-single /$defs/Order/properties/note/allOf',
-      'note openai/additional-properties-false /$defs/Order',
-      'note openai/all-required /$defs/Order/required',
-      'note openai/root-ref /$ref',
-    ].sort((a, b) => (a.split(' ')[2] < b.split(' ')[2] ? -1 : a.split(' ')[2] > b.split(' ')[2] ? 1 : a < b ? -1 : 1)));
+    expect(f).toEqual(
+      [
+        'note openai/dropped-annotation /$defs/Order/properties/note/default',
+        'note openai/allof-single /$defs/Order/properties/note/allOf',
+        'note openai/additional-properties-false /$defs/Order',
+        'note openai/all-required /$defs/Order/required',
+        'note openai/root-ref /$ref',
+      ].sort((a, b) => (a.split(' ')[2] < b.split(' ')[2] ? -1 : a.split(' ')[2] > b.split(' ')[2] ? 1 : a < b ? -1 : 1)),
+    );
   });
 });

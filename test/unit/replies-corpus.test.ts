@@ -34,7 +34,18 @@ describe('reply corpus', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
     expect(new Set(CASES.map((c) => c.outcome))).toEqual(new Set(['valid', 'invalid', 'no-json', 'unparseable']));
     const repairs = new Set(CASES.flatMap((c) => c.repaired.map((r) => r.replace(/\d+ brackets?/, 'N'))));
-    for (const r of ['trailing commas', 'extra commas', 'single quotes', 'smart quotes', 'full-width punctuation', 'unquoted keys', 'Python literals', 'comments', 'control characters in strings', 'truncated: closed N']) {
+    for (const r of [
+      'trailing commas',
+      'extra commas',
+      'single quotes',
+      'smart quotes',
+      'full-width punctuation',
+      'unquoted keys',
+      'Python literals',
+      'comments',
+      'control characters in strings',
+      'truncated: closed N',
+    ]) {
       expect(repairs, r).toContain(r);
     }
   });

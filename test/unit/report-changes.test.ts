@@ -8,15 +8,45 @@ import type { Change } from '../../src/model/types.js';
 import { changeJson, changeLines, compatJson, compatText, diffJson, diffText, registerJson, registerText } from '../../src/report/changes.js';
 import { recordLines, summaryLine, validateJson } from '../../src/report/records.js';
 
-const narrowed: Change = { rule: 'MAX_LENGTH_DECREASED', path: '/name/maxLength', message: 'maxLength decreased from 20 to 10', breaksBackward: true, breaksForward: false, category: 'validation', witness: { value: { name: 'x'.repeat(11) }, validUnder: 'old' } };
-const added: Change = { rule: 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', path: '/properties/b', message: "property 'b' added to an open content model", breaksBackward: false, breaksForward: false, category: 'validation', severity: 'warning' };
-const doc: Change = { rule: 'ANNOTATION_CHANGED', path: '/description', message: 'description changed', breaksBackward: false, breaksForward: false, category: 'annotation' };
+const narrowed: Change = {
+  rule: 'MAX_LENGTH_DECREASED',
+  path: '/name/maxLength',
+  message: 'maxLength decreased from 20 to 10',
+  breaksBackward: true,
+  breaksForward: false,
+  category: 'validation',
+  witness: { value: { name: 'x'.repeat(11) }, validUnder: 'old' },
+};
+const added: Change = {
+  rule: 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+  path: '/properties/b',
+  message: "property 'b' added to an open content model",
+  breaksBackward: false,
+  breaksForward: false,
+  category: 'validation',
+  severity: 'warning',
+};
+const doc: Change = {
+  rule: 'ANNOTATION_CHANGED',
+  path: '/description',
+  message: 'description changed',
+  breaksBackward: false,
+  breaksForward: false,
+  category: 'annotation',
+};
 
 describe('report/changes', () => {
   it('one change shape: directions, breaking under the mode, severity from the verdict', () => {
     expect(changeJson(narrowed, true)).toEqual({
-      rule: 'MAX_LENGTH_DECREASED', path: '/name/maxLength', message: 'maxLength decreased from 20 to 10', backward: true, forward: false,
-      breaking: true, severity: 'error', category: 'validation', witness: { value: { name: 'xxxxxxxxxxx' }, validUnder: 'old' },
+      rule: 'MAX_LENGTH_DECREASED',
+      path: '/name/maxLength',
+      message: 'maxLength decreased from 20 to 10',
+      backward: true,
+      forward: false,
+      breaking: true,
+      severity: 'error',
+      category: 'validation',
+      witness: { value: { name: 'xxxxxxxxxxx' }, validUnder: 'old' },
     });
     expect(changeJson(narrowed, false).severity).toBe('warning');
     expect(changeJson(doc).severity).toBe('info');
@@ -35,7 +65,15 @@ describe('report/changes', () => {
   });
 
   it('compat: verdict line, changes, a note when nothing changed; JSON with compatible, mode and changes', () => {
-    const report: CompatReport = { compatible: false, mode: 'FULL', undecided: false, changes: [{ ...narrowed, against: '1.0.0', breaking: true }, { ...doc, against: '1.0.0', breaking: false }] };
+    const report: CompatReport = {
+      compatible: false,
+      mode: 'FULL',
+      undecided: false,
+      changes: [
+        { ...narrowed, against: '1.0.0', breaking: true },
+        { ...doc, against: '1.0.0', breaking: false },
+      ],
+    };
     const t = compatText({ report, label: 'new.json against app.user', otherPolicies: [] });
     expect(t.out.split('\n')[0]).toBe('incompatible under FULL: new.json against app.user');
     expect(t.out).toContain('(against 1.0.0)');
@@ -49,17 +87,46 @@ describe('report/changes', () => {
   });
 
   it('diff: changes, the bump with the next version, the structural view last', () => {
-    const view = { from: 'app.u 1.0.0', to: 'app.u 1.1.0', mode: 'BACKWARD' as const, bump: 'minor', reason: 'a compatible change to what validates under BACKWARD', fromVersion: '1.0.0', suggestedVersion: '1.1.0', changes: [added], breaking: [false], otherPolicies: ['semantic'], structural: ' {\n+  b: 1\n }' };
+    const view = {
+      from: 'app.u 1.0.0',
+      to: 'app.u 1.1.0',
+      mode: 'BACKWARD' as const,
+      bump: 'minor',
+      reason: 'a compatible change to what validates under BACKWARD',
+      fromVersion: '1.0.0',
+      suggestedVersion: '1.1.0',
+      changes: [added],
+      breaking: [false],
+      otherPolicies: ['semantic'],
+      structural: ' {\n+  b: 1\n }',
+    };
     const lines = diffText(view).split('\n');
     expect(lines[0]).toBe('diff app.u 1.0.0 -> app.u 1.1.0');
     expect(lines[2]).toBe('suggested bump: minor (1.0.0 -> 1.1.0): a compatible change to what validates under BACKWARD');
     expect(lines.slice(3, 5)).toEqual(['', 'structural view (json-diff):']);
-    expect(JSON.parse(diffJson(view))).toMatchObject({ bump: 'minor', suggestedVersion: '1.1.0', breaking: false, breaksBackward: false, changes: [{ rule: added.rule, severity: 'warning' }] });
+    expect(JSON.parse(diffJson(view))).toMatchObject({
+      bump: 'minor',
+      suggestedVersion: '1.1.0',
+      breaking: false,
+      breaksBackward: false,
+      changes: [{ rule: added.rule, severity: 'warning' }],
+    });
     expect(diffText({ ...view, changes: [], breaking: [], bump: 'none', structural: undefined }).split('\n')[1]).toBe('  no changes');
   });
 
   it('register: the outcome on stdout, the changes as notes; JSON changes in the one change shape', () => {
-    const v = { outcome: 'registered' as const, subject: 'app.u', version: '2.0.0', id: 7, file: 'schemas/app/u/2.0.0.json', bump: 'major', previous: '1.0.0', mode: 'BACKWARD' as const, dryRun: true, changes: [narrowed] };
+    const v = {
+      outcome: 'registered' as const,
+      subject: 'app.u',
+      version: '2.0.0',
+      id: 7,
+      file: 'schemas/app/u/2.0.0.json',
+      bump: 'major',
+      previous: '1.0.0',
+      mode: 'BACKWARD' as const,
+      dryRun: true,
+      changes: [narrowed],
+    };
     expect(registerText(v)).toEqual({
       out: 'would register app.u 2.0.0 (id 7) → schemas/app/u/2.0.0.json\n',
       notes: ['  major change from 1.0.0 (mode BACKWARD)', '  - MAX_LENGTH_DECREASED at /name/maxLength: maxLength decreased from 20 to 10'],
@@ -70,13 +137,35 @@ describe('report/changes', () => {
 
 describe('report/records', () => {
   it('a failing record, the summary and the JSON document', () => {
-    const r = { file: 'd.jsonl', line: 3, outcome: 'invalid' as const, errors: [{ path: '/a', message: 'must be string', keyword: 'type' }, { path: '', message: 'x' }] };
+    const r = {
+      file: 'd.jsonl',
+      line: 3,
+      outcome: 'invalid' as const,
+      errors: [
+        { path: '/a', message: 'must be string', keyword: 'type' },
+        { path: '', message: 'x' },
+      ],
+    };
     expect(recordLines(r, { maxErrors: 1 })).toEqual(['✗ d.jsonl:3: /a must be string', '  … and 1 more errors in this record']);
     expect(recordLines({ file: 'r.txt', outcome: 'no-json', errors: [], reason: 'no JSON found' }, { maxErrors: 5 })).toEqual(['✗ r.txt: no JSON found']);
-    const summary = { passed: 1, failed: 2, files: 2, byOutcome: { valid: 1, invalid: 1, unreadable: 0, 'no-json': 1, unparseable: 0 }, repaired: { passed: 0, failed: 0 } };
+    const summary = {
+      passed: 1,
+      failed: 2,
+      files: 2,
+      byOutcome: { valid: 1, invalid: 1, unreadable: 0, 'no-json': 1, unparseable: 0 },
+      repaired: { passed: 0, failed: 0 },
+    };
     expect(summaryLine(summary, true)).toBe('1 passed, 2 failed (1 invalid, 1 no JSON found, 0 JSON does not parse)');
     expect(summaryLine(summary, false)).toBe('1 passed, 2 failed');
-    expect(JSON.parse(validateJson('s.json', summary, [r])).failures[0]).toEqual({ file: 'd.jsonl', line: 3, outcome: 'invalid', errors: [{ path: '/a', message: 'must be string', keyword: 'type' }, { path: '', message: 'x' }] });
+    expect(JSON.parse(validateJson('s.json', summary, [r])).failures[0]).toEqual({
+      file: 'd.jsonl',
+      line: 3,
+      outcome: 'invalid',
+      errors: [
+        { path: '/a', message: 'must be string', keyword: 'type' },
+        { path: '', message: 'x' },
+      ],
+    });
     // Repairs are visible: a ~ line, counts in the summary, the list in JSON.
     const fixed = { file: 'r.txt', outcome: 'valid' as const, errors: [], repaired: ['closed a cut-off reply'] };
     expect(recordLines(fixed, { maxErrors: 5 })).toEqual(['~ r.txt: repaired: closed a cut-off reply']);

@@ -9,7 +9,15 @@ describe('buildSnapshot', () => {
     expect(snap.subjectNames).toEqual(['app.copy', 'app.user']);
     expect(snap.versionCount).toBe(3);
     const latest = snap.get.get('/subjects/app.user/versions/latest')!;
-    expect(JSON.parse(latest.body.toString())).toEqual({ subject: 'app.user', version: 2, id: 12, guid: expect.any(String), schemaType: 'JSON', schema: JSON.stringify(A2), metadata: { properties: expect.objectContaining({ 'llm-schema.version': expect.any(String) }) } });
+    expect(JSON.parse(latest.body.toString())).toEqual({
+      subject: 'app.user',
+      version: 2,
+      id: 12,
+      guid: expect.any(String),
+      schemaType: 'JSON',
+      schema: JSON.stringify(A2),
+      metadata: { properties: expect.objectContaining({ 'llm-schema.version': expect.any(String) }) },
+    });
     expect(snap.get.get('/subjects/app.user/versions/-1')).toBe(latest);
     expect(latest.etag).toMatch(/^".+"$/);
     expect(latest.headers['Content-Length']).toBe(latest.body.length);

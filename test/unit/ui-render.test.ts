@@ -37,7 +37,21 @@ describe('render', () => {
     const evil = '<img src=x onerror=alert(1)>"\'&';
     const html = renderHome({
       source: 'working tree',
-      subjects: [{ subject: 'ns.a', namespace: evil, name: evil, format: evil, kind: evil, latest: evil, state: 'deprecated', reason: evil, versions: 1, owners: [evil], tags: [evil] }],
+      subjects: [
+        {
+          subject: 'ns.a',
+          namespace: evil,
+          name: evil,
+          format: evil,
+          kind: evil,
+          latest: evil,
+          state: 'deprecated',
+          reason: evil,
+          versions: 1,
+          owners: [evil],
+          tags: [evil],
+        },
+      ],
     });
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/title="[^"]*"[^>]*onerror/);

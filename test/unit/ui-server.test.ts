@@ -49,7 +49,10 @@ describe('uiAnswer', () => {
     const body = JSON.parse((await uiAnswer(snap, '/ui/api/s/app.copy', undefined)).body.toString());
     expect(body).toMatchObject({ subject: 'app.copy', compatibility: 'FULL', compatibilityFrom: 'subject', policy: 'semantic', latest: '1.0.0' });
     const user = JSON.parse((await uiAnswer(snap, '/ui/api/s/app.user', undefined)).body.toString());
-    expect(user.versions.map((v: { state: string; reason?: string }) => [v.state, v.reason])).toEqual([['deprecated', 'old'], ['active', undefined]]);
+    expect(user.versions.map((v: { state: string; reason?: string }) => [v.state, v.reason])).toEqual([
+      ['deprecated', 'old'],
+      ['active', undefined],
+    ]);
     expect(user.versions[0].commit).toBeUndefined(); // not a git ref
     expect(user.aliases).toEqual([]);
   });

@@ -20,83 +20,102 @@ interface AddOpts {
 const HEADER = '# llm-schema serve --auth-file: hashes only, never plain secrets (written by `llm-schema auth add`)\n';
 
 export function define(program: Command): void {
-  const auth = program.command('auth').description('manage the users of `serve --auth-file` (salted scrypt hashes of passwords or tokens, and the namespaces each may read)');
+  const auth = program
+    .command('auth')
+    .description('manage the users of `serve --auth-file` (salted scrypt hashes of passwords or tokens, and the namespaces each may read)');
   auth
     .command('add <name>')
     .description('add or update a user: a password (asked on a TTY, else the first line of stdin) or, with --token, a generated token printed once')
     .requiredOption('--file <file>', 'the auth file (created when missing)')
-    .option('--namespaces <list>', "comma-separated namespaces the user may read: 'shop', 'billing.*' (everything under billing), '*' (all); required for a new user")
+    .option(
+      '--namespaces <list>',
+      "comma-separated namespaces the user may read: 'shop', 'billing.*' (everything under billing), '*' (all); required for a new user",
+    )
     .option('--token', 'generate a random bearer token instead of a password, print it once on stdout and store its hash')
     .action((name: string, _o, cmd: Command) =>
-      run(() => new Context<AddOpts>(cmd), async (ctx) => {
-        const o = ctx.opts;
-        const { checkPattern, hashSecret, newToken, parseAuthFile } = await import('../../server/auth.js');
-        if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/.test(name)) throw new UsageError(`invalid user name '${name}': 1-128 letters, digits, '.', '_', '@' or '-'`);
-        let namespaces: string[] | undefined;
-        if (o.namespaces !== undefined) {
-          namespaces = o.namespaces.split(',').map((s) => s.trim()).filter(Boolean);
-          const bad = namespaces.find((n) => !checkPattern(n));
-          if (!namespaces.length || bad !== undefined) throw new UsageError(`invalid --namespaces '${o.namespaces}': ${bad ? `'${bad}' is not a namespace, 'ns.*' or '*'` : 'give at least one'}`);
-        }
-        const { doc, text } = await readDoc(o.file);
-        parseAuthFile(text, o.file); // refuse to edit a file serve would refuse
-        const users = usersOf(doc, o.file);
-        const existing = users.items.find((u) => isMap(u) && u.get('name') === name) as YAMLMap | undefined;
-        if (!existing && !namespaces) throw new UsageError(`--namespaces is required for a new user ('${name}' is not in ${o.file})`);
+      run(
+        () => new Context<AddOpts>(cmd),
+        async (ctx) => {
+          const o = ctx.opts;
+          const { checkPattern, hashSecret, newToken, parseAuthFile } = await import('../../server/auth.js');
+          if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/.test(name))
+            throw new UsageError(`invalid user name '${name}': 1-128 letters, digits, '.', '_', '@' or '-'`);
+          let namespaces: string[] | undefined;
+          if (o.namespaces !== undefined) {
+            namespaces = o.namespaces
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
+            const bad = namespaces.find((n) => !checkPattern(n));
+            if (!namespaces.length || bad !== undefined)
+              throw new UsageError(`invalid --namespaces '${o.namespaces}': ${bad ? `'${bad}' is not a namespace, 'ns.*' or '*'` : 'give at least one'}`);
+          }
+          const { doc, text } = await readDoc(o.file);
+          parseAuthFile(text, o.file); // refuse to edit a file serve would refuse
+          const users = usersOf(doc, o.file);
+          const existing = users.items.find((u) => isMap(u) && u.get('name') === name) as YAMLMap | undefined;
+          if (!existing && !namespaces) throw new UsageError(`--namespaces is required for a new user ('${name}' is not in ${o.file})`);
 
-        let secret: string;
-        if (o.token) {
-          secret = newToken();
-        } else {
-          secret = await readPassword(name);
-        }
-        const hash = await hashSecret(secret);
-        const entry = existing ?? new YAMLMap();
-        if (!existing) {
-          entry.set('name', name);
-          users.items.push(entry);
-        }
-        entry.delete(o.token ? 'password' : 'token');
-        entry.set(o.token ? 'token' : 'password', hash);
-        if (namespaces) entry.set('namespaces', doc.createNode(namespaces, { flow: true }));
-        await writeSecure(o.file, (text.trim() === '' ? HEADER : '') + doc.toString({ lineWidth: 0 }));
-        // Messages go to stderr: stdout holds the token alone, for `TOKEN=$(llm-schema auth add ...)`.
-        process.stderr.write(`${existing ? 'updated' : 'added'} user ${name} in ${o.file}${o.token ? ' (bearer token below; it is shown only once)' : ''}\n`);
-        if (o.token) ctx.out.line(secret);
-      }),
+          let secret: string;
+          if (o.token) {
+            secret = newToken();
+          } else {
+            secret = await readPassword(name);
+          }
+          const hash = await hashSecret(secret);
+          const entry = existing ?? new YAMLMap();
+          if (!existing) {
+            entry.set('name', name);
+            users.items.push(entry);
+          }
+          entry.delete(o.token ? 'password' : 'token');
+          entry.set(o.token ? 'token' : 'password', hash);
+          if (namespaces) entry.set('namespaces', doc.createNode(namespaces, { flow: true }));
+          await writeSecure(o.file, (text.trim() === '' ? HEADER : '') + doc.toString({ lineWidth: 0 }));
+          // Messages go to stderr: stdout holds the token alone, for `TOKEN=$(llm-schema auth add ...)`.
+          process.stderr.write(`${existing ? 'updated' : 'added'} user ${name} in ${o.file}${o.token ? ' (bearer token below; it is shown only once)' : ''}\n`);
+          if (o.token) ctx.out.line(secret);
+        },
+      ),
     );
   auth
     .command('remove <name>')
     .description('remove a user')
     .requiredOption('--file <file>', 'the auth file')
     .action((name: string, _o, cmd: Command) =>
-      run(() => new Context<{ file: string }>(cmd), async (ctx) => {
-        const { parseAuthFile } = await import('../../server/auth.js');
-        const { doc, text, exists } = await readDoc(ctx.opts.file);
-        if (!exists) throw new InputError('no such auth file', { file: ctx.opts.file });
-        parseAuthFile(text, ctx.opts.file);
-        const users = usersOf(doc, ctx.opts.file);
-        const i = users.items.findIndex((u) => isMap(u) && u.get('name') === name);
-        if (i < 0) throw new NotFoundError(`no user '${name}' in ${ctx.opts.file}`, 'subject');
-        users.items.splice(i, 1);
-        await writeSecure(ctx.opts.file, doc.toString({ lineWidth: 0 }));
-        if (ctx.out.json) ctx.out.printJson({ removed: name, file: ctx.opts.file });
-        else ctx.out.line(`removed user ${name} from ${ctx.opts.file}`);
-      }),
+      run(
+        () => new Context<{ file: string }>(cmd),
+        async (ctx) => {
+          const { parseAuthFile } = await import('../../server/auth.js');
+          const { doc, text, exists } = await readDoc(ctx.opts.file);
+          if (!exists) throw new InputError('no such auth file', { file: ctx.opts.file });
+          parseAuthFile(text, ctx.opts.file);
+          const users = usersOf(doc, ctx.opts.file);
+          const i = users.items.findIndex((u) => isMap(u) && u.get('name') === name);
+          if (i < 0) throw new NotFoundError(`no user '${name}' in ${ctx.opts.file}`, 'subject');
+          users.items.splice(i, 1);
+          await writeSecure(ctx.opts.file, doc.toString({ lineWidth: 0 }));
+          if (ctx.out.json) ctx.out.printJson({ removed: name, file: ctx.opts.file });
+          else ctx.out.line(`removed user ${name} from ${ctx.opts.file}`);
+        },
+      ),
     );
   auth
     .command('list')
     .description('list the users: name, kind (password or token) and namespaces; never the hashes')
     .requiredOption('--file <file>', 'the auth file')
     .action((_o, cmd: Command) =>
-      run(() => new Context<{ file: string }>(cmd), async (ctx) => {
-        const { readAuthFile } = await import('../../server/auth.js');
-        const { users } = await readAuthFile(ctx.opts.file);
-        const rows = users.map((u) => ({ name: u.name, kind: u.token ? 'token' : 'password', namespaces: u.namespaces }));
-        if (ctx.out.json) ctx.out.printJson({ users: rows });
-        else if (!rows.length) ctx.out.line('no users');
-        else for (const r of rows) ctx.out.line(`${r.name}  ${r.kind}  ${r.namespaces.join(',')}`);
-      }),
+      run(
+        () => new Context<{ file: string }>(cmd),
+        async (ctx) => {
+          const { readAuthFile } = await import('../../server/auth.js');
+          const { users } = await readAuthFile(ctx.opts.file);
+          const rows = users.map((u) => ({ name: u.name, kind: u.token ? 'token' : 'password', namespaces: u.namespaces }));
+          if (ctx.out.json) ctx.out.printJson({ users: rows });
+          else if (!rows.length) ctx.out.line('no users');
+          else for (const r of rows) ctx.out.line(`${r.name}  ${r.kind}  ${r.namespaces.join(',')}`);
+        },
+      ),
     );
 }
 

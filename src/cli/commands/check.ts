@@ -51,88 +51,92 @@ version's entry in subject.yaml (or register it with --allow-breaking). A looser
 with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for the default).`,
     )
     .action((_o, cmd: Command) =>
-      run(() => new Context<Opts>(cmd, FORMATS), async (ctx) => {
-        const o = ctx.opts;
-        const reports = reportTargets(targets, cmd);
-        if (o.staged && o.head) throw new UsageError('--staged and --head pick different sides to check: give one');
-        const root = ctx.registryRoot();
-        if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
-        const { runCheck, CHECK_RULES } = await import('../../core/check.js');
-        const needGit = !!(o.against || o.staged || o.head);
-        let head: RegistryStorage;
-        let base: RegistryStorage | undefined;
-        let fast: RegistryStorage | undefined;
-        let comparison: string;
-        let filePath: (rel: string) => string = (rel) => rel;
-        let git: import('../../storage/git.js').GitContext | undefined;
-        let gitMod: typeof import('../../storage/git.js') | undefined;
-        try {
-          gitMod = await import('../../storage/git.js');
-          git = await gitMod.openGit(root);
-        } catch (err) {
-          if (needGit) throw err;
-        }
-        if (git && gitMod) {
-          const prefix = git.prefix;
-          filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
-          // HEAD, the ref and their merge base in one git call; else one by one, for precise messages.
-          const quick = o.against ? await gitMod.refsAndBase(git, o.against) : undefined;
-          const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against && !o.head) : undefined);
-          if (o.against) {
-            const target = quick?.target ?? (await gitMod.resolveRef(git, o.against));
-            const mb = quick?.base ?? (await gitMod.mergeBase(git, target, headOid!));
-            if (!mb) {
-              if (git.shallow) {
-                throw new InputError(
-                  `the merge base of '${o.against}' and HEAD is not in this shallow clone: run '${gitMod.fetchHint(git, o.against)}' (in GitHub Actions: actions/checkout with fetch-depth: 0)`,
-                );
+      run(
+        () => new Context<Opts>(cmd, FORMATS),
+        async (ctx) => {
+          const o = ctx.opts;
+          const reports = reportTargets(targets, cmd);
+          if (o.staged && o.head) throw new UsageError('--staged and --head pick different sides to check: give one');
+          const root = ctx.registryRoot();
+          if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
+          const { runCheck, CHECK_RULES } = await import('../../core/check.js');
+          const needGit = !!(o.against || o.staged || o.head);
+          let head: RegistryStorage;
+          let base: RegistryStorage | undefined;
+          let fast: RegistryStorage | undefined;
+          let comparison: string;
+          let filePath: (rel: string) => string = (rel) => rel;
+          let git: import('../../storage/git.js').GitContext | undefined;
+          let gitMod: typeof import('../../storage/git.js') | undefined;
+          try {
+            gitMod = await import('../../storage/git.js');
+            git = await gitMod.openGit(root);
+          } catch (err) {
+            if (needGit) throw err;
+          }
+          if (git && gitMod) {
+            const prefix = git.prefix;
+            filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
+            // HEAD, the ref and their merge base in one git call; else one by one, for precise messages.
+            const quick = o.against ? await gitMod.refsAndBase(git, o.against) : undefined;
+            const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against && !o.head) : undefined);
+            if (o.against) {
+              const target = quick?.target ?? (await gitMod.resolveRef(git, o.against));
+              const mb = quick?.base ?? (await gitMod.mergeBase(git, target, headOid!));
+              if (!mb) {
+                if (git.shallow) {
+                  throw new InputError(
+                    `the merge base of '${o.against}' and HEAD is not in this shallow clone: run '${gitMod.fetchHint(git, o.against)}' (in GitHub Actions: actions/checkout with fetch-depth: 0)`,
+                  );
+                }
+                throw new InputError(`'${o.against}' and HEAD share no history: there is no merge base to compare with`);
               }
-              throw new InputError(`'${o.against}' and HEAD share no history: there is no merge base to compare with`);
+              base = new gitMod.GitTreeStorage(git, mb, o.against);
+              comparison = `${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
+            } else if (o.staged && headOid) {
+              base = new gitMod.GitTreeStorage(git, headOid, 'HEAD');
+              comparison = 'index against HEAD';
+            } else {
+              comparison = `whole registry, ${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'}`;
             }
-            base = new gitMod.GitTreeStorage(git, mb, o.against);
-            comparison = `${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
-          } else if (o.staged && headOid) {
-            base = new gitMod.GitTreeStorage(git, headOid, 'HEAD');
-            comparison = 'index against HEAD';
+            // The index and the working tree take folder ids from a commit where git reports no change.
+            const idBase =
+              (base as import('../../storage/git.js').GitTreeStorage | undefined) ?? (headOid ? new gitMod.GitTreeStorage(git, headOid, 'HEAD') : undefined);
+            fast = new gitMod.WorkTreeStorage(git, idBase);
+            if (o.staged) head = new gitMod.GitIndexStorage(git, idBase);
+            else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
+            else head = fast;
           } else {
-            comparison = `whole registry, ${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'}`;
+            const { FsStorage } = await import('../../storage/fs.js');
+            head = new FsStorage(root);
+            comparison = 'whole registry, working tree';
           }
-          // The index and the working tree take folder ids from a commit where git reports no change.
-          const idBase = (base as import('../../storage/git.js').GitTreeStorage | undefined) ?? (headOid ? new gitMod.GitTreeStorage(git, headOid, 'HEAD') : undefined);
-          fast = new gitMod.WorkTreeStorage(git, idBase);
-          if (o.staged) head = new gitMod.GitIndexStorage(git, idBase);
-          else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
-          else head = fast;
-        } else {
-          const { FsStorage } = await import('../../storage/fs.js');
-          head = new FsStorage(root);
-          comparison = 'whole registry, working tree';
-        }
-        if (!git) filePath = (rel) => displayFromCwd(root, rel);
+          if (!git) filePath = (rel) => displayFromCwd(root, rel);
 
-        const result = await runCheck({ root, head, base, fast, filePath, policy: o.policy });
-        const { getReporter } = await import('../../report/index.js');
-        const reportCtx = { rules: CHECK_RULES, version: packageVersion(), comparison, color: ctx.out.color };
-        let summaryWritten = false;
-        for (const t of reports) {
-          const reporter = await getReporter(t.format);
-          const text = reporter(result, { ...reportCtx, color: t.file === undefined && ctx.out.color });
-          // --quiet (as the hooks run it): silent on success, the full report only when something fails.
-          const silent = ctx.out.quiet && t.format === 'text' && !result.errors;
-          if (t.file !== undefined) await writeReport(t.file, text);
-          else if (!silent) for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
-          if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY && !summaryWritten) {
-            summaryWritten = true;
-            const { githubSummary } = await import('../../report/github.js');
-            try {
-              appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubSummary(result, reportCtx));
-            } catch (err) {
-              ctx.out.warn(`cannot write the job summary to $GITHUB_STEP_SUMMARY: ${(err as Error).message}`);
+          const result = await runCheck({ root, head, base, fast, filePath, policy: o.policy });
+          const { getReporter } = await import('../../report/index.js');
+          const reportCtx = { rules: CHECK_RULES, version: packageVersion(), comparison, color: ctx.out.color };
+          let summaryWritten = false;
+          for (const t of reports) {
+            const reporter = await getReporter(t.format);
+            const text = reporter(result, { ...reportCtx, color: t.file === undefined && ctx.out.color });
+            // --quiet (as the hooks run it): silent on success, the full report only when something fails.
+            const silent = ctx.out.quiet && t.format === 'text' && !result.errors;
+            if (t.file !== undefined) await writeReport(t.file, text);
+            else if (!silent) for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
+            if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY && !summaryWritten) {
+              summaryWritten = true;
+              const { githubSummary } = await import('../../report/github.js');
+              try {
+                appendFileSync(process.env.GITHUB_STEP_SUMMARY, githubSummary(result, reportCtx));
+              } catch (err) {
+                ctx.out.warn(`cannot write the job summary to $GITHUB_STEP_SUMMARY: ${(err as Error).message}`);
+              }
             }
           }
-        }
-        return result.errors ? 1 : 0;
-      }),
+          return result.errors ? 1 : 0;
+        },
+      ),
     );
 }
 
@@ -143,13 +147,17 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
 function reportTargets(targets: ReportTarget[], cmd: Command): Array<{ format: string; file?: string }> {
   const parent = cmd.parent?.opts() ?? {};
   const fallback = parent.json ? 'json' : ((parent.format as string | undefined) ?? 'text');
-  const list: Array<{ format: string; file?: string }> = targets.length ? targets.map((t) => ({ format: t.format ?? fallback, file: t.file })) : [{ format: fallback }];
+  const list: Array<{ format: string; file?: string }> = targets.length
+    ? targets.map((t) => ({ format: t.format ?? fallback, file: t.file }))
+    : [{ format: fallback }];
   for (const t of list) {
     if (!FORMATS.includes(t.format)) throw new UsageError(`unknown --format '${t.format}': expected ${FORMATS.join(', ')}`);
   }
   const toStdout = list.filter((t) => t.file === undefined);
   if (toStdout.length > 1) {
-    throw new UsageError(`--format ${toStdout.map((t) => t.format).join(' and --format ')}: only one report can go to stdout; give the others an --output-file`);
+    throw new UsageError(
+      `--format ${toStdout.map((t) => t.format).join(' and --format ')}: only one report can go to stdout; give the others an --output-file`,
+    );
   }
   const files = list.map((t) => t.file).filter((f): f is string => f !== undefined);
   const dup = files.find((f, i) => files.indexOf(f) !== i);
@@ -168,7 +176,11 @@ async function writeReport(file: string, text: string): Promise<void> {
 }
 
 /** HEAD's commit; undefined (when allowed) for a repository without commits. */
-async function headCommit(gitMod: typeof import('../../storage/git.js'), git: import('../../storage/git.js').GitContext, optional: boolean): Promise<string | undefined> {
+async function headCommit(
+  gitMod: typeof import('../../storage/git.js'),
+  git: import('../../storage/git.js').GitContext,
+  optional: boolean,
+): Promise<string | undefined> {
   try {
     return await gitMod.resolveRef(git, 'HEAD');
   } catch (err) {

@@ -53,7 +53,7 @@ export function modeOf(mode: string | undefined): CompatibilityMode | undefined 
 export function define(program: Command): void {
   const cmd = program
     .command('compat')
-    .description("check a schema against a subject under its compatibility mode, or two files (--old/--new) under --mode")
+    .description('check a schema against a subject under its compatibility mode, or two files (--old/--new) under --mode')
     .argument('[subject]', 'the subject as <namespace>.<name>')
     .option('--namespace <ns>', 'the subject namespace')
     .option('--name <name>', 'the subject name')
@@ -62,41 +62,49 @@ export function define(program: Command): void {
     .option('--new <file>', 'the new schema (no registry needed)')
     .option('--mode <mode>', 'BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE');
   compareOptions(cmd).action((subject: string | undefined, _o, c: Command) =>
-    run(() => new Context<Opts>(c), async (ctx) => {
-      const o = ctx.opts;
-      const mode = modeOf(o.mode);
-      const parseOptions = parseOptionsOf(o);
-      let comparison: Comparison;
-      let candidate: ParsedSchema;
-      let label: string;
-      if (o.old !== undefined || o.new !== undefined) {
-        if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
-        if (o.file !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
-          throw new UsageError('give either a subject with --file, or --old and --new, not both');
+    run(
+      () => new Context<Opts>(c),
+      async (ctx) => {
+        const o = ctx.opts;
+        const mode = modeOf(o.mode);
+        const parseOptions = parseOptionsOf(o);
+        let comparison: Comparison;
+        let candidate: ParsedSchema;
+        let label: string;
+        if (o.old !== undefined || o.new !== undefined) {
+          if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
+          if (o.file !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
+            throw new UsageError('give either a subject with --file, or --old and --new, not both');
+          }
+          const a = await loadFile(o.old, o.type, parseOptions);
+          const b = await loadFile(o.new, o.type, parseOptions);
+          candidate = b.schema;
+          comparison = await settleComparison({
+            handler: b.handler,
+            against: [{ version: o.old, schema: a.schema }],
+            mode: mode ?? 'BACKWARD',
+            policy: o.policy,
+          });
+          label = `${o.new} against ${o.old}`;
+        } else {
+          const ref = subjectFrom(o, subject)!;
+          if (!o.file) throw new UsageError('which schema? pass --file FILE (or --old A --new B without a registry)');
+          const registry = await ctx.registry();
+          const loaded = await loadFile(o.file, o.type, parseOptions);
+          candidate = loaded.schema;
+          comparison = await settleComparison({ handler: loaded.handler, registry, subject: ref, mode, policy: o.policy });
+          label = `${o.file} against ${ref.namespace}.${ref.name}`;
         }
-        const a = await loadFile(o.old, o.type, parseOptions);
-        const b = await loadFile(o.new, o.type, parseOptions);
-        candidate = b.schema;
-        comparison = await settleComparison({ handler: b.handler, against: [{ version: o.old, schema: a.schema }], mode: mode ?? 'BACKWARD', policy: o.policy });
-        label = `${o.new} against ${o.old}`;
-      } else {
-        const ref = subjectFrom(o, subject)!;
-        if (!o.file) throw new UsageError('which schema? pass --file FILE (or --old A --new B without a registry)');
-        const registry = await ctx.registry();
-        const loaded = await loadFile(o.file, o.type, parseOptions);
-        candidate = loaded.schema;
-        comparison = await settleComparison({ handler: loaded.handler, registry, subject: ref, mode, policy: o.policy });
-        label = `${o.file} against ${ref.namespace}.${ref.name}`;
-      }
-      const report = verdictOf(comparison, candidate);
-      const view: CompatView = { report, label, otherPolicies: comparison.otherPolicies };
-      if (ctx.out.json) ctx.out.write(compatJson(view));
-      else {
-        const { out, notes } = compatText(view, { paint: await ctx.out.chalk(), quiet: ctx.out.quiet });
-        ctx.out.write(out);
-        for (const n of notes) ctx.out.info(n);
-      }
-      return report.compatible ? 0 : 1;
-    }),
+        const report = verdictOf(comparison, candidate);
+        const view: CompatView = { report, label, otherPolicies: comparison.otherPolicies };
+        if (ctx.out.json) ctx.out.write(compatJson(view));
+        else {
+          const { out, notes } = compatText(view, { paint: await ctx.out.chalk(), quiet: ctx.out.quiet });
+          ctx.out.write(out);
+          for (const n of notes) ctx.out.info(n);
+        }
+        return report.compatible ? 0 : 1;
+      },
+    ),
   );
 }

@@ -18,77 +18,100 @@ export function define(program: Command): void {
     .option('--namespace <ns>', 'the subject namespace')
     .option('--name <name>', 'the subject name')
     .option('--compatibility <mode>', 'set the mode: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE')
-    .option('--alias <name>', "add a Confluent subject name that answers for this subject (repeatable), e.g. orders-value for Kafka's TopicNameStrategy", collect, [])
+    .option(
+      '--alias <name>',
+      "add a Confluent subject name that answers for this subject (repeatable), e.g. orders-value for Kafka's TopicNameStrategy",
+      collect,
+      [],
+    )
     .option('--remove-alias <name>', 'remove an alias (repeatable)', collect, [])
     .option('--policy <name>', 'set the comparison policy: semantic or lenient (JSON Schema), wire or strict (Protobuf); a looser one needs --reason')
     .option('--reason <text>', "why the mode or policy changes: recorded as 'compatibility-change' (check requires one to loosen a mode)")
     .action((subject: string | undefined, _o, cmd: Command) =>
-      run(() => new Context<{ namespace?: string; name?: string; compatibility?: string; policy?: string; reason?: string; alias: string[]; removeAlias: string[] }>(cmd), async (ctx) => {
-        const ref = subjectFrom(ctx.opts, subject, false);
-        const aliasChange = ctx.opts.alias.length > 0 || ctx.opts.removeAlias.length > 0;
-        if (aliasChange && !ref) throw new UsageError('--alias and --remove-alias name a subject: llm-schema config <namespace>.<name> --alias NAME');
-        for (const a of ctx.opts.alias) checkAlias(a);
-        const mode = ctx.opts.compatibility === undefined ? undefined : checkMode(ctx.opts.compatibility);
-        const policyArg = ctx.opts.policy;
-        if (ctx.opts.reason !== undefined && !mode && policyArg === undefined) throw new UsageError('--reason goes with --compatibility or --policy');
-        const registry = await ctx.registry();
-        const loosensPolicy = (from: string | undefined, to: string | undefined, what: string) => {
-          if (to === undefined || from === to || !LOOSER_POLICY[to]) return;
-          if (from !== undefined && from !== LOOSER_POLICY[to]) return;
-          if (!ctx.opts.reason) {
-            throw new UsageError(
-              `policy ${to} checks less than ${from ?? LOOSER_POLICY[to]} for ${what}: say why with --reason "<why>" (recorded as compatibility-change, which check asks for)`,
-            );
-          }
-        };
-        if (ref) {
-          const meta = await registry.getSubject(ref);
-          const name = `${ref.namespace}.${ref.name}`;
-          let policy: string | undefined;
-          if (policyArg !== undefined) {
-            const { getHandler } = await import('../../formats/index.js');
-            const { checkPolicy } = await import('../../core/policy.js');
-            const handler = await getHandler(meta.format);
-            policy = checkPolicy(handler, policyArg);
-            const { resolvePolicy } = await import('../../core/comparison.js');
-            loosensPolicy(await resolvePolicy(handler, { registry, subject: ref, meta }), policy, name);
-          }
-          if (mode || policy) {
-            const from = meta.compatibility ?? registry.config.compatibility;
-            if (mode && isLooser(from, mode) && !ctx.opts.reason) {
-              ctx.out.warn(`${from} → ${mode} loosens the mode: 'check --against' will fail until it is approved with --reason "<why>"`);
+      run(
+        () =>
+          new Context<{ namespace?: string; name?: string; compatibility?: string; policy?: string; reason?: string; alias: string[]; removeAlias: string[] }>(
+            cmd,
+          ),
+        async (ctx) => {
+          const ref = subjectFrom(ctx.opts, subject, false);
+          const aliasChange = ctx.opts.alias.length > 0 || ctx.opts.removeAlias.length > 0;
+          if (aliasChange && !ref) throw new UsageError('--alias and --remove-alias name a subject: llm-schema config <namespace>.<name> --alias NAME');
+          for (const a of ctx.opts.alias) checkAlias(a);
+          const mode = ctx.opts.compatibility === undefined ? undefined : checkMode(ctx.opts.compatibility);
+          const policyArg = ctx.opts.policy;
+          if (ctx.opts.reason !== undefined && !mode && policyArg === undefined) throw new UsageError('--reason goes with --compatibility or --policy');
+          const registry = await ctx.registry();
+          const loosensPolicy = (from: string | undefined, to: string | undefined, what: string) => {
+            if (to === undefined || from === to || !LOOSER_POLICY[to]) return;
+            if (from !== undefined && from !== LOOSER_POLICY[to]) return;
+            if (!ctx.opts.reason) {
+              throw new UsageError(
+                `policy ${to} checks less than ${from ?? LOOSER_POLICY[to]} for ${what}: say why with --reason "<why>" (recorded as compatibility-change, which check asks for)`,
+              );
             }
-            await registry.setSubjectConfig(ref, { ...(mode ? { compatibility: mode as CompatibilityMode } : {}), ...(policy ? { policy } : {}) }, ctx.opts.reason);
-          }
-          const aliases = aliasChange ? await registry.setSubjectAliases(ref, ctx.opts.alias, ctx.opts.removeAlias) : meta.aliases ?? [];
-          const effective = mode ?? meta.compatibility ?? registry.config.compatibility;
-          const source = mode || meta.compatibility ? 'subject' : 'registry default';
-          const effectivePolicy = policy ?? meta.policy ?? registry.config.policy ?? null;
-          if (ctx.out.json) ctx.out.printJson({ subject: name, compatibility: effective, source, policy: effectivePolicy, aliases });
-          else {
+          };
+          if (ref) {
+            const meta = await registry.getSubject(ref);
+            const name = `${ref.namespace}.${ref.name}`;
+            let policy: string | undefined;
+            if (policyArg !== undefined) {
+              const { getHandler } = await import('../../formats/index.js');
+              const { checkPolicy } = await import('../../core/policy.js');
+              const handler = await getHandler(meta.format);
+              policy = checkPolicy(handler, policyArg);
+              const { resolvePolicy } = await import('../../core/comparison.js');
+              loosensPolicy(await resolvePolicy(handler, { registry, subject: ref, meta }), policy, name);
+            }
             if (mode || policy) {
-              ctx.out.line([mode ? `${name}: compatibility set to ${mode}` : '', policy ? `${name}: policy set to ${policy}` : ''].filter(Boolean).join('\n'));
-            } else if (!aliasChange) ctx.out.line(`${name}: ${effective} (${source})${effectivePolicy ? `, policy ${effectivePolicy}` : ''}`);
-            if (aliasChange || aliases.length) ctx.out.line(`${name}: aliases ${aliases.length ? aliases.join(', ') : '(none)'}`);
+              const from = meta.compatibility ?? registry.config.compatibility;
+              if (mode && isLooser(from, mode) && !ctx.opts.reason) {
+                ctx.out.warn(`${from} → ${mode} loosens the mode: 'check --against' will fail until it is approved with --reason "<why>"`);
+              }
+              await registry.setSubjectConfig(
+                ref,
+                { ...(mode ? { compatibility: mode as CompatibilityMode } : {}), ...(policy ? { policy } : {}) },
+                ctx.opts.reason,
+              );
+            }
+            const aliases = aliasChange ? await registry.setSubjectAliases(ref, ctx.opts.alias, ctx.opts.removeAlias) : (meta.aliases ?? []);
+            const effective = mode ?? meta.compatibility ?? registry.config.compatibility;
+            const source = mode || meta.compatibility ? 'subject' : 'registry default';
+            const effectivePolicy = policy ?? meta.policy ?? registry.config.policy ?? null;
+            if (ctx.out.json) ctx.out.printJson({ subject: name, compatibility: effective, source, policy: effectivePolicy, aliases });
+            else {
+              if (mode || policy) {
+                ctx.out.line(
+                  [mode ? `${name}: compatibility set to ${mode}` : '', policy ? `${name}: policy set to ${policy}` : ''].filter(Boolean).join('\n'),
+                );
+              } else if (!aliasChange) ctx.out.line(`${name}: ${effective} (${source})${effectivePolicy ? `, policy ${effectivePolicy}` : ''}`);
+              if (aliasChange || aliases.length) ctx.out.line(`${name}: aliases ${aliases.length ? aliases.join(', ') : '(none)'}`);
+            }
+            return;
           }
-          return;
-        }
-        if (policyArg !== undefined) {
-          loosensPolicy(registry.config.policy, policyArg, 'the registry default');
-          await registry.setDefaultPolicy(policyArg, ctx.opts.reason);
-        }
-        if (mode) {
-          if (isLooser(registry.config.compatibility, mode) && !ctx.opts.reason) {
-            ctx.out.warn(`${registry.config.compatibility} → ${mode} loosens the default mode: 'check --against' will fail until it is approved with --reason "<why>"`);
+          if (policyArg !== undefined) {
+            loosensPolicy(registry.config.policy, policyArg, 'the registry default');
+            await registry.setDefaultPolicy(policyArg, ctx.opts.reason);
           }
-          await registry.setDefaultCompatibility(mode, ctx.opts.reason);
-        }
-        const effective = registry.config.compatibility;
-        if (ctx.out.json) ctx.out.printJson({ compatibility: effective, policy: registry.config.policy ?? null, schemas: registry.config.schemas });
-        else if (mode || policyArg !== undefined) {
-          ctx.out.line([mode ? `registry default compatibility set to ${mode}` : '', policyArg !== undefined ? `registry default policy set to ${policyArg}` : ''].filter(Boolean).join('\n'));
-        } else ctx.out.line(`registry default: ${effective}${registry.config.policy ? `, policy ${registry.config.policy}` : ''}`);
-      }),
+          if (mode) {
+            if (isLooser(registry.config.compatibility, mode) && !ctx.opts.reason) {
+              ctx.out.warn(
+                `${registry.config.compatibility} → ${mode} loosens the default mode: 'check --against' will fail until it is approved with --reason "<why>"`,
+              );
+            }
+            await registry.setDefaultCompatibility(mode, ctx.opts.reason);
+          }
+          const effective = registry.config.compatibility;
+          if (ctx.out.json) ctx.out.printJson({ compatibility: effective, policy: registry.config.policy ?? null, schemas: registry.config.schemas });
+          else if (mode || policyArg !== undefined) {
+            ctx.out.line(
+              [mode ? `registry default compatibility set to ${mode}` : '', policyArg !== undefined ? `registry default policy set to ${policyArg}` : '']
+                .filter(Boolean)
+                .join('\n'),
+            );
+          } else ctx.out.line(`registry default: ${effective}${registry.config.policy ? `, policy ${registry.config.policy}` : ''}`);
+        },
+      ),
     );
 }
 

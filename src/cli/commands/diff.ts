@@ -37,52 +37,71 @@ export function define(program: Command): void {
     .option('--mode <mode>', "the compatibility mode for the bump (default: the subject's, else BACKWARD)")
     .option('--no-structural', 'do not print the structural (json-diff) view');
   compareOptions(cmd).action((subject: string | undefined, _o, c: Command) =>
-    run(() => new Context<Opts>(c), async (ctx) => {
-      const o = ctx.opts;
-      const parseOptions = parseOptionsOf(o);
-      let oldS: ParsedSchema;
-      let newS: ParsedSchema;
-      let comparison: Comparison;
-      let fromLabel: string;
-      let toLabel: string;
-      let fromVersion: string | undefined;
-      if (o.old !== undefined || o.new !== undefined) {
-        if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
-        if (o.from !== undefined || o.to !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
-          throw new UsageError('give either a subject with --from/--to, or --old and --new, not both');
+    run(
+      () => new Context<Opts>(c),
+      async (ctx) => {
+        const o = ctx.opts;
+        const parseOptions = parseOptionsOf(o);
+        let oldS: ParsedSchema;
+        let newS: ParsedSchema;
+        let comparison: Comparison;
+        let fromLabel: string;
+        let toLabel: string;
+        let fromVersion: string | undefined;
+        if (o.old !== undefined || o.new !== undefined) {
+          if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
+          if (o.from !== undefined || o.to !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
+            throw new UsageError('give either a subject with --from/--to, or --old and --new, not both');
+          }
+          const a = await loadFile(o.old, o.type, parseOptions);
+          const b = await loadFile(o.new, o.type, parseOptions);
+          [oldS, newS] = [a.schema, b.schema];
+          [fromLabel, toLabel] = [o.old, o.new];
+          comparison = await settleComparison({
+            handler: b.handler,
+            against: [{ version: o.old, schema: oldS }],
+            mode: modeOf(o.mode) ?? 'BACKWARD',
+            policy: o.policy,
+          });
+        } else {
+          const ref = subjectFrom(o, subject)!;
+          if (o.from === undefined) throw new UsageError('which versions? pass --from VERSION [--to VERSION] (or --old A --new B without a registry)');
+          const registry = await ctx.registry();
+          const a = await registry.loadSchema(ref, o.from, parseOptions);
+          const b = await registry.loadSchema(ref, o.to ?? 'latest', parseOptions);
+          [oldS, newS] = [a.schema, b.schema];
+          fromVersion = a.info.entry.version;
+          [fromLabel, toLabel] = [`${a.info.subject} ${a.info.entry.version}`, `${b.info.subject} ${b.info.entry.version}`];
+          comparison = await settleComparison({
+            handler: b.handler,
+            registry,
+            subject: ref,
+            against: [{ version: fromVersion, schema: oldS }],
+            mode: modeOf(o.mode),
+            policy: o.policy,
+          });
         }
-        const a = await loadFile(o.old, o.type, parseOptions);
-        const b = await loadFile(o.new, o.type, parseOptions);
-        [oldS, newS] = [a.schema, b.schema];
-        [fromLabel, toLabel] = [o.old, o.new];
-        comparison = await settleComparison({ handler: b.handler, against: [{ version: o.old, schema: oldS }], mode: modeOf(o.mode) ?? 'BACKWARD', policy: o.policy });
-      } else {
-        const ref = subjectFrom(o, subject)!;
-        if (o.from === undefined) throw new UsageError('which versions? pass --from VERSION [--to VERSION] (or --old A --new B without a registry)');
-        const registry = await ctx.registry();
-        const a = await registry.loadSchema(ref, o.from, parseOptions);
-        const b = await registry.loadSchema(ref, o.to ?? 'latest', parseOptions);
-        [oldS, newS] = [a.schema, b.schema];
-        fromVersion = a.info.entry.version;
-        [fromLabel, toLabel] = [`${a.info.subject} ${a.info.entry.version}`, `${b.info.subject} ${b.info.entry.version}`];
-        comparison = await settleComparison({
-          handler: b.handler, registry, subject: ref, against: [{ version: fromVersion, schema: oldS }], mode: modeOf(o.mode), policy: o.policy,
-        });
-      }
-      const view = diffView(comparison, oldS, newS, { from: fromLabel, to: toLabel, fromVersion });
-      const changes = view.changes;
-      if (ctx.out.json) {
-        ctx.out.write(diffJson(view));
+        const view = diffView(comparison, oldS, newS, { from: fromLabel, to: toLabel, fromVersion });
+        const changes = view.changes;
+        if (ctx.out.json) {
+          ctx.out.write(diffJson(view));
+          return 0;
+        }
+        if (
+          o.structural !== false &&
+          !ctx.out.quiet &&
+          (oldS.format === 'json' || oldS.format === 'avro') &&
+          (newS.format === 'json' || newS.format === 'avro') &&
+          changes.length
+        ) {
+          const spec = 'json-diff'; // untyped CommonJS module
+          const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
+          const text = diffString(oldS.value, newS.value, { color: ctx.out.color });
+          if (text.trim()) view.structural = text.replace(/\n$/, '');
+        }
+        ctx.out.write(diffText(view, { paint: await ctx.out.chalk() }));
         return 0;
-      }
-      if (o.structural !== false && !ctx.out.quiet && (oldS.format === 'json' || oldS.format === 'avro') && (newS.format === 'json' || newS.format === 'avro') && changes.length) {
-        const spec = 'json-diff'; // untyped CommonJS module
-        const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
-        const text = diffString(oldS.value, newS.value, { color: ctx.out.color });
-        if (text.trim()) view.structural = text.replace(/\n$/, '');
-      }
-      ctx.out.write(diffText(view, { paint: await ctx.out.chalk() }));
-      return 0;
-    }),
+      },
+    ),
   );
 }

@@ -17,53 +17,59 @@ export function define(program: Command): void {
   hook
     .command('install')
     .description('write a git pre-commit hook running `llm-schema check --staged` (honours core.hooksPath; works in worktrees)')
-    .option('--force', 'replace an existing pre-commit hook that is not llm-schema\'s (the old one is kept as pre-commit.backup)')
+    .option('--force', "replace an existing pre-commit hook that is not llm-schema's (the old one is kept as pre-commit.backup)")
     .action((_o, cmd: Command) =>
-      run(() => new Context<Opts>(cmd), async (ctx) => {
-        const { file, prefix } = await hookFile(ctx);
-        const script = hookScript(prefix);
-        let action: 'installed' | 'updated' | 'unchanged' | 'replaced' = 'installed';
-        if (existsSync(file)) {
-          const old = readFileSync(file, 'utf8');
-          if (old === script) action = 'unchanged';
-          else if (old.includes(MARKER)) action = 'updated';
-          else if (ctx.opts.force) {
-            renameSync(file, file + '.backup');
-            action = 'replaced';
-          } else {
-            throw new RefusedError(
-              `refused: ${file} already exists and is not llm-schema's hook: pass --force to replace it (kept as pre-commit.backup), or add 'npx --no-install llm-schema check --staged' to it`,
-            );
+      run(
+        () => new Context<Opts>(cmd),
+        async (ctx) => {
+          const { file, prefix } = await hookFile(ctx);
+          const script = hookScript(prefix);
+          let action: 'installed' | 'updated' | 'unchanged' | 'replaced' = 'installed';
+          if (existsSync(file)) {
+            const old = readFileSync(file, 'utf8');
+            if (old === script) action = 'unchanged';
+            else if (old.includes(MARKER)) action = 'updated';
+            else if (ctx.opts.force) {
+              renameSync(file, file + '.backup');
+              action = 'replaced';
+            } else {
+              throw new RefusedError(
+                `refused: ${file} already exists and is not llm-schema's hook: pass --force to replace it (kept as pre-commit.backup), or add 'npx --no-install llm-schema check --staged' to it`,
+              );
+            }
           }
-        }
-        if (action !== 'unchanged') {
-          mkdirSync(path.dirname(file), { recursive: true });
-          writeFileSync(file, script);
-        }
-        chmodSync(file, 0o755);
-        if (ctx.out.json) ctx.out.printJson({ hook: file, action });
-        else ctx.out.line(`${action === 'unchanged' ? 'already installed' : action} pre-commit hook: ${path.relative(process.cwd(), file) || file}`);
-      }),
+          if (action !== 'unchanged') {
+            mkdirSync(path.dirname(file), { recursive: true });
+            writeFileSync(file, script);
+          }
+          chmodSync(file, 0o755);
+          if (ctx.out.json) ctx.out.printJson({ hook: file, action });
+          else ctx.out.line(`${action === 'unchanged' ? 'already installed' : action} pre-commit hook: ${path.relative(process.cwd(), file) || file}`);
+        },
+      ),
     );
   hook
     .command('uninstall')
     .description("remove llm-schema's pre-commit hook (a foreign hook is left alone)")
     .action((_o, cmd: Command) =>
-      run(() => new Context(cmd), async (ctx) => {
-        const { file } = await hookFile(ctx);
-        let action = 'absent';
-        if (existsSync(file)) {
-          if (!readFileSync(file, 'utf8').includes(MARKER)) throw new RefusedError(`refused: ${file} is not llm-schema's hook; left alone`);
-          rmSync(file);
-          action = 'removed';
-          if (existsSync(file + '.backup')) {
-            renameSync(file + '.backup', file);
-            action = 'restored the previous hook';
+      run(
+        () => new Context(cmd),
+        async (ctx) => {
+          const { file } = await hookFile(ctx);
+          let action = 'absent';
+          if (existsSync(file)) {
+            if (!readFileSync(file, 'utf8').includes(MARKER)) throw new RefusedError(`refused: ${file} is not llm-schema's hook; left alone`);
+            rmSync(file);
+            action = 'removed';
+            if (existsSync(file + '.backup')) {
+              renameSync(file + '.backup', file);
+              action = 'restored the previous hook';
+            }
           }
-        }
-        if (ctx.out.json) ctx.out.printJson({ hook: file, action });
-        else ctx.out.line(`${action}: ${path.relative(process.cwd(), file) || file}`);
-      }),
+          if (ctx.out.json) ctx.out.printJson({ hook: file, action });
+          else ctx.out.line(`${action}: ${path.relative(process.cwd(), file) || file}`);
+        },
+      ),
     );
 }
 

@@ -21,35 +21,39 @@ export function define(program: Command): void {
     .option('--ref <ref>', 'start from this ref instead of HEAD', 'HEAD')
     .option('-n, --limit <n>', 'show at most N commits')
     .action((subject: string | undefined, _o, cmd: Command) =>
-      run(() => new Context<Opts>(cmd), async (ctx) => {
-        const ref = subjectFrom(ctx.opts, subject)!;
-        const limit = ctx.opts.limit === undefined ? Infinity : Number(ctx.opts.limit);
-        if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`invalid --limit '${ctx.opts.limit}': expected a positive whole number`);
-        const registry = await ctx.registry();
-        const { openGit, resolveRef } = await import('../../storage/git.js');
-        const git = await openGit(registry.root);
-        const { subjectHistory } = await import('../../core/history.js');
-        const { commits: out, truncated } = await subjectHistory(git, registry.subjectDir(ref), await resolveRef(git, ctx.opts.ref ?? 'HEAD'), limit);
-        if (!out.length && !(await registry.readSubject(ref))) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
-        if (ctx.out.json) {
-          ctx.out.printJson({ subject: subjectName(ref), truncated, commits: out });
-          return;
-        }
-        if (!out.length) {
-          ctx.out.line(`${subjectName(ref)} has no committed history yet`);
-          return;
-        }
-        const rows = out.map((e) => ({
-          what: e.versions.length ? e.versions.join(', ') : e.deprecated.length ? `deprecated ${e.deprecated.join(', ')}` : e.change,
-          e,
-        }));
-        const width = Math.min(40, Math.max(...rows.map((r) => r.what.length)));
-        for (const { what, e } of rows) {
-          ctx.out.line(`${what.padEnd(width)}  ${e.commit.slice(0, 7)}  ${e.date.slice(0, 19).replace('T', ' ')}  ${e.author.name} <${e.author.email}>  ${e.message.split('\n')[0]}`);
-        }
-        if (truncated) ctx.out.warn("the history stops early: this is a shallow clone ('git fetch --unshallow' fetches the rest)");
-      }),
+      run(
+        () => new Context<Opts>(cmd),
+        async (ctx) => {
+          const ref = subjectFrom(ctx.opts, subject)!;
+          const limit = ctx.opts.limit === undefined ? Infinity : Number(ctx.opts.limit);
+          if (limit !== Infinity && (!Number.isInteger(limit) || limit < 1))
+            throw new UsageError(`invalid --limit '${ctx.opts.limit}': expected a positive whole number`);
+          const registry = await ctx.registry();
+          const { openGit, resolveRef } = await import('../../storage/git.js');
+          const git = await openGit(registry.root);
+          const { subjectHistory } = await import('../../core/history.js');
+          const { commits: out, truncated } = await subjectHistory(git, registry.subjectDir(ref), await resolveRef(git, ctx.opts.ref ?? 'HEAD'), limit);
+          if (!out.length && !(await registry.readSubject(ref))) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
+          if (ctx.out.json) {
+            ctx.out.printJson({ subject: subjectName(ref), truncated, commits: out });
+            return;
+          }
+          if (!out.length) {
+            ctx.out.line(`${subjectName(ref)} has no committed history yet`);
+            return;
+          }
+          const rows = out.map((e) => ({
+            what: e.versions.length ? e.versions.join(', ') : e.deprecated.length ? `deprecated ${e.deprecated.join(', ')}` : e.change,
+            e,
+          }));
+          const width = Math.min(40, Math.max(...rows.map((r) => r.what.length)));
+          for (const { what, e } of rows) {
+            ctx.out.line(
+              `${what.padEnd(width)}  ${e.commit.slice(0, 7)}  ${e.date.slice(0, 19).replace('T', ' ')}  ${e.author.name} <${e.author.email}>  ${e.message.split('\n')[0]}`,
+            );
+          }
+          if (truncated) ctx.out.warn("the history stops early: this is a shallow clone ('git fetch --unshallow' fetches the rest)");
+        },
+      ),
     );
 }
-
-

@@ -62,68 +62,74 @@ export function define(program: Command): void {
     .addOption(new Option('--commit-message <text>', 'same as --message').hideHelp())
     .option('--author <author>', 'commit author "Name <email>" (with --commit; default: git config)')
     .action((subject: string | undefined, _o, cmd: Command) =>
-      run(() => new Context<Opts>(cmd), async (ctx) => {
-        const o = ctx.opts;
-        const ref = subjectFrom(o, subject)!;
-        if (!o.file) throw new UsageError('which schema? pass --file FILE');
-        if ((o.message !== undefined || o.commitMessage !== undefined) && !o.commit) throw new UsageError('--message is the commit message: it goes with --commit');
-        const format = formatOfFile(o.file, o.type);
-        const kind = o.kind === undefined ? undefined : checkKind(o.kind);
-        const references = (o.reference ?? []).map(parseReference);
-        if (o.textChange !== undefined && !['patch', 'minor', 'major'].includes(o.textChange)) throw new UsageError(`invalid --text-change '${o.textChange}': expected patch, minor or major`);
-        if (o.textChange !== undefined && format !== 'prompt') throw new UsageError('--text-change goes with prompt templates (.prompt files)');
-        const text = await readInputFile(o.file);
-        const registry = await ctx.registry();
-        // With --commit, refuse before writing when no commit could be made (no repository, no author).
-        // (isomorphic-git is heavy: loaded only with --commit.)
-        const git = o.commit && !o.dryRun ? await import('../../storage/gitcommit.js') : undefined;
-        if (git) await git.checkCanCommit(registry.root, o.author);
-        const spinner = await ctx.out.spinner(`registering ${ref.namespace}.${ref.name}`);
-        let result;
-        try {
-          result = await registry.register({
-            ...ref,
-            text,
-            file: o.file === '-' ? '<stdin>' : o.file,
-            format,
-            version: o.version,
-            description: o.description,
-            owners: o.owner,
-            tags: o.tag,
-            kind,
-            references,
-            allowBreaking: o.allowBreaking,
-            dryRun: o.dryRun,
-            policy: o.policy,
-            textChange: o.textChange as 'patch' | 'minor' | 'major' | undefined,
-            parseOptions: { protoPaths: o.protoPath, file: o.file },
-          });
-        } finally {
-          spinner.stop();
-        }
-        let commit: { commit: string; author: string } | undefined;
-        if (git && result.written.length) {
-          // Commit the subject whole: subject.yaml lists every version, so every version file it lists goes
-          // with it (an earlier registration left uncommitted would otherwise be missing from the commit).
-          const meta = await registry.getSubject(ref);
-          const files = new Set(result.written);
-          for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
-          commit = await git.commitFiles({
-            root: registry.root,
-            files: [...files].map((f) => path.join(registry.root, f)),
-            message: o.message ?? o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
-            author: o.author,
-          });
-        }
-        const view: RegisterView = { ...result, file: registry.display(result.file), commit };
-        if (ctx.out.json) {
-          ctx.out.write(registerJson(view));
-          return;
-        }
-        const { out, notes } = registerText(view, { paint: await ctx.out.chalk() });
-        ctx.out.write(out);
-        for (const n of notes) ctx.out.info(n);
-        for (const w of result.warnings) ctx.out.warn(`${registry.display(o.file === '-' ? '<stdin>' : o.file)}${w.line ? `:${w.line}:${w.column ?? 1}` : ''}: ${w.message} (${w.rule})`);
-      }),
+      run(
+        () => new Context<Opts>(cmd),
+        async (ctx) => {
+          const o = ctx.opts;
+          const ref = subjectFrom(o, subject)!;
+          if (!o.file) throw new UsageError('which schema? pass --file FILE');
+          if ((o.message !== undefined || o.commitMessage !== undefined) && !o.commit)
+            throw new UsageError('--message is the commit message: it goes with --commit');
+          const format = formatOfFile(o.file, o.type);
+          const kind = o.kind === undefined ? undefined : checkKind(o.kind);
+          const references = (o.reference ?? []).map(parseReference);
+          if (o.textChange !== undefined && !['patch', 'minor', 'major'].includes(o.textChange))
+            throw new UsageError(`invalid --text-change '${o.textChange}': expected patch, minor or major`);
+          if (o.textChange !== undefined && format !== 'prompt') throw new UsageError('--text-change goes with prompt templates (.prompt files)');
+          const text = await readInputFile(o.file);
+          const registry = await ctx.registry();
+          // With --commit, refuse before writing when no commit could be made (no repository, no author).
+          // (isomorphic-git is heavy: loaded only with --commit.)
+          const git = o.commit && !o.dryRun ? await import('../../storage/gitcommit.js') : undefined;
+          if (git) await git.checkCanCommit(registry.root, o.author);
+          const spinner = await ctx.out.spinner(`registering ${ref.namespace}.${ref.name}`);
+          let result;
+          try {
+            result = await registry.register({
+              ...ref,
+              text,
+              file: o.file === '-' ? '<stdin>' : o.file,
+              format,
+              version: o.version,
+              description: o.description,
+              owners: o.owner,
+              tags: o.tag,
+              kind,
+              references,
+              allowBreaking: o.allowBreaking,
+              dryRun: o.dryRun,
+              policy: o.policy,
+              textChange: o.textChange as 'patch' | 'minor' | 'major' | undefined,
+              parseOptions: { protoPaths: o.protoPath, file: o.file },
+            });
+          } finally {
+            spinner.stop();
+          }
+          let commit: { commit: string; author: string } | undefined;
+          if (git && result.written.length) {
+            // Commit the subject whole: subject.yaml lists every version, so every version file it lists goes
+            // with it (an earlier registration left uncommitted would otherwise be missing from the commit).
+            const meta = await registry.getSubject(ref);
+            const files = new Set(result.written);
+            for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
+            commit = await git.commitFiles({
+              root: registry.root,
+              files: [...files].map((f) => path.join(registry.root, f)),
+              message: o.message ?? o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
+              author: o.author,
+            });
+          }
+          const view: RegisterView = { ...result, file: registry.display(result.file), commit };
+          if (ctx.out.json) {
+            ctx.out.write(registerJson(view));
+            return;
+          }
+          const { out, notes } = registerText(view, { paint: await ctx.out.chalk() });
+          ctx.out.write(out);
+          for (const n of notes) ctx.out.info(n);
+          for (const w of result.warnings)
+            ctx.out.warn(`${registry.display(o.file === '-' ? '<stdin>' : o.file)}${w.line ? `:${w.line}:${w.column ?? 1}` : ''}: ${w.message} (${w.rule})`);
+        },
+      ),
     );
 }

@@ -22,27 +22,30 @@ export function define(program: Command): void {
     .option('--version <version>', "the version, or 'latest'", 'latest')
     .option('--input <file>', "the template variables: a JSON (or YAML) object; '-' for stdin")
     .action((subject: string | undefined, _o, cmd: Command) =>
-      run(() => new Context<Opts>(cmd), async (ctx) => {
-        const o = ctx.opts;
-        const ref = subjectFrom(o, subject)!;
-        if (!o.input) throw new UsageError('which variables? pass --input vars.json');
-        const text = await readInputFile(o.input);
-        const where = o.input === '-' ? '<stdin>' : o.input;
-        const input = /\.ya?ml$/i.test(o.input) ? parseYaml(text, where) : parseJson(text, where);
-        const registry = await ctx.registry();
-        const { renderRegistered, messageText } = await import('../../formats/prompt/render.js');
-        const r = await renderRegistered(registry, ref, input, o.version);
-        if (r.deprecated) ctx.out.warn(`${r.subject} ${r.version} is deprecated: ${r.deprecated}`);
-        if (ctx.out.json) {
-          ctx.out.printJson({ subject: r.subject, version: r.version, ...r.request });
-          return;
-        }
-        const c = await ctx.out.chalk();
-        r.request.messages.forEach((m, i) => {
-          if (i > 0) ctx.out.line('');
-          ctx.out.line(c.bold(`[${m.role}]`));
-          ctx.out.line(messageText(m).replace(/^\n+|\n+$/g, ''));
-        });
-      }),
+      run(
+        () => new Context<Opts>(cmd),
+        async (ctx) => {
+          const o = ctx.opts;
+          const ref = subjectFrom(o, subject)!;
+          if (!o.input) throw new UsageError('which variables? pass --input vars.json');
+          const text = await readInputFile(o.input);
+          const where = o.input === '-' ? '<stdin>' : o.input;
+          const input = /\.ya?ml$/i.test(o.input) ? parseYaml(text, where) : parseJson(text, where);
+          const registry = await ctx.registry();
+          const { renderRegistered, messageText } = await import('../../formats/prompt/render.js');
+          const r = await renderRegistered(registry, ref, input, o.version);
+          if (r.deprecated) ctx.out.warn(`${r.subject} ${r.version} is deprecated: ${r.deprecated}`);
+          if (ctx.out.json) {
+            ctx.out.printJson({ subject: r.subject, version: r.version, ...r.request });
+            return;
+          }
+          const c = await ctx.out.chalk();
+          r.request.messages.forEach((m, i) => {
+            if (i > 0) ctx.out.line('');
+            ctx.out.line(c.bold(`[${m.role}]`));
+            ctx.out.line(messageText(m).replace(/^\n+|\n+$/g, ''));
+          });
+        },
+      ),
     );
 }

@@ -42,119 +42,132 @@ export function define(program: Command): void {
     .option('--type <type>', 'json, avro or protobuf (default: from the schema file extension)')
     .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
     .option('--message <type>', 'Protobuf message the data is (pkg.Type; default: the first message)')
-    .option('--extract', "pull the JSON out of LLM text replies first (code fences, prose around it)")
-    .option('--repair', 'with --extract: repair trailing commas, quotes (single, smart, full-width), comments, Python literals and cut-off replies; every repair is reported')
+    .option('--extract', 'pull the JSON out of LLM text replies first (code fences, prose around it)')
+    .option(
+      '--repair',
+      'with --extract: repair trailing commas, quotes (single, smart, full-width), comments, Python literals and cut-off replies; every repair is reported',
+    )
     .option('--no-repair-truncated', 'with --repair: fail replies cut off mid-JSON instead of closing them')
     .option('--field <name>', 'with --extract on JSON Lines: the field holding the reply text')
-    .option('--target <target>', "check replies against the form the model was given: openai, anthropic, anthropic-strict, gemini; 'registered' for the schema as registered (default: the subject's first 'targets:' entry)")
-    .option('--normalize', 'with a target: map what the provider adds (OpenAI strict nulls for optional properties) back, then validate against the registered schema')
+    .option(
+      '--target <target>',
+      "check replies against the form the model was given: openai, anthropic, anthropic-strict, gemini; 'registered' for the schema as registered (default: the subject's first 'targets:' entry)",
+    )
+    .option(
+      '--normalize',
+      'with a target: map what the provider adds (OpenAI strict nulls for optional properties) back, then validate against the registered schema',
+    )
     .option('--max-errors <n>', 'errors shown per record', '10')
     .option('--no-parallel', 'validate large JSON Lines files on one thread')
     .action((subject: string | undefined, _o, cmd: Command) =>
-      run(() => new Context<Opts>(cmd), async (ctx) => {
-        const o = ctx.opts;
-        // `--data a.json myapp.user`: the variadic --data took the subject; give it back.
-        const last = o.data?.at(-1);
-        if (subject === undefined && !o.schema && o.namespace === undefined && o.name === undefined && o.data!.length > 1 && last && isSubjectLike(last)) {
-          subject = o.data!.pop();
-        }
-        if (!o.data?.length) throw new UsageError("what to validate? pass --data FILE|GLOB|FOLDER|- (stdin)");
-        if ((o.repair || o.field) && !o.extract) throw new UsageError('--repair and --field go with --extract');
-        if (o.repairTruncated === false && !o.repair) throw new UsageError('--no-repair-truncated goes with --repair');
-        const maxErrors = Number(o.maxErrors);
-        if (!Number.isInteger(maxErrors) || maxErrors < 1) throw new UsageError(`--max-errors must be a whole number >= 1, got '${o.maxErrors}'`);
-        const parseOptions: ParseOptions = { protoPaths: o.protoPath, message: o.message };
+      run(
+        () => new Context<Opts>(cmd),
+        async (ctx) => {
+          const o = ctx.opts;
+          // `--data a.json myapp.user`: the variadic --data took the subject; give it back.
+          const last = o.data?.at(-1);
+          if (subject === undefined && !o.schema && o.namespace === undefined && o.name === undefined && o.data!.length > 1 && last && isSubjectLike(last)) {
+            subject = o.data!.pop();
+          }
+          if (!o.data?.length) throw new UsageError('what to validate? pass --data FILE|GLOB|FOLDER|- (stdin)');
+          if ((o.repair || o.field) && !o.extract) throw new UsageError('--repair and --field go with --extract');
+          if (o.repairTruncated === false && !o.repair) throw new UsageError('--no-repair-truncated goes with --repair');
+          const maxErrors = Number(o.maxErrors);
+          if (!Number.isInteger(maxErrors) || maxErrors < 1) throw new UsageError(`--max-errors must be a whole number >= 1, got '${o.maxErrors}'`);
+          const parseOptions: ParseOptions = { protoPaths: o.protoPath, message: o.message };
 
-        let schema: ParsedSchema;
-        let label: string;
-        let canParallel = false;
-        let target = o.target;
-        if (target !== undefined && !TARGETS.includes(target)) throw new UsageError(`unknown --target '${target}': expected ${TARGETS.join(', ')}`);
-        let bundled: unknown;
-        if (o.schema) {
-          if (subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
-            throw new UsageError('give either --schema FILE or a subject, not both');
-          }
-          const text = await readInputFile(o.schema);
-          const format = formatOfFile(o.schema, o.type);
-          const handler = await getHandler(format);
-          schema = await handler.parse(text, { ...parseOptions, file: o.schema });
-          label = o.schema;
-          canParallel = true;
-          bundled = schema.value;
-        } else {
-          const ref = subjectFrom(o, subject, false);
-          if (!ref) throw new UsageError('validate against what? pass --schema FILE, or a subject: --namespace N --name S (or N.S)');
-          const registry = await ctx.registry();
-          const loaded = await registry.loadSchema(ref, o.version, parseOptions);
-          schema = loaded.schema;
-          label = `${loaded.info.subject} ${loaded.info.entry.version}`;
-          canParallel = !loaded.info.entry.references?.length;
-          if (target === undefined && schema.format === 'json') target = (await registry.getSubject(ref)).targets?.[0];
-          if (target !== undefined && target !== 'registered' && schema.format === 'json') {
-            const { bundleSchema } = await import('../../providers/index.js');
-            bundled = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
-          }
-          if (loaded.info.entry.state === 'deprecated') {
-            ctx.out.warn(`${label} is deprecated${loaded.info.entry.reason ? `: ${loaded.info.entry.reason}` : ''}`);
-          }
-        }
-        const handler = await getHandler(schema.format);
-        let validator = handler.compile(schema, parseOptions);
-        if (target === 'registered') target = undefined;
-        if (o.normalize && target === undefined) throw new UsageError('--normalize needs a target: pass --target openai|anthropic|anthropic-strict|gemini (or name targets: in subject.yaml)');
-        if (target !== undefined) {
-          if (schema.format !== 'json') throw new UsageError(`--target applies to JSON Schema; ${label} is ${schema.format}`);
-          const { givenForm, normalizeReply } = await import('../../providers/index.js');
-          const form = givenForm(target as never, bundled);
-          if (o.normalize) {
-            const registered = validator;
-            validator = { validate: (v: unknown) => registered.validate(normalizeReply(v, form)) };
-            label = `${label} (${target} replies, normalized)`;
-          } else {
-            const text = JSON.stringify(form.schema);
-            const formSchema = await handler.parse(text, { file: schema.file });
-            validator = handler.compile(formSchema, parseOptions);
-            label = `${label} (as given to ${target})`;
-            // the form is self-contained (references bundled): workers can rebuild it from its text
-            schema = formSchema;
+          let schema: ParsedSchema;
+          let label: string;
+          let canParallel = false;
+          let target = o.target;
+          if (target !== undefined && !TARGETS.includes(target)) throw new UsageError(`unknown --target '${target}': expected ${TARGETS.join(', ')}`);
+          let bundled: unknown;
+          if (o.schema) {
+            if (subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
+              throw new UsageError('give either --schema FILE or a subject, not both');
+            }
+            const text = await readInputFile(o.schema);
+            const format = formatOfFile(o.schema, o.type);
+            const handler = await getHandler(format);
+            schema = await handler.parse(text, { ...parseOptions, file: o.schema });
+            label = o.schema;
             canParallel = true;
+            bundled = schema.value;
+          } else {
+            const ref = subjectFrom(o, subject, false);
+            if (!ref) throw new UsageError('validate against what? pass --schema FILE, or a subject: --namespace N --name S (or N.S)');
+            const registry = await ctx.registry();
+            const loaded = await registry.loadSchema(ref, o.version, parseOptions);
+            schema = loaded.schema;
+            label = `${loaded.info.subject} ${loaded.info.entry.version}`;
+            canParallel = !loaded.info.entry.references?.length;
+            if (target === undefined && schema.format === 'json') target = (await registry.getSubject(ref)).targets?.[0];
+            if (target !== undefined && target !== 'registered' && schema.format === 'json') {
+              const { bundleSchema } = await import('../../providers/index.js');
+              bundled = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
+            }
+            if (loaded.info.entry.state === 'deprecated') {
+              ctx.out.warn(`${label} is deprecated${loaded.info.entry.reason ? `: ${loaded.info.entry.reason}` : ''}`);
+            }
           }
-          if (o.normalize) canParallel = false;
-        }
-        const c = await ctx.out.chalk();
-        const failures: RecordResult[] = [];
-        const repairedRecords: RecordResult[] = [];
-        const print = (r: RecordResult) => {
-          if (r.repaired?.length) repairedRecords.push(r);
-          if (ctx.out.json) {
-            if (r.outcome !== 'valid') failures.push(r);
-            return;
+          const handler = await getHandler(schema.format);
+          let validator = handler.compile(schema, parseOptions);
+          if (target === 'registered') target = undefined;
+          if (o.normalize && target === undefined)
+            throw new UsageError('--normalize needs a target: pass --target openai|anthropic|anthropic-strict|gemini (or name targets: in subject.yaml)');
+          if (target !== undefined) {
+            if (schema.format !== 'json') throw new UsageError(`--target applies to JSON Schema; ${label} is ${schema.format}`);
+            const { givenForm, normalizeReply } = await import('../../providers/index.js');
+            const form = givenForm(target as never, bundled);
+            if (o.normalize) {
+              const registered = validator;
+              validator = { validate: (v: unknown) => registered.validate(normalizeReply(v, form)) };
+              label = `${label} (${target} replies, normalized)`;
+            } else {
+              const text = JSON.stringify(form.schema);
+              const formSchema = await handler.parse(text, { file: schema.file });
+              validator = handler.compile(formSchema, parseOptions);
+              label = `${label} (as given to ${target})`;
+              // the form is self-contained (references bundled): workers can rebuild it from its text
+              schema = formSchema;
+              canParallel = true;
+            }
+            if (o.normalize) canParallel = false;
           }
-          for (const line of recordLines(r, { maxErrors, paint: c })) ctx.out.line(line);
-        };
-        const summary = await validateInputs(
-          {
-            data: o.data,
-            handler,
-            schema,
-            validator,
-            extract: o.extract,
-            repair: o.repair,
-            repairTruncated: o.repairTruncated,
-            field: o.field,
-            parallel: o.parallel !== false && canParallel,
-            workerSchema: canParallel
-              ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
-              : undefined,
-          },
-          print,
-        );
-        if (summary.passed + summary.failed === 0) ctx.out.warn(`no records found in ${o.data.join(', ')}`);
-        if (ctx.out.json) ctx.out.write(validateJson(label, summary, failures, o.repair ? repairedRecords : undefined));
-        else ctx.out.line(summaryLine(summary, !!o.extract));
-        return summary.failed > 0 ? 1 : 0;
-      }),
+          const c = await ctx.out.chalk();
+          const failures: RecordResult[] = [];
+          const repairedRecords: RecordResult[] = [];
+          const print = (r: RecordResult) => {
+            if (r.repaired?.length) repairedRecords.push(r);
+            if (ctx.out.json) {
+              if (r.outcome !== 'valid') failures.push(r);
+              return;
+            }
+            for (const line of recordLines(r, { maxErrors, paint: c })) ctx.out.line(line);
+          };
+          const summary = await validateInputs(
+            {
+              data: o.data,
+              handler,
+              schema,
+              validator,
+              extract: o.extract,
+              repair: o.repair,
+              repairTruncated: o.repairTruncated,
+              field: o.field,
+              parallel: o.parallel !== false && canParallel,
+              workerSchema: canParallel
+                ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
+                : undefined,
+            },
+            print,
+          );
+          if (summary.passed + summary.failed === 0) ctx.out.warn(`no records found in ${o.data.join(', ')}`);
+          if (ctx.out.json) ctx.out.write(validateJson(label, summary, failures, o.repair ? repairedRecords : undefined));
+          else ctx.out.line(summaryLine(summary, !!o.extract));
+          return summary.failed > 0 ? 1 : 0;
+        },
+      ),
     );
 }
 

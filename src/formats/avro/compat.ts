@@ -102,17 +102,27 @@ class Resolver {
           const rb = selectBranch(wb, r.branches);
           if (!rb) {
             const [o, n] = this.oldNew(w, r);
-            this.add('MISSING_UNION_BRANCH', path, this.dir === 'backward'
-              ? `union branch ${typeLabel(wb)} was removed: ${typeLabel(o)} became ${typeLabel(n)}`
-              : `union branch ${typeLabel(wb)} was added: ${typeLabel(o)} became ${typeLabel(n)}; readers on the old schema cannot read it`, true);
+            this.add(
+              'MISSING_UNION_BRANCH',
+              path,
+              this.dir === 'backward'
+                ? `union branch ${typeLabel(wb)} was removed: ${typeLabel(o)} became ${typeLabel(n)}`
+                : `union branch ${typeLabel(wb)} was added: ${typeLabel(o)} became ${typeLabel(n)}; readers on the old schema cannot read it`,
+              true,
+            );
           } else this.resolve(wb, rb, path);
         }
       } else {
         for (const wb of w.branches) {
           if (!shallowMatch(wb, r)) {
-            this.add('TYPE_MISMATCH', path, this.dir === 'backward'
-              ? `type changed from union ${typeLabel(w)} to ${typeLabel(r)}: its branch ${typeLabel(wb)} cannot be read as ${typeLabel(r)}`
-              : `type changed from ${typeLabel(r)} to union ${typeLabel(w)}: readers on the old schema cannot read its branch ${typeLabel(wb)}`, true);
+            this.add(
+              'TYPE_MISMATCH',
+              path,
+              this.dir === 'backward'
+                ? `type changed from union ${typeLabel(w)} to ${typeLabel(r)}: its branch ${typeLabel(wb)} cannot be read as ${typeLabel(r)}`
+                : `type changed from ${typeLabel(r)} to union ${typeLabel(w)}: readers on the old schema cannot read its branch ${typeLabel(wb)}`,
+              true,
+            );
           } else this.resolve(wb, r, path);
         }
         if (this.dir === 'forward') this.add('UNION_BRANCH_ADDED', path, `type changed from ${typeLabel(r)} to union ${typeLabel(w)}`, false);
@@ -122,9 +132,14 @@ class Resolver {
     if (r.kind === 'union') {
       const rb = selectBranch(w, r.branches);
       if (!rb) {
-        this.add('MISSING_UNION_BRANCH', path, this.dir === 'backward'
-          ? `type changed from ${typeLabel(w)} to union ${typeLabel(r)}, which has no branch for ${typeLabel(w)}`
-          : `type changed from union ${typeLabel(r)} to ${typeLabel(w)}, which no branch of the old union can read`, true);
+        this.add(
+          'MISSING_UNION_BRANCH',
+          path,
+          this.dir === 'backward'
+            ? `type changed from ${typeLabel(w)} to union ${typeLabel(r)}, which has no branch for ${typeLabel(w)}`
+            : `type changed from union ${typeLabel(r)} to ${typeLabel(w)}, which no branch of the old union can read`,
+          true,
+        );
         return;
       }
       if (this.dir === 'backward') this.add('UNION_BRANCH_ADDED', path, `type changed from ${typeLabel(w)} to union ${typeLabel(r)}`, false);
@@ -163,16 +178,31 @@ class Resolver {
     this.logical(w, r, path);
   }
 
-  private logical(w: { logicalType?: string; props: Record<string, unknown> }, r: { logicalType?: string; props: Record<string, unknown> }, path: string): void {
+  private logical(
+    w: { logicalType?: string; props: Record<string, unknown> },
+    r: { logicalType?: string; props: Record<string, unknown> },
+    path: string,
+  ): void {
     if (w.logicalType === 'decimal' && r.logicalType === 'decimal') {
       if (w.props.precision !== r.props.precision || (w.props.scale ?? 0) !== (r.props.scale ?? 0)) {
         const [o, n] = this.oldNew(w, r);
-        this.add('DECIMAL_MISMATCH', path, `decimal changed from (precision ${String(o.props.precision)}, scale ${String(o.props.scale ?? 0)}) to (precision ${String(n.props.precision)}, scale ${String(n.props.scale ?? 0)}): values would be read at the wrong scale`, true);
+        this.add(
+          'DECIMAL_MISMATCH',
+          path,
+          `decimal changed from (precision ${String(o.props.precision)}, scale ${String(o.props.scale ?? 0)}) to (precision ${String(n.props.precision)}, scale ${String(n.props.scale ?? 0)}): values would be read at the wrong scale`,
+          true,
+        );
       }
       return;
     }
     if (w.logicalType !== r.logicalType && this.dir === 'backward') {
-      this.add('LOGICAL_TYPE_CHANGED', path, `logical type changed from ${w.logicalType ?? 'none'} to ${r.logicalType ?? 'none'}: the bytes resolve, but their meaning changes`, false, 'warning');
+      this.add(
+        'LOGICAL_TYPE_CHANGED',
+        path,
+        `logical type changed from ${w.logicalType ?? 'none'} to ${r.logicalType ?? 'none'}: the bytes resolve, but their meaning changes`,
+        false,
+        'warning',
+      );
     }
   }
 
@@ -184,13 +214,20 @@ class Resolver {
     }
     if (this.dir === 'backward' && w.name !== r.name) {
       if (shortName(w.name) === shortName(r.name)) {
-        this.add('NAMESPACE_CHANGED', path, `${r.kind} ${w.name} moved to namespace ${namespaceOf(r.name) ?? '(none)'}: resolution matches unqualified names, but readers that compare full names (avsc, older Java) fail`, false, 'warning');
+        this.add(
+          'NAMESPACE_CHANGED',
+          path,
+          `${r.kind} ${w.name} moved to namespace ${namespaceOf(r.name) ?? '(none)'}: resolution matches unqualified names, but readers that compare full names (avsc, older Java) fail`,
+          false,
+          'warning',
+        );
       } else {
         this.add('NAMED_TYPE_RENAMED', path, `${r.kind} ${w.name} was renamed to ${r.name} (alias kept)`, false);
       }
     }
     if (w.kind === 'fixed' && r.kind === 'fixed') {
-      if (w.size !== r.size) this.add('FIXED_SIZE_MISMATCH', path, `fixed ${n.name} changed size from ${(o as typeof w).size} to ${(n as typeof w).size}`, true);
+      if (w.size !== r.size)
+        this.add('FIXED_SIZE_MISMATCH', path, `fixed ${n.name} changed size from ${(o as typeof w).size} to ${(n as typeof w).size}`, true);
       this.logical(w, r, path);
       return;
     }
@@ -204,13 +241,23 @@ class Resolver {
     const list = missing.map((s) => `"${s}"`).join(', ');
     if (missing.length) {
       if (r.default === undefined) {
-        this.add('MISSING_ENUM_SYMBOLS', path, this.dir === 'backward'
-          ? `enum ${r.name} lost symbols ${list} and has no default to read them as`
-          : `enum ${r.name} gained symbols ${list}; the old enum has no default to read them as`, true);
+        this.add(
+          'MISSING_ENUM_SYMBOLS',
+          path,
+          this.dir === 'backward'
+            ? `enum ${r.name} lost symbols ${list} and has no default to read them as`
+            : `enum ${r.name} gained symbols ${list}; the old enum has no default to read them as`,
+          true,
+        );
       } else {
-        this.add(this.dir === 'backward' ? 'ENUM_SYMBOLS_REMOVED' : 'ENUM_SYMBOLS_ADDED', path, this.dir === 'backward'
-          ? `enum ${r.name} lost symbols ${list}; they are read as its default "${r.default}"`
-          : `enum ${r.name} gained symbols ${list}; readers on the old schema read them as its default "${r.default}"`, false);
+        this.add(
+          this.dir === 'backward' ? 'ENUM_SYMBOLS_REMOVED' : 'ENUM_SYMBOLS_ADDED',
+          path,
+          this.dir === 'backward'
+            ? `enum ${r.name} lost symbols ${list}; they are read as its default "${r.default}"`
+            : `enum ${r.name} gained symbols ${list}; readers on the old schema read them as its default "${r.default}"`,
+          false,
+        );
       }
     }
     if (this.dir === 'backward' && w.default !== r.default) {
@@ -229,13 +276,23 @@ class Resolver {
       }
       if (!wf) {
         if (rf.hasDefault) {
-          this.add(this.dir === 'backward' ? 'FIELD_ADDED' : 'FIELD_REMOVED', fpath, this.dir === 'backward'
-            ? `field "${rf.name}" was added to ${r.name} with default ${JSON.stringify(rf.default)}`
-            : `field "${rf.name}" was removed from ${r.name}; readers on the old schema use its default ${JSON.stringify(rf.default)}`, false);
+          this.add(
+            this.dir === 'backward' ? 'FIELD_ADDED' : 'FIELD_REMOVED',
+            fpath,
+            this.dir === 'backward'
+              ? `field "${rf.name}" was added to ${r.name} with default ${JSON.stringify(rf.default)}`
+              : `field "${rf.name}" was removed from ${r.name}; readers on the old schema use its default ${JSON.stringify(rf.default)}`,
+            false,
+          );
         } else {
-          this.add('READER_FIELD_MISSING_DEFAULT_VALUE', fpath, this.dir === 'backward'
-            ? `field "${rf.name}" was added to ${r.name} without a default: data written with the old schema lacks it`
-            : `field "${rf.name}" was removed from ${r.name}, and the old schema gives it no default: readers on the old schema need it`, true);
+          this.add(
+            'READER_FIELD_MISSING_DEFAULT_VALUE',
+            fpath,
+            this.dir === 'backward'
+              ? `field "${rf.name}" was added to ${r.name} without a default: data written with the old schema lacks it`
+              : `field "${rf.name}" was removed from ${r.name}, and the old schema gives it no default: readers on the old schema need it`,
+            true,
+          );
         }
         continue;
       }
@@ -244,7 +301,12 @@ class Resolver {
         this.add('FIELD_RENAMED', fpath, `field "${oName}" of ${r.name} was renamed to "${nName}"${this.dir === 'backward' ? ' (alias kept)' : ''}`, false);
       }
       if (this.dir === 'backward' && rf.hasDefault && wf.hasDefault && canonicalJson(rf.default) !== canonicalJson(wf.default)) {
-        this.add('FIELD_DEFAULT_CHANGED', fpath, `default of field "${rf.name}" changed from ${JSON.stringify(wf.default)} to ${JSON.stringify(rf.default)}`, false);
+        this.add(
+          'FIELD_DEFAULT_CHANGED',
+          fpath,
+          `default of field "${rf.name}" changed from ${JSON.stringify(wf.default)} to ${JSON.stringify(rf.default)}`,
+          false,
+        );
       }
       this.resolve(wf.type, rf.type, fpath);
     }
@@ -270,7 +332,15 @@ export function compareAvro(oldRoot: AvroNode, newRoot: AvroNode): Change[] {
     const key = `${x.rule}\u0000${x.path}\u0000${x.message}`;
     let c = merged.get(key);
     if (!c) {
-      c = { rule: x.rule, path: x.path, message: x.message, breaksBackward: false, breaksForward: false, category: specOf(AVRO_RULE_INDEX, x.rule).category, severity: x.severity };
+      c = {
+        rule: x.rule,
+        path: x.path,
+        message: x.message,
+        breaksBackward: false,
+        breaksForward: false,
+        category: specOf(AVRO_RULE_INDEX, x.rule).category,
+        severity: x.severity,
+      };
       merged.set(key, c);
     }
     if (x.breaking) {

@@ -74,7 +74,8 @@ export async function* readContainer(file: string, reader: AvroNode, references:
     try {
       writer = buildModel(type.schema(), references);
       const errs = resolutionErrors(writer, reader);
-      if (errs.length) problem = `the file's writer schema cannot be read by the registered schema: ${errs.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`;
+      if (errs.length)
+        problem = `the file's writer schema cannot be read by the registered schema: ${errs.map((e) => `${e.path || '/'}: ${e.message}`).join('; ')}`;
     } catch (err) {
       problem = `the file's writer schema is invalid: ${(err as Error).message}`;
     }

@@ -154,7 +154,10 @@ export function collectErrors(n: AvroNode, v: unknown, path: string, out: DataEr
       if (!n.symbols.includes(v)) return fail(`"${v}" is not a symbol of enum ${n.name} (${n.symbols.join(', ')})`, 'enum');
       return;
     case 'fixed':
-      if (!compileCheck(n)(v)) fail(`expected fixed ${n.name}: ${n.size} bytes as a string of code points 0-255, got ${describe(v)}${typeof v === 'string' ? ` of length ${v.length}` : ''}`);
+      if (!compileCheck(n)(v))
+        fail(
+          `expected fixed ${n.name}: ${n.size} bytes as a string of code points 0-255, got ${describe(v)}${typeof v === 'string' ? ` of length ${v.length}` : ''}`,
+        );
       return;
     case 'array':
       if (!Array.isArray(v)) return fail(`expected an array, got ${describe(v)}`);
@@ -171,7 +174,13 @@ export function collectErrors(n: AvroNode, v: unknown, path: string, out: DataEr
         return;
       }
       if (!isObj(v) || Object.keys(v).length !== 1) {
-        return fail(`expected a union value: null or an object with one key naming the branch (${keys.filter((k) => k !== 'null').map((k) => `{"${k}": ...}`).join(' or ')}), got ${describe(v)}`, 'union');
+        return fail(
+          `expected a union value: null or an object with one key naming the branch (${keys
+            .filter((k) => k !== 'null')
+            .map((k) => `{"${k}": ...}`)
+            .join(' or ')}), got ${describe(v)}`,
+          'union',
+        );
       }
       const key = Object.keys(v)[0];
       const b = n.branches.find((x) => branchKey(x) === key && key !== 'null');

@@ -86,7 +86,10 @@ export const avroHandler: FormatHandler = {
     for (const r of options.references ?? []) {
       const probe = buildModelNames(r.schema);
       if (!probe.includes(r.name)) {
-        throw new InputError(`reference '${r.name}' (${r.subject} ${r.version}) does not define an Avro type named ${r.name} (it defines ${probe.join(', ') || 'no named type'})`, { file });
+        throw new InputError(
+          `reference '${r.name}' (${r.subject} ${r.version}) does not define an Avro type named ${r.name} (it defines ${probe.join(', ') || 'no named type'})`,
+          { file },
+        );
       }
     }
     models.set(schema, model);
@@ -127,9 +130,25 @@ export const avroHandler: FormatHandler = {
     const changes: Change[] = compareAvro(modelOf(oldSchema), modelOf(newSchema));
     if (changes.length === 0 && avroHandler.canonical(oldSchema) !== avroHandler.canonical(newSchema)) {
       if (avroHandler.canonicalWithoutAnnotations(oldSchema) === avroHandler.canonicalWithoutAnnotations(newSchema)) {
-        changes.push({ rule: 'ANNOTATION_CHANGED', path: '', message: 'only docs or custom properties changed', breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+        changes.push({
+          rule: 'ANNOTATION_CHANGED',
+          path: '',
+          message: 'only docs or custom properties changed',
+          breaksBackward: false,
+          breaksForward: false,
+          category: 'annotation',
+          severity: 'info',
+        });
       } else {
-        changes.push({ rule: 'SCHEMA_CHANGED', path: '', message: 'the schema changed without affecting schema resolution (sort order, aliases, logical attributes)', breaksBackward: false, breaksForward: false, category: 'validation', severity: 'info' });
+        changes.push({
+          rule: 'SCHEMA_CHANGED',
+          path: '',
+          message: 'the schema changed without affecting schema resolution (sort order, aliases, logical attributes)',
+          breaksBackward: false,
+          breaksForward: false,
+          category: 'validation',
+          severity: 'info',
+        });
       }
     }
     return { changes };

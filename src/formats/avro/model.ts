@@ -159,9 +159,21 @@ export class ModelBuilder {
     return found;
   }
 
-  private buildNamed(obj: Record<string, unknown>, type: string, namespace: string | undefined, doc: string | undefined, logicalType: string | undefined): NamedNode {
+  private buildNamed(
+    obj: Record<string, unknown>,
+    type: string,
+    namespace: string | undefined,
+    doc: string | undefined,
+    logicalType: string | undefined,
+  ): NamedNode {
     if (typeof obj.name !== 'string') throw new Error(`${type} without a "name"`);
-    const ns = obj.name.includes('.') ? namespaceOf(obj.name) : typeof obj.namespace === 'string' && obj.namespace !== '' ? obj.namespace : obj.namespace === '' ? undefined : namespace;
+    const ns = obj.name.includes('.')
+      ? namespaceOf(obj.name)
+      : typeof obj.namespace === 'string' && obj.namespace !== ''
+        ? obj.namespace
+        : obj.namespace === ''
+          ? undefined
+          : namespace;
     const full = qualify(obj.name, ns);
     checkFullName(full, type);
     if (PRIMITIVES.includes(shortName(full)) && !full.includes('.')) throw new Error(`invalid ${type} name: "${full}" is a primitive type`);

@@ -6,7 +6,14 @@
  */
 import { fixtureFolder, indexRules, type RuleSpec } from '../../model/rule-spec.js';
 
-const A = (id: string, purpose: string, extra: Partial<RuleSpec> = {}): RuleSpec => ({ id, format: 'avro', purpose, category: 'validation', fixture: fixtureFolder('avro', id), ...extra });
+const A = (id: string, purpose: string, extra: Partial<RuleSpec> = {}): RuleSpec => ({
+  id,
+  format: 'avro',
+  purpose,
+  category: 'validation',
+  fixture: fixtureFolder('avro', id),
+  ...extra,
+});
 
 export const AVRO_RULES: readonly RuleSpec[] = [
   A('READER_FIELD_MISSING_DEFAULT_VALUE', 'a field the reader expects is absent from the writer and the reader gives no default'),

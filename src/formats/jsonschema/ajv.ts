@@ -23,10 +23,7 @@ export function dialectOf(schema: unknown, file?: string): Dialect {
   const uri = schema.$schema;
   if (typeof uri !== 'string') throw new InputError('$schema must be a string', { file });
   for (const [re, d] of DIALECTS) if (re.test(uri)) return d;
-  throw new InputError(
-    `unsupported $schema '${uri}': llm-schema supports draft-07, 2019-09 and 2020-12`,
-    { file },
-  );
+  throw new InputError(`unsupported $schema '${uri}': llm-schema supports draft-07, 2019-09 and 2020-12`, { file });
 }
 
 type AjvInstance = import('ajv').default;

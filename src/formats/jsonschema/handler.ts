@@ -30,7 +30,14 @@ function hasExternalRefs(value: unknown): boolean {
  * (not a registered version) may also $ref JSON files beside it by relative path, as protobuf imports do;
  * a registered version (sealed) must name every outside schema as a reference.
  */
-function compileWith(value: unknown, dialect: Dialect, references: ResolvedReference[] | undefined, file?: string, sealed = false, untrusted = false): ValidateFunction {
+function compileWith(
+  value: unknown,
+  dialect: Dialect,
+  references: ResolvedReference[] | undefined,
+  file?: string,
+  sealed = false,
+  untrusted = false,
+): ValidateFunction {
   const external = hasExternalRefs(value);
   const ajv = references?.length || external ? newAjv(dialect) : ajvFor(dialect);
   for (const r of references ?? []) {
@@ -65,8 +72,8 @@ function compileWith(value: unknown, dialect: Dialect, references: ResolvedRefer
         const how = untrusted
           ? "only the request's references can be referred to"
           : sealed
-          ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
-          : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
+            ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
+            : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
         throw new InputError(`cannot resolve $ref '${missingRef ?? missing}': ${how}`, { file });
       }
       throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
@@ -119,7 +126,14 @@ export const jsonSchemaHandler: FormatHandler = {
       // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
       const docs = new Docs();
       refuseUncompilable(docs, docs.load(schema), schema.file);
-      fn = compileWith(schema.value, dialectOf(schema.value, schema.file), schema.references, schema.file, sealedSchemas.has(schema), untrustedSchemas.has(schema));
+      fn = compileWith(
+        schema.value,
+        dialectOf(schema.value, schema.file),
+        schema.references,
+        schema.file,
+        sealedSchemas.has(schema),
+        untrustedSchemas.has(schema),
+      );
       compiled.set(schema, fn);
     }
     const validate = fn;

@@ -26,16 +26,7 @@ export const SCHEMA_ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'] 
 export const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'] as const;
 
 /** Keywords that annotate and never change what validates. */
-export const ANNOTATION_KEYWORDS = new Set([
-  'title',
-  'description',
-  'examples',
-  '$comment',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'default',
-]);
+export const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'default']);
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,9 +88,7 @@ export function mapSchema(s: unknown, fn: (schema: Record<string, unknown>) => R
     if (isObject(m)) copy[k] = Object.fromEntries(Object.entries(m).map(([n, x]) => [n, mapSchema(x, fn)]));
   }
   if (isObject(copy.dependencies)) {
-    copy.dependencies = Object.fromEntries(
-      Object.entries(copy.dependencies).map(([n, x]) => [n, Array.isArray(x) ? x : mapSchema(x, fn)]),
-    );
+    copy.dependencies = Object.fromEntries(Object.entries(copy.dependencies).map(([n, x]) => [n, Array.isArray(x) ? x : mapSchema(x, fn)]));
   }
   return fn(copy);
 }

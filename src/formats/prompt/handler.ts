@@ -61,7 +61,15 @@ function inputOrAnything(s: ParsedSchema): ParsedSchema {
 
 function rule(id: string, path: string, message: string): Change {
   const r = promptRule(id);
-  return { rule: id, path, message, breaksBackward: r.breaksBackward, breaksForward: r.breaksForward, category: r.category, severity: r.breaksBackward || r.breaksForward ? 'error' : id === 'MODEL_CHANGED' ? 'warning' : 'info' };
+  return {
+    rule: id,
+    path,
+    message,
+    breaksBackward: r.breaksBackward,
+    breaksForward: r.breaksForward,
+    category: r.category,
+    severity: r.breaksBackward || r.breaksForward ? 'error' : id === 'MODEL_CHANGED' ? 'warning' : 'info',
+  };
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
@@ -108,11 +116,18 @@ export function comparePrompts(oldS: ParsedSchema, newS: ParsedSchema, options: 
     // compared old -> new as JSON Schemas, then turned to the caller's side: an output the new version may
     // return that the old schema rejects (JSON "breaks forward") breaks callers written for the old version.
     for (const c of jsonSchemaHandler.compare!(oo, no, { ...options, directions: swapped }).changes) {
-      changes.push({ ...c, breaksBackward: c.breaksForward, breaksForward: c.breaksBackward, path: `/output/schema${c.path}`, message: `output: ${c.message}` });
+      changes.push({
+        ...c,
+        breaksBackward: c.breaksForward,
+        breaksForward: c.breaksBackward,
+        path: `/output/schema${c.path}`,
+        message: `output: ${c.message}`,
+      });
     }
   }
 
-  if ((o.model ?? null) !== (n.model ?? null)) changes.push(rule('MODEL_CHANGED', '/model', `the model changed from ${o.model ?? '(default)'} to ${n.model ?? '(default)'}`));
+  if ((o.model ?? null) !== (n.model ?? null))
+    changes.push(rule('MODEL_CHANGED', '/model', `the model changed from ${o.model ?? '(default)'} to ${n.model ?? '(default)'}`));
   if (!same(o.config, n.config)) changes.push(rule('CONFIG_CHANGED', '/config', 'the model configuration changed'));
   const om = metadataOf(o.front);
   const nm = metadataOf(n.front);
@@ -146,7 +161,13 @@ export const promptHandler: FormatHandler = {
   canonicalWithoutAnnotations(schema: ParsedSchema): string {
     const m = promptModel(schema);
     const { description: _d, ...front } = m.front;
-    return canonicalJson({ front: { ...front, input: undefined, output: undefined }, input: stripAnnotations(m.input), output: stripAnnotations(m.output), outputFormat: m.outputFormat ?? null, template: m.template });
+    return canonicalJson({
+      front: { ...front, input: undefined, output: undefined },
+      input: stripAnnotations(m.input),
+      output: stripAnnotations(m.output),
+      outputFormat: m.outputFormat ?? null,
+      template: m.template,
+    });
   },
 
   /** Data records of a prompt are its inputs. */

@@ -134,7 +134,9 @@ export interface LoadedPrompt extends PromptSource {
 export async function loadPrompt(registry: Registry, ref: { namespace: string; name: string }, version = 'latest'): Promise<LoadedPrompt> {
   const info = await registry.getVersion(ref, version);
   if (info.format !== 'prompt') throw new UsageError(`'${info.subject}' holds ${info.format} schemas: only prompt subjects (.prompt) render`);
-  const references = info.entry.references?.length ? await registry.resolveReferences(info.entry.references, new Set([`${info.subject}@${info.entry.version}`])) : [];
+  const references = info.entry.references?.length
+    ? await registry.resolveReferences(info.entry.references, new Set([`${info.subject}@${info.entry.version}`]))
+    : [];
   const value = await readPrompt(info.text, registry.display(info.file), references);
   return {
     subject: info.subject,

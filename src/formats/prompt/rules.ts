@@ -29,7 +29,7 @@ export const PROMPT_RULES: readonly PromptRule[] = [
   R('MODEL_CHANGED', 'the model the prompt asks for changed: the same input may give other answers', false, false, 'validation'),
   R('CONFIG_CHANGED', 'the model configuration (temperature, limits, ...) changed', false, false, 'annotation'),
   R('METADATA_CHANGED', 'other front matter changed (description, tools, input defaults, extensions)', false, false, 'annotation'),
-  R('OUTPUT_FORMAT_CHANGED', "output.format changed (text <-> json): callers parse what they receive differently", true, true, 'validation'),
+  R('OUTPUT_FORMAT_CHANGED', 'output.format changed (text <-> json): callers parse what they receive differently', true, true, 'validation'),
   R('OUTPUT_SCHEMA_ADDED', 'an output schema was added: callers written for it get unstructured text from the old version', false, true, 'validation'),
   R('OUTPUT_SCHEMA_REMOVED', 'the output schema was removed: callers that parse structured output get unstructured text', true, false, 'validation'),
 ];
@@ -45,7 +45,11 @@ export function promptRule(id: string): PromptRule {
 /** The template checks (lint and register): id, severity, purpose. */
 export const PROMPT_LINT_RULES = [
   { id: 'PROMPT_UNDECLARED_VARIABLE', severity: 'error', purpose: 'the template uses a variable the input schema does not declare' },
-  { id: 'PROMPT_VARIABLE_TYPE_MISMATCH', severity: 'error', purpose: 'the template uses a variable in a way its declared type cannot take (a property of a string, {{#each}} over a number, an object printed as text)' },
+  {
+    id: 'PROMPT_VARIABLE_TYPE_MISMATCH',
+    severity: 'error',
+    purpose: 'the template uses a variable in a way its declared type cannot take (a property of a string, {{#each}} over a number, an object printed as text)',
+  },
   { id: 'PROMPT_UNKNOWN_HELPER', severity: 'error', purpose: 'the template calls a helper dotprompt does not know (it renders with knownHelpersOnly)' },
   { id: 'PROMPT_HELPER_ARGUMENTS', severity: 'error', purpose: 'a helper is called without the arguments it needs ({{role}}, {{media}} without url=)' },
   { id: 'PROMPT_UNKNOWN_PARTIAL', severity: 'error', purpose: 'the template includes a partial that is not a referenced prompt subject' },

@@ -78,8 +78,10 @@ function checkShape(front: Record<string, unknown>, file?: string): void {
     const v = front[key];
     if (v !== undefined && v !== null && !isRecord(v)) throw new InputError(`'${key}' in the front matter must be a mapping (with 'schema')`, { file });
   }
-  if (front.config !== undefined && front.config !== null && !isRecord(front.config)) throw new InputError("'config' in the front matter must be a mapping", { file });
-  if (front.model !== undefined && front.model !== null && typeof front.model !== 'string') throw new InputError("'model' in the front matter must be a string", { file });
+  if (front.config !== undefined && front.config !== null && !isRecord(front.config))
+    throw new InputError("'config' in the front matter must be a mapping", { file });
+  if (front.model !== undefined && front.model !== null && typeof front.model !== 'string')
+    throw new InputError("'model' in the front matter must be a string", { file });
   const out = front.output as Record<string, unknown> | undefined;
   if (out?.format !== undefined && typeof out.format !== 'string') throw new InputError("'output.format' must be a string such as json or text", { file });
 }
@@ -103,8 +105,11 @@ export async function readPrompt(text: string, file: string | undefined, referen
       const inner = r.schema.value as PromptModel;
       for (const [n, t] of Object.entries(inner.partials)) if (!(n in partials)) partials[n] = t;
       partials[r.name] = inner.template;
-    }
-    else throw new InputError(`reference '${r.name}' (${r.subject} ${r.version}) is ${r.schema.format}: a prompt refers to JSON Schema subjects (named schemas) and prompt subjects (partials)`, { file });
+    } else
+      throw new InputError(
+        `reference '${r.name}' (${r.subject} ${r.version}) is ${r.schema.format}: a prompt refers to JSON Schema subjects (named schemas) and prompt subjects (partials)`,
+        { file },
+      );
   }
   const resolve = async (where: 'input' | 'output', raw: unknown): Promise<Record<string, unknown> | boolean | null> => {
     if (raw === undefined || raw === null) return null;
@@ -136,7 +141,9 @@ export async function readPrompt(text: string, file: string | undefined, referen
     ...(isRecord(front.config) ? { config: front.config } : {}),
     input,
     output,
-    ...(typeof (front.output as Record<string, unknown> | undefined)?.format === 'string' ? { outputFormat: (front.output as Record<string, string>).format } : {}),
+    ...(typeof (front.output as Record<string, unknown> | undefined)?.format === 'string'
+      ? { outputFormat: (front.output as Record<string, string>).format }
+      : {}),
     partials,
     schemas,
   };

@@ -22,10 +22,24 @@ type Json = Record<string, unknown>;
 type Node = Json | 'any';
 
 // A small view of Handlebars' AST (its own types are namespaced globals).
-interface Loc { start: { line: number; column: number } }
-interface AstNode { type: string; loc?: Loc; [k: string]: unknown }
-interface PathExpr extends AstNode { data: boolean; depth: number; parts: string[]; original: string }
-interface Program extends AstNode { body: AstNode[]; blockParams?: string[] }
+interface Loc {
+  start: { line: number; column: number };
+}
+interface AstNode {
+  type: string;
+  loc?: Loc;
+  [k: string]: unknown;
+}
+interface PathExpr extends AstNode {
+  data: boolean;
+  depth: number;
+  parts: string[];
+  original: string;
+}
+interface Program extends AstNode {
+  body: AstNode[];
+  blockParams?: string[];
+}
 
 interface Scope {
   node: Node;
@@ -60,7 +74,14 @@ export class TemplateChecker {
 
   constructor(private model: PromptModel) {
     const input = model.input;
-    this.root = input === null ? ({ type: 'object', properties: {}, additionalProperties: false } as Json) : input === true ? 'any' : input === false ? ({ not: {} } as Json) : input;
+    this.root =
+      input === null
+        ? ({ type: 'object', properties: {}, additionalProperties: false } as Json)
+        : input === true
+          ? 'any'
+          : input === false
+            ? ({ not: {} } as Json)
+            : input;
   }
 
   run(ast: Program, partialAsts: (name: string) => Program | undefined): SchemaDiagnostic[] {
@@ -193,7 +214,13 @@ export class TemplateChecker {
   private pointerOf(dataPath: string): string {
     // 'user.address.city' -> /input/schema/properties/user/properties/address/properties/city (approximate for arrays)
     if (!dataPath) return '/input/schema';
-    return '/input/schema' + dataPath.split('.').map((p) => (p.endsWith('[]') ? `/properties/${p.slice(0, -2)}/items` : `/properties/${p}`)).join('');
+    return (
+      '/input/schema' +
+      dataPath
+        .split('.')
+        .map((p) => (p.endsWith('[]') ? `/properties/${p.slice(0, -2)}/items` : `/properties/${p}`))
+        .join('')
+    );
   }
 
   // ---- resolution ----
@@ -223,13 +250,22 @@ export class TemplateChecker {
     for (const part of parts) {
       const t = this.types(cur.node);
       if (t && !t.has('object') && !(t.has('array') && /^\d+$/.test(part))) {
-        this.report('PROMPT_VARIABLE_TYPE_MISMATCH', 'error', this.pointerOf(cur.path), `'${p.original}': ${cur.path || 'the input'} is ${[...t].join(' or ')}, it has no property '${part}'`, p.loc);
+        this.report(
+          'PROMPT_VARIABLE_TYPE_MISMATCH',
+          'error',
+          this.pointerOf(cur.path),
+          `'${p.original}': ${cur.path || 'the input'} is ${[...t].join(' or ')}, it has no property '${part}'`,
+          p.loc,
+        );
         return null;
       }
       const next = this.property(cur.node, part);
       const nextPath = cur.path === '@' ? '@' : /^\d+$/.test(part) ? `${cur.path}[]` : cur.path ? `${cur.path}.${part}` : part;
       if (next === null) {
-        const what = this.model.input === null ? 'the prompt declares no input schema' : `the input schema does not declare ${cur.path ? `'${part}' in ${cur.path}` : `'${part}'`}`;
+        const what =
+          this.model.input === null
+            ? 'the prompt declares no input schema'
+            : `the input schema does not declare ${cur.path ? `'${part}' in ${cur.path}` : `'${part}'`}`;
         this.report('PROMPT_UNDECLARED_VARIABLE', 'error', this.pointerOf(cur.path), `the template uses '${p.original}' but ${what}`, p.loc);
         return null;
       }
@@ -274,8 +310,20 @@ export class TemplateChecker {
     if (p.original === 'media' && !((s.hash as AstNode | undefined)?.pairs as AstNode[] | undefined)?.some((x) => x.key === 'url')) {
       this.report('PROMPT_HELPER_ARGUMENTS', 'error', '', "'media' needs url=...", s.loc);
     }
-    if (!(p.type === 'PathExpression' && !p.data && p.depth === 0 && p.parts.length === 1 && (DOTPROMPT_HELPERS.has(p.original) || BLOCK_BUILTINS.has(p.original) || p.original === 'lookup' || p.original === 'log'))) {
-      this.report('PROMPT_UNKNOWN_HELPER', 'error', '', `the template calls '${p.original}', which is not a helper dotprompt knows (${[...DOTPROMPT_HELPERS].join(', ')}, each, if, unless, with)`, s.loc);
+    if (!(
+      p.type === 'PathExpression' &&
+      !p.data &&
+      p.depth === 0 &&
+      p.parts.length === 1 &&
+      (DOTPROMPT_HELPERS.has(p.original) || BLOCK_BUILTINS.has(p.original) || p.original === 'lookup' || p.original === 'log')
+    )) {
+      this.report(
+        'PROMPT_UNKNOWN_HELPER',
+        'error',
+        '',
+        `the template calls '${p.original}', which is not a helper dotprompt knows (${[...DOTPROMPT_HELPERS].join(', ')}, each, if, unless, with)`,
+        s.loc,
+      );
     }
     for (const a of (s.params as AstNode[]) ?? []) this.argument(a, scopes);
     for (const pair of ((s.hash as AstNode | undefined)?.pairs as AstNode[]) ?? []) this.argument(pair.value as AstNode, scopes);
@@ -310,8 +358,17 @@ export class TemplateChecker {
         const prog = s.program as Program | undefined;
         const inverse = s.inverse as Program | undefined;
         const name = p.type === 'PathExpression' && !p.data && p.depth === 0 && p.parts.length === 1 ? p.original : '';
-        if ((name === 'each' || name === 'with' || name === 'if' || name === 'unless' || name === 'ifEquals' || name === 'unlessEquals') && params.length < HELPER_ARITY[name]) {
-          this.report('PROMPT_HELPER_ARGUMENTS', 'error', '', `'#${name}' needs ${HELPER_ARITY[name]} argument${HELPER_ARITY[name] === 1 ? '' : 's'} (got ${params.length})`, s.loc);
+        if (
+          (name === 'each' || name === 'with' || name === 'if' || name === 'unless' || name === 'ifEquals' || name === 'unlessEquals') &&
+          params.length < HELPER_ARITY[name]
+        ) {
+          this.report(
+            'PROMPT_HELPER_ARGUMENTS',
+            'error',
+            '',
+            `'#${name}' needs ${HELPER_ARITY[name]} argument${HELPER_ARITY[name] === 1 ? '' : 's'} (got ${params.length})`,
+            s.loc,
+          );
         }
         if (name === 'each' || name === 'with') {
           const target = params[0] ? this.argumentForBlock(params[0], scopes) : null;
@@ -320,7 +377,13 @@ export class TemplateChecker {
             const t = this.types(target.node);
             const ok = name === 'each' ? !t || t.has('array') || t.has('object') : !t || t.has('object');
             if (!ok) {
-              this.report('PROMPT_VARIABLE_TYPE_MISMATCH', 'error', this.pointerOf(target.path), `'{{#${name} ${(params[0] as PathExpr).original ?? ''}}}' needs ${name === 'each' ? 'an array or an object' : 'an object'}, the input schema says ${[...t!].join(' or ')}`, s.loc);
+              this.report(
+                'PROMPT_VARIABLE_TYPE_MISMATCH',
+                'error',
+                this.pointerOf(target.path),
+                `'{{#${name} ${(params[0] as PathExpr).original ?? ''}}}' needs ${name === 'each' ? 'an array or an object' : 'an object'}, the input schema says ${[...t!].join(' or ')}`,
+                s.loc,
+              );
             }
             const inner: Node = name === 'each' ? this.element(target.node) : target.node;
             const innerPath = target.path === '@' ? '@' : name === 'each' ? (t && !t.has('array') ? `${target.path}.*` : `${target.path}[]`) : target.path;
@@ -374,7 +437,13 @@ export class TemplateChecker {
         for (const pair of ((s.hash as AstNode | undefined)?.pairs as AstNode[]) ?? []) this.argument(pair.value as AstNode, scopes);
         const ast = pname === undefined ? undefined : this.partial(pname);
         if (!ast) {
-          this.report('PROMPT_UNKNOWN_PARTIAL', 'error', '', `the template includes partial '${pname ?? '(dynamic)'}', which is not a referenced prompt: register it and pass --reference ${pname ?? 'NAME'}=NAMESPACE.NAME@VERSION`, s.loc);
+          this.report(
+            'PROMPT_UNKNOWN_PARTIAL',
+            'error',
+            '',
+            `the template includes partial '${pname ?? '(dynamic)'}', which is not a referenced prompt: register it and pass --reference ${pname ?? 'NAME'}=NAMESPACE.NAME@VERSION`,
+            s.loc,
+          );
         } else if (depth < MAX_PARTIAL_DEPTH) {
           this.program(ast, inner, depth + 1);
         }

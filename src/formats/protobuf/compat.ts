@@ -30,12 +30,21 @@ interface Where {
 }
 
 const GROUPS: Record<string, string> = {
-  int32: 'varint', int64: 'varint', uint32: 'varint', uint64: 'varint', bool: 'varint',
-  sint32: 'zigzag', sint64: 'zigzag',
-  fixed32: 'fixed32', sfixed32: 'fixed32',
-  fixed64: 'fixed64', sfixed64: 'fixed64',
-  string: 'len', bytes: 'len',
-  float: 'float', double: 'double',
+  int32: 'varint',
+  int64: 'varint',
+  uint32: 'varint',
+  uint64: 'varint',
+  bool: 'varint',
+  sint32: 'zigzag',
+  sint64: 'zigzag',
+  fixed32: 'fixed32',
+  sfixed32: 'fixed32',
+  fixed64: 'fixed64',
+  sfixed64: 'fixed64',
+  string: 'len',
+  bytes: 'len',
+  float: 'float',
+  double: 'double',
 };
 
 /** protoc's default JSON name: lowerCamelCase of the field name. */
@@ -155,7 +164,10 @@ function reservedKeys(t: PbType): string[] {
 
 class Walker {
   readonly out: Finding[] = [];
-  constructor(private readonly o: Side, private readonly n: Side) {}
+  constructor(
+    private readonly o: Side,
+    private readonly n: Side,
+  ) {}
 
   private emit(id: string, path: string, params: Record<string, string | number>, at: Where): void {
     const rule = PROTOBUF_RULE_INDEX.get(id);
@@ -224,10 +236,17 @@ class Walker {
       const path = `${local}.${of.name}`;
       if (!nf) {
         const reserved = isReservedId(N, id) && isReservedName(N, of.name);
-        const missing = [!isReservedId(N, id) ? `the number "${id}"` : '', !isReservedName(N, of.name) ? `the name "${of.name}"` : ''].filter(Boolean).join(' and ');
+        const missing = [!isReservedId(N, id) ? `the number "${id}"` : '', !isReservedName(N, of.name) ? `the name "${of.name}"` : '']
+          .filter(Boolean)
+          .join(' and ');
         const oo = oneofOf(of);
         if (of.required) {
-          this.emit('REQUIRED_FIELD_REMOVED', path, { what: `Previously present required field "${id}" with name "${of.name}" on message "${local}" was deleted` }, msgAt);
+          this.emit(
+            'REQUIRED_FIELD_REMOVED',
+            path,
+            { what: `Previously present required field "${id}" with name "${of.name}" on message "${local}" was deleted` },
+            msgAt,
+          );
         } else if (oo && newOneofs.has(oo)) {
           // Confluent: a member dropped from a oneof that remains breaks (buf: a deletion)
           this.emit('ONEOF_FIELD_REMOVED', path, { ...p, oneof: oo }, msgAt);
@@ -262,19 +281,27 @@ class Walker {
       if (moved.length > 1) {
         this.emit('MULTIPLE_FIELDS_MOVED_TO_ONEOF', `${local}.${oneof}`, { fields: moved.map((f) => `"${f.name}"`).join(', '), message: local, oneof }, at);
       } else if (moved.length === 1 && existing.length > 0) {
-        this.emit('FIELD_MOVED_TO_EXISTING_ONEOF', `${local}.${moved[0].name}`, { number: moved[0].id, name: moved[0].name, message: local, oneof }, locateField(file, local, moved[0]));
+        this.emit(
+          'FIELD_MOVED_TO_EXISTING_ONEOF',
+          `${local}.${moved[0].name}`,
+          { number: moved[0].id, name: moved[0].name, message: local, oneof },
+          locateField(file, local, moved[0]),
+        );
       }
     }
     for (const oneof of oldOneofs) {
       if (!newOneofs.has(oneof)) this.emit('ONEOF_NO_DELETE', `${local}.${oneof}`, { oneof, message: local }, msgAt);
     }
     for (const oneof of newOneofs) {
-      if (!oldOneofs.has(oneof)) this.emit('ONEOF_ADDED', `${local}.${oneof}`, { oneof, message: local }, locateIn(file, local, new RegExp(`\\boneof\\s+${esc(oneof)}\\b`)));
+      if (!oldOneofs.has(oneof))
+        this.emit('ONEOF_ADDED', `${local}.${oneof}`, { oneof, message: local }, locateIn(file, local, new RegExp(`\\boneof\\s+${esc(oneof)}\\b`)));
     }
     const lost = reservedKeys(O).filter((r) => !this.stillReserved(N, r));
-    if (lost.length) this.emit('RESERVED_MESSAGE_NO_DELETE', local, { reserved: lost.join(', '), message: local, verb: lost.length > 1 ? 'were' : 'was' }, msgAt);
+    if (lost.length)
+      this.emit('RESERVED_MESSAGE_NO_DELETE', local, { reserved: lost.join(', '), message: local, verb: lost.length > 1 ? 'were' : 'was' }, msgAt);
     const gained = reservedKeys(N).filter((r) => !this.stillReserved(O, r));
-    if (gained.length) this.emit('RESERVED_MESSAGE_ADDED', local, { reserved: gained.join(', '), message: local, verb: gained.length > 1 ? 'were' : 'was' }, msgAt);
+    if (gained.length)
+      this.emit('RESERVED_MESSAGE_ADDED', local, { reserved: gained.join(', '), message: local, verb: gained.length > 1 ? 'were' : 'was' }, msgAt);
   }
 
   private stillReserved(N: { reserved?: unknown[] }, r: string): boolean {
@@ -314,7 +341,11 @@ class Walker {
       else if (ovk !== nvk) this.emit('FIELD_KIND_CHANGED', path, { ...t, detail: 'map value' }, at);
       else if (ovk === 'scalar' && scalarGroup(of.type, of.resolvedType) !== scalarGroup(nf.type, nf.resolvedType)) {
         this.emit('FIELD_SCALAR_KIND_CHANGED', path, { ...t, detail: ' (map value)' }, at);
-      } else if (ovk === 'message' && localName(of.resolvedType.fullName, this.fileOf(this.o, of.resolvedType)?.package ?? '') !== localName(nf.resolvedType.fullName, this.fileOf(this.n, nf.resolvedType)?.package ?? '')) {
+      } else if (
+        ovk === 'message' &&
+        localName(of.resolvedType.fullName, this.fileOf(this.o, of.resolvedType)?.package ?? '') !==
+          localName(nf.resolvedType.fullName, this.fileOf(this.n, nf.resolvedType)?.package ?? '')
+      ) {
         this.emit('FIELD_NAMED_TYPE_CHANGED', path, { ...t, detail: ' (map value)' }, at);
       } else if (ot !== nt) this.emit('FIELD_SAME_TYPE', path, { ...t, detail: '' }, at);
     } else {
@@ -322,7 +353,10 @@ class Walker {
       const ng = scalarGroup(nf.type, nf.resolvedType);
       if (og !== ng) this.emit('FIELD_SCALAR_KIND_CHANGED', path, { ...t, detail: '' }, at);
       else if (ot !== nt) {
-        const why = /int64|uint64|fixed64/.test(nt) !== /int64|uint64|fixed64/.test(ot) ? ' (wire-compatible, but JSON encodes 64-bit integers as strings)' : ' (wire-compatible; generated code and JSON differ)';
+        const why =
+          /int64|uint64|fixed64/.test(nt) !== /int64|uint64|fixed64/.test(ot)
+            ? ' (wire-compatible, but JSON encodes 64-bit integers as strings)'
+            : ' (wire-compatible; generated code and JSON differ)';
         this.emit('FIELD_SAME_TYPE', path, { ...t, detail: why }, at);
       }
     }
@@ -347,7 +381,9 @@ class Walker {
     const oo = oneofOf(of);
     const no = oneofOf(nf);
     if (oo !== no) {
-      const how = no ? `${oo ? `from oneof "${oo}" ` : ''}into the ${oldOneofs.has(no) ? 'existing' : 'new'} oneof "${no}"` : `from inside to outside the oneof "${oo}"`;
+      const how = no
+        ? `${oo ? `from oneof "${oo}" ` : ''}into the ${oldOneofs.has(no) ? 'existing' : 'new'} oneof "${no}"`
+        : `from inside to outside the oneof "${oo}"`;
       this.emit('FIELD_SAME_ONEOF', path, { ...p, how }, at);
     }
   }
@@ -386,7 +422,8 @@ class Walker {
       }
     }
     const lostRes = reservedKeys(O).filter((r) => !this.stillReserved(N, r));
-    if (lostRes.length) this.emit('RESERVED_ENUM_NO_DELETE', local, { reserved: lostRes.join(', '), enum: local, verb: lostRes.length > 1 ? 'were' : 'was' }, enumAt);
+    if (lostRes.length)
+      this.emit('RESERVED_ENUM_NO_DELETE', local, { reserved: lostRes.join(', '), enum: local, verb: lostRes.length > 1 ? 'were' : 'was' }, enumAt);
     const gained = reservedKeys(N).filter((r) => !this.stillReserved(O, r));
     if (gained.length) this.emit('RESERVED_ENUM_ADDED', local, { reserved: gained.join(', '), enum: local, verb: gained.length > 1 ? 'were' : 'was' }, enumAt);
   }

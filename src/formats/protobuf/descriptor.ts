@@ -127,7 +127,10 @@ function fixMessage(d: any, type: PbType, order?: Map<string, string[]>): void {
       const r = want.indexOf(n.name);
       return r === -1 ? want.length : r;
     };
-    d.nestedType = nested.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map((x) => x.n);
+    d.nestedType = nested
+      .map((n, i) => ({ n, i }))
+      .sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i)
+      .map((x) => x.n);
   }
 }
 
@@ -221,7 +224,7 @@ export function normalizeDescriptor(file: Record<string, unknown>): string {
     }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (k === 'jsonName' || k === 'sourceCodeInfo' || k === 'name' && v === file) continue;
+      if (k === 'jsonName' || k === 'sourceCodeInfo' || (k === 'name' && v === file)) continue;
       if (k === 'options') {
         const mapEntry = (x as Record<string, unknown> | undefined)?.mapEntry;
         if (mapEntry) out.options = { mapEntry: true };

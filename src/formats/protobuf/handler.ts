@@ -71,7 +71,13 @@ function pickMessage(schema: ParsedSchema, name?: string): PbType {
     const all = messagesOf(loaded, false);
     const found = all.find((t) => String(t.fullName).slice(1) === want) ?? all.filter((t) => String(t.fullName).endsWith('.' + want)).at(0);
     if (!found) {
-      throw new UsageError(`--message ${name}: no such message in ${schema.file ?? 'the schema'} (messages: ${messagesOf(loaded, true).map((t) => String(t.fullName).slice(1)).join(', ') || 'none'})`);
+      throw new UsageError(
+        `--message ${name}: no such message in ${schema.file ?? 'the schema'} (messages: ${
+          messagesOf(loaded, true)
+            .map((t) => String(t.fullName).slice(1))
+            .join(', ') || 'none'
+        })`,
+      );
     }
     return found;
   }
@@ -132,7 +138,9 @@ export const protobufHandler: FormatHandler = {
       changes.push({
         rule: annotationsOnly ? 'ANNOTATION_CHANGED' : 'SCHEMA_CHANGED',
         path: '',
-        message: annotationsOnly ? 'only comments or options that affect neither the wire nor JSON changed' : 'the schema changed without affecting compatibility (options, imports, declaration order)',
+        message: annotationsOnly
+          ? 'only comments or options that affect neither the wire nor JSON changed'
+          : 'the schema changed without affecting compatibility (options, imports, declaration order)',
         breaksBackward: false,
         breaksForward: false,
         category: annotationsOnly ? 'annotation' : 'validation',

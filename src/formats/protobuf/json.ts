@@ -27,8 +27,15 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|
 const DURATION = /^-?\d+(\.\d{1,9})?s$/;
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 const WRAPPERS: Record<string, string> = {
-  DoubleValue: 'double', FloatValue: 'float', Int64Value: 'int64', UInt64Value: 'uint64', Int32Value: 'int32',
-  UInt32Value: 'uint32', BoolValue: 'bool', StringValue: 'string', BytesValue: 'bytes',
+  DoubleValue: 'double',
+  FloatValue: 'float',
+  Int64Value: 'int64',
+  UInt64Value: 'uint64',
+  Int32Value: 'int32',
+  UInt32Value: 'uint32',
+  BoolValue: 'bool',
+  StringValue: 'string',
+  BytesValue: 'bytes',
 };
 
 function describe(v: unknown): string {
@@ -163,13 +170,23 @@ export class ProtoJsonValidator {
       case 'Timestamp': {
         if (typeof v !== 'string') return fail(`expected a Timestamp as an RFC 3339 string, got ${describe(v)}`);
         const m = RFC3339.exec(v);
-        if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31 || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) {
+        if (
+          !m ||
+          Number(m[2]) < 1 ||
+          Number(m[2]) > 12 ||
+          Number(m[3]) < 1 ||
+          Number(m[3]) > 31 ||
+          Number(m[4]) > 23 ||
+          Number(m[5]) > 59 ||
+          Number(m[6]) > 60
+        ) {
           return fail(`"${v}" is not an RFC 3339 timestamp (e.g. "2024-01-31T12:00:00Z")`);
         }
         return true;
       }
       case 'Duration':
-        if (typeof v !== 'string' || !DURATION.test(v)) return fail(`expected a Duration as a string of seconds with an "s" suffix (e.g. "1.5s"), got ${describe(v)}`);
+        if (typeof v !== 'string' || !DURATION.test(v))
+          return fail(`expected a Duration as a string of seconds with an "s" suffix (e.g. "1.5s"), got ${describe(v)}`);
         return true;
       case 'FieldMask':
         if (typeof v !== 'string') return fail(`expected a FieldMask as a comma-separated string, got ${describe(v)}`);

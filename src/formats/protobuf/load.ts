@@ -176,7 +176,10 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
         continue;
       }
       if (options.untrusted) {
-        throw new InputError(`import "${imp}" does not resolve: only the request's references and google/protobuf types can be imported`, { file: display, ...at });
+        throw new InputError(`import "${imp}" does not resolve: only the request's references and google/protobuf types can be imported`, {
+          file: display,
+          ...at,
+        });
       }
       if (options.sealed) {
         throw new InputError(

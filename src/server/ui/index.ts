@@ -20,7 +20,8 @@ const JSON_T = 'application/json';
 
 /** Script from our own origin only; inline style (the stylesheet is inlined); no framing. */
 const SECURITY = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };
@@ -55,7 +56,10 @@ function loadAssets(): Promise<Map<string, UiAnswer>> {
         return [name, answer(200, JS, text, '/ui/assets/{file}')] as const;
       } catch {
         // An install built without the front end (tsc -p . alone): say so rather than fail obscurely.
-        return [name, answer(500, 'text/plain; charset=utf-8', `the web UI's ${name} is missing from this install (npm run build compiles src/ui)\n`, '/ui/assets/{file}')] as const;
+        return [
+          name,
+          answer(500, 'text/plain; charset=utf-8', `the web UI's ${name} is missing from this install (npm run build compiles src/ui)\n`, '/ui/assets/{file}'),
+        ] as const;
       }
     }),
   ).then((list) => new Map(list));
@@ -91,12 +95,17 @@ export function homeData(snap: Snapshot, may: (subject: string) => boolean = () 
       const latest = greatest(meta.versions.map((v) => v.version)) ?? undefined;
       const entry = meta.versions.find((v) => v.version === latest);
       return {
-        subject: s.subject, namespace: s.namespace, name: s.name, format: meta.format,
+        subject: s.subject,
+        namespace: s.namespace,
+        name: s.name,
+        format: meta.format,
         ...(meta.kind ? { kind: meta.kind } : {}),
         ...(latest ? { latest } : {}),
         ...(entry ? { state: entry.state } : {}),
         ...(entry?.reason ? { reason: entry.reason } : {}),
-        versions: meta.versions.length, owners: meta.owners ?? [], tags: meta.tags ?? [],
+        versions: meta.versions.length,
+        owners: meta.owners ?? [],
+        tags: meta.tags ?? [],
         ...(meta.description ? { description: meta.description } : {}),
       };
     }),
@@ -146,19 +155,27 @@ async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
   const policy = meta.policy ?? snap.config.policy;
   const registeredBy = snap.commit ? await commitsOf(snap, s) : new Map<string, RegisteringCommit>();
   const body = {
-    subject: s.subject, namespace: s.namespace, name: s.name, format: meta.format,
+    subject: s.subject,
+    namespace: s.namespace,
+    name: s.name,
+    format: meta.format,
     ...(meta.kind ? { kind: meta.kind } : {}),
     ...(meta.description ? { description: meta.description } : {}),
-    owners: meta.owners ?? [], tags: meta.tags ?? [], aliases: meta.aliases ?? [],
+    owners: meta.owners ?? [],
+    tags: meta.tags ?? [],
+    aliases: meta.aliases ?? [],
     compatibility: meta.compatibility ?? snap.config.compatibility,
     compatibilityFrom: meta.compatibility ? 'subject' : 'registry',
     // The policy in force: the subject's, else the registry's, else the format's default (if it has policies).
-    policy: policy !== undefined && (handler.policies ?? []).includes(policy) ? policy : handler.policies?.[0] ?? null,
+    policy: policy !== undefined && (handler.policies ?? []).includes(policy) ? policy : (handler.policies?.[0] ?? null),
     latest: greatest(meta.versions.map((v) => v.version)) ?? null,
     source: snap.source,
     ...(snap.commit ? { commit: snap.commit } : {}),
     versions: s.versions.map((v) => ({
-      version: v.entry.version, index: v.index, id: v.entry.id, state: v.entry.state,
+      version: v.entry.version,
+      index: v.index,
+      id: v.entry.id,
+      state: v.entry.state,
       ...(v.entry.reason ? { reason: v.entry.reason } : {}),
       ...(v.entry.registered ? { registered: v.entry.registered } : {}),
       ...(v.entry.references?.length ? { references: v.entry.references } : {}),
@@ -195,12 +212,19 @@ async function commitsOf(snap: Snapshot, s: SubjectData): Promise<Map<string, Re
 }
 
 function notFoundPage(snap: Snapshot, what: string): UiAnswer {
-  return answer(404, HTML, renderShell('Not found · llm-schema', `<h1>Not found</h1><p>${esc(what)}</p><p><a href="/ui/">All schemas</a></p>`, footer(snap), CSS), '/ui/unknown');
+  return answer(
+    404,
+    HTML,
+    renderShell('Not found · llm-schema', `<h1>Not found</h1><p>${esc(what)}</p><p><a href="/ui/">All schemas</a></p>`, footer(snap), CSS),
+    '/ui/unknown',
+  );
 }
 
 function redirect(location: string): UiAnswer {
   const body = Buffer.from(`Moved to ${location}\n`);
-  return { plain: { status: 308, headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }, body, route: '/ui' } };
+  return {
+    plain: { status: 308, headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }, body, route: '/ui' },
+  };
 }
 
 /**

@@ -33,18 +33,64 @@ export interface Item {
 }
 
 const VALIDATION = new Set([
-  'type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'minLength', 'maxLength', 'pattern', 'format', 'items', 'prefixItems', 'contains', 'minContains', 'maxContains',
-  'minItems', 'maxItems', 'uniqueItems', 'properties', 'patternProperties', 'additionalProperties', 'required',
-  'propertyNames', 'minProperties', 'maxProperties', 'dependentRequired', 'dependentSchemas', 'allOf', 'anyOf',
-  'oneOf', 'not', 'if', 'then', 'else', '$ref', 'unevaluatedProperties', 'unevaluatedItems', '$defs', 'definitions',
-  '$dynamicRef', '$recursiveRef', '$dynamicAnchor', '$recursiveAnchor',
+  'type',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'items',
+  'prefixItems',
+  'contains',
+  'minContains',
+  'maxContains',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'required',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  '$ref',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  '$defs',
+  'definitions',
+  '$dynamicRef',
+  '$recursiveRef',
+  '$dynamicAnchor',
+  '$recursiveAnchor',
 ]);
 const COMBS = ['allOf', 'anyOf', 'oneOf', 'not', 'if'];
 const BOUNDS: Array<[string, string]> = [
-  ['maximum', 'MAXIMUM'], ['minimum', 'MINIMUM'], ['exclusiveMaximum', 'EXCLUSIVE_MAXIMUM'], ['exclusiveMinimum', 'EXCLUSIVE_MINIMUM'],
-  ['maxLength', 'MAX_LENGTH'], ['minLength', 'MIN_LENGTH'], ['maxItems', 'MAX_ITEMS'], ['minItems', 'MIN_ITEMS'],
-  ['maxProperties', 'MAX_PROPERTIES'], ['minProperties', 'MIN_PROPERTIES'],
+  ['maximum', 'MAXIMUM'],
+  ['minimum', 'MINIMUM'],
+  ['exclusiveMaximum', 'EXCLUSIVE_MAXIMUM'],
+  ['exclusiveMinimum', 'EXCLUSIVE_MINIMUM'],
+  ['maxLength', 'MAX_LENGTH'],
+  ['minLength', 'MIN_LENGTH'],
+  ['maxItems', 'MAX_ITEMS'],
+  ['minItems', 'MIN_ITEMS'],
+  ['maxProperties', 'MAX_PROPERTIES'],
+  ['minProperties', 'MIN_PROPERTIES'],
 ];
 
 function same(a: unknown, b: unknown): boolean {
@@ -83,7 +129,11 @@ export class Differ {
 
   /** Follow a pure $ref (a node whose only validation keyword is $ref). */
   private deref(s: Raw, seen = new Set<Raw>()): Raw {
-    while (isObject(s) && typeof s.$ref === 'string' && Object.keys(s).every((k) => k === '$ref' || !VALIDATION.has(k) || k === '$defs' || k === 'definitions')) {
+    while (
+      isObject(s) &&
+      typeof s.$ref === 'string' &&
+      Object.keys(s).every((k) => k === '$ref' || !VALIDATION.has(k) || k === '$defs' || k === 'definitions')
+    ) {
       if (seen.has(s)) return s;
       seen.add(s);
       const t = this.docs.resolve(s, s.$ref);
@@ -127,7 +177,10 @@ export class Differ {
       };
       const o2 = asAll(o);
       const n2 = asAll(n);
-      for (const [s, side] of [[o2, o], [n2, n]] as const) {
+      for (const [s, side] of [
+        [o2, o],
+        [n2, n],
+      ] as const) {
         if (s === side && typeof side.$ref === 'string') {
           this.emit('REF_UNRESOLVED', path, { new: side.$ref }, trail, { o, oMut: n, n });
           return;
@@ -159,7 +212,10 @@ export class Differ {
       if ('not' in o && !same(o.not, n.not)) this.emit('NOT_TYPE_CHANGED', kp('not'), {}, trail, judge({ not: n.not }));
       if ('if' in o) {
         if (!same(o.if, n.if)) this.emit('CONDITION_CHANGED', kp('if'), {}, trail, judge({ if: n.if }));
-        for (const [k, R] of [['then', 'THEN'], ['else', 'ELSE']] as const) {
+        for (const [k, R] of [
+          ['then', 'THEN'],
+          ['else', 'ELSE'],
+        ] as const) {
           if (k in o && k in n) this.walk(o[k] as Raw, n[k] as Raw, step('pass'));
           else if (k in n) this.emit(`${R}_ADDED`, kp(k), {}, trail, judge({ [k]: n[k] }));
           else if (k in o) this.emit(`${R}_REMOVED`, okp(k), {}, trail, judge({ [k]: undefined }));
@@ -185,7 +241,13 @@ export class Differ {
         const t = isObject(w) ? w.type : undefined;
         return typeof t === 'string' || Array.isArray(t) ? t : (declType(s) ?? 'any');
       };
-      this.emit(rule, 'type' in n ? kp('type') : okp('type'), { old: written(o), new: written(n) }, trail, judge({ type: declType(n), multipleOf: declMult(o) }));
+      this.emit(
+        rule,
+        'type' in n ? kp('type') : okp('type'),
+        { old: written(o), new: written(n) },
+        trail,
+        judge({ type: declType(n), multipleOf: declMult(o) }),
+      );
     }
 
     // enum / const
@@ -220,10 +282,28 @@ export class Differ {
       const a = mo;
       const b = mn;
       const mult = (x: number, y: number) => Number.isInteger(x / y) || Math.abs(Math.round(x / y) - x / y) < 1e-9;
-      const rule = a === undefined ? 'MULTIPLE_OF_ADDED' : b === undefined ? 'MULTIPLE_OF_REMOVED' : mult(b, a) ? 'MULTIPLE_OF_EXPANDED' : mult(a, b) ? 'MULTIPLE_OF_REDUCED' : 'MULTIPLE_OF_CHANGED';
-      this.emit(rule, b === undefined ? okp('multipleOf') : kp('multipleOf'), { old: a, new: b }, trail, judge(typesDiffer ? { multipleOf: b, type: declType(o) } : { multipleOf: b }));
+      const rule =
+        a === undefined
+          ? 'MULTIPLE_OF_ADDED'
+          : b === undefined
+            ? 'MULTIPLE_OF_REMOVED'
+            : mult(b, a)
+              ? 'MULTIPLE_OF_EXPANDED'
+              : mult(a, b)
+                ? 'MULTIPLE_OF_REDUCED'
+                : 'MULTIPLE_OF_CHANGED';
+      this.emit(
+        rule,
+        b === undefined ? okp('multipleOf') : kp('multipleOf'),
+        { old: a, new: b },
+        trail,
+        judge(typesDiffer ? { multipleOf: b, type: declType(o) } : { multipleOf: b }),
+      );
     }
-    for (const [k, R] of [['pattern', 'PATTERN'], ['format', 'FORMAT']] as const) {
+    for (const [k, R] of [
+      ['pattern', 'PATTERN'],
+      ['format', 'FORMAT'],
+    ] as const) {
       if (same(o[k], n[k])) continue;
       const rule = o[k] === undefined ? `${R}_ADDED` : n[k] === undefined ? `${R}_REMOVED` : `${R}_CHANGED`;
       this.emit(rule, n[k] === undefined ? okp(k) : kp(k), { old: o[k], new: n[k] }, trail, judge({ [k]: n[k] }));
@@ -231,14 +311,22 @@ export class Differ {
 
     // arrays
     if (!!o.uniqueItems !== !!n.uniqueItems) {
-      this.emit(n.uniqueItems ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED', n.uniqueItems ? kp('uniqueItems') : okp('uniqueItems'), {}, trail, judge({ uniqueItems: n.uniqueItems }));
+      this.emit(
+        n.uniqueItems ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED',
+        n.uniqueItems ? kp('uniqueItems') : okp('uniqueItems'),
+        {},
+        trail,
+        judge({ uniqueItems: n.uniqueItems }),
+      );
     }
     const po = (o.prefixItems as Raw[] | undefined) ?? [];
     const pn = (n.prefixItems as Raw[] | undefined) ?? [];
     for (let i = 0; i < Math.max(po.length, pn.length); i++) {
       if (i < po.length && i < pn.length) this.walk(po[i], pn[i], step('item', { index: i }));
-      else if (i < pn.length) this.emit('PREFIX_ITEM_ADDED', this.docs.pointerOf(pn[i]) || kp('prefixItems') + ptr(i), { index: i }, trail, judge({ prefixItems: n.prefixItems }));
-      else this.emit('PREFIX_ITEM_REMOVED', this.docs.pointerOf(po[i]) || okp('prefixItems') + ptr(i), { index: i }, trail, judge({ prefixItems: n.prefixItems }));
+      else if (i < pn.length)
+        this.emit('PREFIX_ITEM_ADDED', this.docs.pointerOf(pn[i]) || kp('prefixItems') + ptr(i), { index: i }, trail, judge({ prefixItems: n.prefixItems }));
+      else
+        this.emit('PREFIX_ITEM_REMOVED', this.docs.pointerOf(po[i]) || okp('prefixItems') + ptr(i), { index: i }, trail, judge({ prefixItems: n.prefixItems }));
     }
     this.optionalSchema(o, n, 'items', 'ITEMS', trail, judge, () => step('item', { index: Math.max(po.length, pn.length) }));
     this.optionalSchema(o, n, 'contains', 'CONTAINS', trail, judge, () => step('contains'));
@@ -254,7 +342,15 @@ export class Differ {
     }
   }
 
-  private optionalSchema(o: Obj, n: Obj, k: string, R: string, trail: Step[], judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw }, next: () => Step[]): void {
+  private optionalSchema(
+    o: Obj,
+    n: Obj,
+    k: string,
+    R: string,
+    trail: Step[],
+    judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
+    next: () => Step[],
+  ): void {
     const a = o[k] as Raw | undefined;
     const b = n[k] as Raw | undefined;
     if (a === undefined && b === undefined) return;
@@ -269,7 +365,15 @@ export class Differ {
     this.emit(name, kp, { old: a, new: b, keyword: k }, trail, judge({ [k]: b }));
   }
 
-  private branchesDiff(c: 'allOf' | 'anyOf' | 'oneOf', o: Obj, n: Obj, bo: Raw[], bn: Raw[], trail: Step[], judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw }): void {
+  private branchesDiff(
+    c: 'allOf' | 'anyOf' | 'oneOf',
+    o: Obj,
+    n: Obj,
+    bo: Raw[],
+    bn: Raw[],
+    trail: Step[],
+    judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
+  ): void {
     const key = (s: Raw) => canonicalJson(s);
     const leftO = bo.map((s, i) => ({ s, i, k: key(s) }));
     const leftN: Array<{ s: Raw; i: number; k: string }> = [];
@@ -293,15 +397,27 @@ export class Differ {
     }
     const path = this.docs.keyPath(n, c);
     const rule = !leftO.length
-      ? c === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED'
+      ? c === 'allOf'
+        ? 'PRODUCT_TYPE_EXTENDED'
+        : 'SUM_TYPE_EXTENDED'
       : !leftN.length
-        ? c === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED'
+        ? c === 'allOf'
+          ? 'PRODUCT_TYPE_NARROWED'
+          : 'SUM_TYPE_NARROWED'
         : 'COMBINED_TYPE_SUBSCHEMAS_CHANGED';
-    const where = leftN.length ? this.docs.pointerOf(leftN[0].s) || path + ptr(leftN[0].i) : this.docs.pointerOf(leftO[0].s) || this.docs.keyPath(o, c) + ptr(leftO[0].i);
+    const where = leftN.length
+      ? this.docs.pointerOf(leftN[0].s) || path + ptr(leftN[0].i)
+      : this.docs.pointerOf(leftO[0].s) || this.docs.keyPath(o, c) + ptr(leftO[0].i);
     this.emit(rule, leftN.length && leftO.length ? path : where, { keyword: c }, trail, judge({ [c]: n[c] }));
   }
 
-  private objectDiff(o: Obj, n: Obj, trail: Step[], judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw }, step: (k: StepKind, e?: Partial<Step>) => Step[]): void {
+  private objectDiff(
+    o: Obj,
+    n: Obj,
+    trail: Step[],
+    judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
+    step: (k: StepKind, e?: Partial<Step>) => Step[],
+  ): void {
     const kp = (k: string) => this.docs.keyPath(n, k);
     const okp = (k: string) => this.docs.keyPath(o, k);
     const propsO = (isObject(o.properties) ? o.properties : {}) as Record<string, Raw>;
@@ -309,7 +425,17 @@ export class Differ {
     const reqO = new Set((o.required as string[] | undefined) ?? []);
     const reqN = new Set((n.required as string[] | undefined) ?? []);
     const model = (s: Obj, name: string): 'OPEN' | 'CLOSED' | 'PARTIALLY_OPEN' => {
-      if (isObject(s.patternProperties) && Object.keys(s.patternProperties).some((p) => { try { return new RegExp(p, 'u').test(name); } catch { return false; } })) return 'PARTIALLY_OPEN';
+      if (
+        isObject(s.patternProperties) &&
+        Object.keys(s.patternProperties).some((p) => {
+          try {
+            return new RegExp(p, 'u').test(name);
+          } catch {
+            return false;
+          }
+        })
+      )
+        return 'PARTIALLY_OPEN';
       // the 2020-12 idiom: unevaluatedProperties closes the model when additionalProperties is absent
       const ap = s.additionalProperties ?? s.unevaluatedProperties;
       if (ap === undefined || ap === true || (isObject(ap) && Object.keys(ap).length === 0)) return 'OPEN';
@@ -347,7 +473,13 @@ export class Differ {
       if (reqN.has(name)) {
         const p = propsN[name];
         const withDefault = isObject(p) && 'default' in p;
-        this.emit(withDefault ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED', kp('required'), { name }, trail, judge({ required: [...reqO, name].sort() }));
+        this.emit(
+          withDefault ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED',
+          kp('required'),
+          { name },
+          trail,
+          judge({ required: [...reqO, name].sort() }),
+        );
       } else {
         this.emit('REQUIRED_ATTRIBUTE_REMOVED', okp('required'), { name }, trail, judge({ required: [...reqO].filter((x) => x !== name) }));
       }
@@ -356,7 +488,8 @@ export class Differ {
     const ppN = (isObject(n.patternProperties) ? n.patternProperties : {}) as Record<string, Raw>;
     for (const p of new Set([...Object.keys(ppO), ...Object.keys(ppN)])) {
       if (p in ppO && p in ppN) this.walk(ppO[p], ppN[p], step('pattern', { key: p }));
-      else if (p in ppN) this.emit('PATTERN_PROPERTY_ADDED', kp('patternProperties') + ptr(p), { pattern: p }, trail, judge({ patternProperties: { ...ppO, [p]: ppN[p] } }));
+      else if (p in ppN)
+        this.emit('PATTERN_PROPERTY_ADDED', kp('patternProperties') + ptr(p), { pattern: p }, trail, judge({ patternProperties: { ...ppO, [p]: ppN[p] } }));
       else {
         const rest = { ...ppO };
         delete rest[p];
@@ -369,7 +502,13 @@ export class Differ {
       if (a !== undefined && b !== undefined && isObject(a) && isObject(b)) this.walk(a, b, step('addl'));
       else if (!same(a, b)) {
         const rule = a === undefined ? 'ADDITIONAL_PROPERTIES_ADDED' : b === undefined ? 'ADDITIONAL_PROPERTIES_REMOVED' : 'ADDITIONAL_PROPERTIES_CHANGED';
-        this.emit(rule, b === undefined ? okp('additionalProperties') : kp('additionalProperties'), { old: a, new: b }, trail, judge({ additionalProperties: b }));
+        this.emit(
+          rule,
+          b === undefined ? okp('additionalProperties') : kp('additionalProperties'),
+          { old: a, new: b },
+          trail,
+          judge({ additionalProperties: b }),
+        );
       }
     }
     if (!same(o.propertyNames, n.propertyNames)) {
@@ -384,11 +523,25 @@ export class Differ {
       const a = drO[k];
       const b = drN[k];
       if (same(a && [...a].sort(), b && [...b].sort())) continue;
-      const rule = !a ? 'DEPENDENCY_ARRAY_ADDED' : !b ? 'DEPENDENCY_ARRAY_REMOVED' : b.every((x) => a.includes(x)) ? 'DEPENDENCY_ARRAY_NARROWED' : a.every((x) => b.includes(x)) ? 'DEPENDENCY_ARRAY_EXTENDED' : 'DEPENDENCY_ARRAY_CHANGED';
+      const rule = !a
+        ? 'DEPENDENCY_ARRAY_ADDED'
+        : !b
+          ? 'DEPENDENCY_ARRAY_REMOVED'
+          : b.every((x) => a.includes(x))
+            ? 'DEPENDENCY_ARRAY_NARROWED'
+            : a.every((x) => b.includes(x))
+              ? 'DEPENDENCY_ARRAY_EXTENDED'
+              : 'DEPENDENCY_ARRAY_CHANGED';
       const next = { ...drO };
       if (b) next[k] = b;
       else delete next[k];
-      this.emit(rule, (b ? kp('dependentRequired') : okp('dependentRequired')) + ptr(k), { name: k, old: a, new: b }, trail, judge({ dependentRequired: next }));
+      this.emit(
+        rule,
+        (b ? kp('dependentRequired') : okp('dependentRequired')) + ptr(k),
+        { name: k, old: a, new: b },
+        trail,
+        judge({ dependentRequired: next }),
+      );
     }
     const dsO = (isObject(o.dependentSchemas) ? o.dependentSchemas : {}) as Record<string, Raw>;
     const dsN = (isObject(n.dependentSchemas) ? n.dependentSchemas : {}) as Record<string, Raw>;

@@ -43,15 +43,41 @@ export interface NodeInfo {
 
 /** Keywords that never change what validates (ajv asserts none of them). */
 export const ANNOTATIONS = new Set([
-  'title', 'description', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'default',
-  'contentEncoding', 'contentMediaType', 'contentSchema', '$id', 'id', '$anchor', '$schema', '$vocabulary',
-  'example', 'x-order',
+  'title',
+  'description',
+  'examples',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'default',
+  'contentEncoding',
+  'contentMediaType',
+  'contentSchema',
+  '$id',
+  'id',
+  '$anchor',
+  '$schema',
+  '$vocabulary',
+  'example',
+  'x-order',
 ]);
 
 /** Keywords the engine cannot reason about; a change under them is undecided. */
 export const UNSUPPORTED = ['unevaluatedProperties', 'unevaluatedItems', '$dynamicRef', '$recursiveRef'];
 
-const SCHEMA_KEYS = new Set(['additionalProperties', 'propertyNames', 'contains', 'not', 'if', 'then', 'else', 'items', 'unevaluatedItems', 'unevaluatedProperties']);
+const SCHEMA_KEYS = new Set([
+  'additionalProperties',
+  'propertyNames',
+  'contains',
+  'not',
+  'if',
+  'then',
+  'else',
+  'items',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]);
 const ARRAY_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const MAP_KEYS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
@@ -132,17 +158,28 @@ export class Docs {
         ref ||= c.ref;
         enc = c.k;
       } else if (ARRAY_KEYS.has(k) && Array.isArray(v)) {
-        enc = '[' + v.map((x) => {
-          const c = this.childId(x);
-          ref ||= c.ref;
-          return c.k;
-        }).join(',') + ']';
+        enc =
+          '[' +
+          v
+            .map((x) => {
+              const c = this.childId(x);
+              ref ||= c.ref;
+              return c.k;
+            })
+            .join(',') +
+          ']';
       } else if (MAP_KEYS.has(k) && isObject(v)) {
-        enc = '{' + Object.keys(v).sort().map((n) => {
-          const c = this.childId(v[n]);
-          ref ||= c.ref;
-          return JSON.stringify(n) + ':' + c.k;
-        }).join(',') + '}';
+        enc =
+          '{' +
+          Object.keys(v)
+            .sort()
+            .map((n) => {
+              const c = this.childId(v[n]);
+              ref ||= c.ref;
+              return JSON.stringify(n) + ':' + c.k;
+            })
+            .join(',') +
+          '}';
       } else {
         try {
           enc = canonicalJson(v);
@@ -249,7 +286,7 @@ export class Docs {
         return this.resolveIn(ext, '#' + frag);
       }
     }
-    if (frag === '' ) return doc.root;
+    if (frag === '') return doc.root;
     if (!frag.startsWith('/')) return doc.anchors.get(frag);
     let cur: unknown = doc.original;
     for (const raw of frag.slice(1).split('/')) {
@@ -397,7 +434,12 @@ export class Docs {
     this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined, ...(declared ? { declared } : {}) });
     doc.map.set(s, out);
     this.origins.set(out, s);
-    const anchor = typeof s.$anchor === 'string' ? s.$anchor : typeof (s.$id ?? s.id) === 'string' && String(s.$id ?? s.id).startsWith('#') ? String(s.$id ?? s.id).slice(1) : undefined;
+    const anchor =
+      typeof s.$anchor === 'string'
+        ? s.$anchor
+        : typeof (s.$id ?? s.id) === 'string' && String(s.$id ?? s.id).startsWith('#')
+          ? String(s.$id ?? s.id).slice(1)
+          : undefined;
     if (anchor) doc.anchors.set(anchor, out);
     return out;
   }

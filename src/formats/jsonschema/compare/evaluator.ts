@@ -142,5 +142,4 @@ export class Evaluator extends Normaliser {
       return undefined;
     }
   }
-
 }

@@ -56,20 +56,40 @@ interface Judged {
 
 export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
   const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps);
-  return withBudgetCheck(() => budget.check(), () => {
-    const docs = new Docs();
-    let oDoc: Doc;
-    let nDoc: Doc;
-    try {
-      oDoc = docs.load(oldS);
-      nDoc = docs.load(newS);
-    } catch (e) {
-      if (!(e instanceof BudgetExceeded)) throw e;
-      return { changes: [{ rule: 'UNDECIDED', path: '', message: `cannot decide: ${budget.describe()} while reading the schemas; treated as incompatible`, breaksBackward: true, breaksForward: true, undecided: true, category: 'validation', severity: 'error' }] };
-    }
-    for (const [d, s] of [[oDoc, oldS], [nDoc, newS]] as const) refuseUncompilable(docs, d, s.file);
-    return compareDocs(oldS, newS, options, budget, docs, oDoc, nDoc);
-  });
+  return withBudgetCheck(
+    () => budget.check(),
+    () => {
+      const docs = new Docs();
+      let oDoc: Doc;
+      let nDoc: Doc;
+      try {
+        oDoc = docs.load(oldS);
+        nDoc = docs.load(newS);
+      } catch (e) {
+        if (!(e instanceof BudgetExceeded)) throw e;
+        return {
+          changes: [
+            {
+              rule: 'UNDECIDED',
+              path: '',
+              message: `cannot decide: ${budget.describe()} while reading the schemas; treated as incompatible`,
+              breaksBackward: true,
+              breaksForward: true,
+              undecided: true,
+              category: 'validation',
+              severity: 'error',
+            },
+          ],
+        };
+      }
+      for (const [d, s] of [
+        [oDoc, oldS],
+        [nDoc, newS],
+      ] as const)
+        refuseUncompilable(docs, d, s.file);
+      return compareDocs(oldS, newS, options, budget, docs, oDoc, nDoc);
+    },
+  );
 }
 
 function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions, budget: Budget, docs: Docs, oDoc: Doc, nDoc: Doc): CompareResult {
@@ -160,7 +180,11 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
     const r = root[dir];
     if (r.r === 'no') {
       if (confirm(dir, r.w)) rootWitness[dir] = r.w;
-      else root[dir] = { r: 'unknown', why: tooLarge ? 'the schemas are too large to confirm a counterexample with ajv' : 'a counterexample was found but ajv did not confirm it' };
+      else
+        root[dir] = {
+          r: 'unknown',
+          why: tooLarge ? 'the schemas are too large to confirm a counterexample with ajv' : 'a counterexample was found but ajv did not confirm it',
+        };
     }
   }
 
@@ -250,7 +274,8 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       }
     } else if (r.r === 'no') {
       for (const j of judged) {
-        if (j.breaks[dir] && j.witness[dir] === undefined && j.undecided[dir]) j.undecided[dir] += '; the schema as a whole does break this direction (see the other changes)';
+        if (j.breaks[dir] && j.witness[dir] === undefined && j.undecided[dir])
+          j.undecided[dir] += '; the schema as a whole does break this direction (see the other changes)';
       }
       if (!judged.some((j) => j.breaks[dir])) {
         extra.push({
@@ -293,7 +318,15 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness) && !judged.some((j) => j.excused)) {
     const kept = changes.filter((c) => c.category === 'annotation' && c.rule !== 'EQUIVALENT_REWRITE');
     if (kept.length !== changes.length) {
-      kept.push({ rule: 'EQUIVALENT_REWRITE', path: '', message: formatMessage('EQUIVALENT_REWRITE', {}), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+      kept.push({
+        rule: 'EQUIVALENT_REWRITE',
+        path: '',
+        message: formatMessage('EQUIVALENT_REWRITE', {}),
+        breaksBackward: false,
+        breaksForward: false,
+        category: 'annotation',
+        severity: 'info',
+      });
     }
     changes = kept;
   }
@@ -308,18 +341,40 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       if ((na && differ.reached.has(na)) || (nb && differ.reached.has(nb))) continue;
       const path = ptr(key) + ptr(name);
       if (changes.some((c) => c.path.startsWith(path))) continue;
-      changes.push({ rule: 'DEFINITION_CHANGED', path, message: formatMessage('DEFINITION_CHANGED', { name }), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+      changes.push({
+        rule: 'DEFINITION_CHANGED',
+        path,
+        message: formatMessage('DEFINITION_CHANGED', { name }),
+        breaksBackward: false,
+        breaksForward: false,
+        category: 'annotation',
+        severity: 'info',
+      });
     }
   }
   changes.push(...extra);
   if (budgetHit && !changes.some((c) => c.undecided)) {
     changes.push({
-      rule: 'UNDECIDED', path: '', message: `cannot decide: ${BUDGET}; treated as incompatible`,
-      breaksBackward: true, breaksForward: true, undecided: true, category: 'validation', severity: 'error',
+      rule: 'UNDECIDED',
+      path: '',
+      message: `cannot decide: ${BUDGET}; treated as incompatible`,
+      breaksBackward: true,
+      breaksForward: true,
+      undecided: true,
+      category: 'validation',
+      severity: 'error',
     });
   }
   if (changes.length === 0 && canonicalJson(oldS.value) !== canonicalJson(newS.value)) {
-    changes.push({ rule: 'EQUIVALENT_REWRITE', path: '', message: formatMessage('EQUIVALENT_REWRITE', {}), breaksBackward: false, breaksForward: false, category: 'annotation', severity: 'info' });
+    changes.push({
+      rule: 'EQUIVALENT_REWRITE',
+      path: '',
+      message: formatMessage('EQUIVALENT_REWRITE', {}),
+      breaksBackward: false,
+      breaksForward: false,
+      category: 'annotation',
+      severity: 'info',
+    });
   }
   // Changes that validate nothing differently, where everything else is annotation: an equivalent rewrite.
   return { changes };
@@ -335,7 +390,10 @@ const MAX_CONFIRMABLE = 6000;
 export function refuseUncompilable(docs: Docs, doc: Doc, file?: string): void {
   const loop = docs.inPlaceLoop(doc);
   if (loop !== undefined) {
-    throw new InputError(`schema cannot be compiled: the schema at '${loop}' refers back to itself through $ref/allOf/anyOf/oneOf/not/if without a property or item in between (a loop with no base case)`, { file });
+    throw new InputError(
+      `schema cannot be compiled: the schema at '${loop}' refers back to itself through $ref/allOf/anyOf/oneOf/not/if without a property or item in between (a loop with no base case)`,
+      { file },
+    );
   }
   forEachSubschema(doc.original, (s, at) => {
     const pats = [typeof s.pattern === 'string' ? s.pattern : undefined, ...(isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [])];
@@ -344,7 +402,10 @@ export function refuseUncompilable(docs: Docs, doc: Doc, file?: string): void {
       try {
         new RegExp(p, 'u');
       } catch (e) {
-        throw new InputError(`schema cannot be compiled: pattern ${JSON.stringify(p)} at '${at || '/'}' is not a valid regular expression (${(e as Error).message})`, { file });
+        throw new InputError(
+          `schema cannot be compiled: pattern ${JSON.stringify(p)} at '${at || '/'}' is not a valid regular expression (${(e as Error).message})`,
+          { file },
+        );
       }
     }
   });

@@ -105,7 +105,23 @@ export const FORMAT_SAMPLES: Record<string, string[]> = {
   password: ['secret'],
   binary: ['abc'],
 };
-export const PLAIN_STRINGS = ['', 'a', 'abc', 'A', 'Z', '0', '9', 'hello world', 'x-y_z', 'é', '2024-01-02', '2024-01-02T03:04:05Z', 'a@example.com', 'https://example.com/a', 'not a date'];
+export const PLAIN_STRINGS = [
+  '',
+  'a',
+  'abc',
+  'A',
+  'Z',
+  '0',
+  '9',
+  'hello world',
+  'x-y_z',
+  'é',
+  '2024-01-02',
+  '2024-01-02T03:04:05Z',
+  'a@example.com',
+  'https://example.com/a',
+  'not a date',
+];
 
 const regexCache = new Map<string, { test: (s: string) => boolean } | null>();
 /** Candidate strings by (patterns, formats, length bounds): shared by every comparison in the process. */

@@ -149,11 +149,16 @@ export class Normaliser {
       const e = this.evaluated(s, 'props');
       if (!e) return null;
       if (!e.all) {
-        out.push(this.docs.adopt({
-          properties: Object.fromEntries([...e.names].map((n) => [n, true])),
-          ...(e.pats.size ? { patternProperties: Object.fromEntries([...e.pats].map((p) => [p, true])) } : {}),
-          additionalProperties: s.unevaluatedProperties,
-        }, s));
+        out.push(
+          this.docs.adopt(
+            {
+              properties: Object.fromEntries([...e.names].map((n) => [n, true])),
+              ...(e.pats.size ? { patternProperties: Object.fromEntries([...e.pats].map((p) => [p, true])) } : {}),
+              additionalProperties: s.unevaluatedProperties,
+            },
+            s,
+          ),
+        );
       }
     }
     if ('unevaluatedItems' in s && s.unevaluatedItems !== true) {
@@ -263,11 +268,29 @@ export class Normaliser {
     const f: Facts = {
       atoms,
       kinds: new Set(ALL_KINDS),
-      min: -Infinity, minEx: false, max: Infinity, maxEx: false, multipleOf: [],
-      minLength: 0, maxLength: Infinity, patterns: [], formats: [],
-      minItems: 0, maxItems: Infinity, uniqueItems: false, prefixLen: 0, contains: [],
-      minProps: 0, maxProps: Infinity, required: new Set(), depReq: new Map(), depSchemas: [], propertyNames: [],
-      declared: new Set(), patternKeys: [], nots: [],
+      min: -Infinity,
+      minEx: false,
+      max: Infinity,
+      maxEx: false,
+      multipleOf: [],
+      minLength: 0,
+      maxLength: Infinity,
+      patterns: [],
+      formats: [],
+      minItems: 0,
+      maxItems: Infinity,
+      uniqueItems: false,
+      prefixLen: 0,
+      contains: [],
+      minProps: 0,
+      maxProps: Infinity,
+      required: new Set(),
+      depReq: new Map(),
+      depSchemas: [],
+      propertyNames: [],
+      declared: new Set(),
+      patternKeys: [],
+      nots: [],
     };
     let en: unknown[] | undefined;
     let enSrc: unknown[] | undefined;
@@ -381,5 +404,4 @@ export class Normaliser {
   openFor(f: Facts, k: string): boolean {
     return this.propConj(f, k).every((s) => s === true || (isObject(s) && Object.keys(s).length === 0));
   }
-
 }

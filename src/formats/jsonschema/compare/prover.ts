@@ -8,7 +8,22 @@ import { ANNOTATIONS, type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
 import { enumHas, enumMissing } from './values.js';
 import { patternsSubset } from './regex.js';
-import { COMBINATORS, NONE, Unsupported, YES, eq, isMultiple, lengthPatterns, no, unknown, type Facts, type Kind, type Maybe, type Res, type SampleOpts } from './model.js';
+import {
+  COMBINATORS,
+  NONE,
+  Unsupported,
+  YES,
+  eq,
+  isMultiple,
+  lengthPatterns,
+  no,
+  unknown,
+  type Facts,
+  type Kind,
+  type Maybe,
+  type Res,
+  type SampleOpts,
+} from './model.js';
 import { Sampler } from './sampler.js';
 
 export class Prover extends Sampler {
@@ -85,7 +100,15 @@ export class Prover extends Sampler {
     for (const p of parts) {
       for (const comb of ['anyOf', 'oneOf'] as const) {
         if (Array.isArray(p[comb])) {
-          const r = this.unionSubset(ea.atoms, p[comb] as Raw[], comb === 'oneOf', this.strip(p, ['anyOf', 'oneOf', 'if', 'then', 'else', 'not'].filter((x) => x !== comb)));
+          const r = this.unionSubset(
+            ea.atoms,
+            p[comb] as Raw[],
+            comb === 'oneOf',
+            this.strip(
+              p,
+              ['anyOf', 'oneOf', 'if', 'then', 'else', 'not'].filter((x) => x !== comb),
+            ),
+          );
           if (r.r === 'no') return r;
           if (r.r === 'unknown') pending ??= r;
         }
@@ -233,7 +256,12 @@ export class Prover extends Sampler {
     const B = fB.atoms;
     const maxA = this.maxLen(fA);
     if (fA.minItems < fB.minItems || maxA > fB.maxItems) {
-      const r = this.found(A, B, { kind: 'array', length: fA.minItems < fB.minItems ? fA.minItems : fB.maxItems + 1 }, 'cannot build an array of the right length');
+      const r = this.found(
+        A,
+        B,
+        { kind: 'array', length: fA.minItems < fB.minItems ? fA.minItems : fB.maxItems + 1 },
+        'cannot build an array of the right length',
+      );
       if (r.r === 'no') return r;
       const r2 = this.found(A, B, { kind: 'array' }, r.r === 'unknown' ? r.why : '');
       if (r2.r === 'no') return r2;
@@ -295,7 +323,10 @@ export class Prover extends Sampler {
     }
     for (const n of this.patternNames([...fA.patternKeys, ...fB.patternKeys])) names.add(n);
     // a name one side's patternProperties key matches and no key of the other side does
-    for (const [X, Y] of [[fA, fB], [fB, fA]]) {
+    for (const [X, Y] of [
+      [fA, fB],
+      [fB, fA],
+    ]) {
       for (const p of X.patternKeys) {
         const r = patternsSubset([p], Y.patternKeys, true);
         if (r.r === 'no') names.add(r.w);
@@ -323,7 +354,12 @@ export class Prover extends Sampler {
       if (closed) {
         for (const name of Object.keys((closed.properties as Obj) ?? {})) {
           if (this.validConj(fB.propertyNames, name)) continue;
-          const r = this.found(A, B, { kind: 'object', fixedProps: { [name]: this.sample(this.propConj(fA, name)) } }, 'cannot build an object with that property');
+          const r = this.found(
+            A,
+            B,
+            { kind: 'object', fixedProps: { [name]: this.sample(this.propConj(fA, name)) } },
+            'cannot build an object with that property',
+          );
           if (r.r === 'no') return r;
         }
       } else {
@@ -435,7 +471,9 @@ export class Prover extends Sampler {
     }
     const w = this.search(Aatoms, [comb]);
     if (w !== NONE) return no(w);
-    return pending ?? unknown(`cannot decide whether every instance matches ${exclusive ? 'exactly one' : 'one'} of the ${exclusive ? 'oneOf' : 'anyOf'} branches`);
+    return (
+      pending ?? unknown(`cannot decide whether every instance matches ${exclusive ? 'exactly one' : 'one'} of the ${exclusive ? 'oneOf' : 'anyOf'} branches`)
+    );
   }
 
   protected condSubset(Aatoms: Obj[], I: Raw, T: Raw, E: Raw): Res {

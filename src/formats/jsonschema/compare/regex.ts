@@ -44,7 +44,12 @@ export function patternLanguage(p: string): Lang {
       l = { nfa: NFA.fromRegex(e, { maxCharacter: MAX_CHAR }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(MAX_NODES)) };
     }
   } catch (err) {
-    l = { unsupported: err instanceof TooManyNodesError ? `pattern ${JSON.stringify(p)} is too large to compare` : `pattern ${JSON.stringify(p)} cannot be compared (${(err as Error).message.split('\n')[0]})` };
+    l = {
+      unsupported:
+        err instanceof TooManyNodesError
+          ? `pattern ${JSON.stringify(p)} is too large to compare`
+          : `pattern ${JSON.stringify(p)} cannot be compared (${(err as Error).message.split('\n')[0]})`,
+    };
   }
   if (cache.size > 2000) cache.clear();
   cache.set(p, l);

@@ -27,9 +27,19 @@ const bounds = (id: string, kw: string, what: string): JsonRuleSpec[] => [
 ];
 
 export const RULES: readonly JsonRuleSpec[] = [
-  R('ANNOTATION_CHANGED', 'an annotation (title, description, examples, $comment, default, deprecated, ...) changed; nothing that validates', '{keyword} changed', 'annotation'),
+  R(
+    'ANNOTATION_CHANGED',
+    'an annotation (title, description, examples, $comment, default, deprecated, ...) changed; nothing that validates',
+    '{keyword} changed',
+    'annotation',
+  ),
   R('DEFINITION_CHANGED', 'a definition that nothing references changed; nothing that validates', 'unused definition {name} changed', 'annotation'),
-  R('EQUIVALENT_REWRITE', 'the schema was rewritten without changing what validates (type array vs anyOf, inlined $ref, reordered branches, const vs enum, ...)', 'rewritten without changing what validates', 'annotation'),
+  R(
+    'EQUIVALENT_REWRITE',
+    'the schema was rewritten without changing what validates (type array vs anyOf, inlined $ref, reordered branches, const vs enum, ...)',
+    'rewritten without changing what validates',
+    'annotation',
+  ),
   R('BOOLEAN_SCHEMA_CHANGED', 'a boolean schema (true/false) became a schema object, or the reverse', 'schema changed from {old} to {new}'),
   R('TYPE_NARROWED', 'types were removed from the allowed types', 'type narrowed from {old} to {new}'),
   R('TYPE_EXTENDED', 'types were added to the allowed types', 'type extended from {old} to {new}'),
@@ -71,16 +81,52 @@ export const RULES: readonly JsonRuleSpec[] = [
   R('CONTAINS_CHANGED', 'minContains / maxContains changed', '{keyword} changed from {old} to {new}'),
   ...bounds('MAX_PROPERTIES', 'maxProperties', ''),
   ...bounds('MIN_PROPERTIES', 'minProperties', ''),
-  R('PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', 'an optional property was declared where any property was allowed: values the old schema accepted for it may now fail', "property '{name}' added to an open content model"),
-  R('PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', 'a property was declared where additionalProperties: false forbade it', "property '{name}' added to a closed content model"),
-  R('PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL', 'a property was declared where patternProperties or an additionalProperties schema governed it', "property '{name}' added to a partially open content model"),
-  R('REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', 'a new property was added and made required, in an open content model', "required property '{name}' added"),
-  R('REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', 'a new property was added and made required, in a closed or partially open content model', "required property '{name}' added to a closed or partially open content model"),
-  R('PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', 'a declared property was removed; any value is now allowed for it', "property '{name}' removed from an open content model"),
-  R('PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', 'a declared property was removed where additionalProperties: false now forbids it', "property '{name}' removed from a closed content model"),
-  R('PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL', 'a declared property was removed; patternProperties or an additionalProperties schema now governs it', "property '{name}' removed from a partially open content model"),
+  R(
+    'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+    'an optional property was declared where any property was allowed: values the old schema accepted for it may now fail',
+    "property '{name}' added to an open content model",
+  ),
+  R(
+    'PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL',
+    'a property was declared where additionalProperties: false forbade it',
+    "property '{name}' added to a closed content model",
+  ),
+  R(
+    'PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL',
+    'a property was declared where patternProperties or an additionalProperties schema governed it',
+    "property '{name}' added to a partially open content model",
+  ),
+  R(
+    'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+    'a new property was added and made required, in an open content model',
+    "required property '{name}' added",
+  ),
+  R(
+    'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    'a new property was added and made required, in a closed or partially open content model',
+    "required property '{name}' added to a closed or partially open content model",
+  ),
+  R(
+    'PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL',
+    'a declared property was removed; any value is now allowed for it',
+    "property '{name}' removed from an open content model",
+  ),
+  R(
+    'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    'a declared property was removed where additionalProperties: false now forbids it',
+    "property '{name}' removed from a closed content model",
+  ),
+  R(
+    'PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL',
+    'a declared property was removed; patternProperties or an additionalProperties schema now governs it',
+    "property '{name}' removed from a partially open content model",
+  ),
   R('REQUIRED_ATTRIBUTE_ADDED', 'an existing property became required', "property '{name}' is now required"),
-  R('REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED', 'an existing property with a default became required (a default does not make a missing property valid)', "property '{name}' is now required (it has a default, but validation does not fill defaults in)"),
+  R(
+    'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED',
+    'an existing property with a default became required (a default does not make a missing property valid)',
+    "property '{name}' is now required (it has a default, but validation does not fill defaults in)",
+  ),
   R('REQUIRED_ATTRIBUTE_REMOVED', 'a property is no longer required', "property '{name}' is no longer required"),
   R('PATTERN_PROPERTY_ADDED', 'a patternProperties entry was added', 'patternProperties {pattern} added'),
   R('PATTERN_PROPERTY_REMOVED', 'a patternProperties entry was removed', 'patternProperties {pattern} removed'),
@@ -110,10 +156,22 @@ export const RULES: readonly JsonRuleSpec[] = [
   R('THEN_REMOVED', 'the then branch was removed', 'then removed'),
   R('ELSE_ADDED', 'an else branch was added', 'else added'),
   R('ELSE_REMOVED', 'the else branch was removed', 'else removed'),
-  R('UNEVALUATED_CHANGED', 'unevaluatedProperties / unevaluatedItems changed; decided beside properties, patternProperties, additionalProperties, prefixItems and through allOf / $ref; undecided when an anyOf, oneOf, if/then/else or dependentSchemas beside it declares properties (items), when contains evaluates items, and with $dynamicRef', '{keyword} changed'),
+  R(
+    'UNEVALUATED_CHANGED',
+    'unevaluatedProperties / unevaluatedItems changed; decided beside properties, patternProperties, additionalProperties, prefixItems and through allOf / $ref; undecided when an anyOf, oneOf, if/then/else or dependentSchemas beside it declares properties (items), when contains evaluates items, and with $dynamicRef',
+    '{keyword} changed',
+  ),
   R('REF_UNRESOLVED', 'a $ref could not be resolved, so the checker cannot compare what it points to', "cannot resolve $ref '{new}'"),
-  R('SCHEMA_NARROWED', 'the schema as a whole rejects instances it accepted before (found by the semantic check, not by one keyword)', 'the schema rejects instances the old one accepted'),
-  R('SCHEMA_EXTENDED', 'the schema as a whole accepts instances it rejected before (found by the semantic check, not by one keyword)', 'the schema accepts instances the old one rejected'),
+  R(
+    'SCHEMA_NARROWED',
+    'the schema as a whole rejects instances it accepted before (found by the semantic check, not by one keyword)',
+    'the schema rejects instances the old one accepted',
+  ),
+  R(
+    'SCHEMA_EXTENDED',
+    'the schema as a whole accepts instances it rejected before (found by the semantic check, not by one keyword)',
+    'the schema accepts instances the old one rejected',
+  ),
   R('UNDECIDED', 'the checker could not decide within its budget or model; counted as breaking', 'cannot decide {keyword}: {new}'),
 ];
 

@@ -4,7 +4,22 @@ import { isObject } from '../walk.js';
 import { type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
 import { BudgetExceeded } from './budget.js';
-import { ALL_KINDS, FORMAT_SAMPLES, MAX_BUILD_ITEMS, MAX_BUILD_PROPS, MAX_BUILD_STRING, NONE, PLAIN_STRINGS, SMALL, STRING_POOLS, ucs2length, type Facts, type Kind, type Maybe, type SampleOpts } from './model.js';
+import {
+  ALL_KINDS,
+  FORMAT_SAMPLES,
+  MAX_BUILD_ITEMS,
+  MAX_BUILD_PROPS,
+  MAX_BUILD_STRING,
+  NONE,
+  PLAIN_STRINGS,
+  SMALL,
+  STRING_POOLS,
+  ucs2length,
+  type Facts,
+  type Kind,
+  type Maybe,
+  type SampleOpts,
+} from './model.js';
 import { Evaluator } from './evaluator.js';
 
 export class Sampler extends Evaluator {
@@ -390,5 +405,4 @@ export class Sampler extends Evaluator {
       }
     }
   }
-
 }
