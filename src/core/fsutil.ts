@@ -8,10 +8,10 @@ import { InputError, LlmSchemaError } from '../model/errors.js';
  * Write a file atomically: write a temporary file beside it, flush it to disk, rename it over the
  * target. A crash leaves the old or the new content, never a torn file.
  */
-export async function writeFileAtomic(file: string, content: string, options: { exclusive?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, options: { exclusive?: boolean; mode?: number } = {}): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const fd = openSync(tmp, 'wx', 0o644);
+  const fd = openSync(tmp, 'wx', options.mode ?? 0o644);
   try {
     writeSync(fd, content);
     fsyncSync(fd);

@@ -137,7 +137,8 @@ export class Gate {
   }
 }
 
-function header(req: http.IncomingMessage, name: string): string | undefined {
+/** A request header by lower-case name, read from rawHeaders (first occurrence; no req.headers object built). */
+export function header(req: http.IncomingMessage, name: string): string | undefined {
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const k = raw[i];

@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from './auth.js';
-import { Gate } from './gate.js';
+import { Gate, header } from './gate.js';
 import { JobRunner } from './jobs.js';
 import { Metrics } from './metrics.js';
 import { errorResult, type Job, type JobResult } from './ops.js';
@@ -109,16 +109,6 @@ class BodyError extends Error {
   ) {
     super(String(prepared.status));
   }
-}
-
-/** A request header by lower-case name, read from rawHeaders (first occurrence). */
-function rawHeader(req: http.IncomingMessage, name: string): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const k = raw[i];
-    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1];
-  }
-  return undefined;
 }
 
 /** Precomputed answers' headers as flat [name, value, ...] arrays, built on first use. */
@@ -261,7 +251,7 @@ export class RegistryServer {
     const start = process.hrtime.bigint();
     const snap = this.current; // one snapshot for the whole request
     // rawHeaders, not req.headers: the headers object is built lazily, and most requests never need it.
-    const given = rawHeader(req, 'x-request-id');
+    const given = header(req, 'x-request-id');
     const reqId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : `${this.bootId}-${++this.counter}`;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -295,7 +285,7 @@ export class RegistryServer {
   private sendFast(req: http.IncomingMessage, res: http.ServerResponse, p: Prepared, reqId: string): void {
     if (this.gate) p = this.gate.filter(req, p, this.current);
     if (p.etag !== undefined) {
-      const inm = rawHeader(req, 'if-none-match');
+      const inm = header(req, 'if-none-match');
       if (inm !== undefined && etagMatches(inm, p.etag)) {
         res.writeHead(304, ['ETag', p.etag, 'Cache-Control', 'no-cache', 'X-Request-Id', reqId, ...(this.closing ? ['Connection', 'close'] : [])]);
         res.end();
@@ -368,7 +358,7 @@ export class RegistryServer {
       // With --auth-file the UI shows only what the signed-in user may read (aliases as their subjects).
       const who = this.gate?.principalOf(req);
       const viewer = who && !who.filter.all ? { key: who.name, may: (s: string) => who.filter.subject(snap.aliases.get(s) ?? s) } : undefined;
-      return uiAnswer(snap, rawPath, rawHeader(req, 'accept-encoding'), viewer);
+      return uiAnswer(snap, rawPath, header(req, 'accept-encoding'), viewer);
     }
     let segs: string[];
     try {

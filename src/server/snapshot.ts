@@ -67,6 +67,8 @@ export interface Snapshot {
   loadedAt: Date;
   root: string;
   config: RegistryConfig;
+  /** The registry the snapshot was read from (its config and paths; reads go through its storage). */
+  registry: Registry;
   /** Every file of the registry (config, subject.yaml, version files) by registry-relative path. */
   files: Map<string, string>;
   subjects: Map<string, SubjectData>;
@@ -353,6 +355,7 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     loadedAt: new Date(),
     root,
     config: registry.config,
+    registry,
     files,
     subjects,
     subjectNames,

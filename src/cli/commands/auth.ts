@@ -2,11 +2,11 @@
  * `llm-schema auth add|remove|list`: the users of `serve --auth-file`. Only salted scrypt hashes are
  * written; a generated token is printed once, alone on stdout.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, promises as fsp, writeSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
+import { writeFileAtomic } from '../../core/fsutil.js';
 import { InputError, NotFoundError, UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
@@ -153,18 +153,9 @@ async function writeSecure(file: string, content: string): Promise<void> {
   } catch {
     // new file
   }
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const fd = openSync(tmp, 'wx', mode);
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    await fsp.rename(tmp, file);
+    await writeFileAtomic(path.resolve(file), content, { mode });
   } catch (err) {
-    await fsp.unlink(tmp).catch(() => {});
     throw new InputError(`cannot write the auth file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
   }
 }

@@ -152,7 +152,9 @@ function homeFor(per: PerSnapshot, snap: Snapshot, viewer: UiViewer | undefined)
 async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
   const meta = s.info.meta;
   const handler = await getHandler(meta.format);
-  const policy = meta.policy ?? snap.config.policy;
+  // The policy in force, settled where every other surface settles it (an invalid one shows as none).
+  const { resolvePolicy } = await import('../../core/comparison.js');
+  const policy = await resolvePolicy(handler, { registry: snap.registry, subject: s, meta }).catch(() => undefined);
   const registeredBy = snap.commit ? await commitsOf(snap, s) : new Map<string, RegisteringCommit>();
   const body = {
     subject: s.subject,
@@ -166,8 +168,7 @@ async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
     aliases: meta.aliases ?? [],
     compatibility: meta.compatibility ?? snap.config.compatibility,
     compatibilityFrom: meta.compatibility ? 'subject' : 'registry',
-    // The policy in force: the subject's, else the registry's, else the format's default (if it has policies).
-    policy: policy !== undefined && (handler.policies ?? []).includes(policy) ? policy : (handler.policies?.[0] ?? null),
+    policy: policy ?? null,
     latest: greatest(meta.versions.map((v) => v.version)) ?? null,
     source: snap.source,
     ...(snap.commit ? { commit: snap.commit } : {}),
