@@ -8,9 +8,9 @@ export const GENERIC_PROFILE = {
   asOf: '2025-11-15',
   source: 'llm-schema house rules',
   rules: {
-    'generic/property-description': { severity: 'warning', summary: 'every property should have a description: models read them' },
-    'generic/open-response': { severity: 'warning', summary: 'response schemas should close objects with additionalProperties: false' },
-    'generic/unbounded-string': { severity: 'warning', summary: 'string arguments of tools should be bounded (maxLength, enum, const, format or pattern)' },
+    'generic/property-description': { severity: 'warning', purpose: 'every property should have a description: models read them' },
+    'generic/open-response': { severity: 'warning', purpose: 'response schemas should close objects with additionalProperties: false' },
+    'generic/unbounded-string': { severity: 'warning', purpose: 'string arguments of tools should be bounded (maxLength, enum, const, format or pattern)' },
   },
 } as const satisfies ProviderProfile;
 

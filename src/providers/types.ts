@@ -1,4 +1,5 @@
 /** Types shared by the LLM provider exporters and linters. */
+import type { RuleSpec } from '../model/rule-spec.js';
 import type { SubjectKind } from '../model/types.js';
 
 export type ProviderTarget = 'openai' | 'anthropic' | 'gemini';
@@ -29,11 +30,11 @@ export interface LintFinding {
   version?: string;
 }
 
-/** A rule as listed in a profile: what it checks. */
-export interface RuleSpec {
-  severity: LintSeverity;
-  summary: string;
-}
+/**
+ * A rule as listed in a profile: the shared RuleSpec (model/rule-spec.ts) keyed by its id in the profile,
+ * with the severity a finding of it has.
+ */
+export type LintRuleSpec = Pick<RuleSpec, 'purpose'> & { severity: LintSeverity };
 
 /** A provider's rules and limits as documented on one date. */
 export interface ProviderProfile {
@@ -42,7 +43,7 @@ export interface ProviderProfile {
   asOf: string;
   /** Where they were read. */
   source: string;
-  rules: Record<string, RuleSpec>;
+  rules: Record<string, LintRuleSpec>;
 }
 
 /** What the linters and exporters know about the schema besides its body. */

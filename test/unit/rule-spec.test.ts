@@ -1,5 +1,5 @@
 /**
- * One RuleSpec for every rule table (rule-spec.ts): the JSON Schema, Avro, core and check tables
+ * One RuleSpec for every rule table (rule-spec.ts): the JSON Schema, Avro, Protobuf, prompt, core and check tables
  * share the shape, ids are unique within a table, and the three meanings FORMAT_CHANGED once had are three ids.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import { fillTemplate, indexRules, ruleOfFixture, specOf } from '../../src/model
 import { RULES as JSON_RULES } from '../../src/formats/jsonschema/compare/rules.js';
 import { AVRO_RULES } from '../../src/formats/avro/compat.js';
 import { getHandler } from '../../src/formats/index.js';
+import { PROTOBUF_RULE_SPECS } from '../../src/formats/protobuf/rules.js';
+import { PROMPT_RULE_SPECS } from '../../src/formats/prompt/rules.js';
 
 describe('RuleSpec tables', () => {
-  const tables = { json: JSON_RULES, avro: AVRO_RULES, core: CORE_RULES, check: CHECK_RULE_SPECS };
+  const tables = { json: JSON_RULES, avro: AVRO_RULES, protobuf: PROTOBUF_RULE_SPECS, prompt: PROMPT_RULE_SPECS, core: CORE_RULES, check: CHECK_RULE_SPECS };
 
   it('every table is RuleSpec data: unique ids, its own format, a purpose', () => {
     for (const [format, table] of Object.entries(tables)) {

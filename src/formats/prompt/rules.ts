@@ -5,6 +5,8 @@
  * that only a prompt has. Lint rules (the template against its input schema) are listed here too.
  */
 
+import type { RuleSpec } from '../../model/rule-spec.js';
+
 export interface PromptRule {
   id: string;
   purpose: string;
@@ -55,3 +57,12 @@ export const PROMPT_LINT_RULES = [
   { id: 'PROMPT_UNKNOWN_PARTIAL', severity: 'error', purpose: 'the template includes a partial that is not a referenced prompt subject' },
   { id: 'PROMPT_UNUSED_INPUT', severity: 'warning', purpose: 'an input property the template never uses' },
 ] as const;
+
+/** The table as RuleSpec data (the directions a caller breaks in, whatever the policy), as the other formats declare theirs. */
+export const PROMPT_RULE_SPECS: readonly RuleSpec[] = PROMPT_RULES.map((r) => ({
+  id: r.id,
+  format: 'prompt',
+  purpose: r.purpose,
+  category: r.category,
+  breaks: { default: [...(r.breaksBackward ? (['backward'] as const) : []), ...(r.breaksForward ? (['forward'] as const) : [])] },
+}));

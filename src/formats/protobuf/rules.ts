@@ -10,6 +10,8 @@
  *   The buf rule(s) each row stands for are in `buf`.
  * Under `wire`, a rule that only `strict` breaks is kept as a warning.
  */
+import type { Direction, RuleSpec } from '../../model/rule-spec.js';
+
 export type Dirs = 'none' | 'backward' | 'forward' | 'both';
 
 export interface ProtobufRule {
@@ -302,3 +304,14 @@ export function breaksUnder(rule: ProtobufRule, policy: 'wire' | 'strict', dir: 
 export function formatProtobufMessage(rule: ProtobufRule, params: Record<string, string | number>): string {
   return rule.template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
 }
+
+const DIRECTIONS: Record<Dirs, readonly Direction[]> = { none: [], backward: ['backward'], forward: ['forward'], both: ['backward', 'forward'] };
+
+/** The table as RuleSpec data, the one shape JSON Schema, Avro, prompts, check and lint share (read by the rule-spec meta-test). */
+export const PROTOBUF_RULE_SPECS: readonly RuleSpec[] = PROTOBUF_RULE_TABLE.map((r) => ({
+  id: r.id,
+  format: 'protobuf',
+  purpose: r.purpose,
+  template: r.template,
+  breaks: { wire: DIRECTIONS[r.breaks.wire], strict: DIRECTIONS[r.breaks.strict] },
+}));
