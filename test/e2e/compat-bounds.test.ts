@@ -29,6 +29,19 @@ describe('compat on huge inputs answers', () => {
   });
   afterAll(() => cleanup(dir));
 
+  it('--budget sets the time budget; a bad value is a usage error', async () => {
+    for (const bad of ['0', 'abc', '1.5', '9999999']) {
+      const r = await cli(['compat', '--old', 'anyof-old.json', '--new', 'anyof-new.json', '--budget', bad], { cwd: dir });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('--budget');
+    }
+    // A 1 ms budget cannot decide a 10,000-branch anyOf: undecided, counted as breaking, with the reason.
+    const r = await cli(['compat', '--old', 'anyof-old.json', '--new', 'anyof-new.json', '--budget', '1', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).undecided).toBe(true);
+  });
+
   it('a 1,000,000-value enum with one value replaced: incompatible both ways, with the witnesses', async () => {
     const r = await cli(['compat', '--old', 'enum-old.json', '--new', 'enum-new.json', '--mode', 'FULL', '--json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);

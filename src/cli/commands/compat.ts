@@ -19,6 +19,7 @@ interface Opts {
   type?: string;
   protoPath?: string[];
   message?: string;
+  budget?: string;
 }
 
 /** Options shared by compat and diff. */
@@ -27,7 +28,16 @@ export function compareOptions(cmd: Command): Command {
     .option('--policy <policy>', 'compatibility policy: semantic|lenient (JSON Schema), wire|strict (Protobuf)')
     .option('--type <type>', 'json, avro or protobuf (default: from the file extension)')
     .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
-    .option('--message <type>', 'Protobuf message (pkg.Type)');
+    .option('--message <type>', 'Protobuf message (pkg.Type)')
+    .option('--budget <ms>', 'time budget of one comparison in milliseconds; past it a change is "undecided" (breaking)', '2000');
+}
+
+/** --budget as milliseconds (a whole number from 1 to 600000). */
+export function budgetOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new UsageError(`invalid --budget '${value}': expected milliseconds, a whole number from 1 to 600000`);
+  return n;
 }
 
 export function parseOptionsOf(o: { protoPath?: string[]; message?: string }): ParseOptions {
@@ -84,6 +94,7 @@ export function define(program: Command): void {
             against: [{ version: o.old, schema: a.schema }],
             mode: mode ?? 'BACKWARD',
             policy: o.policy,
+            budgetMs: budgetOf(o.budget),
           });
           label = `${o.new} against ${o.old}`;
         } else {
@@ -92,7 +103,7 @@ export function define(program: Command): void {
           const registry = await ctx.registry();
           const loaded = await loadFile(o.file, o.type, parseOptions);
           candidate = loaded.schema;
-          comparison = await settleComparison({ handler: loaded.handler, registry, subject: ref, mode, policy: o.policy });
+          comparison = await settleComparison({ handler: loaded.handler, registry, subject: ref, mode, policy: o.policy, budgetMs: budgetOf(o.budget) });
           label = `${o.file} against ${ref.namespace}.${ref.name}`;
         }
         const report = verdictOf(comparison, candidate);

@@ -5,7 +5,7 @@ import { UsageError } from '../../model/errors.js';
 import type { ParsedSchema } from '../../model/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
+import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
 import { diffJson, diffText } from '../../report/changes.js';
 
 interface Opts {
@@ -20,6 +20,7 @@ interface Opts {
   type?: string;
   protoPath?: string[];
   message?: string;
+  budget?: string;
   structural?: boolean;
 }
 
@@ -62,6 +63,7 @@ export function define(program: Command): void {
             against: [{ version: o.old, schema: oldS }],
             mode: modeOf(o.mode) ?? 'BACKWARD',
             policy: o.policy,
+            budgetMs: budgetOf(o.budget),
           });
         } else {
           const ref = subjectFrom(o, subject)!;
@@ -79,6 +81,7 @@ export function define(program: Command): void {
             against: [{ version: fromVersion, schema: oldS }],
             mode: modeOf(o.mode),
             policy: o.policy,
+            budgetMs: budgetOf(o.budget),
           });
         }
         const view = diffView(comparison, oldS, newS, { from: fromLabel, to: toLabel, fromVersion });

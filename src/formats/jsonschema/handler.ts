@@ -124,8 +124,11 @@ export const jsonSchemaHandler: FormatHandler = {
     let fn = compiled.get(schema);
     if (!fn) {
       // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
-      const docs = new Docs();
-      refuseUncompilable(docs, docs.load(schema), schema.file);
+      // (only a schema that refers at all can loop: the check normalises the whole document, costly for huge enums)
+      if (/\$(?:dynamic|recursive)?[Rr]ef/.test(schema.text) || (schema.references?.length ?? 0) > 0) {
+        const docs = new Docs();
+        refuseUncompilable(docs, docs.load(schema), schema.file);
+      }
       fn = compileWith(
         schema.value,
         dialectOf(schema.value, schema.file),

@@ -64,8 +64,35 @@ export function enumHas(values: unknown[], v: unknown): boolean {
  * arrays and objects by canonical JSON.
  */
 export function dedupeSorted(values: unknown[]): unknown[] {
-  const ix: EnumIndex = { prims: new Set(), objs: new Set() };
-  const keyed: Array<{ r: number; c: string; v: unknown }> = [];
+  let ix: EnumIndex;
+  let out: unknown[] = [];
+  if (!values.some((v) => v !== null && typeof v === 'object')) {
+    // Primitives only (the common case, and the huge one): one native Set, first occurrences in order.
+    const prims = new Set(values);
+    ix = { prims, objs: new Set() };
+    out = prims.size === values.length ? values.slice() : [...prims];
+  } else {
+    ix = { prims: new Set(), objs: new Set() };
+    out = dedupeMixed(values, ix);
+  }
+  // a reordered enum is the same enum: sorted, reorderings compare equal; past SORT_LIMIT values the
+  // written order is kept (sorting, and a sort key per value, cost seconds) and sameEnum compares them as sets
+  if (out.length <= SORT_LIMIT) {
+    const keyed = out.map((v) =>
+      v !== null && typeof v === 'object'
+        ? { r: Array.isArray(v) ? 5 : 6, c: canonicalJson(v), v }
+        : { r: typeof v === 'string' ? 0 : typeof v === 'number' ? 1 : v === false ? 2 : v === null ? 3 : 4, c: String(v), v },
+    );
+    keyed.sort((a, b) => a.r - b.r || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+    out = keyed.map((x) => x.v);
+  }
+  indexes.set(out, ix);
+  return out;
+}
+
+/** Values with objects or arrays among them, deduplicated by JSON Schema equality, first occurrences in order. */
+function dedupeMixed(values: unknown[], ix: EnumIndex): unknown[] {
+  const out: unknown[] = [];
   let i = 0;
   for (const v of values) {
     if ((++i & 4095) === 0) check();
@@ -73,19 +100,12 @@ export function dedupeSorted(values: unknown[]): unknown[] {
       const c = canonicalJson(v);
       if (ix.objs.has(c)) continue;
       ix.objs.add(c);
-      keyed.push({ r: Array.isArray(v) ? 5 : 6, c, v });
     } else {
       if (ix.prims.has(v)) continue;
       ix.prims.add(v);
-      if (typeof v === 'string') keyed.push({ r: 0, c: v, v });
-      else keyed.push({ r: typeof v === 'number' ? 1 : v === false ? 2 : v === null ? 3 : 4, c: String(v), v });
     }
+    out.push(v);
   }
-  // a reordered enum is the same enum: sorted, reorderings compare equal; past SORT_LIMIT values the
-  // written order is kept (sorting costs seconds) and sameEnum compares them as sets
-  if (keyed.length <= SORT_LIMIT) keyed.sort((a, b) => a.r - b.r || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
-  const out = keyed.map((x) => x.v);
-  indexes.set(out, ix);
   return out;
 }
 
@@ -124,18 +144,25 @@ export function enumMissing(a: unknown[], b: unknown[], limit = 16): unknown[] {
 
 /** What changed between two normalised (deduplicated) enums: values removed, values added. */
 export function enumChange(a: unknown[], b: unknown[]): { removed: boolean; added: boolean } {
-  const removed = enumMissing(a, b, 1).length > 0;
-  // both deduplicated: b holds a value a lacks exactly when it is not a superset of a's kept values
-  const kept = removed ? a.length - countMissing(a, b) : a.length;
-  return { removed, added: b.length > kept };
+  // one pass: both deduplicated, so b holds a value a lacks exactly when it has more than a's kept values
+  const missing = countMissing(a, b);
+  return { removed: missing > 0, added: b.length > a.length - missing };
 }
 
+/** How many values of a b lacks; the pass also leaves the first of them in enumMissing's cache (one pass, not two). */
 function countMissing(a: unknown[], b: unknown[]): number {
+  const first: unknown[] = [];
   let n = 0;
   let i = 0;
   for (const v of a) {
     if ((++i & 4095) === 0) check();
-    if (!enumHas(b, v)) n++;
+    if (!enumHas(b, v)) {
+      if (n < 16) first.push(v);
+      n++;
+    }
   }
+  let m = missingCache.get(a);
+  if (!m) missingCache.set(a, (m = new WeakMap()));
+  if (!m.has(b)) m.set(b, first);
   return n;
 }
