@@ -80,7 +80,7 @@ export function define(program: Command): void {
           const registry = await ctx.registry();
           // With --commit, refuse before writing when no commit could be made (no repository, no author).
           // (isomorphic-git is heavy: loaded only with --commit.)
-          const git = o.commit && !o.dryRun ? await import('../../storage/gitcommit.js') : undefined;
+          const git = o.commit && !o.dryRun ? await import('../../core/commit.js') : undefined;
           if (git) await git.checkCanCommit(registry.root, o.author);
           const spinner = await ctx.out.spinner(`registering ${ref.namespace}.${ref.name}`);
           let result;

@@ -1,11 +1,11 @@
 /**
- * `register --commit`: `git add` + `git commit -- <paths>`, so the repository's hooks, signing
+ * The register --commit use-case: `git add` + `git commit -- <paths>`, so the repository's hooks, signing
  * (commit.gpgsign), user.*, split index and object format apply as to any commit. Other staged changes
  * stay staged and are not committed. Without a git binary, isomorphic-git commits (no hooks, no signing).
  */
 import * as path from 'node:path';
 import { InputError, RefusedError, UsageError } from '../model/errors.js';
-import { firstLine, GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from './git.js';
+import { firstLine, GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from '../storage/git.js';
 
 export interface CommitFilesOptions {
   /** Any folder inside the repository; absolute paths of the files to commit. */
@@ -28,7 +28,7 @@ function parseAuthor(given: string): { name: string; email: string } {
 async function authorOf(git: GitContext, given?: string): Promise<{ name: string; email: string }> {
   if (given !== undefined) return parseAuthor(given);
   if (git.engine === 'iso') {
-    const cfg = await (await import('./gitiso.js')).isoAuthor(git);
+    const cfg = await (await import('../storage/gitiso.js')).isoAuthor(git);
     const name = process.env.GIT_AUTHOR_NAME || cfg.name;
     const email = process.env.GIT_AUTHOR_EMAIL || cfg.email;
     if (!name || !email) throw new UsageError(WHO);
@@ -62,7 +62,7 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
   if (git.engine === 'iso') {
     const who = await authorOf(git, opts.author);
     try {
-      const commit = await (await import('./gitiso.js')).isoCommit(git, rels, opts.message, who);
+      const commit = await (await import('../storage/gitiso.js')).isoCommit(git, rels, opts.message, who);
       return { commit, author: `${who.name} <${who.email}>` };
     } catch (err) {
       throw new InputError(`${notCommitted}: isomorphic-git could not commit: ${(err as Error).message.split('\n')[0]}`);
