@@ -1,13 +1,18 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, Options } from 'ajv';
-import { RegExpParser } from '@eslint-community/regexpp';
-import { RE2JS } from 're2js';
 import { InputError } from '../../model/errors.js';
 import type { DataError } from '../../model/types.js';
 import { isObject } from './walk.js';
 
 // ajv and ajv-formats ship CommonJS; require keeps their default exports simple under NodeNext.
 const require = createRequire(import.meta.url);
+
+// The pattern parser and RE2 are loaded on the first pattern that needs them (CommonJS builds, synchronously).
+let regexppModule: typeof import('@eslint-community/regexpp') | undefined;
+const regexpp = (): typeof import('@eslint-community/regexpp') =>
+  (regexppModule ??= require('@eslint-community/regexpp') as typeof import('@eslint-community/regexpp'));
+let re2Module: typeof import('re2js') | undefined;
+const re2Lib = (): typeof import('re2js') => (re2Module ??= require('re2js') as typeof import('re2js'));
 
 export type Dialect = 'draft-07' | '2019-09' | '2020-12';
 
@@ -37,7 +42,7 @@ export function unsafeForBacktracking(pattern: string): boolean {
   if (!/[*+{]/.test(pattern)) return false;
   let ast;
   try {
-    ast = new RegExpParser({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, { unicode: true });
+    ast = new (regexpp().RegExpParser)({ ecmaVersion: 2024 }).parsePattern(pattern, 0, pattern.length, { unicode: true });
   } catch {
     return false;
   }
@@ -78,7 +83,7 @@ export const safeRegExp = Object.assign(
     let r: { test: (s: string) => boolean } = new RegExp(pattern, flags);
     if (unsafeForBacktracking(pattern)) {
       try {
-        const re2 = RE2JS.compile(pattern);
+        const re2 = re2Lib().RE2JS.compile(pattern);
         // ajv shares compiled patterns by their toString(): it must name the pattern
         const name = `re2:/${pattern}/${flags}`;
         const wrapped: { test: (s: string) => boolean; toString(): string } = { test: (s: string) => re2.test(s), toString: () => name };

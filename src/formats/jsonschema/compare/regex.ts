@@ -6,7 +6,13 @@
  * non-inclusion. Backreferences and lookarounds are not regular here: such patterns answer undefined
  * (the caller stays undecided), as does any automaton past MAX_NODES states.
  */
-import { DFA, JS, NFA, TooManyNodesError, Transformers, transform } from 'refa';
+import { createRequire } from 'node:module';
+import type { DFA, NFA } from 'refa';
+
+// refa is loaded on the first pattern compared (its CommonJS build, synchronously): commands that never
+// compare two patterns (validate, list, serve's GETs) do not pay for it.
+let refaModule: typeof import('refa') | undefined;
+const refa = (): typeof import('refa') => (refaModule ??= createRequire(import.meta.url)('refa') as typeof import('refa'));
 
 const MAX_NODES = 20_000;
 const MAX_CHAR = 0x10ffff;
@@ -35,18 +41,20 @@ export function patternLanguage(p: string): Lang {
   let l = cache.get(p);
   if (l) return l;
   try {
-    const user = JS.Parser.fromLiteral({ source: p, flags: 'u' });
+    const user = refa().JS.Parser.fromLiteral({ source: p, flags: 'u' });
     if (hasNonRegular(user.ast.pattern)) l = { unsupported: `pattern ${JSON.stringify(p)} uses a lookaround or a backreference` };
     else {
-      const { expression } = JS.Parser.fromLiteral({ source: `^[^]*(?:${p})[^]*$`, flags: 'u' }).parse({ backreferences: 'throw' });
-      let e = transform(Transformers.simplify(), expression);
-      e = transform(Transformers.patternEdgeAssertions({ remove: true }), e);
-      l = { nfa: NFA.fromRegex(e, { maxCharacter: MAX_CHAR }, { assertions: 'throw' }, new NFA.LimitedNodeFactory(MAX_NODES)) };
+      const { expression } = refa()
+        .JS.Parser.fromLiteral({ source: `^[^]*(?:${p})[^]*$`, flags: 'u' })
+        .parse({ backreferences: 'throw' });
+      let e = refa().transform(refa().Transformers.simplify(), expression);
+      e = refa().transform(refa().Transformers.patternEdgeAssertions({ remove: true }), e);
+      l = { nfa: refa().NFA.fromRegex(e, { maxCharacter: MAX_CHAR }, { assertions: 'throw' }, new (refa().NFA.LimitedNodeFactory)(MAX_NODES)) };
     }
   } catch (err) {
     l = {
       unsupported:
-        err instanceof TooManyNodesError
+        err instanceof refa().TooManyNodesError
           ? `pattern ${JSON.stringify(p)} is too large to compare`
           : `pattern ${JSON.stringify(p)} cannot be compared (${(err as Error).message.split('\n')[0]})`,
     };
@@ -63,9 +71,9 @@ function conj(ps: string[]): NFA | string {
   for (const p of ps) {
     const l = patternLanguage(p);
     if ('unsupported' in l) return l.unsupported;
-    acc = acc ? NFA.fromIntersection(acc, l.nfa, new NFA.LimitedNodeFactory(MAX_NODES)) : l.nfa;
+    acc = acc ? refa().NFA.fromIntersection(acc, l.nfa, new (refa().NFA.LimitedNodeFactory)(MAX_NODES)) : l.nfa;
   }
-  return acc ?? NFA.all({ maxCharacter: MAX_CHAR });
+  return acc ?? refa().NFA.all({ maxCharacter: MAX_CHAR });
 }
 
 /**
@@ -84,23 +92,23 @@ export function patternsSubset(A: string[], B: string[], union = false): RegexAn
         const l = patternLanguage(p);
         if ('unsupported' in l) return { r: 'unknown', why: l.unsupported };
         if (acc) acc.union(l.nfa);
-        else acc = l.nfa.copy(new NFA.LimitedNodeFactory(MAX_NODES));
+        else acc = l.nfa.copy(new (refa().NFA.LimitedNodeFactory)(MAX_NODES));
       }
-      b = acc ?? NFA.empty({ maxCharacter: MAX_CHAR });
+      b = acc ?? refa().NFA.empty({ maxCharacter: MAX_CHAR });
     } else b = conj(B);
     if (typeof b === 'string') return { r: 'unknown', why: b };
-    const notB = DFA.fromFA(b, new DFA.LimitedNodeFactory(MAX_NODES));
+    const notB = refa().DFA.fromFA(b, new (refa().DFA.LimitedNodeFactory)(MAX_NODES));
     notB.complement();
     for (const word of JS_words(a, notB)) return { r: 'no', w: String.fromCodePoint(...word) };
     return { r: 'yes' };
   } catch (err) {
-    if (err instanceof TooManyNodesError) return { r: 'unknown', why: 'the patterns are too large to compare' };
+    if (err instanceof refa().TooManyNodesError) return { r: 'unknown', why: 'the patterns are too large to compare' };
     throw err;
   }
 }
 
 function JS_words(a: NFA, b: DFA): Iterable<number[]> {
-  const words = NFA.fromIntersection(a, b, new NFA.LimitedNodeFactory(MAX_NODES));
+  const words = refa().NFA.fromIntersection(a, b, new (refa().NFA.LimitedNodeFactory)(MAX_NODES));
   if (words.isEmpty) return [];
   return shortest(words);
 }
