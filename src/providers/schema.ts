@@ -2,7 +2,7 @@
  * JSON Schema plumbing shared by the provider exporters and linters: bundling references into other
  * subjects, deriving tool names, resolving local $refs, and an iterative walker that knows where it is.
  */
-import { childSchemas, isObject, mapSchema, ptr } from '../formats/jsonschema/walk.js';
+import { childSchemas, isObject, mapSchema, ptr, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS } from '../formats/jsonschema/walk.js';
 import type { ResolvedReference } from '../model/types.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -322,22 +322,11 @@ export function inlineLocalRefs(root: unknown): { schema: unknown; count: number
 /** A shallow copy with fn applied to every direct subschema. */
 function mapChildren(s: JsonObject, fn: (c: unknown) => unknown): JsonObject {
   const copy: JsonObject = { ...s };
-  for (const k of [
-    'additionalProperties',
-    'additionalItems',
-    'contains',
-    'propertyNames',
-    'not',
-    'if',
-    'then',
-    'else',
-    'unevaluatedItems',
-    'unevaluatedProperties',
-  ]) {
+  for (const k of SCHEMA_KEYWORDS) {
     if (k in copy) copy[k] = fn(copy[k]);
   }
   if ('items' in copy) copy.items = Array.isArray(copy.items) ? copy.items.map(fn) : fn(copy.items);
-  for (const k of ['allOf', 'anyOf', 'oneOf', 'prefixItems']) if (Array.isArray(copy[k])) copy[k] = (copy[k] as unknown[]).map(fn);
+  for (const k of SCHEMA_ARRAY_KEYWORDS) if (Array.isArray(copy[k])) copy[k] = (copy[k] as unknown[]).map(fn);
   for (const k of ['properties', 'patternProperties', 'dependentSchemas']) {
     const m = copy[k];
     if (isObject(m)) copy[k] = Object.fromEntries(Object.entries(m).map(([n, x]) => [n, fn(x)]));
