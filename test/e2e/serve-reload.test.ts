@@ -255,8 +255,13 @@ describe('serve: graceful shutdown', () => {
   it('SIGTERM finishes the request in flight, then exits 0', async () => {
     const served = await startServe(dir, ['--job-timeout', '3000']);
     // A request that takes a while (the ReDoS pattern with a shorter input) is in flight when SIGTERM arrives.
-    const inFlight = post(`${served.url}/schemas/validate`, { namespace: 'shop', name: 'redos', data: 'a'.repeat(23) + '!' });
-    await new Promise((r) => setTimeout(r, 150));
+    const inFlight = post(`${served.url}/schemas/validate`, { namespace: 'shop', name: 'redos', data: 'a'.repeat(25) + '!' });
+    // SIGTERM once the server is answering it (the /metrics request counts itself: 2 means one more in flight).
+    const inFlightCount = (t: string) => Number(/^llm_schema_requests_in_flight (\d+)/m.exec(t)?.[1] ?? 0);
+    await until(
+      () => fetch(`${served.url}/metrics`).then((r) => r.text()),
+      (t) => inFlightCount(t) >= 2,
+    );
     served.proc.kill('SIGTERM');
     const answer = await inFlight;
     expect([200, 500]).toContain(answer.status);
