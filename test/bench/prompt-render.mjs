@@ -48,7 +48,7 @@ writeFileSync(
     history: Array.from({ length: 20 }, (_, i) => ({ role: i % 2 ? 'agent' : 'customer', text: `message ${i}` })),
   }),
 );
-execFileSync('node', [BIN, 'init', '--yes'], { cwd: dir, stdio: 'ignore' });
+execFileSync('node', [BIN, 'init', '--yes', '--ci', 'none'], { cwd: dir, stdio: 'ignore' });
 execFileSync('node', [BIN, 'register', 'myapp.support-reply', '--file', promptFile], { cwd: dir, stdio: 'ignore' });
 
 // The baseline: what a caller with only dotprompt would run.
