@@ -257,7 +257,11 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       }
       if (j.witness[dir] === undefined) {
         if (r.r === 'unknown') j.undecided[dir] = r.why;
-        else j.undecided[dir] = 'no instance isolating this change could be confirmed with ajv';
+        else if (engine.expired) {
+          // decided, but the budget ran out before a witness could be confirmed: say so, not "no instance"
+          budgetHit = true;
+          j.undecided[dir] = BUDGET;
+        } else j.undecided[dir] = 'no instance isolating this change could be confirmed with ajv';
       }
     }
   }
