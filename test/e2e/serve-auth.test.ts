@@ -2,13 +2,12 @@
  * serve on a network: --auth-file (basic and bearer, 401/403, per-user lists, SIGHUP reload, access log),
  * `llm-schema auth add|remove|list`, --tls-cert/--tls-key (HTTPS) and --cors-origin.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, cli, snapshot, tempDir } from '../helpers.js';
-import { buildServeRegistry, CONFLUENT, getJson, startServe, USER_V1, type Served } from './serve-helpers.js';
+import { buildServeRegistry, CONFLUENT, getJson, startServe, USER_V1, type Served, selfSignedCert } from './serve-helpers.js';
 
 let dir: string;
 let keys: string;
@@ -304,29 +303,7 @@ describe('serve --metrics-public, flags', () => {
 
 describe('serve --tls-cert/--tls-key', () => {
   it('serves HTTPS with a self-signed certificate; auth applies', async () => {
-    const cert = path.join(keys, 'cert.pem');
-    const key = path.join(keys, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(keys);
     const s = await startServe(dir, ['--auth-file', authFile, '--tls-cert', cert, '--tls-key', key]).catch(async (e) => {
       throw e;
     });

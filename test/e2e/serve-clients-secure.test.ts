@@ -2,7 +2,6 @@
  * The real Kafka schema-registry clients through authentication and HTTPS: `serve --auth-file
  * --tls-cert --tls-key` with a self-signed certificate generated here and trusted by each client.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
@@ -20,7 +19,7 @@ import {
 import { SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cleanup, cli, snapshot, tempDir } from '../helpers.js';
-import { buildServeRegistry, ORDER_V2, startServe, type Served } from './serve-helpers.js';
+import { buildServeRegistry, ORDER_V2, startServe, type Served, selfSignedCert } from './serve-helpers.js';
 
 let dir: string;
 let keys: string;
@@ -37,29 +36,7 @@ beforeAll(async () => {
     (v) => v.id,
   );
   keys = tempDir('llm-schema-tls-');
-  const cert = path.join(keys, 'cert.pem');
-  const key = path.join(keys, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { cert, key } = selfSignedCert(keys);
   ca = readFileSync(cert);
   const auth = path.join(keys, 'auth.yaml');
   const add = await cli(['auth', 'add', 'kafka-prod', '--file', auth, '--namespaces', 'shop'], { cwd: dir, input: PASSWORD + '\n' });

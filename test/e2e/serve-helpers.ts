@@ -1,4 +1,5 @@
 /** Helpers for the serve e2e tests: a registry with Avro and JSON subjects, and a running `serve`. */
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { BIN, cli, newRegistry } from '../helpers.js';
@@ -129,6 +130,15 @@ export async function getJson(url: string, init: RequestInit = {}): Promise<{ st
 
 export function post(url: string, body: unknown, type = 'application/json') {
   return getJson(url, { method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost, made with the real openssl into DIR: the PEM paths. */
+export function selfSignedCert(dir: string): { cert: string; key: string } {
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  const subject = ['-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', ...subject], { stdio: 'ignore' });
+  return { cert, key };
 }
 
 export { path };
