@@ -20,6 +20,7 @@ import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, Su
 import { bumpBetween, compareVersions, type Bump } from './version.js';
 import { parseYaml } from '../model/yaml.js';
 import { LinkEscapeError } from './fsutil.js';
+import { loosenedFrom, policyInForce } from './policy.js';
 
 export type CheckSeverity = 'error' | 'warning' | 'notice';
 
@@ -377,17 +378,11 @@ class Checker {
     }
 
     // A looser policy for this subject (lenient over semantic, wire over strict) is approved the same way.
-    const basePolicy = bmeta ? (bmeta.policy ?? base.config!.policy) : undefined;
-    const headPolicy = meta.policy ?? head.config!.policy;
-    if (
-      bmeta &&
-      headPolicy !== basePolicy &&
-      headPolicy &&
-      LOOSER_POLICIES[headPolicy] &&
-      (basePolicy ?? LOOSER_POLICIES[headPolicy]) === LOOSER_POLICIES[headPolicy]
-    ) {
+    const policyHandler = await getHandler(meta.format);
+    const headPolicy = policyInForce(policyHandler, meta.policy, head.config!.policy);
+    const from = bmeta ? loosenedFrom(policyInForce(policyHandler, bmeta.policy, base.config!.policy), headPolicy) : undefined;
+    if (from) {
       const reason = ack(baseMeta?.raw, headMeta.raw);
-      const from = basePolicy ?? LOOSER_POLICIES[headPolicy];
       this.add({
         rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
         subject,
@@ -888,7 +883,6 @@ export function looser(from: CompatibilityMode, to: CompatibilityMode): boolean 
 }
 
 /** Policies that check less than another one of the same format. */
-const LOOSER_POLICIES: Record<string, string> = { lenient: 'semantic', wire: 'strict' };
 
 /** The acknowledgement of a mode change: a compatibility-change reason that is new in this change. */
 function ack(base: Record<string, unknown> | undefined, head: Record<string, unknown> | undefined): string | undefined {

@@ -25,3 +25,30 @@ export function checkPolicy(handler: Pick<FormatHandler, 'format' | 'policies'>,
   if (where !== undefined) throw new InputError(`policy: ${what}`, { file: where });
   throw new UsageError(`--policy: ${what}`);
 }
+
+/** Each looser policy and the stricter one of its format that it loosens (lenient checks less than semantic, wire less than strict). */
+const STRICTER: Record<string, string> = { lenient: 'semantic', wire: 'strict' };
+
+/**
+ * The stricter policy that a change from `from` to `to` loosens, or undefined when it does not loosen. Both
+ * are policies in force (policyInForce): `config` refuses such a change without --reason, `check` reports it.
+ */
+export function loosenedFrom(from: string | undefined, to: string | undefined): string | undefined {
+  return from !== undefined && to !== undefined && from !== to && STRICTER[to] === from ? from : undefined;
+}
+
+/**
+ * The policy in force for a subject of `handler`'s format, with resolvePolicy's precedence (subject.yaml,
+ * then llm-schema.yaml when the format has that policy, then the format's default) but unchecked: for
+ * comparing two states of the settings, where malformed values are reported on their own.
+ */
+export function policyInForce(
+  handler: Pick<FormatHandler, 'policies'>,
+  subjectPolicy: string | undefined,
+  registryPolicy: string | undefined,
+): string | undefined {
+  const own = handler.policies ?? [];
+  if (subjectPolicy !== undefined) return subjectPolicy;
+  if (registryPolicy !== undefined && own.includes(registryPolicy)) return registryPolicy;
+  return own[0];
+}

@@ -37,7 +37,7 @@ describe('an optional property added to an open object', () => {
     expect(r.stderr).toContain('"additionalProperties": false');
     const lenient = await cli(dir, ['register', 'app.person', '--file', 'v2.json', '--policy', 'lenient']);
     expect(lenient.exitCode, lenient.stderr).toBe(0);
-    expect(lenient.stdout).toMatch(/registered app\.person 1\.\d+\.\d+/); // the bump under lenient is the rule-catalog issue's to settle
+    expect(lenient.stdout).toMatch(/registered app\.person 1\.1\.0/); // an added property is a minor change under lenient
   });
 
   it('check names the same ways forward', async () => {
@@ -101,5 +101,28 @@ describe('config --policy', () => {
     must(await cli(dir, ['config', '--compatibility', 'FULL']));
     expect(read(dir, 'llm-schema.yaml')).not.toContain('compatibility-change');
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toContain('llm-schema.yaml');
+  });
+});
+
+describe('config --policy: naming the policy already in force is not a loosening', () => {
+  it('wire (the Protobuf default) needs no reason, for a subject or as the registry default, and check does not report it', async () => {
+    const dir = await repo();
+    write(dir, 'ping.proto', 'syntax = "proto3";\npackage app;\n\nmessage Ping {\n  string id = 1;\n}\n');
+    must(await cli(dir, ['register', 'app.ping', '--file', 'ping.proto']));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'ping');
+    const subject = await cli(dir, ['config', 'app.ping', '--policy', 'wire']);
+    expect(subject.exitCode, subject.stderr).toBe(0);
+    expect(subject.stdout).toContain('app.ping: policy set to wire');
+    const registry = await cli(dir, ['config', '--policy', 'wire']);
+    expect(registry.exitCode, registry.stderr).toBe(0);
+    const check = await cli(dir, ['check', '--against', 'main']);
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).not.toContain('COMPATIBILITY_LOOSENED');
+    // strict -> wire is a loosening: it needs a reason.
+    must(await cli(dir, ['config', 'app.ping', '--policy', 'strict']));
+    const back = await cli(dir, ['config', 'app.ping', '--policy', 'wire']);
+    expect(back.exitCode).toBe(2);
+    expect(back.stderr).toMatch(/checks less than strict/);
   });
 });

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { isLooser } from '../../core/compat.js';
 import { checkMode } from '../../core/config.js';
+import { checkPolicy, loosenedFrom, policyInForce } from '../../core/policy.js';
+import { FORMATS, getHandler } from '../../formats/index.js';
 import { UsageError } from '../../model/errors.js';
 import { checkAlias } from '../../core/subject.js';
 import type { CompatibilityMode } from '../../model/types.js';
@@ -8,7 +10,6 @@ import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
 /** Policies that check less than the format's default: choosing one needs a reason, as a looser mode does. */
-const LOOSER_POLICY: Record<string, string> = { lenient: 'semantic', wire: 'strict' };
 
 export function define(program: Command): void {
   program
@@ -42,26 +43,23 @@ export function define(program: Command): void {
           const policyArg = ctx.opts.policy;
           if (ctx.opts.reason !== undefined && !mode && policyArg === undefined) throw new UsageError('--reason goes with --compatibility or --policy');
           const registry = await ctx.registry();
-          const loosensPolicy = (from: string | undefined, to: string | undefined, what: string) => {
-            if (to === undefined || from === to || !LOOSER_POLICY[to]) return;
-            if (from !== undefined && from !== LOOSER_POLICY[to]) return;
-            if (!ctx.opts.reason) {
+          // A policy that checks less than the one in force needs a reason (check asks for it as compatibility-change).
+          const refuseLoosening = (from: string | undefined, to: string | undefined, what: string) => {
+            const stricter = loosenedFrom(from, to);
+            if (stricter && !ctx.opts.reason) {
               throw new UsageError(
-                `policy ${to} checks less than ${from ?? LOOSER_POLICY[to]} for ${what}: say why with --reason "<why>" (recorded as compatibility-change, which check asks for)`,
+                `policy ${to} checks less than ${stricter} for ${what}: say why with --reason "<why>" (recorded as compatibility-change, which check asks for)`,
               );
             }
           };
           if (ref) {
             const meta = await registry.getSubject(ref);
             const name = `${ref.namespace}.${ref.name}`;
+            const handler = await getHandler(meta.format);
             let policy: string | undefined;
             if (policyArg !== undefined) {
-              const { getHandler } = await import('../../formats/index.js');
-              const { checkPolicy } = await import('../../core/policy.js');
-              const handler = await getHandler(meta.format);
               policy = checkPolicy(handler, policyArg);
-              const { resolvePolicy } = await import('../../core/comparison.js');
-              loosensPolicy(await resolvePolicy(handler, { registry, subject: ref, meta }), policy, name);
+              refuseLoosening(policyInForce(handler, meta.policy, registry.config.policy), policy, name);
             }
             if (mode || policy) {
               const from = meta.compatibility ?? registry.config.compatibility;
@@ -77,7 +75,7 @@ export function define(program: Command): void {
             const aliases = aliasChange ? await registry.setSubjectAliases(ref, ctx.opts.alias, ctx.opts.removeAlias) : (meta.aliases ?? []);
             const effective = mode ?? meta.compatibility ?? registry.config.compatibility;
             const source = mode || meta.compatibility ? 'subject' : 'registry default';
-            const effectivePolicy = policy ?? meta.policy ?? registry.config.policy ?? null;
+            const effectivePolicy = policy ?? policyInForce(handler, meta.policy, registry.config.policy) ?? null;
             if (ctx.out.json) ctx.out.printJson({ subject: name, compatibility: effective, source, policy: effectivePolicy, aliases });
             else {
               if (mode || policy) {
@@ -90,7 +88,9 @@ export function define(program: Command): void {
             return;
           }
           if (policyArg !== undefined) {
-            loosensPolicy(registry.config.policy, policyArg, 'the registry default');
+            // The registry default applies to the format that has the policy: compare with what is in force there.
+            const owner = (await Promise.all(FORMATS.map((f) => getHandler(f)))).find((h) => h.policies?.includes(policyArg));
+            if (owner) refuseLoosening(policyInForce(owner, undefined, registry.config.policy), policyArg, 'the registry default');
             await registry.setDefaultPolicy(policyArg, ctx.opts.reason);
           }
           if (mode) {
