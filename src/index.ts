@@ -6,12 +6,12 @@
  *   const result = await registry.validate('myapp.user-schema', { name: 'Ada' });
  */
 import { findRegistryRoot } from './core/config.js';
-import { checkCompatibility, compareSchemas, type CompatReport } from './core/compat.js';
+import { breaksMode, checkCompatibility, compareSchemas, severityOf, type CompatReport } from './core/compat.js';
 import { settleComparison } from './core/comparison.js';
 import { UsageError } from './model/errors.js';
 import { parseSubjectName, type SubjectRef } from './core/names.js';
 import { Registry, type SubjectInfo } from './core/registry.js';
-import type { Change, CompatibilityMode, DataError, DataValidator, FormatName, SubjectMeta, VersionEntry } from './model/types.js';
+import type { Change, CompatibilityMode, Severity, DataError, DataValidator, FormatName, SubjectMeta, VersionEntry } from './model/types.js';
 import { greatest } from './core/version.js';
 import { validateReplyText, type ReplyResult } from './core/reply.js';
 import { getHandler } from './formats/index.js';
@@ -225,8 +225,16 @@ export class LlmSchemaRegistry {
     return this.core.compat(ref, candidate, options);
   }
 
-  /** Every change between two registered versions, under the subject's policy (or the given one). */
-  async diff(subject: SubjectName, from: string, to = 'latest', options: { policy?: string } = {}): Promise<Change[]> {
+  /**
+   * Every change between two registered versions, under the subject's policy (or the given one), each with
+   * whether it breaks the subject's mode and its severity (as `compat` and `diff --json` give them).
+   */
+  async diff(
+    subject: SubjectName,
+    from: string,
+    to = 'latest',
+    options: { policy?: string } = {},
+  ): Promise<Array<Change & { breaking: boolean; severity: Severity }>> {
     const ref = toRef(subject);
     const a = await this.core.loadSchema(ref, from);
     const b = await this.core.loadSchema(ref, to);
@@ -237,7 +245,10 @@ export class LlmSchemaRegistry {
       against: [{ version: a.info.entry.version, schema: a.schema }],
       policy: options.policy,
     });
-    return compareSchemas(b.handler, a.schema, b.schema, comparison.options);
+    return compareSchemas(b.handler, a.schema, b.schema, comparison.options).map((c) => {
+      const breaking = breaksMode(c, comparison.mode);
+      return { ...c, breaking, severity: severityOf(c, breaking) };
+    });
   }
 }
 

@@ -52,8 +52,6 @@ export interface Comparison {
   history: VersionedSchema[];
   /** What handler.compare receives. */
   options: CompareOptions;
-  /** The format's policies other than the one in use ("only the strict policy forbids this"). */
-  otherPolicies: string[];
 }
 
 /** Every policy some format has, from the handlers (loaded only when a registry policy is not the format's own). */
@@ -96,8 +94,7 @@ export async function settleComparison(req: ComparisonRequest): Promise<Comparis
   }
   const options: CompareOptions = { policy };
   if (req.budgetMs !== undefined) options.budgetMs = req.budgetMs;
-  const all = handler.policies ?? [];
-  return { handler, mode, policy, history, options, otherPolicies: all.filter((p) => p !== (policy ?? all[0])) };
+  return { handler, mode, policy, history, options };
 }
 
 /** The verdict of a candidate under a settled comparison (FORWARD/FULL/transitive built in core/compat.ts). */

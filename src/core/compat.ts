@@ -18,6 +18,8 @@ export interface CompatFinding extends Change {
   against: string;
   /** True when this change makes the candidate fail the mode. */
   breaking: boolean;
+  /** Computed once from the facts (severityOf). */
+  severity: Severity;
 }
 
 export interface CompatReport {
@@ -71,7 +73,6 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
         breaksBackward: true,
         breaksForward: true,
         category: 'validation',
-        severity: 'error',
       },
     ];
   }
@@ -108,7 +109,6 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
       breaksForward: true,
       undecided: true,
       category: 'validation',
-      severity: 'error',
     },
   ];
 }
@@ -143,13 +143,14 @@ export function breaksMode(c: Change, mode: CompatibilityMode): boolean {
 }
 
 /**
- * How serious a change is under a mode: 'error' exactly when it breaks the mode; 'warning' when it breaks
- * only a direction the mode does not check, could not be decided, or is forbidden only by a stricter
- * policy (the format says 'warning'); 'info' otherwise. Every surface (CLI, library, serve, check) shares it.
+ * How serious a change is under a mode, the one place it is decided: 'error' exactly when it breaks the
+ * mode; 'warning' when it breaks only a direction the mode does not check, could not be decided, or the
+ * format gave a caution (forbidden only by a stricter policy, the meaning of the data changes, the model
+ * changed); 'info' otherwise. Formats state facts only; every surface (CLI, library, serve, check) calls this.
  */
 export function severityOf(c: Change, breaking: boolean): Severity {
   if (breaking) return 'error';
-  if (c.breaksBackward || c.breaksForward || c.undecided || c.severity === 'warning' || c.severity === 'error') return 'warning';
+  if (c.breaksBackward || c.breaksForward || c.undecided || c.caution !== undefined) return 'warning';
   return 'info';
 }
 

@@ -26,7 +26,6 @@ export function diffView(comparison: Comparison, oldS: ParsedSchema, newS: Parse
     suggestedVersion: suggested,
     changes,
     breaking: changes.map((x) => breaksMode(x, mode)),
-    otherPolicies: comparison.otherPolicies,
   };
 }
 

@@ -26,6 +26,8 @@ export interface RuleSpec {
   readonly template?: string;
   /** Changes of annotations only (docs, titles) need a patch bump; the rest validate differently. */
   readonly category?: 'annotation' | 'validation';
+  /** Why a change of this rule deserves a look even when it breaks nothing (copied to the change's `caution`). */
+  readonly caution?: string;
   /** A fixed severity (check findings, lint rules); compatibility changes take theirs from the verdict. */
   readonly severity?: RuleSeverity;
   /** The fixture folder, relative to the package root (fixtures/compat/<format>/<ID>), when it has one. */

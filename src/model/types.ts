@@ -112,7 +112,12 @@ export interface Change {
   witness?: { value: unknown; validUnder: 'old' | 'new' };
   /** True when the checker could not decide; counted as breaking. */
   undecided?: boolean;
-  severity?: Severity;
+  /**
+   * Why the change deserves a look even where it breaks nothing the mode checks (e.g. "only the strict policy
+   * forbids this", "the same input may give other answers"). A fact from the format; the severity is computed
+   * from the facts once, in core/compat.ts severityOf.
+   */
+  caution?: string;
   /** Source location in the new (or old) schema file, when known. */
   file?: string;
   line?: number;

@@ -53,13 +53,11 @@ export interface ChangeLineContext {
   /** Whether the change breaks the mode asked for. */
   breaking: boolean;
   mode: CompatibilityMode;
-  /** The format's policies other than the one in use (for "only the strict policy forbids this"). */
-  otherPolicies?: readonly string[];
 }
 
 /**
  * Human lines for one change. The mark follows the severity: ✗ error (breaks the mode), ! warning
- * (breaks a direction the mode does not check, or only a stricter policy forbids it), ? undecided,
+ * (breaks a direction the mode does not check, or the format's caution: `[warning: <caution>]`), ? undecided,
  * ✓ a compatible validation change, · annotations.
  */
 export function changeLines(c: Change | CompatFinding, ctx: ChangeLineContext, ch: Paint = plain): string[] {
@@ -79,10 +77,8 @@ export function changeLines(c: Change | CompatFinding, ctx: ChangeLineContext, c
   let verdict: string;
   if (ctx.breaking) verdict = ch.red(`breaks ${breaks.join(' and ')}`);
   else if (breaks.length) verdict = ch.yellow(`breaks ${breaks.join(' and ')}${ctx.mode === 'NONE' ? '' : `, which ${ctx.mode} does not check`}`);
-  else if (severity === 'warning') {
-    const others = ctx.otherPolicies ?? [];
-    verdict = ch.yellow(others.length ? `warning: only the ${others.join(' or ')} polic${others.length > 1 ? 'ies forbid' : 'y forbids'} this` : 'warning');
-  } else verdict = ch.green('breaks nothing');
+  else if (severity === 'warning') verdict = ch.yellow(c.caution ? `warning: ${c.caution}` : 'warning');
+  else verdict = ch.green('breaks nothing');
   const against = 'against' in c && c.against ? ch.dim(` (against ${c.against})`) : '';
   const lines = [`  ${mark} ${ch.bold(c.rule)} ${ch.cyan(loc + where)}: ${c.message} [${verdict}]${against}`];
   if (c.witness) {
@@ -97,7 +93,6 @@ export interface CompatView {
   report: CompatReport;
   /** "new.json against old.json", "schema.json against app.user". */
   label: string;
-  otherPolicies: readonly string[];
 }
 
 export function compatJson(v: CompatView): string {
@@ -120,7 +115,7 @@ export function compatText(v: CompatView, ctx: ChangeReportContext = {}): { out:
     : ch.red(`incompatible under ${report.mode}`) + (report.undecided ? ch.yellow(' (some changes could not be decided: counted as breaking)') : '');
   const lines = [`${head}: ${v.label}`];
   const shown = ctx.quiet ? report.changes.filter((x) => x.breaking) : report.changes;
-  for (const x of shown) lines.push(...changeLines(x, { breaking: x.breaking, mode: report.mode, otherPolicies: v.otherPolicies }, ch));
+  for (const x of shown) lines.push(...changeLines(x, { breaking: x.breaking, mode: report.mode }, ch));
   return { out: lines.join('\n') + '\n', notes: report.changes.length ? [] : ['no changes'] };
 }
 
@@ -137,7 +132,6 @@ export interface DiffView {
   changes: Change[];
   /** Whether each change breaks the mode (same order as changes). */
   breaking: boolean[];
-  otherPolicies: readonly string[];
   /** The structural (json-diff) view, when shown. */
   structural?: string;
 }
@@ -167,7 +161,7 @@ export function diffText(v: DiffView, ctx: ChangeReportContext = {}): string {
   const ch = ctx.paint ?? plain;
   const lines = [`${ch.bold('diff')} ${v.from} -> ${v.to}`];
   if (!v.changes.length) lines.push('  no changes');
-  v.changes.forEach((x, i) => lines.push(...changeLines(x, { breaking: v.breaking[i], mode: v.mode, otherPolicies: v.otherPolicies }, ch)));
+  v.changes.forEach((x, i) => lines.push(...changeLines(x, { breaking: v.breaking[i], mode: v.mode }, ch)));
   const bumpText = v.bump === 'none' ? 'none' : `${v.bump}${v.suggestedVersion ? ` (${v.fromVersion} -> ${v.suggestedVersion})` : ''}`;
   const colour = v.bump === 'major' ? ch.red : v.bump === 'minor' ? ch.yellow : ch.green;
   lines.push(`suggested bump: ${colour(bumpText)}: ${v.reason}`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { protobufHandler as h } from '../../src/formats/protobuf/handler.js';
+import { severityOf } from '../../src/core/compat.js';
 import { PROTOBUF_RULES } from '../../src/formats/protobuf/compat.js';
 import { PROTOBUF_RULE_TABLE } from '../../src/formats/protobuf/rules.js';
 
@@ -58,12 +59,12 @@ describe('protobuf compatibility fixtures', () => {
       const rules = (cs: typeof wire) => [...new Set(cs.filter((x) => x.breaksBackward || x.breaksForward).map((x) => x.rule))].sort();
       expect(!wire.some((x) => x.breaksBackward)).toBe(exp.wire.compatible);
       expect(rules(wire)).toEqual(exp.wire.breaking);
-      expect([...new Set(wire.filter((x) => x.severity === 'warning').map((x) => x.rule))].sort()).toEqual(exp.wire.warnings);
+      expect([...new Set(wire.filter((x) => x.caution !== undefined).map((x) => x.rule))].sort()).toEqual(exp.wire.warnings);
       expect(!strict.some((x) => x.breaksBackward)).toBe(exp.strict.compatible);
       expect(rules(strict)).toEqual(exp.strict.breaking);
       if (exp.first) expect(strict[0]).toMatchObject(exp.first);
       // what only strict forbids is a warning (never an error) under wire
-      for (const c2 of wire) if (c2.severity === 'warning') expect(c2.breaksBackward || c2.breaksForward).toBe(false);
+      for (const c2 of wire) if (c2.caution !== undefined) expect(c2.breaksBackward || c2.breaksForward).toBe(false);
       // every rule id used is in the rule table
       for (const c2 of [...wire, ...strict]) if (!['ANNOTATION_CHANGED', 'SCHEMA_CHANGED'].includes(c2.rule)) expect(PROTOBUF_RULES).toHaveProperty(c2.rule);
     });
@@ -80,9 +81,11 @@ describe('protobuf compatibility fixtures', () => {
     const { o, n } = await pair('FIELD_SAME_TYPE__int32_int64');
     const w = h.compare!(o, n, { policy: 'wire' }).changes;
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatchObject({ rule: 'FIELD_SAME_TYPE', severity: 'warning', breaksBackward: false, breaksForward: false });
+    expect(w[0]).toMatchObject({ rule: 'FIELD_SAME_TYPE', caution: 'only the strict policy forbids this', breaksBackward: false, breaksForward: false });
+    expect(severityOf(w[0], false)).toBe('warning');
     expect(w[0].message).toMatch(/JSON encodes 64-bit integers as strings/);
-    expect(h.compare!(o, n, { policy: 'strict' }).changes[0]).toMatchObject({ breaksBackward: true, severity: 'error' });
+    expect(h.compare!(o, n, { policy: 'strict' }).changes[0]).toMatchObject({ breaksBackward: true });
+    expect(h.compare!(o, n, { policy: 'strict' }).changes[0].caution).toBeUndefined();
   });
 
   it('a removed message breaks BACKWARD only; a field moved into an existing oneof too', async () => {

@@ -24,7 +24,7 @@ const added: Change = {
   breaksBackward: false,
   breaksForward: false,
   category: 'validation',
-  severity: 'warning',
+  caution: 'only the semantic policy forbids this',
 };
 const doc: Change = {
   rule: 'ANNOTATION_CHANGED',
@@ -58,7 +58,7 @@ describe('report/changes', () => {
       '      example valid under old only: {"name":"xxxxxxxxxxx"}',
     ]);
     expect(changeLines(narrowed, { breaking: false, mode: 'FORWARD' })[0]).toContain('[breaks BACKWARD, which FORWARD does not check]');
-    expect(changeLines(added, { breaking: false, mode: 'BACKWARD', otherPolicies: ['semantic'] })[0]).toBe(
+    expect(changeLines(added, { breaking: false, mode: 'BACKWARD' })[0]).toBe(
       "  ! PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL /properties/b: property 'b' added to an open content model [warning: only the semantic policy forbids this]",
     );
     expect(changeLines(doc, { breaking: false, mode: 'BACKWARD' })[0]).toMatch(/^ {2}· ANNOTATION_CHANGED .*\[breaks nothing\]$/);
@@ -74,14 +74,14 @@ describe('report/changes', () => {
         { ...doc, against: '1.0.0', breaking: false },
       ],
     };
-    const t = compatText({ report, label: 'new.json against app.user', otherPolicies: [] });
+    const t = compatText({ report, label: 'new.json against app.user' });
     expect(t.out.split('\n')[0]).toBe('incompatible under FULL: new.json against app.user');
     expect(t.out).toContain('(against 1.0.0)');
     expect(t.notes).toEqual([]);
-    expect(compatText({ report, label: 'x', otherPolicies: [] }, { quiet: true }).out).not.toContain('ANNOTATION_CHANGED');
-    const empty = compatText({ report: { compatible: true, mode: 'BACKWARD', undecided: false, changes: [] }, label: 'x', otherPolicies: [] });
+    expect(compatText({ report, label: 'x' }, { quiet: true }).out).not.toContain('ANNOTATION_CHANGED');
+    const empty = compatText({ report: { compatible: true, mode: 'BACKWARD', undecided: false, changes: [] }, label: 'x' });
     expect(empty).toEqual({ out: 'compatible under BACKWARD: x\n', notes: ['no changes'] });
-    const j = JSON.parse(compatJson({ report, label: 'x', otherPolicies: [] }));
+    const j = JSON.parse(compatJson({ report, label: 'x' }));
     expect(j).toMatchObject({ compatible: false, mode: 'FULL', undecided: false });
     expect(j.changes[0]).toMatchObject({ rule: 'MAX_LENGTH_DECREASED', breaking: true, against: '1.0.0' });
   });
@@ -97,7 +97,6 @@ describe('report/changes', () => {
       suggestedVersion: '1.1.0',
       changes: [added],
       breaking: [false],
-      otherPolicies: ['semantic'],
       structural: ' {\n+  b: 1\n }',
     };
     const lines = diffText(view).split('\n');

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CHECK_RULE_SPECS, CHECK_RULES } from '../../src/core/check.js';
-import { compareSchemas, CORE_RULES } from '../../src/core/compat.js';
+import { readFileSync } from 'node:fs';
+import { checkCompatibility, compareSchemas, CORE_RULES, severityOf } from '../../src/core/compat.js';
+import { changeLines } from '../../src/report/changes.js';
 import { fillTemplate, indexRules, ruleOfFixture, specOf } from '../../src/model/rule-spec.js';
 import { RULES as JSON_RULES } from '../../src/formats/jsonschema/compare/rules.js';
 import { AVRO_RULES } from '../../src/formats/avro/compat.js';
@@ -50,5 +52,52 @@ describe('RuleSpec tables', () => {
     expect(() => specOf(indexRules(AVRO_RULES), 'NOT_A_RULE')).toThrow(/NOT_A_RULE/);
     expect(() => indexRules([...CORE_RULES, CORE_RULES[0]])).toThrow(/declared twice/);
     expect(fillTemplate('from {old} to {new}', { old: 'a', new: 'b' })).toBe('from a to b');
+  });
+});
+
+describe('severity is computed once, from the facts the formats give (core/compat.ts severityOf)', () => {
+  const FIX = new URL('../../fixtures/compat/', import.meta.url).pathname;
+  const pairOf = async (format: 'json' | 'avro' | 'protobuf' | 'prompt', dir: string, ext: string) => {
+    const h = await getHandler(format);
+    const read = (side: string) => readFileSync(`${FIX}${format}/${dir}/${side}${ext}`, 'utf8');
+    const o = await h.parse(read('old'), { file: `old${ext}` });
+    const n = await h.parse(read('new'), { file: `new${ext}` });
+    return { h, o, n };
+  };
+
+  it('no format sets a severity; a caution or a broken direction makes a warning, breaking the mode an error', async () => {
+    const seen: Record<string, string> = {};
+    for (const [format, dir, ext] of [
+      ['avro', 'LOGICAL_TYPE_CHANGED', '.avsc'],
+      ['avro', 'NAMESPACE_CHANGED', '.avsc'],
+      ['prompt', 'MODEL_CHANGED', '.prompt'],
+      ['protobuf', 'FIELD_SAME_TYPE__int32_uint32', '.proto'],
+      ['json', 'SCHEMA_EXTENDED', '.json'],
+    ] as const) {
+      const { h, o, n } = await pairOf(format, dir, ext);
+      const report = checkCompatibility(h, n, [{ version: '1.0.0', schema: o }], 'BACKWARD');
+      for (const c of compareSchemas(h, o, n)) expect(c, `${format} ${c.rule}`).not.toHaveProperty('severity');
+      for (const c of report.changes) {
+        expect(c.severity, `${format} ${c.rule}`).toBe(severityOf(c, c.breaking));
+        if (c.caution) seen[`${format} ${c.rule}`] = `${c.severity}: ${c.caution}`;
+      }
+    }
+    expect(seen).toMatchObject({
+      'avro LOGICAL_TYPE_CHANGED': 'warning: the bytes resolve, but their meaning changes',
+      'avro NAMESPACE_CHANGED': 'warning: readers that compare full names (avsc, older Java) fail',
+      'prompt MODEL_CHANGED': 'warning: the same input may give other answers',
+      'protobuf FIELD_SAME_TYPE': 'warning: only the strict policy forbids this',
+    });
+    // Under `semantic`, a change judged harmless with the schema as a whole is not "forbidden by lenient".
+    expect(seen['json MAX_LENGTH_DECREASED']).toMatch(/^warning: changes what validates here, but breaks neither direction on its own/);
+    expect(Object.values(seen).join('\n')).not.toMatch(/lenient policy/);
+  });
+
+  it('the text verdict gives the caution', async () => {
+    const { h, o, n } = await pairOf('avro', 'LOGICAL_TYPE_CHANGED', '.avsc');
+    const c = checkCompatibility(h, n, [{ version: '1.0.0', schema: o }], 'BACKWARD').changes.find((x) => x.rule === 'LOGICAL_TYPE_CHANGED')!;
+    expect(changeLines(c, { breaking: false, mode: 'BACKWARD' })[0]).toMatch(
+      /^ {2}! LOGICAL_TYPE_CHANGED .*\[warning: the bytes resolve, but their meaning changes\]/,
+    );
   });
 });

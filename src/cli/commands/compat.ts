@@ -107,7 +107,7 @@ export function define(program: Command): void {
           label = `${o.file} against ${ref.namespace}.${ref.name}`;
         }
         const report = verdictOf(comparison, candidate);
-        const view: CompatView = { report, label, otherPolicies: comparison.otherPolicies };
+        const view: CompatView = { report, label };
         if (ctx.out.json) ctx.out.write(compatJson(view));
         else {
           const { out, notes } = compatText(view, { paint: await ctx.out.chalk(), quiet: ctx.out.quiet });

@@ -12,7 +12,7 @@
  * - a decimal's precision and scale must match (spec: "logical types"); avsc resolves the underlying types only.
  */
 import { canonicalJson } from '../../model/json.js';
-import type { Change, Severity } from '../../model/types.js';
+import type { Change } from '../../model/types.js';
 import { specOf } from '../../model/rule-spec.js';
 import { AVRO_RULE_INDEX } from './rules.js';
 import { type AvroNode, type FieldNode, type NamedNode, type PrimitiveNode, shortName, namespaceOf, typeLabel } from './model.js';
@@ -25,7 +25,6 @@ interface Finding {
   path: string;
   message: string;
   breaking: boolean;
-  severity?: Severity;
 }
 
 const PROMOTIONS: Record<string, string[]> = {
@@ -86,9 +85,9 @@ class Resolver {
     return this.dir === 'backward' ? [w, r] : [r, w];
   }
 
-  private add(rule: string, path: string, message: string, breaking: boolean, severity?: Severity): void {
+  private add(rule: string, path: string, message: string, breaking: boolean): void {
     specOf(AVRO_RULE_INDEX, rule);
-    this.out.push({ rule, path, message, breaking, severity: severity ?? (breaking ? 'error' : 'info') });
+    this.out.push({ rule, path, message, breaking });
   }
 
   resolve(w: AvroNode, r: AvroNode, path: string): void {
@@ -196,13 +195,7 @@ class Resolver {
       return;
     }
     if (w.logicalType !== r.logicalType && this.dir === 'backward') {
-      this.add(
-        'LOGICAL_TYPE_CHANGED',
-        path,
-        `logical type changed from ${w.logicalType ?? 'none'} to ${r.logicalType ?? 'none'}: the bytes resolve, but their meaning changes`,
-        false,
-        'warning',
-      );
+      this.add('LOGICAL_TYPE_CHANGED', path, `logical type changed from ${w.logicalType ?? 'none'} to ${r.logicalType ?? 'none'}`, false);
     }
   }
 
@@ -217,9 +210,8 @@ class Resolver {
         this.add(
           'NAMESPACE_CHANGED',
           path,
-          `${r.kind} ${w.name} moved to namespace ${namespaceOf(r.name) ?? '(none)'}: resolution matches unqualified names, but readers that compare full names (avsc, older Java) fail`,
+          `${r.kind} ${w.name} moved to namespace ${namespaceOf(r.name) ?? '(none)'} (resolution matches unqualified names)`,
           false,
-          'warning',
         );
       } else {
         this.add('NAMED_TYPE_RENAMED', path, `${r.kind} ${w.name} was renamed to ${r.name} (alias kept)`, false);
@@ -332,21 +324,14 @@ export function compareAvro(oldRoot: AvroNode, newRoot: AvroNode): Change[] {
     const key = `${x.rule}\u0000${x.path}\u0000${x.message}`;
     let c = merged.get(key);
     if (!c) {
-      c = {
-        rule: x.rule,
-        path: x.path,
-        message: x.message,
-        breaksBackward: false,
-        breaksForward: false,
-        category: specOf(AVRO_RULE_INDEX, x.rule).category,
-        severity: x.severity,
-      };
+      const spec = specOf(AVRO_RULE_INDEX, x.rule);
+      c = { rule: x.rule, path: x.path, message: x.message, breaksBackward: false, breaksForward: false, category: spec.category };
+      if (spec.caution !== undefined) c.caution = spec.caution;
       merged.set(key, c);
     }
     if (x.breaking) {
       if (dir === 'backward') c.breaksBackward = true;
       else c.breaksForward = true;
-      c.severity = 'error';
     }
   };
   for (const x of b.out) put(x, 'backward');
@@ -354,5 +339,5 @@ export function compareAvro(oldRoot: AvroNode, newRoot: AvroNode): Change[] {
   const all = [...merged.values()];
   // A fact (FIELD_REMOVED, TYPE_PROMOTED) is dropped where a breaking finding covers the same path.
   const breakingPaths = new Set(all.filter((c) => c.breaksBackward || c.breaksForward).map((c) => c.path));
-  return all.filter((c) => c.breaksBackward || c.breaksForward || c.severity === 'warning' || !breakingPaths.has(c.path));
+  return all.filter((c) => c.breaksBackward || c.breaksForward || c.caution !== undefined || !breakingPaths.has(c.path));
 }

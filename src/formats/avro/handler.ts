@@ -137,7 +137,6 @@ export const avroHandler: FormatHandler = {
           breaksBackward: false,
           breaksForward: false,
           category: 'annotation',
-          severity: 'info',
         });
       } else {
         changes.push({
@@ -147,7 +146,6 @@ export const avroHandler: FormatHandler = {
           breaksBackward: false,
           breaksForward: false,
           category: 'validation',
-          severity: 'info',
         });
       }
     }

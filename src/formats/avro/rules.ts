@@ -33,8 +33,12 @@ export const AVRO_RULES: readonly RuleSpec[] = [
   A('ENUM_DEFAULT_CHANGED', "an enum's default symbol changed"),
   A('UNION_BRANCH_ADDED', 'a union gained a branch, or a type became a union'),
   A('NAMED_TYPE_RENAMED', 'a named type was renamed, with the old name kept as an alias'),
-  A('NAMESPACE_CHANGED', "a named type's namespace changed (resolution matches unqualified names; some readers compare full names)"),
-  A('LOGICAL_TYPE_CHANGED', 'a logical type was added, removed or changed over the same underlying type'),
+  A('NAMESPACE_CHANGED', "a named type's namespace changed (resolution matches unqualified names; some readers compare full names)", {
+    caution: 'readers that compare full names (avsc, older Java) fail',
+  }),
+  A('LOGICAL_TYPE_CHANGED', 'a logical type was added, removed or changed over the same underlying type', {
+    caution: 'the bytes resolve, but their meaning changes',
+  }),
   A('ANNOTATION_CHANGED', 'only docs or custom properties changed', { category: 'annotation' }),
   A('SCHEMA_CHANGED', 'the schema changed in a way that does not affect resolution (sort order, aliases)'),
 ];

@@ -68,7 +68,7 @@ function rule(id: string, path: string, message: string): Change {
     breaksBackward: r.breaksBackward,
     breaksForward: r.breaksForward,
     category: r.category,
-    severity: r.breaksBackward || r.breaksForward ? 'error' : id === 'MODEL_CHANGED' ? 'warning' : 'info',
+    ...(r.caution ? { caution: r.caution } : {}),
   };
 }
 

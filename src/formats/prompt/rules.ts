@@ -16,19 +16,29 @@ export interface PromptRule {
   breaksForward: boolean;
   /** annotation: a patch bump; validation: a minor one (when it breaks nothing). */
   category: 'annotation' | 'validation';
+  /** Why it deserves a look even when it breaks nothing (the change's `caution`). */
+  caution?: string;
 }
 
-const R = (id: string, purpose: string, breaksBackward: boolean, breaksForward: boolean, category: 'annotation' | 'validation'): PromptRule => ({
-  id,
-  purpose,
-  breaksBackward,
-  breaksForward,
-  category,
-});
+const R = (
+  id: string,
+  purpose: string,
+  breaksBackward: boolean,
+  breaksForward: boolean,
+  category: 'annotation' | 'validation',
+  caution?: string,
+): PromptRule => ({ id, purpose, breaksBackward, breaksForward, category, ...(caution ? { caution } : {}) });
 
 export const PROMPT_RULES: readonly PromptRule[] = [
   R('TEMPLATE_TEXT_CHANGED', 'the template text changed (a patch by default; register --text-change minor|major records more)', false, false, 'annotation'),
-  R('MODEL_CHANGED', 'the model the prompt asks for changed: the same input may give other answers', false, false, 'validation'),
+  R(
+    'MODEL_CHANGED',
+    'the model the prompt asks for changed: the same input may give other answers',
+    false,
+    false,
+    'validation',
+    'the same input may give other answers',
+  ),
   R('CONFIG_CHANGED', 'the model configuration (temperature, limits, ...) changed', false, false, 'annotation'),
   R('METADATA_CHANGED', 'other front matter changed (description, tools, input defaults, extensions)', false, false, 'annotation'),
   R('OUTPUT_FORMAT_CHANGED', 'output.format changed (text <-> json): callers parse what they receive differently', true, true, 'validation'),
@@ -64,5 +74,6 @@ export const PROMPT_RULE_SPECS: readonly RuleSpec[] = PROMPT_RULES.map((r) => ({
   format: 'prompt',
   purpose: r.purpose,
   category: r.category,
+  ...(r.caution ? { caution: r.caution } : {}),
   breaks: { default: [...(r.breaksBackward ? (['backward'] as const) : []), ...(r.breaksForward ? (['forward'] as const) : [])] },
 }));

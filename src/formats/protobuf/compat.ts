@@ -11,6 +11,7 @@ import { findPosition, type Loaded, type PbEnum, type PbField, type PbType, type
 import { PROTOBUF_RULE_INDEX, PROTOBUF_RULE_TABLE, breaksUnder, formatProtobufMessage, type ProtobufRule } from './rules.js';
 
 export type Policy = 'wire' | 'strict';
+const POLICIES: readonly Policy[] = ['wire', 'strict'];
 
 /** The rule table (id -> purpose, breaks), kept for the callers that list the rules. */
 export const PROTOBUF_RULES: Record<string, { purpose: string; strictOnly?: boolean }> = Object.fromEntries(
@@ -436,9 +437,11 @@ export function compareProto(oldL: Loaded, newL: Loaded, policy: Policy): Change
   return w.out.map((f) => {
     const breaksBackward = breaksUnder(f.rule, policy, 'backward');
     const breaksForward = breaksUnder(f.rule, policy, 'forward');
-    const strictBreaks = breaksUnder(f.rule, 'strict', 'backward') || breaksUnder(f.rule, 'strict', 'forward');
-    const severity = breaksBackward || breaksForward ? 'error' : strictBreaks ? 'warning' : 'info';
-    const c: Change = { rule: f.rule.id, path: f.path, message: f.message, breaksBackward, breaksForward, category: 'validation', severity };
+    const c: Change = { rule: f.rule.id, path: f.path, message: f.message, breaksBackward, breaksForward, category: 'validation' };
+    if (!breaksBackward && !breaksForward) {
+      const stricter = POLICIES.filter((p) => p !== policy && (breaksUnder(f.rule, p, 'backward') || breaksUnder(f.rule, p, 'forward')));
+      if (stricter.length) c.caution = `only the ${stricter.join(' or ')} polic${stricter.length > 1 ? 'ies forbid' : 'y forbids'} this`;
+    }
     if (f.at.file) c.file = f.at.file.display;
     if (f.at.line !== undefined) {
       c.line = f.at.line;

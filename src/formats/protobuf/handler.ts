@@ -144,7 +144,6 @@ export const protobufHandler: FormatHandler = {
         breaksBackward: false,
         breaksForward: false,
         category: annotationsOnly ? 'annotation' : 'validation',
-        severity: 'info',
       });
     }
     return { changes };

@@ -77,7 +77,6 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
               breaksForward: true,
               undecided: true,
               category: 'validation',
-              severity: 'error',
             },
           ],
         };
@@ -289,7 +288,6 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
           breaksBackward: dir === 'backward',
           breaksForward: dir === 'forward',
           category: 'validation',
-          severity: 'error',
           witness: { value: rootWitness[dir], validUnder: dir === 'backward' ? 'old' : 'new' },
         });
       }
@@ -310,7 +308,6 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
             breaksForward: dir === 'forward',
             undecided: true,
             category: 'validation',
-            severity: 'error',
           });
         }
       }
@@ -329,7 +326,6 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
         breaksBackward: false,
         breaksForward: false,
         category: 'annotation',
-        severity: 'info',
       });
     }
     changes = kept;
@@ -352,7 +348,6 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
         breaksBackward: false,
         breaksForward: false,
         category: 'annotation',
-        severity: 'info',
       });
     }
   }
@@ -366,7 +361,6 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       breaksForward: true,
       undecided: true,
       category: 'validation',
-      severity: 'error',
     });
   }
   if (changes.length === 0 && canonicalJson(oldS.value) !== canonicalJson(newS.value)) {
@@ -377,7 +371,6 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       breaksBackward: false,
       breaksForward: false,
       category: 'annotation',
-      severity: 'info',
     });
   }
   // Changes that validate nothing differently, where everything else is annotation: an equivalent rewrite.
@@ -385,6 +378,9 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
 }
 
 const MAX_CONFIRMABLE = 6000;
+
+const CAUTION_LENIENT = 'only the semantic policy forbids this';
+const CAUTION_LOCAL = 'changes what validates here, but breaks neither direction on its own (the schema as a whole is judged)';
 
 /**
  * Schemas that no validator can compile are refused (InputError: exit 2, HTTP 422), never called
@@ -434,7 +430,6 @@ function toChange(j: Judged): Change {
       breaksBackward: false,
       breaksForward: false,
       category: 'annotation',
-      severity: 'info',
     };
   }
   let message = formatMessage(item.rule, item.params);
@@ -447,8 +442,10 @@ function toChange(j: Judged): Change {
     breaksBackward: j.breaks.backward,
     breaksForward: j.breaks.forward,
     category: item.category,
-    severity: j.breaks.backward || j.breaks.forward ? 'error' : item.category === 'annotation' ? 'info' : 'warning',
   };
+  // A change to what validates that, judged with the schema as a whole, breaks neither direction on its own
+  // (e.g. inside a oneOf, where the whole-schema change is reported at '/').
+  if (item.category !== 'annotation' && !j.breaks.backward && !j.breaks.forward) c.caution = j.excused ? CAUTION_LENIENT : CAUTION_LOCAL;
   if (und.length) c.undecided = true;
   if (j.witness.backward !== undefined && j.breaks.backward) {
     c.witness = { value: j.witness.backward, validUnder: 'old' };
