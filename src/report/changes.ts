@@ -14,10 +14,11 @@ export interface Paint {
   cyan(s: string): string;
   dim(s: string): string;
   bold(s: string): string;
+  underline(s: string): string;
 }
 
 const id = (s: string) => s;
-export const plain: Paint = { red: id, yellow: id, green: id, cyan: id, dim: id, bold: id };
+export const plain: Paint = { red: id, yellow: id, green: id, cyan: id, dim: id, bold: id, underline: id };
 
 export interface ChangeReportContext {
   paint?: Paint;
