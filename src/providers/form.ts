@@ -7,10 +7,10 @@ import { toAnthropicStrict } from './anthropic.js';
 import { needsJsonForm, toGeminiSchema } from './gemini.js';
 import { openAIForm, type NullableMap } from './openai.js';
 import { inlineRootRef, isObject, resolveLocalRef, typesOf, withoutIdentity, type JsonObject } from './schema.js';
+import { REPLY_TARGETS, type ReplyTarget } from './types.js';
 
-/** Targets a reply can come from. */
-export type ReplyTarget = 'openai' | 'anthropic' | 'anthropic-strict' | 'gemini';
-export const REPLY_TARGETS: readonly ReplyTarget[] = ['openai', 'anthropic', 'anthropic-strict', 'gemini'];
+/** Targets a reply can come from (declared in types.ts, which commands load without the providers). */
+export { REPLY_TARGETS, type ReplyTarget };
 
 export interface GivenForm {
   target: ReplyTarget;

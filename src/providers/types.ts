@@ -6,6 +6,9 @@ export type ProviderTarget = 'openai' | 'anthropic' | 'gemini';
 export type ExportTarget = ProviderTarget | 'anthropic-strict' | 'typescript' | 'zod' | 'generic';
 export const PROVIDER_TARGETS: readonly ProviderTarget[] = ['openai', 'anthropic', 'gemini'];
 export const EXPORT_TARGETS: readonly ExportTarget[] = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'typescript', 'zod', 'generic'];
+/** The forms a model gives replies in (validate --target, export --for). */
+export type ReplyTarget = 'openai' | 'anthropic' | 'anthropic-strict' | 'gemini';
+export const REPLY_TARGETS: readonly ReplyTarget[] = ['openai', 'anthropic', 'anthropic-strict', 'gemini'];
 /**
  * Lint profiles: OpenAI structured outputs / strict function calling, OpenAI fine-tuned models,
  * Anthropic tools, Anthropic strict tool use and structured outputs, Gemini responseSchema (OpenAPI

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
+import { exportRun, type ExportSource } from '../../core/export.js';
 import { writeFileAtomic } from '../../core/fsutil.js';
-import type { SubjectKind } from '../../model/types.js';
-import { formatOfFile, getHandler } from '../../formats/index.js';
+import { EXPORT_TARGETS, REPLY_TARGETS, type ExportTarget, type ReplyTarget } from '../../providers/types.js';
+import { exportNotes, exportText } from '../../report/export.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -18,9 +19,8 @@ interface Opts {
   for?: string;
 }
 
-const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'typescript', 'zod', 'generic'] as const;
-const FORMS = ['openai', 'anthropic', 'anthropic-strict', 'gemini'] as const;
-type Target = (typeof TARGETS)[number];
+const TARGETS = EXPORT_TARGETS;
+const FORMS = REPLY_TARGETS;
 
 export function define(program: Command): void {
   program
@@ -47,59 +47,28 @@ export function define(program: Command): void {
           const o = ctx.opts;
           if (!o.target) throw new UsageError(`which target? pass --target ${TARGETS.join('|')}`);
           if (!(TARGETS as readonly string[]).includes(o.target)) throw new UsageError(`unknown --target '${o.target}': expected ${TARGETS.join(', ')}`);
-          const target = o.target as Target;
+          const target = o.target as ExportTarget;
           if (o.for !== undefined) {
             if (target !== 'typescript' && target !== 'zod') throw new UsageError('--for goes with --target typescript or zod');
             if (!(FORMS as readonly string[]).includes(o.for)) throw new UsageError(`unknown --for '${o.for}': expected ${FORMS.join(', ')}`);
           }
-          const { bundleSchema, exportSchema } = await import('../../providers/index.js');
-
-          let schema: unknown;
-          let name: string;
-          let description: string | undefined;
-          let kind: SubjectKind | undefined;
-          let label: string;
+          let source: ExportSource;
           if (o.schema) {
             if (subject !== undefined || o.namespace !== undefined || o.name !== undefined)
               throw new UsageError('give either --schema FILE or a subject, not both');
-            const format = formatOfFile(o.schema);
-            if (format !== 'json') throw new UsageError(`export takes JSON Schema; '${o.schema}' is ${format}`);
-            const handler = await getHandler('json');
-            const parsed = await handler.parse(await readInputFile(o.schema), { file: o.schema });
-            schema = parsed.value;
-            name = o.schema === '-' ? 'schema' : path.basename(o.schema).replace(/\.[^.]*$/, '');
-            label = o.schema;
+            source = { file: o.schema, read: () => readInputFile(o.schema!) };
           } else {
             const ref = subjectFrom(o, subject)!;
-            const registry = await ctx.registry();
-            const meta = await registry.getSubject(ref);
-            if (meta.format !== 'json') throw new UsageError(`export takes JSON Schema subjects; '${ref.namespace}.${ref.name}' holds ${meta.format} schemas`);
-            const loaded = await registry.loadSchema(ref, o.version);
-            schema = bundleSchema(loaded.schema.value, loaded.schema.references ?? []);
-            name = ref.name;
-            description = meta.description;
-            kind = meta.kind;
-            label = `${loaded.info.subject} ${loaded.info.entry.version}`;
-            if (loaded.info.entry.state === 'deprecated') {
-              ctx.out.warn(`${label} is deprecated${loaded.info.entry.reason ? `: ${loaded.info.entry.reason}` : ''}`);
-            }
+            source = { registry: await ctx.registry(), ref, version: o.version };
           }
-          if (o.toolName !== undefined) {
-            if (o.toolName === '') throw new UsageError('--tool-name must not be empty');
-            name = o.toolName;
-          }
-          const own = schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>) : {};
-          description = typeof own.description === 'string' ? own.description : (description ?? (typeof own.title === 'string' ? own.title : undefined));
-
-          const result = await exportSchema(target, { schema, name, description, kind, ...(o.for ? { form: o.for as (typeof FORMS)[number] } : {}) });
-          if (!ctx.out.quiet) for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-          // TypeScript is text; with --json it comes wrapped in an object so the output is always JSON.
-          const output =
-            typeof result.output === 'string' && ctx.out.json ? { target, subject: label, [target]: result.output, notes: result.notes } : result.output;
-          const text = typeof output === 'string' ? output : JSON.stringify(output, null, 2) + '\n';
+          const result = await exportRun(source, { target, toolName: o.toolName, ...(o.for ? { form: o.for as ReplyTarget } : {}) });
+          const { warnings, notes } = exportNotes(result);
+          for (const w of warnings) ctx.out.warn(w);
+          if (!ctx.out.quiet) for (const n of notes) process.stderr.write(`${n}\n`);
+          const text = exportText(result, ctx.out.json);
           if (o.out) {
             await writeFileAtomic(path.resolve(o.out), text);
-            ctx.out.info(`wrote ${o.out} (${target} export of ${label})`);
+            ctx.out.info(`wrote ${o.out} (${target} export of ${result.label})`);
           } else {
             ctx.out.line(text.replace(/\n$/, ''));
           }
