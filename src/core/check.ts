@@ -360,40 +360,28 @@ class Checker {
       }
     }
 
-    // A looser mode for this subject.
-    const baseMode = bmeta ? (bmeta.compatibility ?? base.config!.compatibility) : undefined;
-    const headMode = meta.compatibility ?? head.config!.compatibility;
-    if (baseMode && bmeta?.compatibility !== meta.compatibility && looser(baseMode, headMode)) {
+    // A looser mode or policy for this subject (lenient over semantic, wire over strict) is approved the same way.
+    const loosened = (key: 'compatibility' | 'policy', from: string, to: string) => {
       const reason = ack(baseMeta?.raw, headMeta.raw);
+      const flag = key === 'compatibility' ? '--compatibility' : '--policy';
       this.add({
         rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
         subject,
         file: this.display(yamlRel),
-        line: lineOf(headText, /^compatibility\s*:/m),
+        line: lineOf(headText, new RegExp(`^${key}\\s*:`, 'm')),
         message: reason
-          ? `the compatibility of ${subject} changed from ${baseMode} to ${headMode}: approved (${reason})`
-          : `the compatibility of ${subject} loosened from ${baseMode} to ${headMode}; if intended, approve it with 'llm-schema config ${subject} --compatibility ${headMode} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
-        args: { from: baseMode, to: headMode, reason },
+          ? `the ${key} of ${subject} changed from ${from} to ${to}: approved (${reason})`
+          : `the ${key} of ${subject} loosened from ${from} to ${to}; if intended, approve it with 'llm-schema config ${subject} ${flag} ${to} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
+        args: { from, to, reason },
       });
-    }
-
-    // A looser policy for this subject (lenient over semantic, wire over strict) is approved the same way.
+    };
+    const baseMode = bmeta ? (bmeta.compatibility ?? base.config!.compatibility) : undefined;
+    const headMode = meta.compatibility ?? head.config!.compatibility;
+    if (baseMode && bmeta?.compatibility !== meta.compatibility && looser(baseMode, headMode)) loosened('compatibility', baseMode, headMode);
     const policyHandler = await getHandler(meta.format);
     const headPolicy = policyInForce(policyHandler, meta.policy, head.config!.policy);
     const from = bmeta ? loosenedFrom(policyInForce(policyHandler, bmeta.policy, base.config!.policy), headPolicy) : undefined;
-    if (from) {
-      const reason = ack(baseMeta?.raw, headMeta.raw);
-      this.add({
-        rule: reason ? 'COMPATIBILITY_CHANGE_APPROVED' : 'COMPATIBILITY_LOOSENED',
-        subject,
-        file: this.display(yamlRel),
-        line: lineOf(headText, /^policy\s*:/m),
-        message: reason
-          ? `the policy of ${subject} changed from ${from} to ${headPolicy}: approved (${reason})`
-          : `the policy of ${subject} loosened from ${from} to ${headPolicy}; if intended, approve it with 'llm-schema config ${subject} --policy ${headPolicy} --reason "<why>"' (writes compatibility-change to its ${SUBJECT_FILE})`,
-        args: { from, to: headPolicy, reason },
-      });
-    }
+    if (from) loosened('policy', from, headPolicy!);
 
     await this.checkVersions(head, ref, meta, headDir, headText ?? '', (e) => !baseVersions.has(e.version));
   }

@@ -153,20 +153,25 @@ function errorAnswer(rawPath: string, status: number, code: number, message: str
   return prepare(status, { error_code: code, message }, own ? JSON_TYPE : CONFLUENT_TYPE, route);
 }
 
+/** A request path's segments, percent-decoded; undefined when an escape is malformed (the router answers 400). */
+export function pathSegments(rawPath: string): string[] | undefined {
+  try {
+    return rawPath
+      .split('/')
+      .slice(1)
+      .map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The subject (full name), 'ns:<namespace>', or schema id a path reads; undefined for paths that read
  * no one subject (lists, config, health...).
  */
 export function subjectOfPath(rawPath: string, snap: Snapshot): string | number | undefined {
-  let segs: string[];
-  try {
-    segs = rawPath
-      .split('/')
-      .slice(1)
-      .map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
-  } catch {
-    return undefined; // the router answers 400
-  }
+  const segs = pathSegments(rawPath);
+  if (!segs) return undefined; // the router answers 400
   const [a, b, c] = segs;
   switch (a) {
     case 'subjects':

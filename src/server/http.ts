@@ -9,7 +9,7 @@ import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from './auth.js';
-import { Gate, header } from './gate.js';
+import { Gate, header, pathSegments } from './gate.js';
 import { JobRunner } from './jobs.js';
 import { Metrics } from './metrics.js';
 import { errorResult, type Job, type JobResult } from './ops.js';
@@ -360,15 +360,8 @@ export class RegistryServer {
       const viewer = who && !who.filter.all ? { key: who.name, may: (s: string) => who.filter.subject(snap.aliases.get(s) ?? s) } : undefined;
       return uiAnswer(snap, rawPath, header(req, 'accept-encoding'), viewer);
     }
-    let segs: string[];
-    try {
-      segs = rawPath
-        .split('/')
-        .slice(1)
-        .map((s) => (s.indexOf('%') === -1 ? s : decodeURIComponent(s)));
-    } catch {
-      return badPath;
-    }
+    const segs = pathSegments(rawPath);
+    if (!segs) return badPath;
     if (segs.length > 1 && segs[segs.length - 1] === '') segs.pop();
     const params = new URLSearchParams(query);
     const C = CONFLUENT_TYPE;

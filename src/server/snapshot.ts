@@ -201,6 +201,18 @@ export function subjectSummary(s: SubjectInfo, config: RegistryConfig): Record<s
   };
 }
 
+/** A version as the own API lists it under its subject (the web UI adds references and the registering commit). */
+export function versionSummary(v: VersionData): Record<string, unknown> {
+  return {
+    version: v.entry.version,
+    index: v.index,
+    id: v.entry.id,
+    state: v.entry.state,
+    ...(v.entry.reason ? { reason: v.entry.reason } : {}),
+    ...(v.entry.registered ? { registered: v.entry.registered } : {}),
+  };
+}
+
 function ownVersionBody(s: SubjectData, v: VersionData): Record<string, unknown> {
   const meta = s.info.meta;
   let schema: unknown = v.schema;
@@ -405,14 +417,7 @@ function precompute(snap: Snapshot): void {
         200,
         {
           ...subjectSummary(s.info, snap.config),
-          versions: s.versions.map((v) => ({
-            version: v.entry.version,
-            index: v.index,
-            id: v.entry.id,
-            state: v.entry.state,
-            ...(v.entry.reason ? { reason: v.entry.reason } : {}),
-            ...(v.entry.registered ? { registered: v.entry.registered } : {}),
-          })),
+          versions: s.versions.map(versionSummary),
         },
         JSON_TYPE,
         '/schemas/{ns}/{name}',

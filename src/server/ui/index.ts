@@ -12,7 +12,7 @@ import { greatest } from '../../core/version.js';
 import { getHandler } from '../../formats/index.js';
 import { renderHome, renderShell, esc, type HomeData } from '../../ui/render.js';
 import { CSS } from '../../ui/style.js';
-import { resolveSubject, type Prepared, type Snapshot, type SubjectData } from '../snapshot.js';
+import { resolveSubject, versionSummary, type Prepared, type Snapshot, type SubjectData } from '../snapshot.js';
 
 const HTML = 'text/html; charset=utf-8';
 const JS = 'text/javascript; charset=utf-8';
@@ -173,12 +173,7 @@ async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
     source: snap.source,
     ...(snap.commit ? { commit: snap.commit } : {}),
     versions: s.versions.map((v) => ({
-      version: v.entry.version,
-      index: v.index,
-      id: v.entry.id,
-      state: v.entry.state,
-      ...(v.entry.reason ? { reason: v.entry.reason } : {}),
-      ...(v.entry.registered ? { registered: v.entry.registered } : {}),
+      ...versionSummary(v),
       ...(v.entry.references?.length ? { references: v.entry.references } : {}),
       ...(registeredBy.has(v.entry.version) ? { commit: registeredBy.get(v.entry.version) } : {}),
     })),
