@@ -28,7 +28,8 @@ export interface ChangeReportContext {
 
 /**
  * One change as JSON: `backward`/`forward` say whether it breaks that direction, `breaking` whether it
- * breaks the mode asked for, and `severity` follows `breaking`.
+ * breaks the mode asked for, `severity` follows `breaking`, and `caution` says why a change that breaks
+ * nothing is still a warning.
  */
 export function changeJson(c: Change | CompatFinding, breaking = 'breaking' in c ? c.breaking : false): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -42,6 +43,7 @@ export function changeJson(c: Change | CompatFinding, breaking = 'breaking' in c
   };
   if (c.category) out.category = c.category;
   if (c.undecided) out.undecided = true;
+  if (c.caution) out.caution = c.caution;
   if ('against' in c && c.against) out.against = c.against;
   if (c.witness) out.witness = c.witness;
   if (c.file) out.file = c.file;

@@ -40,6 +40,7 @@ interface Finding {
   backward: boolean;
   forward: boolean;
   breaking: boolean;
+  caution?: string;
   witness?: unknown;
   against?: string;
   line?: number;
@@ -379,7 +380,7 @@ async function diffView(name: string, params: URLSearchParams, seq: number): Pro
           (c) =>
             `<div class="finding ${esc(c.severity)}"><strong class="${esc(c.severity)}">${esc(c.severity)}</strong> <code class="rule">${esc(c.rule)}</code> at <code>${esc(c.path || '/')}</code>` +
             `${c.line !== undefined ? ` <span class="info">line ${c.line}${c.column !== undefined ? `:${c.column}` : ''}</span>` : ''}` +
-            ` <span class="info">${c.backward ? 'breaks BACKWARD' : ''}${c.backward && c.forward ? ', ' : ''}${c.forward ? 'breaks FORWARD' : ''}</span><p>${esc(c.message)}</p>` +
+            ` <span class="info">${c.backward ? 'breaks BACKWARD' : ''}${c.backward && c.forward ? ', ' : ''}${c.forward ? 'breaks FORWARD' : ''}${c.caution ? esc(c.caution) : ''}</span><p>${esc(c.message)}</p>` +
             `${c.witness !== undefined ? `<details><summary>witness</summary><pre>${esc(JSON.stringify(c.witness, null, 2))}</pre></details>` : ''}</div>`,
         )
         .join('')

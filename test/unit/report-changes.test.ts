@@ -50,6 +50,8 @@ describe('report/changes', () => {
     });
     expect(changeJson(narrowed, false).severity).toBe('warning');
     expect(changeJson(doc).severity).toBe('info');
+    expect(changeJson(added, false)).toMatchObject({ severity: 'warning', caution: 'only the semantic policy forbids this' });
+    expect(changeJson(doc)).not.toHaveProperty('caution');
   });
 
   it('change lines: mark, verdict and the policy that would forbid a change', () => {
