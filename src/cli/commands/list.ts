@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { greatest } from '../../core/version.js';
+import { subjectsJson, subjectsText } from '../../report/listing.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 
@@ -16,35 +16,14 @@ export function define(program: Command): void {
           const registry = await ctx.registry();
           const subjects = await registry.listSubjects(ctx.opts.namespace ?? nsArg);
           if (ctx.out.json) {
-            ctx.out.printJson(
-              subjects.map((s) => ({
-                subject: s.subject,
-                namespace: s.namespace,
-                name: s.name,
-                format: s.meta.format,
-                kind: s.meta.kind,
-                description: s.meta.description,
-                owners: s.meta.owners ?? [],
-                tags: s.meta.tags ?? [],
-                aliases: s.meta.aliases ?? [],
-                compatibility: s.meta.compatibility ?? registry.config.compatibility,
-                latest: greatest(s.meta.versions.map((v) => v.version)) ?? null,
-                versions: s.meta.versions.map((v) => ({ version: v.version, id: v.id, state: v.state, ...(v.reason ? { reason: v.reason } : {}) })),
-              })),
-            );
+            ctx.out.write(subjectsJson(subjects, registry.config.compatibility));
             return;
           }
           if (subjects.length === 0) {
             ctx.out.info('no subjects' + ((ctx.opts.namespace ?? nsArg) ? ` in namespace '${ctx.opts.namespace ?? nsArg}'` : ''));
             return;
           }
-          const c = await ctx.out.chalk();
-          for (const s of subjects) {
-            const versions = s.meta.versions.map((v) => (v.state === 'deprecated' ? c.dim(`${v.version} (deprecated)`) : v.version));
-            const kind = s.meta.kind ? ` ${c.dim(s.meta.kind)}` : '';
-            ctx.out.line(`${c.bold(s.subject)}  ${s.meta.format}${kind}  ${versions.join(', ') || c.dim('no versions')}`);
-            if (s.meta.description) ctx.out.line(`  ${c.dim(s.meta.description)}`);
-          }
+          ctx.out.write(subjectsText(subjects, await ctx.out.chalk()));
         },
       ),
     );

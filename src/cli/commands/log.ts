@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../model/errors.js';
 import { subjectName } from '../../core/names.js';
+import { historyJson, historyText } from '../../report/listing.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -35,23 +36,10 @@ export function define(program: Command): void {
           const { commits: out, truncated } = await subjectHistory(git, registry.subjectDir(ref), await resolveRef(git, ctx.opts.ref ?? 'HEAD'), limit);
           if (!out.length && !(await registry.readSubject(ref))) throw new NotFoundError(`unknown subject '${subjectName(ref)}'`, 'subject');
           if (ctx.out.json) {
-            ctx.out.printJson({ subject: subjectName(ref), truncated, commits: out });
+            ctx.out.write(historyJson(subjectName(ref), out, truncated));
             return;
           }
-          if (!out.length) {
-            ctx.out.line(`${subjectName(ref)} has no committed history yet`);
-            return;
-          }
-          const rows = out.map((e) => ({
-            what: e.versions.length ? e.versions.join(', ') : e.deprecated.length ? `deprecated ${e.deprecated.join(', ')}` : e.change,
-            e,
-          }));
-          const width = Math.min(40, Math.max(...rows.map((r) => r.what.length)));
-          for (const { what, e } of rows) {
-            ctx.out.line(
-              `${what.padEnd(width)}  ${e.commit.slice(0, 7)}  ${e.date.slice(0, 19).replace('T', ' ')}  ${e.author.name} <${e.author.email}>  ${e.message.split('\n')[0]}`,
-            );
-          }
+          ctx.out.write(historyText(subjectName(ref), out));
           if (truncated) ctx.out.warn("the history stops early: this is a shallow clone ('git fetch --unshallow' fetches the rest)");
         },
       ),
