@@ -39,7 +39,7 @@ describe('pre-commit framework', () => {
     expect(existsSync(path.join(src, 'dist/index.js'))).toBe(true); // prepare did build
     expect(r.exitCode, r.stderr).toBe(0);
     expect(String(r.stdout).trim()).toBe(`llm-schema-registry-${VERSION}.tgz`);
-  });
+  }, 300_000); // two tsc builds: minutes on a loaded 2-core machine
 
   it(
     'installs from a git repository and tag (try-repo --ref): blocks a breaking change, passes a compatible one',
