@@ -8,7 +8,7 @@ import { canonicalJson } from '../../../model/json.js';
 import type { Dialect } from '../ajv.js';
 import { dialectOf } from '../ajv.js';
 import { isObject, ptr } from '../walk.js';
-import { dedupeSorted, sameValue } from './values.js';
+import { dedupeSorted, sameList, sameValue } from './values.js';
 
 export type Obj = Record<string, unknown>;
 export type Raw = boolean | Obj;
@@ -78,6 +78,8 @@ const SCHEMA_KEYS = new Set([
   'unevaluatedItems',
   'unevaluatedProperties',
 ]);
+/** Past this many values an enum's part of a content key is a token (Docs.enumKey), not its canonical JSON. */
+const BIG_ENUM = 256;
 const ARRAY_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const MAP_KEYS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
@@ -147,6 +149,29 @@ export class Docs {
     return { k: canonicalJson(v), ref: false };
   }
 
+  private enumKeys = new WeakMap<unknown[], string>();
+  private bigEnums = new Map<number, unknown[][]>();
+
+  /**
+   * The key of a big enum in a schema's content key: a token shared by enums holding the same values in the
+   * same order (found among the enums of the same length, comparing value by value until one differs), not
+   * the canonical JSON of a million values. A token starts with '@', which canonical JSON never does.
+   */
+  private enumKey(v: unknown[]): string {
+    let k = this.enumKeys.get(v);
+    if (k === undefined) {
+      let bucket = this.bigEnums.get(v.length);
+      if (!bucket) this.bigEnums.set(v.length, (bucket = []));
+      const twin = bucket.find((x) => sameList(x, v));
+      k = twin ? this.enumKeys.get(twin)! : '@' + this.nextEnum++;
+      if (!twin) bucket.push(v);
+      this.enumKeys.set(v, k);
+    }
+    return k;
+  }
+
+  private nextEnum = 1;
+
   private shallowKey(s: Obj): { key: string; ref: boolean } {
     let ref = typeof s.$ref === 'string';
     const parts: string[] = [];
@@ -180,6 +205,8 @@ export class Docs {
             })
             .join(',') +
           '}';
+      } else if (k === 'enum' && Array.isArray(v) && v.length > BIG_ENUM) {
+        enc = this.enumKey(v);
       } else {
         try {
           enc = canonicalJson(v);
@@ -428,7 +455,12 @@ export class Docs {
     // branch order never matters
     for (const comb of ['anyOf', 'oneOf', 'allOf']) {
       const a = out[comb];
-      if (Array.isArray(a) && a.length > 1) out[comb] = [...a].sort((x, y) => cmp(canonicalJson(x), canonicalJson(y)));
+      if (Array.isArray(a) && a.length > 1) {
+        // each branch's key computed once (not twice per comparison of the sort)
+        const keyed = a.map((x) => ({ x, c: canonicalJson(x) }));
+        keyed.sort((x, y) => cmp(x.c, y.c));
+        out[comb] = keyed.map((e) => e.x);
+      }
     }
     if (Array.isArray(out.required)) out.required = [...new Set(out.required as string[])].sort();
     this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined, ...(declared ? { declared } : {}) });

@@ -12,7 +12,7 @@
  *    SCHEMA_NARROWED / SCHEMA_EXTENDED change; a direction that cannot be decided is marked undecided.
  */
 import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../model/types.js';
-import { canonicalJson } from '../../../model/json.js';
+import { canonicalJson, jsonEqual } from '../../../model/json.js';
 import { forEachSubschema, isObject, ptr } from '../walk.js';
 import { Docs, type Doc, type Raw } from './doc.js';
 import { InputError } from '../../../model/errors.js';
@@ -369,7 +369,7 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       severity: 'error',
     });
   }
-  if (changes.length === 0 && canonicalJson(oldS.value) !== canonicalJson(newS.value)) {
+  if (changes.length === 0 && !jsonEqual(oldS.value, newS.value)) {
     changes.push({
       rule: 'EQUIVALENT_REWRITE',
       path: '',
