@@ -158,7 +158,19 @@ export const jsonSchemaHandler: FormatHandler = {
         }
       };
     };
-    return compareJsonSchemas(oldSchema, newSchema, { ...options, validOld: validator(oldSchema), validNew: validator(newSchema) });
+    // a schema value (a large schema reduced for one witness) compiled as `like` would be
+    const validWith = (like: ParsedSchema, value: unknown) => {
+      const fn = compileWith(value, dialectOf(like.value, like.file), like.references, like.file, sealedSchemas.has(like), untrustedSchemas.has(like));
+      return (x: unknown) => {
+        try {
+          return Boolean(fn(x));
+        } catch (err) {
+          if (err instanceof RangeError) return false;
+          throw err;
+        }
+      };
+    };
+    return compareJsonSchemas(oldSchema, newSchema, { ...options, validOld: validator(oldSchema), validNew: validator(newSchema), validWith });
   },
 };
 

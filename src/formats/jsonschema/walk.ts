@@ -34,7 +34,9 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Escape one JSON pointer token. */
 export function ptr(token: string | number): string {
-  return '/' + String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof token === 'number') return '/' + token;
+  if (!token.includes('~') && !token.includes('/')) return '/' + token;
+  return '/' + token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**
@@ -48,6 +50,32 @@ export function forEachSubschema(root: unknown, visit: (schema: Record<string, u
     if (!isObject(s)) continue;
     visit(s, p);
     for (const [child, cp] of childSchemas(s, p)) stack.push([child, cp]);
+  }
+}
+
+/** Call visit for every subschema (the root included), without their pointers (cheaper). Iterative. */
+export function forEachSubschemaValue(root: unknown, visit: (schema: Record<string, unknown>) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const s = stack.pop();
+    if (!isObject(s)) continue;
+    visit(s);
+    for (const k of SCHEMA_KEYWORDS) if (k in s) stack.push(s[k]);
+    if ('items' in s) {
+      const it = s.items;
+      if (Array.isArray(it)) for (const x of it) stack.push(x);
+      else stack.push(it);
+    }
+    for (const k of SCHEMA_ARRAY_KEYWORDS) {
+      const a = s[k];
+      if (Array.isArray(a)) for (const x of a) stack.push(x);
+    }
+    for (const k of SCHEMA_MAP_KEYWORDS) {
+      const m = s[k];
+      if (isObject(m)) for (const x of Object.values(m)) stack.push(x);
+    }
+    const deps = s.dependencies;
+    if (isObject(deps)) for (const x of Object.values(deps)) if (!Array.isArray(x)) stack.push(x);
   }
 }
 

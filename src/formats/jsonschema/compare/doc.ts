@@ -26,6 +26,8 @@ export interface Doc {
   anchors: Map<string, Raw>;
   /** Schemas referenced by name (other subjects). */
   external: Map<string, Doc>;
+  /** Some schema in the document has a $ref (without one, the normalised document is a tree). */
+  refers?: boolean;
 }
 
 export interface NodeInfo {
@@ -149,6 +151,16 @@ export class Docs {
     return { k: canonicalJson(v), ref: false };
   }
 
+  private canonicals = new WeakMap<object, string>();
+
+  /** The canonical JSON of a normalised node, computed once (normalised nodes are never changed). */
+  canonical(s: Raw): string {
+    if (typeof s === 'boolean') return String(s);
+    let c = this.canonicals.get(s);
+    if (c === undefined) this.canonicals.set(s, (c = canonicalJson(s)));
+    return c;
+  }
+
   private enumKeys = new WeakMap<unknown[], string>();
   private bigEnums = new Map<number, unknown[][]>();
 
@@ -226,6 +238,7 @@ export class Docs {
    * schema on the loop, or undefined. Linear in the size of the document.
    */
   inPlaceLoop(doc: Doc): string | undefined {
+    if (!doc.refers) return undefined; // a tree: every path steps down, none comes back
     const nodes: Obj[] = [];
     const seen = new Set<unknown>();
     const stack: unknown[] = [doc.root];
@@ -336,6 +349,9 @@ export class Docs {
     const keys: Record<string, string> = {};
     const sub = (v: unknown, p: string) => this.normalise(v, p, doc);
     const draft7Ref = d === 'draft-07' && typeof s.$ref === 'string';
+    if (typeof s.$ref === 'string') doc.refers = true;
+    let hasConst = false;
+    let constValue: unknown;
     for (const [k, v] of Object.entries(s)) {
       // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
       if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
@@ -362,6 +378,11 @@ export class Docs {
           break;
         case 'additionalItems':
           break; // handled below with items
+        case 'const':
+          // folded into enum below (kept out of `out`: deleting a key makes every such node a slow dictionary object)
+          hasConst = true;
+          constValue = v;
+          break;
         case 'dependencies':
           if (isObject(v)) {
             for (const [n, x] of Object.entries(v)) {
@@ -396,9 +417,8 @@ export class Docs {
       keys.items = 'additionalItems';
     }
     // const x == enum [x]
-    if ('const' in out) {
-      const c = out.const;
-      delete out.const;
+    if (hasConst) {
+      const c = constValue;
       if (Array.isArray(out.enum)) out.enum = (out.enum as unknown[]).filter((x) => sameValue(x, c));
       else {
         out.enum = [c];
@@ -457,7 +477,7 @@ export class Docs {
       const a = out[comb];
       if (Array.isArray(a) && a.length > 1) {
         // each branch's key computed once (not twice per comparison of the sort)
-        const keyed = a.map((x) => ({ x, c: canonicalJson(x) }));
+        const keyed = a.map((x) => ({ x, c: this.canonical(x as Raw) }));
         keyed.sort((x, y) => cmp(x.c, y.c));
         out[comb] = keyed.map((e) => e.x);
       }

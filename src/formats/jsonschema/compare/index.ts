@@ -13,7 +13,7 @@
  */
 import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../model/types.js';
 import { canonicalJson, jsonEqual } from '../../../model/json.js';
-import { forEachSubschema, isObject, ptr } from '../walk.js';
+import { forEachSubschema, forEachSubschemaValue, isObject, ptr } from '../walk.js';
 import { Docs, type Doc, type Raw } from './doc.js';
 import { InputError } from '../../../model/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
@@ -22,6 +22,7 @@ import { Budget, BudgetExceeded } from './budget.js';
 import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
 import { stringsMatching } from './regexgen.js';
+import { reduceForInstance } from './reduce.js';
 
 export { RULES, RULE_INDEX, formatMessage } from './rules.js';
 
@@ -32,6 +33,11 @@ export interface JsonCompareOptions extends CompareOptions {
   /** Validators for the old and new schema (ajv). Without them witnesses are not confirmed and not shown. */
   validOld?: WholeValidator;
   validNew?: WholeValidator;
+  /**
+   * A validator for a schema value in the setting of a parsed schema (its dialect and references): used to
+   * confirm a witness against a schema too large for ajv, reduced for that witness (reduce.ts).
+   */
+  validWith?: (like: ParsedSchema, value: unknown) => WholeValidator;
   /** Step budget of the semantic checker (default 2,000,000). */
   maxSteps?: number;
   /**
@@ -106,10 +112,23 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
 
   // ajv compiles a schema in one uninterruptible step that grows fast with its size: past this many
   // subschemas witnesses are not confirmed (so breaking changes without one are undecided), keeping the bound.
+  // Past it, a witness is confirmed against each schema reduced for that witness (reduce.ts), when the
+  // reduction is small enough.
   const tooLarge = countSchemas(oldS.value) + countSchemas(newS.value) > MAX_CONFIRMABLE;
+  const reducedValid = (s: ParsedSchema, w: unknown): boolean | undefined => {
+    const r = options.validWith ? reduceForInstance(s.value, w) : undefined;
+    if (r === undefined || countSchemas(r) > MAX_CONFIRMABLE / 2) return undefined;
+    return options.validWith!(s, r)(w);
+  };
   const confirm = (dir: Dir, w: unknown): boolean => {
-    if (!options.validOld || !options.validNew || engine.expired || tooLarge) return false;
+    if (!options.validOld || !options.validNew || engine.expired) return false;
     try {
+      if (tooLarge) {
+        const vo = reducedValid(oldS, w);
+        const vn = vo === undefined ? undefined : reducedValid(newS, w);
+        if (vo === undefined || vn === undefined) return false;
+        return dir === 'backward' ? vo && !vn : vn && !vo;
+      }
       return dir === 'backward' ? options.validOld(w) && !options.validNew(w) : options.validNew(w) && !options.validOld(w);
     } catch {
       return false;
@@ -399,27 +418,48 @@ export function refuseUncompilable(docs: Docs, doc: Doc, file?: string): void {
       { file },
     );
   }
+  // pointers are worked out only for a schema that has a bad pattern (a second walk, with them)
+  let bad = false;
+  forEachSubschemaValue(doc.original, (s) => {
+    if (!bad && badPattern(s) !== undefined) bad = true;
+  });
+  if (!bad) return;
   forEachSubschema(doc.original, (s, at) => {
-    const pats = [typeof s.pattern === 'string' ? s.pattern : undefined, ...(isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [])];
-    for (const p of pats) {
-      if (p === undefined) continue;
-      try {
-        new RegExp(p, 'u');
-      } catch (e) {
-        throw new InputError(
-          `schema cannot be compiled: pattern ${JSON.stringify(p)} at '${at || '/'}' is not a valid regular expression (${(e as Error).message})`,
-          { file },
-        );
-      }
+    const b = badPattern(s);
+    if (b) {
+      throw new InputError(`schema cannot be compiled: pattern ${JSON.stringify(b.p)} at '${at || '/'}' is not a valid regular expression (${b.message})`, {
+        file,
+      });
     }
   });
 }
 
+/** The first pattern or patternProperties key of s that is not a valid regular expression ('u' flag). */
+function badPattern(s: Record<string, unknown>): { p: string; message: string } | undefined {
+  const pats = [typeof s.pattern === 'string' ? s.pattern : undefined, ...(isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [])];
+  for (const p of pats) {
+    if (p === undefined) continue;
+    try {
+      new RegExp(p, 'u');
+    } catch (e) {
+      return { p, message: (e as Error).message };
+    }
+  }
+  return undefined;
+}
+
+const counts = new WeakMap<object, number>();
+
 function countSchemas(v: unknown): number {
-  let n = 0;
-  forEachSubschema(v, () => {
-    n++;
-  });
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = counts.get(v);
+  if (n === undefined) {
+    let c = 0;
+    forEachSubschemaValue(v, () => {
+      c++;
+    });
+    counts.set(v, (n = c));
+  }
   return n;
 }
 

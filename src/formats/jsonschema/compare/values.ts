@@ -88,6 +88,7 @@ export function enumHas(values: unknown[], v: unknown): boolean {
  * downstream counts on distinct values; lookups build their index only when they need one).
  */
 export function dedupeSorted(values: unknown[]): unknown[] {
+  if (values.length <= 1) return values; // a const, most often: nothing to deduplicate or sort
   let out: unknown[] = [];
   const hasObjects = values.some((v) => v !== null && typeof v === 'object');
   if (!hasObjects && values.length > SORT_LIMIT) return values;
