@@ -11,6 +11,24 @@ import { enumHas } from './values.js';
 import { Budget } from './budget.js';
 import { ALL_KINDS, kindOf, kindsOfTypes, regex, type EngineOptions, type Facts, type Kind, type Res } from './model.js';
 
+const enumKinds = new WeakMap<unknown[], Set<Kind>>();
+
+/** The kinds of an enum's values, one pass per array (normalised enums are never changed). */
+function kindsOfEnum(en: unknown[]): Set<Kind> {
+  let ks = enumKinds.get(en);
+  if (!ks) {
+    ks = new Set();
+    let last: Kind | undefined;
+    for (const v of en) {
+      const k = typeof v === 'string' ? 'string' : kindOf(v);
+      if (k === last) continue; // the same kind as the value before: already counted
+      ks.add((last = k));
+    }
+    enumKinds.set(en, ks);
+  }
+  return ks;
+}
+
 export class Normaliser {
   readonly docs: Docs;
   readonly lenient: boolean;
@@ -352,11 +370,7 @@ export class Normaliser {
       // keyed by it hit, and a huge enum is not copied per conjunction)
       const kinds = new Set<Kind>();
       let all = true;
-      let last: Kind | undefined;
-      for (const v of en) {
-        const k = kindOf(v);
-        if (k === last) continue; // the same kind as the value before: already counted
-        last = k;
+      for (const k of kindsOfEnum(en)) {
         if (f.kinds.has(k)) kinds.add(k);
         else all = false;
       }
