@@ -15,10 +15,11 @@ import type { Change, ParsedSchema } from '../../src/model/types.js';
 const parse = (v: unknown): Promise<ParsedSchema> => jsonSchemaHandler.parse(JSON.stringify(v));
 const valid = (s: ParsedSchema, v: unknown) => jsonSchemaHandler.compile(s).validate(v) === null;
 
+// a generous budget: these tests are about the answers, and a loaded machine must not turn them undecided
 async function compare(old: unknown, neu: unknown): Promise<{ changes: Change[]; a: ParsedSchema; b: ParsedSchema }> {
   const a = await parse(old);
   const b = await parse(neu);
-  return { changes: jsonSchemaHandler.compare!(a, b).changes, a, b };
+  return { changes: jsonSchemaHandler.compare!(a, b, { budgetMs: 120_000 }).changes, a, b };
 }
 
 const witnessOf = (changes: Change[], side: 'old' | 'new') => changes.find((c) => c.witness?.validUnder === side)?.witness?.value;

@@ -79,6 +79,33 @@ export function forEachSubschemaValue(root: unknown, visit: (schema: Record<stri
   }
 }
 
+export interface SchemaSurvey {
+  /** How many subschemas (objects), the root included. */
+  count: number;
+  /** Some subschema has $ref, $dynamicRef or $recursiveRef. */
+  refers: boolean;
+  /** Some subschema has pattern or patternProperties. */
+  patterns: boolean;
+}
+
+const surveys = new WeakMap<object, SchemaSurvey>();
+
+/** One walk over a schema for what several checks need to know (cached per schema value, never changed). */
+export function surveyOf(root: unknown): SchemaSurvey {
+  if (typeof root !== 'object' || root === null) return { count: 0, refers: false, patterns: false };
+  let sv = surveys.get(root);
+  if (!sv) {
+    const acc: SchemaSurvey = { count: 0, refers: false, patterns: false };
+    forEachSubschemaValue(root, (s) => {
+      acc.count++;
+      if ('$ref' in s || '$dynamicRef' in s || '$recursiveRef' in s) acc.refers = true;
+      if ('pattern' in s || 'patternProperties' in s) acc.patterns = true;
+    });
+    surveys.set(root, (sv = acc));
+  }
+  return sv;
+}
+
 /** The direct subschemas of a schema object, with their pointers. */
 export function childSchemas(s: Record<string, unknown>, p: string): Array<[unknown, string]> {
   const out: Array<[unknown, string]> = [];

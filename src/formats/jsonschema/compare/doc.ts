@@ -80,6 +80,29 @@ const SCHEMA_KEYS = new Set([
   'unevaluatedItems',
   'unevaluatedProperties',
 ]);
+/** Keywords normalise descends into (their pointers are needed). */
+const SUBSCHEMA_KEYS = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'prefixItems',
+  'items',
+  'dependencies',
+  'additionalProperties',
+  'propertyNames',
+  'contains',
+  'not',
+  'if',
+  'then',
+  'else',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]);
 /** Past this many values an enum's part of a content key is a token (Docs.enumKey), not its canonical JSON. */
 const BIG_ENUM = 256;
 const ARRAY_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
@@ -355,7 +378,8 @@ export class Docs {
     for (const [k, v] of Object.entries(s)) {
       // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
       if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
-      const p = pointer + ptr(k);
+      // the pointer only for keywords holding subschemas (every other key would build a string for nothing)
+      const p = SUBSCHEMA_KEYS.has(k) ? pointer + ptr(k) : pointer;
       switch (k) {
         case 'properties':
         case 'patternProperties':
@@ -483,7 +507,14 @@ export class Docs {
       }
     }
     if (Array.isArray(out.required)) out.required = [...new Set(out.required as string[])].sort();
-    this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined, ...(declared ? { declared } : {}) });
+    let hasKeys = false;
+    for (const _ in keys) {
+      hasKeys = true;
+      break;
+    }
+    const info: NodeInfo = { doc, pointer, keys: hasKeys ? keys : undefined };
+    if (declared) info.declared = declared;
+    this.info.set(out, info);
     doc.map.set(s, out);
     this.origins.set(out, s);
     const anchor =

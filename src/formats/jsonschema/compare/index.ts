@@ -13,7 +13,7 @@
  */
 import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../model/types.js';
 import { canonicalJson, jsonEqual } from '../../../model/json.js';
-import { forEachSubschema, forEachSubschemaValue, isObject, ptr } from '../walk.js';
+import { forEachSubschema, isObject, ptr, surveyOf } from '../walk.js';
 import { Docs, type Doc, type Raw } from './doc.js';
 import { InputError } from '../../../model/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
@@ -418,12 +418,8 @@ export function refuseUncompilable(docs: Docs, doc: Doc, file?: string): void {
       { file },
     );
   }
-  // pointers are worked out only for a schema that has a bad pattern (a second walk, with them)
-  let bad = false;
-  forEachSubschemaValue(doc.original, (s) => {
-    if (!bad && badPattern(s) !== undefined) bad = true;
-  });
-  if (!bad) return;
+  // pointers are worked out only for a schema that has patterns at all
+  if (!surveyOf(doc.original).patterns) return;
   forEachSubschema(doc.original, (s, at) => {
     const b = badPattern(s);
     if (b) {
@@ -448,19 +444,8 @@ function badPattern(s: Record<string, unknown>): { p: string; message: string } 
   return undefined;
 }
 
-const counts = new WeakMap<object, number>();
-
 function countSchemas(v: unknown): number {
-  if (typeof v !== 'object' || v === null) return 0;
-  let n = counts.get(v);
-  if (n === undefined) {
-    let c = 0;
-    forEachSubschemaValue(v, () => {
-      c++;
-    });
-    counts.set(v, (n = c));
-  }
-  return n;
+  return surveyOf(v).count;
 }
 
 function toChange(j: Judged): Change {

@@ -11,24 +11,13 @@
  * the target of a reference.
  */
 import { jsonEqual } from '../../../model/json.js';
-import { forEachSubschemaValue, isObject } from '../walk.js';
+import { isObject, surveyOf } from '../walk.js';
 
 const MAX_ENUM = 1000;
 
-const refers = new WeakMap<object, boolean>();
-
 /** The reduced schema, or undefined when the schema cannot be reduced (not an object, or it refers). */
 export function reduceForInstance(schema: unknown, w: unknown): unknown {
-  if (!isObject(schema)) return undefined;
-  let r = refers.get(schema);
-  if (r === undefined) {
-    r = false;
-    forEachSubschemaValue(schema, (s) => {
-      if ('$ref' in s || '$dynamicRef' in s || '$recursiveRef' in s) r = true;
-    });
-    refers.set(schema, r);
-  }
-  if (r) return undefined;
+  if (!isObject(schema) || surveyOf(schema).refers) return undefined;
   const out: Record<string, unknown> = { ...schema };
   for (const k of ['anyOf', 'oneOf'] as const) {
     const branches = schema[k];
