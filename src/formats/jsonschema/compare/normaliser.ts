@@ -7,27 +7,9 @@ import { canonicalJson } from '../../../model/json.js';
 import { ajvFor } from '../ajv.js';
 import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
-import { enumHas } from './values.js';
+import { enumHas, enumKinds } from './values.js';
 import { Budget } from './budget.js';
 import { ALL_KINDS, kindOf, kindsOfTypes, regex, type EngineOptions, type Facts, type Kind, type Res } from './model.js';
-
-const enumKinds = new WeakMap<unknown[], Set<Kind>>();
-
-/** The kinds of an enum's values, one pass per array (normalised enums are never changed). */
-function kindsOfEnum(en: unknown[]): Set<Kind> {
-  let ks = enumKinds.get(en);
-  if (!ks) {
-    ks = new Set();
-    let last: Kind | undefined;
-    for (const v of en) {
-      const k = typeof v === 'string' ? 'string' : kindOf(v);
-      if (k === last) continue; // the same kind as the value before: already counted
-      ks.add((last = k));
-    }
-    enumKinds.set(en, ks);
-  }
-  return ks;
-}
 
 export class Normaliser {
   readonly docs: Docs;
@@ -370,7 +352,7 @@ export class Normaliser {
       // keyed by it hit, and a huge enum is not copied per conjunction)
       const kinds = new Set<Kind>();
       let all = true;
-      for (const k of kindsOfEnum(en)) {
+      for (const k of enumKinds(en)) {
         if (f.kinds.has(k)) kinds.add(k);
         else all = false;
       }

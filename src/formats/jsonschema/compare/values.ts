@@ -3,6 +3,7 @@
  * are deduplicated, sorted, intersected and looked up in linear or n log n time.
  */
 import { canonicalJson } from '../../../model/json.js';
+import { kindOf, type Kind } from './model.js';
 
 /**
  * The running comparison's clock check (Budget.check), called every 4096 values by the loops here so
@@ -28,6 +29,30 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 const SORT_LIMIT = 10_000;
 
+const kindsCache = new WeakMap<unknown[], Set<Kind>>();
+
+/** The kinds of an enum's values, in one pass per array (cached: normalised enums are never changed). */
+export function enumKinds(values: unknown[]): Set<Kind> {
+  let ks = kindsCache.get(values);
+  if (!ks) {
+    ks = new Set();
+    let last: Kind | undefined;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const k = typeof v === 'string' ? 'string' : kindOf(v);
+      if (k === last) continue; // the same kind as the value before: already counted
+      ks.add((last = k));
+    }
+    kindsCache.set(values, ks);
+  }
+  return ks;
+}
+
+const hasObjects = (values: unknown[]): boolean => {
+  const ks = enumKinds(values);
+  return ks.has('object') || ks.has('array');
+};
+
 interface EnumIndex {
   /** strings, numbers, booleans and null as themselves (a Set tells "1" from 1, and 0 equals -0) */
   prims: Set<unknown>;
@@ -46,7 +71,7 @@ const SCAN_LOOKUPS = 16;
 function indexOf(values: unknown[]): EnumIndex {
   let ix = indexes.get(values);
   if (!ix) {
-    if (!values.some((v) => v !== null && typeof v === 'object')) ix = { prims: new Set(values), objs: new Set() };
+    if (!hasObjects(values)) ix = { prims: new Set(values), objs: new Set() };
     else {
       ix = { prims: new Set(), objs: new Set() };
       let i = 0;
@@ -90,9 +115,9 @@ export function enumHas(values: unknown[], v: unknown): boolean {
 export function dedupeSorted(values: unknown[]): unknown[] {
   if (values.length <= 1) return values; // a const, most often: nothing to deduplicate or sort
   let out: unknown[] = [];
-  const hasObjects = values.some((v) => v !== null && typeof v === 'object');
-  if (!hasObjects && values.length > SORT_LIMIT) return values;
-  if (!hasObjects) {
+  const objects = hasObjects(values);
+  if (!objects && values.length > SORT_LIMIT) return values;
+  if (!objects) {
     // Primitives only (the common case): one native Set, first occurrences in order.
     const prims = new Set(values);
     out = prims.size === values.length ? values.slice() : [...prims];
