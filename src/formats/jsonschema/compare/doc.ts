@@ -375,7 +375,8 @@ export class Docs {
     if (typeof s.$ref === 'string') doc.refers = true;
     let hasConst = false;
     let constValue: unknown;
-    for (const [k, v] of Object.entries(s)) {
+    for (const k of Object.keys(s)) {
+      const v = s[k];
       // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
       if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
       // the pointer only for keywords holding subschemas (every other key would build a string for nothing)
@@ -386,7 +387,11 @@ export class Docs {
         case '$defs':
         case 'definitions':
         case 'dependentSchemas':
-          if (isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([n, x]) => [n, sub(x, p + ptr(n))]));
+          if (isObject(v)) {
+            const m: Obj = {};
+            for (const n of Object.keys(v)) setOwn(m, n, sub(v[n], p + ptr(n)));
+            out[k] = m;
+          }
           break;
         case 'allOf':
         case 'anyOf':
@@ -526,6 +531,12 @@ export class Docs {
     if (anchor) doc.anchors.set(anchor, out);
     return out;
   }
+}
+
+/** o[k] = v as an own property, also for the key "__proto__" (as Object.fromEntries does). */
+function setOwn(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 function cmp(a: string, b: string): number {
