@@ -114,7 +114,7 @@ export function enumHas(values: unknown[], v: unknown): boolean {
  */
 export function dedupeSorted(values: unknown[]): unknown[] {
   if (values.length <= 1) return values; // a const, most often: nothing to deduplicate or sort
-  let out: unknown[] = [];
+  let out: unknown[];
   const objects = hasObjects(values);
   if (!objects && values.length > SORT_LIMIT) return values;
   if (!objects) {
