@@ -121,6 +121,12 @@ describe('a schema too large for ajv: witnesses confirmed against it reduced for
     // a schema that refers is never reduced (a dropped branch could be a $ref's target)
     expect(reduceForInstance({ anyOf: [branch(0), { $ref: '#/anyOf/0' }] }, { kind: 'k1' })).toBeUndefined();
     expect(reduceForInstance(true, 1)).toBeUndefined();
+    // a big enum at the root: the witness's answer only
+    const en = Array.from({ length: 2000 }, (_, i) => `v${i}`);
+    expect(reduceForInstance({ type: 'string', enum: en }, 'v7')).toEqual({ type: 'string', enum: ['v7'] });
+    expect(reduceForInstance({ type: 'string', enum: en }, 'w')).toEqual({ type: 'string', enum: ['v0'] });
+    expect(reduceForInstance({ enum: [...en, 1] }, 1)).toEqual({ enum: [1] });
+    expect(reduceForInstance({ enum: [...en, { a: 1 }] }, { a: 1 })).toEqual({ enum: [...en, { a: 1 }] });
   });
 
   it('a 4,000-branch anyOf losing its first branch: BACKWARD breaks, with a confirmed witness', async () => {

@@ -22,7 +22,7 @@ import { Budget, BudgetExceeded } from './budget.js';
 import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
 import { stringsMatching } from './regexgen.js';
-import { reduceForInstance } from './reduce.js';
+import { hasBigEnum, reduceForInstance } from './reduce.js';
 
 export { RULES, RULE_INDEX, formatMessage } from './rules.js';
 
@@ -115,21 +115,19 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   // Past it, a witness is confirmed against each schema reduced for that witness (reduce.ts), when the
   // reduction is small enough.
   const tooLarge = countSchemas(oldS.value) + countSchemas(newS.value) > MAX_CONFIRMABLE;
-  const reducedValid = (s: ParsedSchema, w: unknown): boolean | undefined => {
-    const r = options.validWith ? reduceForInstance(s.value, w) : undefined;
-    if (r === undefined || countSchemas(r) > MAX_CONFIRMABLE / 2) return undefined;
-    return options.validWith!(s, r)(w);
+  // A schema with a big enum at its root is reduced likewise (ajv searches an enum value by value).
+  const reducedValid = (s: ParsedSchema, w: unknown, whole: WholeValidator): boolean | undefined => {
+    const r = options.validWith && (tooLarge || hasBigEnum(s.value)) ? reduceForInstance(s.value, w) : undefined;
+    if (r !== undefined && countSchemas(r) <= MAX_CONFIRMABLE / 2) return options.validWith!(s, r)(w);
+    return tooLarge ? undefined : whole(w);
   };
   const confirm = (dir: Dir, w: unknown): boolean => {
     if (!options.validOld || !options.validNew || engine.expired) return false;
     try {
-      if (tooLarge) {
-        const vo = reducedValid(oldS, w);
-        const vn = vo === undefined ? undefined : reducedValid(newS, w);
-        if (vo === undefined || vn === undefined) return false;
-        return dir === 'backward' ? vo && !vn : vn && !vo;
-      }
-      return dir === 'backward' ? options.validOld(w) && !options.validNew(w) : options.validNew(w) && !options.validOld(w);
+      const vo = reducedValid(oldS, w, options.validOld);
+      const vn = vo === undefined ? undefined : reducedValid(newS, w, options.validNew);
+      if (vo === undefined || vn === undefined) return false;
+      return dir === 'backward' ? vo && !vn : vn && !vo;
     } catch {
       return false;
     }

@@ -5,6 +5,9 @@
  * exactly one; a rejecting branch counts for neither, and evaluates no property or item for
  * unevaluated*), so ajv can still confirm a witness against it.
  *
+ * A big enum at the root is reduced too: to [w] when it holds the (primitive) instance w, else to one of its
+ * values, which w is not.
+ *
  * "Certainly rejects" is decided only by keywords whose meaning is plain and identical in ajv: type, const,
  * enum, required, and those keywords under properties the instance has. Anything else keeps the branch.
  * Schemas that use $ref (or $dynamicRef, $recursiveRef) anywhere are not reduced: a dropped branch could be
@@ -14,11 +17,22 @@ import { jsonEqual } from '../../../model/json.js';
 import { isObject, surveyOf } from '../walk.js';
 
 const MAX_ENUM = 1000;
+/** Past this many values a root enum is reduced to the witness's answer (hasBigEnum). */
+const BIG_ENUM = 1000;
+
+/** The root holds an enum ajv would take long to search (worth reducing for each witness). */
+export function hasBigEnum(schema: unknown): boolean {
+  return isObject(schema) && Array.isArray(schema.enum) && schema.enum.length > BIG_ENUM;
+}
 
 /** The reduced schema, or undefined when the schema cannot be reduced (not an object, or it refers). */
 export function reduceForInstance(schema: unknown, w: unknown): unknown {
   if (!isObject(schema) || surveyOf(schema).refers) return undefined;
   const out: Record<string, unknown> = { ...schema };
+  // a big enum at the root: the witness's membership is all that it decides (strict equality is JSON
+  // equality for a primitive); ajv tries the values one by one, a million deep-equal calls per instance
+  const en = schema.enum;
+  if (Array.isArray(en) && en.length > BIG_ENUM && (w === null || typeof w !== 'object')) out.enum = en.includes(w) ? [w] : [en[0]];
   for (const k of ['anyOf', 'oneOf'] as const) {
     const branches = schema[k];
     if (!Array.isArray(branches)) continue;
