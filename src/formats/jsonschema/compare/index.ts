@@ -116,10 +116,16 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   // reduction is small enough.
   const tooLarge = countSchemas(oldS.value) + countSchemas(newS.value) > MAX_CONFIRMABLE;
   // A schema with a big enum at its root is reduced likewise (ajv searches an enum value by value).
+  const reducedCache = new Map<string, boolean | undefined>();
   const reducedValid = (s: ParsedSchema, w: unknown, whole: WholeValidator): boolean | undefined => {
-    const r = options.validWith && (tooLarge || hasBigEnum(s.value)) ? reduceForInstance(s.value, w) : undefined;
-    if (r !== undefined && countSchemas(r) <= MAX_CONFIRMABLE / 2) return options.validWith!(s, r)(w);
-    return tooLarge ? undefined : whole(w);
+    if (!options.validWith || !(tooLarge || hasBigEnum(s.value))) return whole(w);
+    // the same witness is often confirmed more than once (the root's, then an item's): reduce and compile once
+    const key = `${s === oldS ? 'o' : 'n'}${canonicalJson(w)}`;
+    if (reducedCache.has(key)) return reducedCache.get(key);
+    const r = reduceForInstance(s.value, w);
+    const v = r !== undefined && countSchemas(r) <= MAX_CONFIRMABLE / 2 ? options.validWith(s, r)(w) : tooLarge ? undefined : whole(w);
+    reducedCache.set(key, v);
+    return v;
   };
   const confirm = (dir: Dir, w: unknown): boolean => {
     if (!options.validOld || !options.validNew || engine.expired) return false;
