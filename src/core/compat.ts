@@ -76,7 +76,7 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
       },
     ];
   }
-  if (canonicalOf(handler, oldS) === canonicalOf(handler, newS)) return [];
+  if (sameContent(handler, oldS, newS)) return [];
   if (handler.compare) {
     try {
       return handler.compare(oldS, newS, options).changes;
@@ -111,6 +111,12 @@ export function compareSchemas(handler: FormatHandler, oldS: ParsedSchema, newS:
       category: 'validation',
     },
   ];
+}
+
+/** Same canonical form (same format): the handler's own test when it has one, else the canonical texts. */
+function sameContent(handler: FormatHandler, a: ParsedSchema, b: ParsedSchema): boolean {
+  if (handler.identical && !canonicalCache.has(a) && !canonicalCache.has(b)) return handler.identical(a, b);
+  return canonicalOf(handler, a) === canonicalOf(handler, b);
 }
 
 const canonicalCache = new WeakMap<ParsedSchema, string>();
@@ -202,7 +208,7 @@ export function requiredBump(
   mode: CompatibilityMode,
   options: CompareOptions = {},
 ): BumpDecision {
-  if (oldS.format === newS.format && canonicalOf(handler, oldS) === canonicalOf(handler, newS)) {
+  if (oldS.format === newS.format && sameContent(handler, oldS, newS)) {
     return { bump: 'none', changes: [], reason: 'identical content' };
   }
   const changes = compareSchemas(handler, oldS, newS, options);

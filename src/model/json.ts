@@ -169,3 +169,30 @@ export function canonicalJson(value: unknown): string {
   }
   return '{' + parts.join(',') + '}';
 }
+
+/**
+ * canonicalJson(a) === canonicalJson(b), without building either string: equal JSON values, object keys in
+ * any order. Stops at the first difference (a huge enum changed at its end costs one pass of comparisons).
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    if ((a !== null && typeof a === 'object') || (b !== null && typeof b === 'object')) return false;
+    return (JSON.stringify(a) ?? 'null') === (JSON.stringify(b) ?? 'null');
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k of Object.keys(x)) {
+    if (x[k] === undefined) continue;
+    n++;
+    if (!Object.prototype.hasOwnProperty.call(y, k) || y[k] === undefined || !jsonEqual(x[k], y[k])) return false;
+  }
+  for (const k of Object.keys(y)) if (y[k] !== undefined) n--;
+  return n === 0;
+}

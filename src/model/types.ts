@@ -146,6 +146,11 @@ export interface FormatHandler {
   parse(text: string, options?: ParseOptions): Promise<ParsedSchema>;
   /** The canonical form used for ids and for "identical content" checks. */
   canonical(schema: ParsedSchema): string;
+  /**
+   * Whether two schemas of this format have the same canonical form, when the format can tell without
+   * building it (optional: a huge schema's canonical text is costly, and most comparisons differ early).
+   */
+  identical?(a: ParsedSchema, b: ParsedSchema): boolean;
   /** The canonical form with annotations (descriptions, titles, examples, docs) removed. */
   canonicalWithoutAnnotations(schema: ParsedSchema): string;
   /** A validator for data records. */

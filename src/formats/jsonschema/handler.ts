@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { InputError } from '../../model/errors.js';
-import { canonicalJson, parseJson } from '../../model/json.js';
+import { canonicalJson, jsonEqual, parseJson } from '../../model/json.js';
 import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../model/types.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
 import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
@@ -116,30 +116,16 @@ export const jsonSchemaHandler: FormatHandler = {
     return canonicalJson(schema.value);
   },
 
+  identical(a: ParsedSchema, b: ParsedSchema): boolean {
+    return jsonEqual(a.value, b.value);
+  },
+
   canonicalWithoutAnnotations(schema: ParsedSchema): string {
     return canonicalJson(stripAnnotations(schema.value));
   },
 
   compile(schema: ParsedSchema): DataValidator {
-    let fn = compiled.get(schema);
-    if (!fn) {
-      // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
-      // (only a schema that refers at all can loop: the check normalises the whole document, costly for huge enums)
-      if (/\$(?:dynamic|recursive)?[Rr]ef/.test(schema.text) || (schema.references?.length ?? 0) > 0) {
-        const docs = new Docs();
-        refuseUncompilable(docs, docs.load(schema), schema.file);
-      }
-      fn = compileWith(
-        schema.value,
-        dialectOf(schema.value, schema.file),
-        schema.references,
-        schema.file,
-        sealedSchemas.has(schema),
-        untrustedSchemas.has(schema),
-      );
-      compiled.set(schema, fn);
-    }
-    const validate = fn;
+    const validate = compiledFor(schema);
     return {
       validate(data: unknown) {
         try {
@@ -158,11 +144,55 @@ export const jsonSchemaHandler: FormatHandler = {
   },
 
   compare(oldSchema: ParsedSchema, newSchema: ParsedSchema, options: CompareOptions = {}): CompareResult {
-    // compiled on first use: most comparisons never need a witness checked
+    // compiled on first use: most comparisons never need a witness checked; only valid/invalid is asked, so
+    // ajv's errors are not turned into messages (one listing a million enum values costs a second)
     const validator = (s: ParsedSchema) => {
-      let v: DataValidator | undefined;
-      return (x: unknown) => (v ??= jsonSchemaHandler.compile(s)).validate(x) === null;
+      let fn: ValidateFunction | undefined;
+      return (x: unknown) => {
+        fn ??= compiledFor(s);
+        try {
+          return Boolean(fn(x));
+        } catch (err) {
+          if (err instanceof RangeError) return false;
+          throw err;
+        }
+      };
     };
-    return compareJsonSchemas(oldSchema, newSchema, { ...options, validOld: validator(oldSchema), validNew: validator(newSchema) });
+    // a schema value (a large schema reduced for one witness) compiled as `like` would be
+    const validWith = (like: ParsedSchema, value: unknown) => {
+      const fn = compileWith(value, dialectOf(like.value, like.file), like.references, like.file, sealedSchemas.has(like), untrustedSchemas.has(like));
+      return (x: unknown) => {
+        try {
+          return Boolean(fn(x));
+        } catch (err) {
+          if (err instanceof RangeError) return false;
+          throw err;
+        }
+      };
+    };
+    return compareJsonSchemas(oldSchema, newSchema, { ...options, validOld: validator(oldSchema), validNew: validator(newSchema), validWith });
   },
 };
+
+/** The schema's ajv validator, compiled once per parsed schema. */
+function compiledFor(schema: ParsedSchema): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
+    // (only a schema that refers at all can loop: the check normalises the whole document, costly for huge enums)
+    if (/\$(?:dynamic|recursive)?[Rr]ef/.test(schema.text) || (schema.references?.length ?? 0) > 0) {
+      const docs = new Docs();
+      refuseUncompilable(docs, docs.load(schema), schema.file);
+    }
+    fn = compileWith(
+      schema.value,
+      dialectOf(schema.value, schema.file),
+      schema.references,
+      schema.file,
+      sealedSchemas.has(schema),
+      untrustedSchemas.has(schema),
+    );
+    compiled.set(schema, fn);
+  }
+  return fn;
+}

@@ -34,7 +34,9 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Escape one JSON pointer token. */
 export function ptr(token: string | number): string {
-  return '/' + String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof token === 'number') return '/' + token;
+  if (!token.includes('~') && !token.includes('/')) return '/' + token;
+  return '/' + token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**
@@ -49,6 +51,59 @@ export function forEachSubschema(root: unknown, visit: (schema: Record<string, u
     visit(s, p);
     for (const [child, cp] of childSchemas(s, p)) stack.push([child, cp]);
   }
+}
+
+/** Call visit for every subschema (the root included), without their pointers (cheaper). Iterative. */
+export function forEachSubschemaValue(root: unknown, visit: (schema: Record<string, unknown>) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const s = stack.pop();
+    if (!isObject(s)) continue;
+    visit(s);
+    for (const k of SCHEMA_KEYWORDS) if (k in s) stack.push(s[k]);
+    if ('items' in s) {
+      const it = s.items;
+      if (Array.isArray(it)) for (const x of it) stack.push(x);
+      else stack.push(it);
+    }
+    for (const k of SCHEMA_ARRAY_KEYWORDS) {
+      const a = s[k];
+      if (Array.isArray(a)) for (const x of a) stack.push(x);
+    }
+    for (const k of SCHEMA_MAP_KEYWORDS) {
+      const m = s[k];
+      if (isObject(m)) for (const x of Object.values(m)) stack.push(x);
+    }
+    const deps = s.dependencies;
+    if (isObject(deps)) for (const x of Object.values(deps)) if (!Array.isArray(x)) stack.push(x);
+  }
+}
+
+export interface SchemaSurvey {
+  /** How many subschemas (objects), the root included. */
+  count: number;
+  /** Some subschema has $ref, $dynamicRef or $recursiveRef. */
+  refers: boolean;
+  /** Some subschema has pattern or patternProperties. */
+  patterns: boolean;
+}
+
+const surveys = new WeakMap<object, SchemaSurvey>();
+
+/** One walk over a schema for what several checks need to know (cached per schema value, never changed). */
+export function surveyOf(root: unknown): SchemaSurvey {
+  if (typeof root !== 'object' || root === null) return { count: 0, refers: false, patterns: false };
+  let sv = surveys.get(root);
+  if (!sv) {
+    const acc: SchemaSurvey = { count: 0, refers: false, patterns: false };
+    forEachSubschemaValue(root, (s) => {
+      acc.count++;
+      if ('$ref' in s || '$dynamicRef' in s || '$recursiveRef' in s) acc.refers = true;
+      if ('pattern' in s || 'patternProperties' in s) acc.patterns = true;
+    });
+    surveys.set(root, (sv = acc));
+  }
+  return sv;
 }
 
 /** The direct subschemas of a schema object, with their pointers. */

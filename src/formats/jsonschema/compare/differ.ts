@@ -374,15 +374,27 @@ export class Differ {
     trail: Step[],
     judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
   ): void {
-    const key = (s: Raw) => canonicalJson(s);
-    const leftO = bo.map((s, i) => ({ s, i, k: key(s) }));
+    const key = (s: Raw) => this.docs.canonical(s);
+    // each new branch takes the first old branch left with the same content (none holding a $ref): by a
+    // map of content to old positions, not a scan per branch (quadratic for 10,000 branches)
+    const all = bo.map((s, i) => ({ s, i, k: key(s) }));
+    const byKey = new Map<string, number[]>();
+    for (let j = all.length - 1; j >= 0; j--) {
+      const k = all[j].k;
+      if (k.includes('"$ref"')) continue;
+      const q = byKey.get(k);
+      if (q) q.push(j);
+      else byKey.set(k, [j]);
+    }
+    const taken = new Set<number>();
     const leftN: Array<{ s: Raw; i: number; k: string }> = [];
     for (const [i, s] of bn.entries()) {
       const k = key(s);
-      const j = leftO.findIndex((x) => x.k === k && !k.includes('"$ref"'));
-      if (j >= 0) leftO.splice(j, 1);
+      const j = byKey.get(k)?.pop();
+      if (j !== undefined) taken.add(j);
       else leftN.push({ s, i, k });
     }
+    const leftO = taken.size ? all.filter((_, j) => !taken.has(j)) : all;
     if (!leftO.length && !leftN.length) return;
     if (leftO.length === leftN.length) {
       // pair by shared type first, then in order

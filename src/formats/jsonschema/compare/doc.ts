@@ -8,7 +8,7 @@ import { canonicalJson } from '../../../model/json.js';
 import type { Dialect } from '../ajv.js';
 import { dialectOf } from '../ajv.js';
 import { isObject, ptr } from '../walk.js';
-import { dedupeSorted, sameValue } from './values.js';
+import { dedupeSorted, sameList, sameValue } from './values.js';
 
 export type Obj = Record<string, unknown>;
 export type Raw = boolean | Obj;
@@ -26,6 +26,8 @@ export interface Doc {
   anchors: Map<string, Raw>;
   /** Schemas referenced by name (other subjects). */
   external: Map<string, Doc>;
+  /** Some schema in the document has a $ref (without one, the normalised document is a tree). */
+  refers?: boolean;
 }
 
 export interface NodeInfo {
@@ -78,6 +80,31 @@ const SCHEMA_KEYS = new Set([
   'unevaluatedItems',
   'unevaluatedProperties',
 ]);
+/** Keywords normalise descends into (their pointers are needed). */
+const SUBSCHEMA_KEYS = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'prefixItems',
+  'items',
+  'dependencies',
+  'additionalProperties',
+  'propertyNames',
+  'contains',
+  'not',
+  'if',
+  'then',
+  'else',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]);
+/** Past this many values an enum's part of a content key is a token (Docs.enumKey), not its canonical JSON. */
+const BIG_ENUM = 256;
 const ARRAY_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const MAP_KEYS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
@@ -147,6 +174,39 @@ export class Docs {
     return { k: canonicalJson(v), ref: false };
   }
 
+  private canonicals = new WeakMap<object, string>();
+
+  /** The canonical JSON of a normalised node, computed once (normalised nodes are never changed). */
+  canonical(s: Raw): string {
+    if (typeof s === 'boolean') return String(s);
+    let c = this.canonicals.get(s);
+    if (c === undefined) this.canonicals.set(s, (c = canonicalJson(s)));
+    return c;
+  }
+
+  private enumKeys = new WeakMap<unknown[], string>();
+  private bigEnums = new Map<number, unknown[][]>();
+
+  /**
+   * The key of a big enum in a schema's content key: a token shared by enums holding the same values in the
+   * same order (found among the enums of the same length, comparing value by value until one differs), not
+   * the canonical JSON of a million values. A token starts with '@', which canonical JSON never does.
+   */
+  private enumKey(v: unknown[]): string {
+    let k = this.enumKeys.get(v);
+    if (k === undefined) {
+      let bucket = this.bigEnums.get(v.length);
+      if (!bucket) this.bigEnums.set(v.length, (bucket = []));
+      const twin = bucket.find((x) => sameList(x, v));
+      k = twin ? this.enumKeys.get(twin)! : '@' + this.nextEnum++;
+      if (!twin) bucket.push(v);
+      this.enumKeys.set(v, k);
+    }
+    return k;
+  }
+
+  private nextEnum = 1;
+
   private shallowKey(s: Obj): { key: string; ref: boolean } {
     let ref = typeof s.$ref === 'string';
     const parts: string[] = [];
@@ -180,6 +240,8 @@ export class Docs {
             })
             .join(',') +
           '}';
+      } else if (k === 'enum' && Array.isArray(v) && v.length > BIG_ENUM) {
+        enc = this.enumKey(v);
       } else {
         try {
           enc = canonicalJson(v);
@@ -199,6 +261,7 @@ export class Docs {
    * schema on the loop, or undefined. Linear in the size of the document.
    */
   inPlaceLoop(doc: Doc): string | undefined {
+    if (!doc.refers) return undefined; // a tree: every path steps down, none comes back
     const nodes: Obj[] = [];
     const seen = new Set<unknown>();
     const stack: unknown[] = [doc.root];
@@ -309,17 +372,26 @@ export class Docs {
     const keys: Record<string, string> = {};
     const sub = (v: unknown, p: string) => this.normalise(v, p, doc);
     const draft7Ref = d === 'draft-07' && typeof s.$ref === 'string';
-    for (const [k, v] of Object.entries(s)) {
+    if (typeof s.$ref === 'string') doc.refers = true;
+    let hasConst = false;
+    let constValue: unknown;
+    for (const k of Object.keys(s)) {
+      const v = s[k];
       // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
       if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
-      const p = pointer + ptr(k);
+      // the pointer only for keywords holding subschemas (every other key would build a string for nothing)
+      const p = SUBSCHEMA_KEYS.has(k) ? pointer + ptr(k) : pointer;
       switch (k) {
         case 'properties':
         case 'patternProperties':
         case '$defs':
         case 'definitions':
         case 'dependentSchemas':
-          if (isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([n, x]) => [n, sub(x, p + ptr(n))]));
+          if (isObject(v)) {
+            const m: Obj = {};
+            for (const n of Object.keys(v)) setOwn(m, n, sub(v[n], p + ptr(n)));
+            out[k] = m;
+          }
           break;
         case 'allOf':
         case 'anyOf':
@@ -335,6 +407,11 @@ export class Docs {
           break;
         case 'additionalItems':
           break; // handled below with items
+        case 'const':
+          // folded into enum below (kept out of `out`: deleting a key makes every such node a slow dictionary object)
+          hasConst = true;
+          constValue = v;
+          break;
         case 'dependencies':
           if (isObject(v)) {
             for (const [n, x] of Object.entries(v)) {
@@ -369,9 +446,8 @@ export class Docs {
       keys.items = 'additionalItems';
     }
     // const x == enum [x]
-    if ('const' in out) {
-      const c = out.const;
-      delete out.const;
+    if (hasConst) {
+      const c = constValue;
       if (Array.isArray(out.enum)) out.enum = (out.enum as unknown[]).filter((x) => sameValue(x, c));
       else {
         out.enum = [c];
@@ -428,10 +504,22 @@ export class Docs {
     // branch order never matters
     for (const comb of ['anyOf', 'oneOf', 'allOf']) {
       const a = out[comb];
-      if (Array.isArray(a) && a.length > 1) out[comb] = [...a].sort((x, y) => cmp(canonicalJson(x), canonicalJson(y)));
+      if (Array.isArray(a) && a.length > 1) {
+        // each branch's key computed once (not twice per comparison of the sort)
+        const keyed = a.map((x) => ({ x, c: this.canonical(x as Raw) }));
+        keyed.sort((x, y) => cmp(x.c, y.c));
+        out[comb] = keyed.map((e) => e.x);
+      }
     }
     if (Array.isArray(out.required)) out.required = [...new Set(out.required as string[])].sort();
-    this.info.set(out, { doc, pointer, keys: Object.keys(keys).length ? keys : undefined, ...(declared ? { declared } : {}) });
+    let hasKeys = false;
+    for (const _ in keys) {
+      hasKeys = true;
+      break;
+    }
+    const info: NodeInfo = { doc, pointer, keys: hasKeys ? keys : undefined };
+    if (declared) info.declared = declared;
+    this.info.set(out, info);
     doc.map.set(s, out);
     this.origins.set(out, s);
     const anchor =
@@ -443,6 +531,12 @@ export class Docs {
     if (anchor) doc.anchors.set(anchor, out);
     return out;
   }
+}
+
+/** o[k] = v as an own property, also for the key "__proto__" (as Object.fromEntries does). */
+function setOwn(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 function cmp(a: string, b: string): number {

@@ -135,11 +135,20 @@ export class Evaluator extends Normaliser {
 
   /** Evaluate safely: undefined when the model cannot tell. */
   tryValid(conj: Raw[], v: unknown): boolean | undefined {
+    // a big union is evaluated branch by branch: the same instance against it is answered once
+    const big = conj.some((s) => isObject(s) && ((Array.isArray(s.anyOf) && s.anyOf.length > 64) || (Array.isArray(s.oneOf) && s.oneOf.length > 64)));
+    const key = big ? `${this.key(conj)}|${canonicalJson(v)}` : undefined;
+    if (key !== undefined && this.bigValid.has(key)) return this.bigValid.get(key);
+    let r: boolean | undefined;
     try {
-      return this.validConj(conj, v);
+      r = this.validConj(conj, v);
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
-      return undefined;
+      r = undefined;
     }
+    if (key !== undefined) this.bigValid.set(key, r);
+    return r;
   }
+
+  private bigValid = new Map<string, boolean | undefined>();
 }

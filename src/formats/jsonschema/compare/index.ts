@@ -12,8 +12,8 @@
  *    SCHEMA_NARROWED / SCHEMA_EXTENDED change; a direction that cannot be decided is marked undecided.
  */
 import type { Change, CompareOptions, CompareResult, ParsedSchema } from '../../../model/types.js';
-import { canonicalJson } from '../../../model/json.js';
-import { forEachSubschema, isObject, ptr } from '../walk.js';
+import { canonicalJson, jsonEqual } from '../../../model/json.js';
+import { forEachSubschema, isObject, ptr, surveyOf } from '../walk.js';
 import { Docs, type Doc, type Raw } from './doc.js';
 import { InputError } from '../../../model/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
@@ -22,6 +22,7 @@ import { Budget, BudgetExceeded } from './budget.js';
 import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
 import { stringsMatching } from './regexgen.js';
+import { hasBigEnum, reduceForInstance } from './reduce.js';
 
 export { RULES, RULE_INDEX, formatMessage } from './rules.js';
 
@@ -32,6 +33,11 @@ export interface JsonCompareOptions extends CompareOptions {
   /** Validators for the old and new schema (ajv). Without them witnesses are not confirmed and not shown. */
   validOld?: WholeValidator;
   validNew?: WholeValidator;
+  /**
+   * A validator for a schema value in the setting of a parsed schema (its dialect and references): used to
+   * confirm a witness against a schema too large for ajv, reduced for that witness (reduce.ts).
+   */
+  validWith?: (like: ParsedSchema, value: unknown) => WholeValidator;
   /** Step budget of the semantic checker (default 2,000,000). */
   maxSteps?: number;
   /**
@@ -105,11 +111,28 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
 
   // ajv compiles a schema in one uninterruptible step that grows fast with its size: past this many
   // subschemas witnesses are not confirmed (so breaking changes without one are undecided), keeping the bound.
+  // Past it, a witness is confirmed against each schema reduced for that witness (reduce.ts), when the
+  // reduction is small enough.
   const tooLarge = countSchemas(oldS.value) + countSchemas(newS.value) > MAX_CONFIRMABLE;
+  // A schema with a big enum at its root is reduced likewise (ajv searches an enum value by value).
+  const reducedCache = new Map<string, boolean | undefined>();
+  const reducedValid = (s: ParsedSchema, w: unknown, whole: WholeValidator): boolean | undefined => {
+    if (!options.validWith || !(tooLarge || hasBigEnum(s.value))) return whole(w);
+    // the same witness is often confirmed more than once (the root's, then an item's): reduce and compile once
+    const key = `${s === oldS ? 'o' : 'n'}${canonicalJson(w)}`;
+    if (reducedCache.has(key)) return reducedCache.get(key);
+    const r = reduceForInstance(s.value, w);
+    const v = r !== undefined && countSchemas(r) <= MAX_CONFIRMABLE / 2 ? options.validWith(s, r)(w) : tooLarge ? undefined : whole(w);
+    reducedCache.set(key, v);
+    return v;
+  };
   const confirm = (dir: Dir, w: unknown): boolean => {
-    if (!options.validOld || !options.validNew || engine.expired || tooLarge) return false;
+    if (!options.validOld || !options.validNew || engine.expired) return false;
     try {
-      return dir === 'backward' ? options.validOld(w) && !options.validNew(w) : options.validNew(w) && !options.validOld(w);
+      const vo = reducedValid(oldS, w, options.validOld);
+      const vn = vo === undefined ? undefined : reducedValid(newS, w, options.validNew);
+      if (vo === undefined || vn === undefined) return false;
+      return dir === 'backward' ? vo && !vn : vn && !vo;
     } catch {
       return false;
     }
@@ -363,7 +386,7 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       category: 'validation',
     });
   }
-  if (changes.length === 0 && canonicalJson(oldS.value) !== canonicalJson(newS.value)) {
+  if (changes.length === 0 && !jsonEqual(oldS.value, newS.value)) {
     changes.push({
       rule: 'EQUIVALENT_REWRITE',
       path: '',
@@ -395,28 +418,34 @@ export function refuseUncompilable(docs: Docs, doc: Doc, file?: string): void {
       { file },
     );
   }
+  // pointers are worked out only for a schema that has patterns at all
+  if (!surveyOf(doc.original).patterns) return;
   forEachSubschema(doc.original, (s, at) => {
-    const pats = [typeof s.pattern === 'string' ? s.pattern : undefined, ...(isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [])];
-    for (const p of pats) {
-      if (p === undefined) continue;
-      try {
-        new RegExp(p, 'u');
-      } catch (e) {
-        throw new InputError(
-          `schema cannot be compiled: pattern ${JSON.stringify(p)} at '${at || '/'}' is not a valid regular expression (${(e as Error).message})`,
-          { file },
-        );
-      }
+    const b = badPattern(s);
+    if (b) {
+      throw new InputError(`schema cannot be compiled: pattern ${JSON.stringify(b.p)} at '${at || '/'}' is not a valid regular expression (${b.message})`, {
+        file,
+      });
     }
   });
 }
 
+/** The first pattern or patternProperties key of s that is not a valid regular expression ('u' flag). */
+function badPattern(s: Record<string, unknown>): { p: string; message: string } | undefined {
+  const pats = [typeof s.pattern === 'string' ? s.pattern : undefined, ...(isObject(s.patternProperties) ? Object.keys(s.patternProperties) : [])];
+  for (const p of pats) {
+    if (p === undefined) continue;
+    try {
+      new RegExp(p, 'u');
+    } catch (e) {
+      return { p, message: (e as Error).message };
+    }
+  }
+  return undefined;
+}
+
 function countSchemas(v: unknown): number {
-  let n = 0;
-  forEachSubschema(v, () => {
-    n++;
-  });
-  return n;
+  return surveyOf(v).count;
 }
 
 function toChange(j: Judged): Change {

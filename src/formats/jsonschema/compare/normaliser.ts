@@ -7,9 +7,9 @@ import { canonicalJson } from '../../../model/json.js';
 import { ajvFor } from '../ajv.js';
 import { isObject } from '../walk.js';
 import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
-import { enumHas } from './values.js';
+import { enumHas, enumKinds } from './values.js';
 import { Budget } from './budget.js';
-import { ALL_KINDS, kindOf, kindsOfTypes, regex, type EngineOptions, type Facts, type Res } from './model.js';
+import { ALL_KINDS, kindOf, kindsOfTypes, regex, type EngineOptions, type Facts, type Kind, type Res } from './model.js';
 
 export class Normaliser {
   readonly docs: Docs;
@@ -293,7 +293,6 @@ export class Normaliser {
       nots: [],
     };
     let en: unknown[] | undefined;
-    let enSrc: unknown[] | undefined;
     for (const a of atoms) {
       for (const u of UNSUPPORTED) if (u in a) f.unsupported = `'${u}' is not supported by the checker`;
       if (Array.isArray(a.type)) {
@@ -301,7 +300,6 @@ export class Normaliser {
         for (const x of [...f.kinds]) if (!k.has(x)) f.kinds.delete(x);
       }
       if (Array.isArray(a.enum)) {
-        enSrc = en ? undefined : (a.enum as unknown[]);
         en = en ? en.filter((x) => enumHas(a.enum as unknown[], x)) : (a.enum as unknown[]);
       }
       const num = (k: string) => (typeof a[k] === 'number' ? (a[k] as number) : undefined);
@@ -350,11 +348,17 @@ export class Normaliser {
       }
     }
     if (en) {
-      const kept = en.filter((v) => f.kinds.has(kindOf(v)));
-      // the enum array itself when nothing was filtered out (so per-pair caches keyed by it hit)
-      en = enSrc && kept.length === enSrc.length ? enSrc : kept;
+      // one pass, no copy unless a value is filtered out: the enum array itself stays (so per-pair caches
+      // keyed by it hit, and a huge enum is not copied per conjunction)
+      const kinds = new Set<Kind>();
+      let all = true;
+      for (const k of enumKinds(en)) {
+        if (f.kinds.has(k)) kinds.add(k);
+        else all = false;
+      }
+      if (!all) en = en.filter((v) => f.kinds.has(kindOf(v)));
       f.enum = en;
-      f.kinds = new Set(en.map(kindOf));
+      f.kinds = kinds;
     }
     if (f.min > f.max || (f.min === f.max && (f.minEx || f.maxEx))) {
       f.kinds.delete('integer');

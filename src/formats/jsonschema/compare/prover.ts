@@ -4,7 +4,7 @@
  * bounded by the Budget.
  */
 import { isObject } from '../walk.js';
-import { ANNOTATIONS, type Obj, type Raw } from './doc.js';
+import { ANNOTATIONS, UNSUPPORTED, type Obj, type Raw } from './doc.js';
 import { stringsMatching } from './regexgen.js';
 import { enumHas, enumMissing } from './values.js';
 import { patternsSubset } from './regex.js';
@@ -25,6 +25,9 @@ import {
   type SampleOpts,
 } from './model.js';
 import { Sampler } from './sampler.js';
+
+/** Past this many branches, a union is first tried whole against one instance (unionSubset). */
+const BIG_UNION = 64;
 
 export class Prover extends Sampler {
   // ---------------------------------------------------------------- subset
@@ -94,9 +97,14 @@ export class Prover extends Sampler {
       } else rest.push(b);
     }
     let pending: Res | undefined;
-    const r0 = this.leafSubset(ea.atoms, rest);
-    if (r0.r === 'no') return r0;
-    if (r0.r === 'unknown') pending = r0;
+    // B's combinators with nothing beside them (the root of a big union): no leaf comparison to make,
+    // unless A has keywords the checker cannot evaluate (leafSubset says so)
+    const bare = parts.length > 0 && rest.every((b) => Object.keys(b).every((k) => ANNOTATIONS.has(k)));
+    if (!bare || ea.atoms.some((a) => UNSUPPORTED.some((u) => u in a))) {
+      const r0 = this.leafSubset(ea.atoms, rest);
+      if (r0.r === 'no') return r0;
+      if (r0.r === 'unknown') pending = r0;
+    }
     for (const p of parts) {
       for (const comb of ['anyOf', 'oneOf'] as const) {
         if (Array.isArray(p[comb])) {
@@ -401,6 +409,16 @@ export class Prover extends Sampler {
 
   private branchIds = new WeakMap<Raw[], Map<number, number>>();
 
+  /** The union itself as one schema (cached per branch array). */
+  private combOf(branches: Raw[], exclusive: boolean, node: Obj): Obj {
+    let comb = this.combCache.get(branches);
+    if (!comb) {
+      comb = this.docs.adopt(exclusive ? { oneOf: branches } : { anyOf: branches }, node);
+      this.combCache.set(branches, comb);
+    }
+    return comb;
+  }
+
   protected unionSubset(Aatoms: Obj[], branches: Raw[], exclusive: boolean, node: Obj): Res {
     const witnesses: unknown[] = [];
     let pending: Res | undefined;
@@ -414,6 +432,13 @@ export class Prover extends Sampler {
         this.branchIds.set(branches, ids);
       }
       if (Aatoms.some((a) => ids!.has(this.docs.id(a)))) return YES;
+    }
+    if (branches.length > BIG_UNION) {
+      // a big union: first try one instance of A against the whole union (one evaluation) before comparing
+      // A with every branch in turn (a search per branch: seconds for 10,000 branches). An instance the
+      // union rejects settles it; otherwise nothing is lost.
+      const w = this.sample(Aatoms);
+      if (w !== NONE && this.tryValid(Aatoms, w) === true && this.tryValid([this.combOf(branches, exclusive, node)], w) === false) return no(w);
     }
     for (let i = 0; i < branches.length; i++) {
       const r = this.subset(Aatoms, [branches[i]]);
@@ -433,11 +458,7 @@ export class Prover extends Sampler {
       } else if (r.r === 'no') witnesses.push(r.w);
       else pending ??= r;
     }
-    let comb = this.combCache.get(branches);
-    if (!comb) {
-      comb = this.docs.adopt(exclusive ? { oneOf: branches } : { anyOf: branches }, node);
-      this.combCache.set(branches, comb);
-    }
+    const comb = this.combOf(branches, exclusive, node);
     for (const w of witnesses) if (this.tryValid([comb], w) === false) return no(w);
     const fA = this.facts(Aatoms);
     if (fA.enum) {

@@ -179,7 +179,19 @@ export const RULE_INDEX = indexRules(RULES) as ReadonlyMap<string, JsonRuleSpec>
 
 function show(v: unknown): string {
   if (v === undefined) return '(none)';
-  const s = JSON.stringify(v);
+  let s: string;
+  if (Array.isArray(v) && v.length > 80) {
+    // only as many values as can show (an enum of a million values is not written out to be cut at 80)
+    const parts: string[] = [];
+    let n = 1;
+    for (const x of v) {
+      const p = JSON.stringify(x) ?? 'null';
+      parts.push(p);
+      n += p.length + 1;
+      if (n > 80) break;
+    }
+    s = '[' + parts.join(',') + ',';
+  } else s = JSON.stringify(v);
   return s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 
