@@ -7,7 +7,7 @@ import type { ParsedSchema } from '../../../model/types.js';
 import { canonicalJson } from '../../../model/json.js';
 import type { Dialect } from '../ajv.js';
 import { dialectOf } from '../ajv.js';
-import { isObject, ptr } from '../walk.js';
+import { isObject, ptr, SCHEMA_ARRAY_KEYWORDS, SCHEMA_MAP_KEYWORDS } from '../walk.js';
 import { dedupeSorted, sameList, sameValue } from './values.js';
 
 export type Obj = Record<string, unknown>;
@@ -81,28 +81,7 @@ const SCHEMA_KEYS = new Set([
   'unevaluatedProperties',
 ]);
 /** Keywords normalise descends into (their pointers are needed). */
-const SUBSCHEMA_KEYS = new Set([
-  'properties',
-  'patternProperties',
-  '$defs',
-  'definitions',
-  'dependentSchemas',
-  'allOf',
-  'anyOf',
-  'oneOf',
-  'prefixItems',
-  'items',
-  'dependencies',
-  'additionalProperties',
-  'propertyNames',
-  'contains',
-  'not',
-  'if',
-  'then',
-  'else',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-]);
+const SUBSCHEMA_KEYS = new Set<string>([...SCHEMA_MAP_KEYWORDS, ...SCHEMA_ARRAY_KEYWORDS, ...SCHEMA_KEYS, 'dependencies']);
 /** Past this many values an enum's part of a content key is a token (Docs.enumKey), not its canonical JSON. */
 const BIG_ENUM = 256;
 const ARRAY_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
