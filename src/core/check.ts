@@ -317,28 +317,21 @@ class Checker {
         });
         continue;
       }
-      const line = lineOfVersion(headText, be.version);
+      // A registered version's entry in subject.yaml edited: its id or its references.
+      const entryChanged = (message: string, args?: Finding['args']) =>
+        this.add({
+          rule: 'VERSION_CHANGED',
+          subject,
+          version: be.version,
+          file: this.display(yamlRel),
+          line: lineOfVersion(headText, be.version),
+          message,
+          ...(args ? { args } : {}),
+        });
       if (he.id !== be.id) {
-        this.add({
-          rule: 'VERSION_CHANGED',
-          subject,
-          version: be.version,
-          file: this.display(yamlRel),
-          line,
-          message: `the id of registered version ${be.version} changed from ${be.id} to ${he.id}; ids are never recomputed`,
-          args: { from: be.id, to: he.id },
-        });
+        entryChanged(`the id of registered version ${be.version} changed from ${be.id} to ${he.id}; ids are never recomputed`, { from: be.id, to: he.id });
       }
-      if (refsKey(he) !== refsKey(be)) {
-        this.add({
-          rule: 'VERSION_CHANGED',
-          subject,
-          version: be.version,
-          file: this.display(yamlRel),
-          line,
-          message: `the references of registered version ${be.version} changed; register a new version instead`,
-        });
-      }
+      if (refsKey(he) !== refsKey(be)) entryChanged(`the references of registered version ${be.version} changed; register a new version instead`);
       const same = await sameFile(base.storage as Storage, baseFile, head.storage as Storage, headFile);
       if (same === 'missing') {
         this.add({

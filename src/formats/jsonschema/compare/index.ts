@@ -342,14 +342,7 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness) && !judged.some((j) => j.excused)) {
     const kept = changes.filter((c) => c.category === 'annotation' && c.rule !== 'EQUIVALENT_REWRITE');
     if (kept.length !== changes.length) {
-      kept.push({
-        rule: 'EQUIVALENT_REWRITE',
-        path: '',
-        message: formatMessage('EQUIVALENT_REWRITE', {}),
-        breaksBackward: false,
-        breaksForward: false,
-        category: 'annotation',
-      });
+      kept.push(equivalentRewrite());
     }
     changes = kept;
   }
@@ -387,20 +380,24 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
     });
   }
   if (changes.length === 0 && !jsonEqual(oldS.value, newS.value)) {
-    changes.push({
-      rule: 'EQUIVALENT_REWRITE',
-      path: '',
-      message: formatMessage('EQUIVALENT_REWRITE', {}),
-      breaksBackward: false,
-      breaksForward: false,
-      category: 'annotation',
-    });
+    changes.push(equivalentRewrite());
   }
-  // Changes that validate nothing differently, where everything else is annotation: an equivalent rewrite.
   return { changes };
 }
 
 const MAX_CONFIRMABLE = 6000;
+
+/** A rewrite that validates the same (at `path`, '' for the whole schema): an annotation-level change. */
+function equivalentRewrite(path = '', detail = ''): Change {
+  return {
+    rule: 'EQUIVALENT_REWRITE',
+    path,
+    message: formatMessage('EQUIVALENT_REWRITE', {}) + detail,
+    breaksBackward: false,
+    breaksForward: false,
+    category: 'annotation',
+  };
+}
 
 const CAUTION_LENIENT = 'only the semantic policy forbids this';
 const CAUTION_LOCAL = 'changes what validates here, but breaks neither direction on its own (the schema as a whole is judged)';
@@ -452,14 +449,7 @@ function toChange(j: Judged): Change {
   const { item } = j;
   if (j.equivalent) {
     // e.g. `type: string` added beside an enum of strings: proved to validate the same at its node
-    return {
-      rule: 'EQUIVALENT_REWRITE',
-      path: item.path,
-      message: `${formatMessage('EQUIVALENT_REWRITE', {})} (${formatMessage(item.rule, item.params)})`,
-      breaksBackward: false,
-      breaksForward: false,
-      category: 'annotation',
-    };
+    return equivalentRewrite(item.path, ` (${formatMessage(item.rule, item.params)})`);
   }
   let message = formatMessage(item.rule, item.params);
   const und = (['backward', 'forward'] as Dir[]).filter((d) => j.breaks[d] && j.undecided[d] !== undefined && j.witness[d] === undefined);

@@ -2,7 +2,7 @@
  * JSON values as keys: equal JSON values (by JSON Schema equality) get equal keys, so enums of any size
  * are deduplicated, sorted, intersected and looked up in linear or n log n time.
  */
-import { canonicalJson } from '../../../model/json.js';
+import { canonicalJson, jsonEqual } from '../../../model/json.js';
 import { kindOf, type Kind } from './model.js';
 
 /**
@@ -24,7 +24,7 @@ export function withBudgetCheck<T>(fn: () => void, body: () => T): T {
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return canonicalJson(a) === canonicalJson(b);
+  return jsonEqual(a, b);
 }
 
 const SORT_LIMIT = 10_000;
