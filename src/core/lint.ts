@@ -119,7 +119,6 @@ export async function lintFile(file: string, read: () => Promise<string>, target
 export async function lintRegistry(registry: Registry, target: LintTarget | undefined, ref?: SubjectRef, version = 'latest'): Promise<LintRun> {
   const l = await linter(target);
   const { bundleSchema } = await import('../providers/index.js');
-  if (!ref && version !== 'latest') throw new UsageError('--version goes with one subject; the whole registry is linted at its latest versions');
   const subjects = ref ? [{ ...ref, subject: `${ref.namespace}.${ref.name}`, meta: await registry.getSubject(ref) }] : await registry.listSubjects();
   for (const s of subjects) {
     if (s.meta.format !== 'json' && s.meta.format !== 'prompt') {

@@ -187,5 +187,9 @@ describe('export and lint', () => {
   it('lint refuses an unknown target and an Avro subject with exit 2', async () => {
     expect((await cli(['lint', '--target', 'cohere'], { cwd: dir })).code).toBe(2);
     expect((await cli(['lint', 'myapp.events', '--target', 'openai'], { cwd: dir })).code).toBe(2);
+    // --version names one subject's version; the whole registry is linted at its latest versions.
+    const v = await cli(['lint', '--version', '1.0.0'], { cwd: dir });
+    expect(v.code).toBe(2);
+    expect(v.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--version goes with one subject/)]);
   });
 });

@@ -47,7 +47,9 @@ export function define(program: Command): void {
             result = await lintFile(o.schema, () => readInputFile(o.schema!), target, o.kind ? checkKind(o.kind) : undefined);
           } else {
             if (o.kind) throw new UsageError('--kind goes with --schema; registered subjects carry their kind in subject.yaml');
-            result = await lintRegistry(await ctx.registry(), target, subjectFrom(o, subject, false), o.version);
+            const ref = subjectFrom(o, subject, false);
+            if (!ref && o.version !== 'latest') throw new UsageError('--version goes with one subject; the whole registry is linted at its latest versions');
+            result = await lintRegistry(await ctx.registry(), target, ref, o.version);
           }
           if (ctx.out.json) ctx.out.write(lintJson(result));
           else {
