@@ -66,3 +66,22 @@ describe('report/listing', () => {
     expect(JSON.parse(historyJson('app.user', [], true))).toEqual({ subject: 'app.user', truncated: true, commits: [] });
   });
 });
+
+describe('report/render', () => {
+  it('a rendered prompt: each message under its role, a blank line between, media as a placeholder; JSON is the request', async () => {
+    const { renderJson, renderText } = await import('../../src/report/render.js');
+    const view = {
+      subject: 'app.greet',
+      version: '1.0.0',
+      request: {
+        config: {},
+        messages: [
+          { role: 'system', content: [{ text: '\nBe kind.\n' }] },
+          { role: 'user', content: [{ text: 'Look: ' }, { media: { url: 'https://x/y.png' } }] },
+        ],
+      },
+    };
+    expect(renderText(view)).toBe('[system]\nBe kind.\n\n[user]\nLook: [media https://x/y.png]\n');
+    expect(JSON.parse(renderJson(view))).toEqual({ subject: 'app.greet', version: '1.0.0', config: {}, messages: view.request.messages });
+  });
+});

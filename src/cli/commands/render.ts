@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { parseJson } from '../../model/json.js';
 import { parseYaml } from '../../model/yaml.js';
+import { renderJson, renderText } from '../../report/render.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -32,19 +33,10 @@ export function define(program: Command): void {
           const where = o.input === '-' ? '<stdin>' : o.input;
           const input = /\.ya?ml$/i.test(o.input) ? parseYaml(text, where) : parseJson(text, where);
           const registry = await ctx.registry();
-          const { renderRegistered, messageText } = await import('../../formats/prompt/render.js');
+          const { renderRegistered } = await import('../../formats/prompt/render.js');
           const r = await renderRegistered(registry, ref, input, o.version);
           if (r.deprecated) ctx.out.warn(`${r.subject} ${r.version} is deprecated: ${r.deprecated}`);
-          if (ctx.out.json) {
-            ctx.out.printJson({ subject: r.subject, version: r.version, ...r.request });
-            return;
-          }
-          const c = await ctx.out.chalk();
-          r.request.messages.forEach((m, i) => {
-            if (i > 0) ctx.out.line('');
-            ctx.out.line(c.bold(`[${m.role}]`));
-            ctx.out.line(messageText(m).replace(/^\n+|\n+$/g, ''));
-          });
+          ctx.out.write(ctx.out.json ? renderJson(r) : renderText(r, await ctx.out.chalk()));
         },
       ),
     );

@@ -116,11 +116,6 @@ export async function renderPrompt(schema: PromptSource, input: unknown, label =
   return out;
 }
 
-/** The text of a message (its text parts; media shown as a placeholder). */
-export function messageText(m: RenderedMessage): string {
-  return m.content.map((p) => (typeof p.text === 'string' ? p.text : p.media ? `[media ${p.media.url}]` : `[${Object.keys(p).join(', ')}]`)).join('');
-}
-
 export interface LoadedPrompt extends PromptSource {
   subject: string;
   version: string;
