@@ -1,11 +1,11 @@
 /**
- * The reporter layer for the read commands: `list`, `search` and `log`. Pure renderers (data in, text out);
+ * The reporter layer for the read commands: `list`, `search`, `get --json` and `log`. Pure renderers (data in, text out);
  * the commands fetch the data, print what these return and pick the exit code.
  */
 import type { LogEntry } from '../core/history.js';
-import type { SubjectInfo } from '../core/registry.js';
+import type { SubjectInfo, VersionInfo } from '../core/registry.js';
 import { greatest } from '../core/version.js';
-import type { CompatibilityMode } from '../model/types.js';
+import type { CompatibilityMode, SubjectMeta } from '../model/types.js';
 import { plain, type Paint } from './changes.js';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
@@ -67,6 +67,27 @@ export function searchText(hits: SearchHit[], c: Paint = plain): string {
     if (h.meta.description) lines.push(`  ${h.meta.description}`);
   }
   return lines.map((l) => l + '\n').join('');
+}
+
+/** `get --json`: a registered version with its subject's metadata; JSON and Avro schemas as values, others as text. */
+export function versionJson(info: VersionInfo, meta: SubjectMeta, file: string): string {
+  return json({
+    subject: info.subject,
+    namespace: info.namespace,
+    name: info.name,
+    version: info.entry.version,
+    id: info.entry.id,
+    format: info.format,
+    state: info.entry.state,
+    ...(info.entry.reason ? { reason: info.entry.reason } : {}),
+    ...(info.entry.references?.length ? { references: info.entry.references } : {}),
+    file,
+    description: meta.description,
+    owners: meta.owners ?? [],
+    tags: meta.tags ?? [],
+    kind: meta.kind,
+    schema: info.format === 'json' || info.format === 'avro' ? JSON.parse(info.text) : info.text,
+  });
 }
 
 /** `log --json`: the subject's commits, newest first, and whether a shallow clone cut the walk short. */

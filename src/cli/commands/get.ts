@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { versionJson } from '../../report/listing.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 
@@ -24,26 +25,7 @@ export function define(program: Command): void {
           const registry = await ctx.registry();
           const info = await registry.getVersion(ref, ctx.opts.version);
           if (ctx.out.json) {
-            const meta = await registry.getSubject(ref);
-            let schema: unknown = info.text;
-            if (info.format === 'json' || info.format === 'avro') schema = JSON.parse(info.text);
-            ctx.out.printJson({
-              subject: info.subject,
-              namespace: info.namespace,
-              name: info.name,
-              version: info.entry.version,
-              id: info.entry.id,
-              format: info.format,
-              state: info.entry.state,
-              ...(info.entry.reason ? { reason: info.entry.reason } : {}),
-              ...(info.entry.references?.length ? { references: info.entry.references } : {}),
-              file: registry.display(info.file),
-              description: meta.description,
-              owners: meta.owners ?? [],
-              tags: meta.tags ?? [],
-              kind: meta.kind,
-              schema,
-            });
+            ctx.out.write(versionJson(info, await registry.getSubject(ref), registry.display(info.file)));
           } else {
             ctx.out.line(info.text.replace(/\n$/, ''));
             if (info.entry.state === 'deprecated') {
