@@ -23,7 +23,7 @@ import {
 import { SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cleanup, cli, newRegistry, REPO, snapshot, tempDir } from '../helpers.js';
-import { CONFLUENT, getJson, ORDER_V1, ORDER_V2, post, startServe, USER_V1, USER_V2, type Served } from './serve-helpers.js';
+import { CONFLUENT, getJson, ORDER_V1, ORDER_V2, post, startServe, USER_V1, USER_V2, type Served } from '../e2e/serve-helpers.js';
 
 const COMMON = 'syntax = "proto3";\npackage shop;\n\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n';
 const PING =
@@ -52,7 +52,7 @@ async function bufDescriptor(files: Record<string, string>, name: string): Promi
   try {
     for (const [f, text] of Object.entries(files)) writeFileSync(path.join(d, f), text);
     const out = path.join(d, 'set.binpb');
-    await execa(path.join(REPO, 'node_modules/.bin/buf'), ['build', d, '-o', out], { cwd: d });
+    await execa(path.join(REPO, 'test/node_modules/.bin/buf'), ['build', d, '-o', out], { cwd: d });
     const set = fromBinary(FileDescriptorSetSchema, readFileSync(out));
     return Buffer.from(
       toBinary(
@@ -103,7 +103,7 @@ beforeAll(async () => {
   writeFileSync(path.join(protoDir, 'ping.proto'), PING);
   writeFileSync(path.join(protoDir, 'payment.proto'), PAYMENT);
   const out = path.join(protoDir, 'set.binpb');
-  await execa(path.join(REPO, 'node_modules/.bin/buf'), ['build', protoDir, '-o', out], { cwd: protoDir });
+  await execa(path.join(REPO, 'test/node_modules/.bin/buf'), ['build', protoDir, '-o', out], { cwd: protoDir });
   pb = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(out)));
   cleanup(protoDir);
   before = snapshot(dir);

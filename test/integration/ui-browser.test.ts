@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { execa } from 'execa';
 import { cleanup, tempDir } from '../helpers.js';
-import { buildServeRegistry, getJson, path, startServe, type Served } from './serve-helpers.js';
+import { buildServeRegistry, getJson, path, startServe, type Served } from '../e2e/serve-helpers.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -10,7 +10,7 @@ import { AvroDeserializer, AvroSerializer, JsonDeserializer, JsonSerializer, Sch
 import { COMPATIBILITY, SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cleanup, snapshot } from '../helpers.js';
-import { buildServeRegistry, ORDER_V1, ORDER_V2, startServe, USER_V2, type Served } from './serve-helpers.js';
+import { buildServeRegistry, ORDER_V1, ORDER_V2, startServe, USER_V2, type Served } from '../e2e/serve-helpers.js';
 
 let dir: string;
 let served: Served;

@@ -24,7 +24,7 @@ import {
   temp,
   VERSION,
   write,
-} from './integrations-helpers.js';
+} from '../e2e/integrations-helpers.js';
 
 afterAll(removeTemps);
 

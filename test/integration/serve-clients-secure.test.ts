@@ -19,7 +19,7 @@ import {
 import { SchemaRegistry as KafkaJsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cleanup, cli, snapshot, tempDir } from '../helpers.js';
-import { buildServeRegistry, ORDER_V2, startServe, type Served, selfSignedCert } from './serve-helpers.js';
+import { buildServeRegistry, ORDER_V2, startServe, type Served, selfSignedCert } from '../e2e/serve-helpers.js';
 
 let dir: string;
 let keys: string;

@@ -7,7 +7,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commit, git, GIT_ENV, npmInstall, removeTemps, REPO, resetTo, stageBreaking, stageCompatible, tarball, temp, write } from './integrations-helpers.js';
+import {
+  commit,
+  git,
+  GIT_ENV,
+  npmInstall,
+  removeTemps,
+  REPO,
+  resetTo,
+  stageBreaking,
+  stageCompatible,
+  tarball,
+  temp,
+  write,
+} from '../e2e/integrations-helpers.js';
 
 afterAll(removeTemps);
 
