@@ -1,13 +1,23 @@
 // Shared helpers for benchmarks: timing whole processes, medians, data folder.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin', 'llm-schema.js');
 export const DATA = path.join(REPO, 'test', 'bench', '.data');
 mkdirSync(DATA, { recursive: true });
+
+/**
+ * A real peer the benchmarks drive (autocannon, playwright-core), installed with the integration tier's own
+ * package.json (test/integration/; `npm run bench` installs it first), not with the package's devDependencies.
+ */
+export async function peer(name) {
+  const require = createRequire(path.join(REPO, 'test', 'integration', 'package.json'));
+  return import(pathToFileURL(require.resolve(name)).href);
+}
 
 /** Wall time in ms of one whole process run. */
 export function timeProcess(cmd, args, opts = {}) {

@@ -55,7 +55,7 @@ process.exitCode = h.compare(o, n, { policy: 'strict' }).changes.some((c) => c.b
   );
   ours = time(process.execPath, [lib, join(d, 'old/a.proto'), join(d, 'new/a.proto')]);
 }
-const buf = time(join(repo, 'test/node_modules/.bin/buf'), ['breaking', '.', '--against', '../old'], { cwd: join(d, 'new') });
+const buf = time(join(repo, 'test/integration/node_modules/.bin/buf'), ['breaking', '.', '--against', '../old'], { cwd: join(d, 'new') });
 console.log('protobuf compat, 50 messages x 20 fields, one int32 -> int64 (best of 5, whole processes)');
 console.log(`  llm-schema ${hasCompat ? 'compat' : '(library; compat command not built yet)'}: ${ours.toFixed(0)} ms`);
 console.log(`  buf breaking (CSR):  ${buf.toFixed(0)} ms`);

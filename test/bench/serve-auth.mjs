@@ -13,8 +13,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import autocannon from 'autocannon';
-import { BIN, median } from './lib.mjs';
+import { BIN, median, peer } from './lib.mjs';
+
+const { default: autocannon } = await peer('autocannon');
 
 const args = process.argv.slice(2);
 const DURATION = Number(args[args.indexOf('--duration') + 1]) || 6;

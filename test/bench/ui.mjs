@@ -15,10 +15,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
 import YAML from 'yaml';
 import { generateRegistry, subjectPath } from './gen-registry.mjs';
-import { BIN, median, ratio } from './lib.mjs';
+import { BIN, median, peer, ratio } from './lib.mjs';
+
+const playwright = await peer('playwright-core');
+const chromium = playwright.chromium ?? playwright.default.chromium;
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);

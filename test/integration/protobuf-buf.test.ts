@@ -13,7 +13,7 @@ import { protobufHandler as h } from '../../src/formats/protobuf/handler.js';
 
 const root = join(__dirname, '../..');
 const base = join(root, 'fixtures/compat/protobuf');
-const bufBin = join(root, 'test/node_modules/.bin/buf');
+const bufBin = join(root, 'test/integration/node_modules/.bin/buf');
 
 function bufWorks(): string | null {
   if (!existsSync(bufBin)) return `buf not found at ${bufBin}`;

@@ -22,7 +22,7 @@ let out: string;
 beforeAll(() => {
   out = tempDir('llm-schema-desc-');
   const set = join(out, 'set.binpb');
-  execFileSync(join(REPO, 'test/node_modules/.bin/buf'), ['build', dir, '-o', set], { cwd: dir });
+  execFileSync(join(REPO, 'test/integration/node_modules/.bin/buf'), ['build', dir, '-o', set], { cwd: dir });
   bufFiles = desc.FileDescriptorSet.toObject(desc.FileDescriptorSet.decode(readFileSync(set)), { enums: Number }).file;
 }, 60_000);
 

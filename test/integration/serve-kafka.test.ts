@@ -52,7 +52,7 @@ async function bufDescriptor(files: Record<string, string>, name: string): Promi
   try {
     for (const [f, text] of Object.entries(files)) writeFileSync(path.join(d, f), text);
     const out = path.join(d, 'set.binpb');
-    await execa(path.join(REPO, 'test/node_modules/.bin/buf'), ['build', d, '-o', out], { cwd: d });
+    await execa(path.join(REPO, 'test/integration/node_modules/.bin/buf'), ['build', d, '-o', out], { cwd: d });
     const set = fromBinary(FileDescriptorSetSchema, readFileSync(out));
     return Buffer.from(
       toBinary(
@@ -103,7 +103,7 @@ beforeAll(async () => {
   writeFileSync(path.join(protoDir, 'ping.proto'), PING);
   writeFileSync(path.join(protoDir, 'payment.proto'), PAYMENT);
   const out = path.join(protoDir, 'set.binpb');
-  await execa(path.join(REPO, 'test/node_modules/.bin/buf'), ['build', protoDir, '-o', out], { cwd: protoDir });
+  await execa(path.join(REPO, 'test/integration/node_modules/.bin/buf'), ['build', protoDir, '-o', out], { cwd: protoDir });
   pb = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(out)));
   cleanup(protoDir);
   before = snapshot(dir);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Installs the integration tier's real peers (test/package.json: buf, the Kafka schema-registry clients, playwright-core,
-// autocannon) exactly as test/package-lock.json says, when they are missing or the lock file changed since the last
+// Installs the integration tier's real peers (test/integration/package.json: buf, the Kafka schema-registry clients, playwright-core,
+// autocannon) exactly as test/integration/package-lock.json says, when they are missing or the lock file changed since the last
 // install. Run by `npm run test:integration` and `npm run bench`; a no-op when they are in place.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ let have = {};
 if (existsSync(installed)) have = JSON.parse(readFileSync(installed, 'utf8')).packages ?? {};
 const stale = Object.entries(want).some(([p, info]) => p !== '' && !info.optional && have[p]?.version !== info.version);
 if (stale) {
-  console.error("Installing the integration tier's peers (test/package-lock.json)...");
+  console.error("Installing the integration tier's peers (test/integration/package-lock.json)...");
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) {
     console.error(`npm ci in ${dir} failed (exit ${r.status ?? r.signal})`);
