@@ -152,7 +152,12 @@ export class RegistryServer {
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
     this.server = options.tls
-      ? (https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) as unknown as http.Server)
+      ? (https.createServer(
+          // A client that connects and never completes the handshake is cut as one that never sends its
+          // headers is (tls' own default waits 120 s).
+          { ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.headersTimeoutMs ?? 10_000 },
+          onRequest,
+        ) as unknown as http.Server)
       : http.createServer(serverOptions, onRequest);
     // Expect: 100-continue: refuse an oversized body before the client sends it.
     this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -160,8 +165,14 @@ export class RegistryServer {
       if (!(Number.isFinite(declared) && declared > this.maxBody) && req.method === 'POST') res.writeContinue();
       this.handle(req, res);
     });
+    // TLS: sockets past their handshake. A client error on any other (a handshake that failed or timed
+    // out) cannot be answered in HTTP: the connection is cut.
+    const secured = new WeakSet<object>();
+    if (options.tls) this.server.on('secureConnection', (socket: object) => secured.add(socket));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      if (options.tls && !secured.has(socket)) {
+        socket.destroy();
+      } else if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
         const status =
           err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
             ? '408 Request Timeout'

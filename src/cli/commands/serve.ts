@@ -90,8 +90,19 @@ export function define(program: Command): void {
             try {
               createSecureContext(tls);
             } catch (err) {
-              throw new InputError(`the certificate and key cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
+              throw new InputError(`the certificate and the private key ${o.tlsKey} cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
             }
+            // OpenSSL accepts a key of another type than the certificate's (an EC key beside an RSA
+            // certificate) and every handshake then fails: check that the key is the certificate's own.
+            const { X509Certificate, createPrivateKey } = await import('node:crypto');
+            let matches: boolean;
+            try {
+              matches = new X509Certificate(tls.cert).checkPrivateKey(createPrivateKey(tls.key));
+            } catch (err) {
+              throw new InputError(`the certificate and the private key ${o.tlsKey} cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
+            }
+            if (!matches)
+              throw new InputError(`the private key ${o.tlsKey} does not belong to this certificate: every TLS handshake would fail`, { file: o.tlsCert });
           }
           let auth: import('../../server/auth.js').Authenticator | undefined;
           if (o.authFile) {
