@@ -66,6 +66,13 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve the read-only web UI under /ui/ (default true; `serve --no-ui` turns it off). */
   ui?: boolean;
+  /**
+   * Host names (Host header, port aside) answered besides the loopback names and the bound address;
+   * '.example.com' also allows its subdomains, '*' turns the check off. The check is on when bound to a
+   * loopback address or when names are given (DNS rebinding: a browser page on attacker.example that
+   * resolves to 127.0.0.1 sends Host: attacker.example).
+   */
+  allowedHosts?: string[];
 }
 
 /** Routes whose answer depends on the query string: the precomputed answer is used only without one. */
@@ -186,6 +193,32 @@ export class RegistryServer {
     });
   }
 
+  /** The Host names answered (set by listen()); undefined: every name. */
+  private hosts?: HostCheck;
+  /** The last Host header found allowed: most requests repeat it, and then cost one comparison. */
+  private lastHost?: string;
+
+  private refuseHost(req: http.IncomingMessage, res: http.ServerResponse, given: string): void {
+    const start = process.hrtime.bigint();
+    const reqId = `${this.bootId}-${++this.counter}`;
+    res.setHeader('X-Request-Id', reqId);
+    // Cut the connection after the answer: it was opened for another name.
+    res.setHeader('Connection', 'close');
+    const shown = given.length > 100 ? `${given.slice(0, 100)}...` : given;
+    const p = prepare(
+      403,
+      {
+        error_code: 40303,
+        message: `requests for host '${shown}' are refused: this server answers only to its own address, localhost and the host names its operator allowed (a protection against DNS rebinding)`,
+      },
+      JSON_TYPE,
+      'host_refused',
+    );
+    res.writeHead(p.status, p.headers);
+    res.end(p.body);
+    this.done(req, res, p.route, start, reqId);
+  }
+
   /** The snapshot new requests see. */
   get snapshot(): Snapshot {
     return this.current;
@@ -203,6 +236,7 @@ export class RegistryServer {
       this.server.listen(this.options.port ?? 8080, this.options.host ?? '127.0.0.1', () => {
         this.server.off('error', onError);
         const a = this.server.address() as AddressInfo;
+        this.hosts = HostCheck.for(a.address, this.options.allowedHosts ?? []);
         resolve({ host: a.address, port: a.port });
       });
     });
@@ -224,6 +258,13 @@ export class RegistryServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.hosts !== undefined) {
+      const h = header(req, 'host');
+      if (h !== undefined && h !== this.lastHost) {
+        if (!this.hosts.allows(h)) return this.refuseHost(req, res, h);
+        this.lastHost = h;
+      }
+    }
     const gate = this.gate;
     if (gate === undefined) return this.serve(req, res);
     // Auth and CORS first: an early answer (401, 403, a preflight) or on to routing, as the user.
@@ -757,6 +798,59 @@ function etagMatches(header: string, etag: string): boolean {
     if (t === etag || t === `W/${etag}`) return true;
   }
   return false;
+}
+
+/** Loopback addresses: 127.0.0.0/8, ::1 and IPv4-mapped 127.x. */
+export function isLoopback(address: string): boolean {
+  return /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost)$/i.test(address);
+}
+
+/** The host names a server answers to (the Host header's name; any port). */
+export class HostCheck {
+  private exact = new Set<string>();
+  private suffixes: string[] = [];
+
+  private constructor(bound: string, allowed: string[]) {
+    for (const n of ['localhost', '127.0.0.1', '[::1]', bound.includes(':') ? `[${bound.toLowerCase()}]` : bound.toLowerCase()]) this.exact.add(n);
+    // *.localhost always resolves to loopback in browsers (RFC 6761).
+    this.suffixes.push('.localhost');
+    for (const raw of allowed) {
+      const n = raw.toLowerCase().replace(/\.$/, '');
+      if (n.startsWith('.')) {
+        this.suffixes.push(n);
+        this.exact.add(n.slice(1));
+      } else {
+        this.exact.add(n.includes(':') && !n.startsWith('[') ? `[${n}]` : n);
+      }
+    }
+  }
+
+  /** The check for a server bound to `bound`: undefined (every name answered) off loopback without names, or with '*'. */
+  static for(bound: string, allowed: string[]): HostCheck | undefined {
+    if (allowed.includes('*')) return undefined;
+    if (!isLoopback(bound) && allowed.length === 0) return undefined;
+    return new HostCheck(bound, allowed);
+  }
+
+  allows(hostHeader: string): boolean {
+    let name = hostHeader.trim().toLowerCase();
+    if (name.startsWith('[')) {
+      const end = name.indexOf(']');
+      if (end < 0) return false;
+      const rest = name.slice(end + 1);
+      if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return false;
+      name = name.slice(0, end + 1);
+    } else {
+      const colon = name.indexOf(':');
+      if (colon >= 0) {
+        if (!/^:\d{1,5}$/.test(name.slice(colon))) return false;
+        name = name.slice(0, colon);
+      }
+    }
+    if (name.endsWith('.')) name = name.slice(0, -1);
+    if (this.exact.has(name)) return true;
+    return this.suffixes.some((sfx) => name.endsWith(sfx) && name.length > sfx.length);
+  }
 }
 
 export { READ_POSTS };

@@ -18,6 +18,7 @@ interface Opts {
   tlsCert?: string;
   tlsKey?: string;
   corsOrigin: string[];
+  allowedHost: string[];
   ui: boolean;
 }
 
@@ -50,6 +51,12 @@ export function define(program: Command): void {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option(
+      '--allowed-host <name>',
+      "also answer requests for this host name (repeatable; '.example.com' allows its subdomains too; '*' any name). Bound to loopback (the default), serve answers only 127.0.0.1, localhost and [::1] and refuses other Host headers with 403, against DNS rebinding",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--no-ui', 'do not serve the read-only web UI at /ui/')
     .action((_o, cmd: Command) =>
       run(
@@ -70,6 +77,16 @@ export function define(program: Command): void {
           for (const origin of o.corsOrigin) {
             if (origin !== '*' && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(origin)) {
               throw new UsageError(`invalid --cors-origin '${origin}': expected '*' or scheme://host[:port], e.g. https://app.example.com`);
+            }
+          }
+          for (const name of o.allowedHost) {
+            if (
+              name !== '*' &&
+              !/^(\.?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])$/.test(name)
+            ) {
+              throw new UsageError(
+                `invalid --allowed-host '${name}': expected a host name (registry.example.com), '.example.com' for a domain and its subdomains, or '*'`,
+              );
             }
           }
           let tls: { cert: Buffer; key: Buffer } | undefined;
@@ -149,6 +166,7 @@ export function define(program: Command): void {
             metricsPublic: !!o.metricsPublic,
             tls,
             corsOrigins: o.corsOrigin,
+            allowedHosts: o.allowedHost,
             ui: o.ui,
           });
           if (auth) logger.info({ event: 'auth', file: o.authFile, users: auth.size }, `credentials required: ${auth.size} users`);
