@@ -83,7 +83,17 @@ export class Gate {
       }
     }
     if (!this.auth) return true;
-    if (rawPath === '/health' || (this.metricsPublic && rawPath === '/metrics')) return true;
+    if (rawPath === '/health' || (this.metricsPublic && rawPath === '/metrics')) {
+      // Open routes: answered to anyone, with detail only for a user who sent valid credentials.
+      const given = header(req, 'authorization');
+      if (given === undefined) return true;
+      const found = this.auth.authenticate(given, req.socket);
+      const remember = (p: Principal | null): Admission => {
+        if (p) this.principals.set(req, p);
+        return true;
+      };
+      return found instanceof Promise ? found.then(remember) : remember(found);
+    }
     const found = this.auth.authenticate(header(req, 'authorization'), req.socket);
     if (found instanceof Promise) return found.then((p) => this.decide(req, res, p, rawPath, snap));
     return this.decide(req, res, found, rawPath, snap);

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
 import { Gate, header, pathSegments } from './gate.js';
 import { JobRunner } from './jobs.js';
 import { Metrics } from './metrics.js';
@@ -425,7 +425,11 @@ export class RegistryServer {
         const key = '/' + segs.join('/');
         const p = snap.get.get(key);
         if (p !== undefined && (query === '' || !QUERY_ROUTES.has(p.route))) return p;
-        if (p !== undefined) return withQuery(snap, key, p, params, segs);
+        if (p !== undefined) {
+          const viewer = this.viewer(req);
+          const may = viewer === undefined || viewer?.filter.all ? undefined : (s: string) => viewer !== null && viewer.filter.subject(s);
+          return withQuery(snap, key, p, params, segs, may);
+        }
       }
       const [a, b, c, d, e] = segs;
       switch (a) {
@@ -494,18 +498,25 @@ export class RegistryServer {
           if (resolveSubject(snap, b) || params.get('defaultToGlobal') === 'true') return modeReadOnly;
           return err(404, 40409, `Subject '${b}' does not have subject-level mode configured`, '/mode/{s}');
         }
-        case 'health':
+        case 'health': {
           if (segs.length !== 1) return notFound;
+          // 'degraded': still serving the last good snapshot, but the newest content failed to load.
+          const status = this.metrics.lastReloadError ? 'degraded' : 'ok';
+          const viewer = this.viewer(req);
+          // With --auth-file, /health is open: without credentials it says only ok or degraded.
+          if (viewer === null) return prepare(200, { status }, JSON_TYPE, '/health');
+          const counts = this.counts(snap, viewer);
+          const reloadError = this.metrics.lastReloadError;
           return prepare(
             200,
             {
-              // 'degraded': still serving the last good snapshot, but the newest content failed to load.
-              status: this.metrics.lastReloadError ? 'degraded' : 'ok',
-              ...(this.metrics.lastReloadError ? { last_reload_error: this.metrics.lastReloadError } : {}),
+              status,
+              // The error can name any file of the registry: its text only for a user who may read all of it.
+              ...(reloadError ? { last_reload_error: viewer === undefined || viewer.filter.all ? reloadError : { at: reloadError.at } } : {}),
               source: snap.source,
               ...(snap.commit ? { commit: snap.commit } : {}),
-              subjects: snap.subjects.size,
-              versions: snap.versionCount,
+              subjects: counts.subjects,
+              versions: counts.versions,
               snapshot: snap.seq,
               loaded_at: snap.loadedAt.toISOString(),
               uptime_seconds: Math.round((Date.now() - this.metrics.started) / 1000),
@@ -513,9 +524,10 @@ export class RegistryServer {
             JSON_TYPE,
             '/health',
           );
+        }
         case 'metrics':
           if (segs.length !== 1) return notFound;
-          return prepare(200, this.renderMetrics(snap), 'text/plain; version=0.0.4; charset=utf-8', '/metrics', { raw: true });
+          return prepare(200, this.renderMetrics(snap, this.viewer(req)), 'text/plain; version=0.0.4; charset=utf-8', '/metrics', { raw: true });
         case 'search': {
           if (segs.length !== 1) return notFound;
           const q = params.get('q')?.trim();
@@ -675,11 +687,49 @@ export class RegistryServer {
     });
   }
 
-  private renderMetrics(snap: Snapshot): string {
+  /**
+   * Who a request reads as: undefined without --auth-file (everything is readable), null with it but no
+   * valid credentials (open routes only), else the user.
+   */
+  private viewer(req: http.IncomingMessage): Principal | null | undefined {
+    if (!this.gate?.auth) return undefined;
+    return this.gate.principalOf(req) ?? null;
+  }
+
+  private countCache = new Map<string, { subjects: number; versions: number }>();
+
+  /** Subjects and versions the viewer may read (registry-wide only without --auth-file or for '*'). */
+  private counts(snap: Snapshot, viewer: Principal | null | undefined): { subjects: number; versions: number } {
+    if (viewer === undefined || viewer?.filter.all) return { subjects: snap.subjects.size, versions: snap.versionCount };
+    if (viewer === null) return { subjects: 0, versions: 0 };
+    const key = `${snap.seq}\u0000${viewer.name}`;
+    let c = this.countCache.get(key);
+    if (!c) {
+      c = { subjects: 0, versions: 0 };
+      for (const s of snap.subjects.values()) {
+        if (!viewer.filter.subject(s.subject)) continue;
+        c.subjects++;
+        c.versions += s.versions.length;
+      }
+      if (this.countCache.size > 1000) this.countCache.clear();
+      this.countCache.set(key, c);
+    }
+    return c;
+  }
+
+  private renderMetrics(snap: Snapshot, viewer: Principal | null | undefined): string {
     const mem = process.memoryUsage();
+    const counts = this.counts(snap, viewer);
+    // An anonymous scraper (--metrics-public) sees no registry counts: they would tell about namespaces it may not read.
+    const registryGauges: Record<string, { help: string; value: number }> =
+      viewer === null
+        ? {}
+        : {
+            llm_schema_subjects: { help: 'Subjects in the served snapshot (that the scraping user may read).', value: counts.subjects },
+            llm_schema_versions: { help: 'Schema versions in the served snapshot (that the scraping user may read).', value: counts.versions },
+          };
     return this.metrics.render({
-      llm_schema_subjects: { help: 'Subjects in the served snapshot.', value: snap.subjects.size },
-      llm_schema_versions: { help: 'Schema versions in the served snapshot.', value: snap.versionCount },
+      ...registryGauges,
       llm_schema_snapshot_loaded_timestamp_seconds: { help: 'When the served snapshot was loaded.', value: Math.floor(snap.loadedAt.getTime() / 1000) },
       llm_schema_job_timeouts_total: { help: 'Validation or compatibility requests stopped for taking too long.', value: this.jobs.timeouts },
       llm_schema_requests_in_flight: { help: 'Requests being answered that are not precomputed.', value: this.inFlight },
@@ -694,7 +744,7 @@ export class RegistryServer {
  * ever deleted here), subjectPrefix (':*:' = every context), latestOnly, format=serialized (Protobuf),
  * fetchMaxId, and subject on an id's lists.
  */
-function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchParams, segs: string[]): Prepared {
+function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchParams, segs: string[], may?: (subject: string) => boolean): Prepared {
   const C = CONFLUENT_TYPE;
   const route = p.route;
   const serialized = params.get('format') === 'serialized';
@@ -733,7 +783,10 @@ function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchPa
   }
   if (route === '/schemas/ids/{id}' && params.get('fetchMaxId') === 'true') {
     const body = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-    body.maxId = Math.max(0, ...snap.ids.keys());
+    // The largest id the user may read (an id is readable when one of the subjects using it is).
+    let max = 0;
+    for (const [id, d] of snap.ids) if (id > max && (!may || d.uses.some((u) => may(u.subject)))) max = id;
+    body.maxId = max;
     return prepare(200, body, C, route);
   }
   return answer;
