@@ -732,6 +732,7 @@ export class RegistryServer {
       ...registryGauges,
       llm_schema_snapshot_loaded_timestamp_seconds: { help: 'When the served snapshot was loaded.', value: Math.floor(snap.loadedAt.getTime() / 1000) },
       llm_schema_job_timeouts_total: { help: 'Validation or compatibility requests stopped for taking too long.', value: this.jobs.timeouts },
+      llm_schema_jobs_slow_lane_total: { help: 'Jobs that ran long and moved, with their thread, to the slow lane.', value: this.jobs.demotions },
       llm_schema_requests_in_flight: { help: 'Requests being answered that are not precomputed.', value: this.inFlight },
       process_resident_memory_bytes: { help: 'Resident memory size in bytes.', value: mem.rss },
       process_start_time_seconds: { help: 'Start time of the process since unix epoch in seconds.', value: Math.floor(this.metrics.started / 1000) },
