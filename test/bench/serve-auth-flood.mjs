@@ -44,7 +44,14 @@ function get(user, password, localAddress) {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/subjects', localAddress, agent: false, headers: { Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/subjects',
+        localAddress,
+        agent: false,
+        headers: { Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0, at: performance.now() }));
@@ -65,7 +72,9 @@ const floodMs = Math.max(...answers.map((a) => a.at)) - t0;
 const byStatus = {};
 for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
 const answeredBeforeLogin = answers.filter((a) => a.at < login.at).length;
-console.log(`flood: ${FLOOD} requests from ${SAME ? '127.0.0.1 (same address as the user)' : '127.0.0.2'}; answers ${JSON.stringify(byStatus)}; all answered after ${floodMs.toFixed(0)} ms`);
+console.log(
+  `flood: ${FLOOD} requests from ${SAME ? '127.0.0.1 (same address as the user)' : '127.0.0.2'}; answers ${JSON.stringify(byStatus)}; all answered after ${floodMs.toFixed(0)} ms`,
+);
 console.log(`login: status ${login.status} in ${login.ms.toFixed(0)} ms (${answeredBeforeLogin}/${FLOOD} flood requests answered before it)`);
 proc.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });

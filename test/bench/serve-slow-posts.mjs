@@ -17,13 +17,21 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'llm-schema-bench-slow-'));
 writeFileSync(path.join(dir, 'llm-schema.yaml'), 'compatibility: BACKWARD\nschemas: schemas\n');
 const user = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { name: { type: 'string' } } };
 writeFileSync(path.join(dir, 'user.json'), JSON.stringify(user));
-const reg = spawnSync(process.execPath, [BIN, 'register', '--registry', dir, '--namespace', 'shop', '--name', 'user', '--file', path.join(dir, 'user.json')], { encoding: 'utf8' });
+const reg = spawnSync(process.execPath, [BIN, 'register', '--registry', dir, '--namespace', 'shop', '--name', 'user', '--file', path.join(dir, 'user.json')], {
+  encoding: 'utf8',
+});
 if (reg.status !== 0) throw new Error(reg.stderr);
 writeFileSync(path.join(dir, 'redos.json'), JSON.stringify({ ...user, properties: { name: { type: 'string', pattern: '^(a+)+\\1$' } } }));
-const reg2 = spawnSync(process.execPath, [BIN, 'register', '--registry', dir, '--namespace', 'shop', '--name', 'redos', '--file', path.join(dir, 'redos.json')], { encoding: 'utf8' });
+const reg2 = spawnSync(
+  process.execPath,
+  [BIN, 'register', '--registry', dir, '--namespace', 'shop', '--name', 'redos', '--file', path.join(dir, 'redos.json')],
+  { encoding: 'utf8' },
+);
 if (reg2.status !== 0) throw new Error(reg2.stderr);
 
-const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', dir, '--poll-interval', '0', '--no-access-log'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--registry', dir, '--poll-interval', '0', '--no-access-log'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
 const url = await new Promise((resolve, reject) => {
   let out = '';
   proc.stdout.on('data', (c) => {
