@@ -39,38 +39,119 @@ export async function hashSecret(secret: string): Promise<string> {
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** True when secret matches the stored hash (constant-time comparison of the derived keys). */
-export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+/**
+ * True when secret matches the stored hash (constant-time comparison of the derived keys). `client` (a
+ * remote address) is whose turn it is in the queue of derivations; throws CredentialQueueFull when that
+ * client already has too many waiting.
+ */
+export async function verifySecret(secret: string, stored: string, client = ''): Promise<boolean> {
   const m = HASH_RE.exec(stored);
   if (!m) return false;
-  await acquire();
+  await scryptQueue.acquire(client);
   try {
     return await derive(secret, m);
   } catch {
     return false; // parameters scrypt refuses (a hand-edited hash): no match
   } finally {
-    release();
+    scryptQueue.release(client);
+  }
+}
+
+/** A client (or everyone) has too many credential checks waiting: answered 429 with Retry-After. */
+export class CredentialQueueFull extends Error {
+  constructor() {
+    super('too many credential checks waiting');
   }
 }
 
 /**
  * At most two scrypt derivations at once: they run on libuv's thread pool (4 threads), which file reads
  * share, so a flood of made-up credentials slows only the checking of new credentials, nothing else.
+ * Waiting checks are taken in turn per client (round robin over remote addresses), so a client flooding
+ * with made-up credentials waits behind itself, not in front of everyone else; and each client may have
+ * only so many waiting (the rest are refused at once, without hashing: the refusal depends on the queue,
+ * never on the credentials).
  */
-const MAX_PARALLEL = 2;
-let running = 0;
-const waiting: Array<() => void> = [];
-function acquire(): Promise<void> {
-  if (running < MAX_PARALLEL) {
-    running++;
-    return Promise.resolve();
+export class FairQueue {
+  private running = 0;
+  private waiting = 0;
+  private runningBy = new Map<string, number>();
+  /** client -> its waiters; the Map's order is the round-robin order. */
+  private queues = new Map<string, Array<() => void>>();
+
+  /**
+   * parallel: derivations at once; perClientRunning: at once for one client (below parallel, a newcomer
+   * always finds a thread free or about to be); perClient / total: waiting, beyond which it is refused.
+   */
+  constructor(
+    readonly parallel: number,
+    readonly perClientRunning: number,
+    readonly perClient: number,
+    readonly total: number,
+  ) {}
+
+  acquire(client: string): Promise<void> {
+    const q = this.queues.get(client);
+    if (!q && this.running < this.parallel && (this.runningBy.get(client) ?? 0) < this.perClientRunning) {
+      this.start(client);
+      return Promise.resolve();
+    }
+    if ((q?.length ?? 0) >= this.perClient || this.waiting >= this.total) return Promise.reject(new CredentialQueueFull());
+    return new Promise((resolve) => {
+      if (q) q.push(resolve);
+      else this.queues.set(client, [resolve]);
+      this.waiting++;
+    });
   }
-  return new Promise((resolve) => waiting.push(resolve));
+
+  release(client: string): void {
+    this.running--;
+    const n = (this.runningBy.get(client) ?? 1) - 1;
+    if (n > 0) this.runningBy.set(client, n);
+    else this.runningBy.delete(client);
+    this.dispatch();
+  }
+
+  private start(client: string): void {
+    this.running++;
+    this.runningBy.set(client, (this.runningBy.get(client) ?? 0) + 1);
+  }
+
+  /** Start waiters in turn: the first client in the round whose running share is not used up. */
+  private dispatch(): void {
+    while (this.running < this.parallel && this.waiting > 0) {
+      let picked: string | undefined;
+      for (const client of this.queues.keys()) {
+        if ((this.runningBy.get(client) ?? 0) < this.perClientRunning) {
+          picked = client;
+          break;
+        }
+      }
+      if (picked === undefined) return;
+      const q = this.queues.get(picked)!;
+      const next = q.shift()!;
+      this.waiting--;
+      // The client goes to the end of the round (or leaves it when it has nothing more waiting).
+      this.queues.delete(picked);
+      if (q.length > 0) this.queues.set(picked, q);
+      this.start(picked);
+      next();
+    }
+  }
 }
-function release(): void {
-  const next = waiting.shift();
-  if (next) next();
-  else running--;
+
+const scryptQueue = new FairQueue(2, 1, 32, 2048);
+
+/** The queue key of a remote address: IPv4 as is (also when IPv4-mapped), IPv6 by its /64 (one host holds a whole /64). */
+export function clientKey(address: string | undefined): string {
+  if (!address) return '';
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
+  if (!address.includes(':')) return address;
+  const parts = address.split('::');
+  const head = parts[0] === '' ? [] : parts[0].split(':');
+  const tail = parts.length > 1 && parts[1] !== '' ? parts[1].split(':') : [];
+  const full = parts.length > 1 ? [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail] : head;
+  return full.slice(0, 4).join(':') + '::/64';
 }
 
 async function derive(secret: string, m: RegExpExecArray): Promise<boolean> {
@@ -177,7 +258,7 @@ export class Authenticator {
   private verified = new Map<string, Principal>();
   /** Rejected headers, apart: a flood of bad credentials never evicts the good ones. */
   private rejected = new Map<string, null>();
-  private inflight = new Map<string, Promise<Principal | null>>();
+  private inflight = new Map<string, Promise<Principal | null | 'busy'>>();
   private generation = 0;
   static readonly MAX_CACHE = 10_000;
 
@@ -203,21 +284,21 @@ export class Authenticator {
    * The principal for an Authorization header value: synchronously when this header was seen before,
    * else a promise (scrypt runs off the main thread). null: no or wrong credentials.
    */
-  authenticate(header: string | undefined, conn?: object): Principal | null | Promise<Principal | null> {
+  authenticate(header: string | undefined, conn?: { remoteAddress?: string }): Principal | null | Promise<Principal | null | 'busy'> {
     if (header === undefined || header.length > 8192) return null;
     // The same header again on a keep-alive connection: no hashing at all.
     if (conn !== undefined) {
       const last = this.perConnection.get(conn);
       if (last !== undefined && last.header === header && last.generation === this.generation) return last.principal;
     }
-    const found = this.lookup(header);
+    const found = this.lookup(header, clientKey(conn?.remoteAddress));
     if (conn !== undefined && !(found instanceof Promise)) this.perConnection.set(conn, { header, principal: found, generation: this.generation });
     return found;
   }
 
   private perConnection = new WeakMap<object, { header: string; principal: Principal | null; generation: number }>();
 
-  private lookup(header: string): Principal | null | Promise<Principal | null> {
+  private lookup(header: string, client: string): Principal | null | Promise<Principal | null | 'busy'> {
     const key = createHash('sha256').update(header).digest('base64');
     const known = this.verified.get(key);
     if (known !== undefined) return known;
@@ -225,22 +306,30 @@ export class Authenticator {
     let p = this.inflight.get(key);
     if (!p) {
       const gen = this.generation;
-      p = this.verify(header).then((principal) => {
-        if (gen === this.generation) {
-          const cache = principal ? this.verified : this.rejected;
-          if (cache.size >= Authenticator.MAX_CACHE) cache.clear();
-          if (principal) this.verified.set(key, principal);
-          else this.rejected.set(key, null);
-          this.inflight.delete(key);
-        }
-        return principal;
-      });
+      p = this.verify(header, client).then(
+        (principal) => {
+          if (gen === this.generation) {
+            const cache = principal ? this.verified : this.rejected;
+            if (cache.size >= Authenticator.MAX_CACHE) cache.clear();
+            if (principal) this.verified.set(key, principal);
+            else this.rejected.set(key, null);
+            this.inflight.delete(key);
+          }
+          return principal;
+        },
+        (err: unknown) => {
+          if (gen === this.generation) this.inflight.delete(key);
+          // Not checked (the client's queue was full): nothing is remembered; the client may retry.
+          if (err instanceof CredentialQueueFull) return 'busy' as const;
+          throw err;
+        },
+      );
       this.inflight.set(key, p);
     }
     return p;
   }
 
-  private async verify(header: string): Promise<Principal | null> {
+  private async verify(header: string, client: string): Promise<Principal | null> {
     const sp = header.indexOf(' ');
     if (sp < 0) return null;
     const scheme = header.slice(0, sp).toLowerCase();
@@ -259,19 +348,19 @@ export class Authenticator {
       const user = this.byName.get(name);
       if (!user?.password) {
         // The same work as for a real user, so that timing does not tell which names exist.
-        await verifySecret(password, DUMMY);
+        await verifySecret(password, DUMMY, client);
         return null;
       }
-      return (await verifySecret(password, user.password)) ? this.principals.get(user.name)! : null;
+      return (await verifySecret(password, user.password, client)) ? this.principals.get(user.name)! : null;
     }
     if (scheme === 'bearer') {
       if (value === '') return null;
       let found: Principal | null = null;
       // Every token user is tried (each hash has its own salt); results are cached per header.
       for (const u of this.users) {
-        if (u.token && (await verifySecret(value, u.token)) && !found) found = this.principals.get(u.name)!;
+        if (u.token && (await verifySecret(value, u.token, client)) && !found) found = this.principals.get(u.name)!;
       }
-      if (!this.users.some((u) => u.token)) await verifySecret(value, DUMMY);
+      if (!this.users.some((u) => u.token)) await verifySecret(value, DUMMY, client);
       return found;
     }
     return null;

@@ -83,10 +83,26 @@ export class Gate {
       }
     }
     if (!this.auth) return true;
-    if (rawPath === '/health' || (this.metricsPublic && rawPath === '/metrics')) return true;
+    if (rawPath === '/health' || (this.metricsPublic && rawPath === '/metrics')) {
+      // Open routes: answered to anyone, with detail only for a user who sent valid credentials.
+      const given = header(req, 'authorization');
+      if (given === undefined) return true;
+      const found = this.auth.authenticate(given, req.socket);
+      const remember = (p: Principal | null | 'busy'): Admission => {
+        if (p && p !== 'busy') this.principals.set(req, p);
+        return true;
+      };
+      return found instanceof Promise ? found.then(remember) : remember(found);
+    }
     const found = this.auth.authenticate(header(req, 'authorization'), req.socket);
-    if (found instanceof Promise) return found.then((p) => this.decide(req, res, p, rawPath, snap));
+    if (found instanceof Promise) return found.then((p) => (p === 'busy' ? this.busy(res, rawPath) : this.decide(req, res, p, rawPath, snap)));
     return this.decide(req, res, found, rawPath, snap);
+  }
+
+  /** 429: this client has too many credential checks waiting (a flood of made-up credentials); nothing was checked. */
+  private busy(res: http.ServerResponse, rawPath: string): Admission {
+    res.setHeader('Retry-After', '1');
+    return errorAnswer(rawPath, 429, 42901, 'Too many credential checks are waiting from this address; retry later', 'busy');
   }
 
   private decide(req: http.IncomingMessage, res: http.ServerResponse, p: Principal | null, rawPath: string, snap: Snapshot): Admission {

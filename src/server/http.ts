@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
 import { Gate, header, pathSegments } from './gate.js';
 import { JobRunner } from './jobs.js';
 import { Metrics } from './metrics.js';
@@ -66,6 +66,13 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve the read-only web UI under /ui/ (default true; `serve --no-ui` turns it off). */
   ui?: boolean;
+  /**
+   * Host names (Host header, port aside) answered besides the loopback names and the bound address;
+   * '.example.com' also allows its subdomains, '*' turns the check off. The check is on when bound to a
+   * loopback address or when names are given (DNS rebinding: a browser page on attacker.example that
+   * resolves to 127.0.0.1 sends Host: attacker.example).
+   */
+  allowedHosts?: string[];
 }
 
 /** Routes whose answer depends on the query string: the precomputed answer is used only without one. */
@@ -152,7 +159,12 @@ export class RegistryServer {
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
     this.server = options.tls
-      ? (https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) as unknown as http.Server)
+      ? (https.createServer(
+          // A client that connects and never completes the handshake is cut as one that never sends its
+          // headers is (tls' own default waits 120 s).
+          { ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.headersTimeoutMs ?? 10_000 },
+          onRequest,
+        ) as unknown as http.Server)
       : http.createServer(serverOptions, onRequest);
     // Expect: 100-continue: refuse an oversized body before the client sends it.
     this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -160,8 +172,14 @@ export class RegistryServer {
       if (!(Number.isFinite(declared) && declared > this.maxBody) && req.method === 'POST') res.writeContinue();
       this.handle(req, res);
     });
+    // TLS: sockets past their handshake. A client error on any other (a handshake that failed or timed
+    // out) cannot be answered in HTTP: the connection is cut.
+    const secured = new WeakSet<object>();
+    if (options.tls) this.server.on('secureConnection', (socket: object) => secured.add(socket));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      if (options.tls && !secured.has(socket)) {
+        socket.destroy();
+      } else if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
         const status =
           err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
             ? '408 Request Timeout'
@@ -173,6 +191,32 @@ export class RegistryServer {
         socket.destroy();
       }
     });
+  }
+
+  /** The Host names answered (set by listen()); undefined: every name. */
+  private hosts?: HostCheck;
+  /** The last Host header found allowed: most requests repeat it, and then cost one comparison. */
+  private lastHost?: string;
+
+  private refuseHost(req: http.IncomingMessage, res: http.ServerResponse, given: string): void {
+    const start = process.hrtime.bigint();
+    const reqId = `${this.bootId}-${++this.counter}`;
+    res.setHeader('X-Request-Id', reqId);
+    // Cut the connection after the answer: it was opened for another name.
+    res.setHeader('Connection', 'close');
+    const shown = given.length > 100 ? `${given.slice(0, 100)}...` : given;
+    const p = prepare(
+      403,
+      {
+        error_code: 40303,
+        message: `requests for host '${shown}' are refused: this server answers only to its own address, localhost and the host names its operator allowed (a protection against DNS rebinding)`,
+      },
+      JSON_TYPE,
+      'host_refused',
+    );
+    res.writeHead(p.status, p.headers);
+    res.end(p.body);
+    this.done(req, res, p.route, start, reqId);
   }
 
   /** The snapshot new requests see. */
@@ -192,6 +236,7 @@ export class RegistryServer {
       this.server.listen(this.options.port ?? 8080, this.options.host ?? '127.0.0.1', () => {
         this.server.off('error', onError);
         const a = this.server.address() as AddressInfo;
+        this.hosts = HostCheck.for(a.address, this.options.allowedHosts ?? []);
         resolve({ host: a.address, port: a.port });
       });
     });
@@ -213,6 +258,13 @@ export class RegistryServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.hosts !== undefined) {
+      const h = header(req, 'host');
+      if (h !== undefined && h !== this.lastHost) {
+        if (!this.hosts.allows(h)) return this.refuseHost(req, res, h);
+        this.lastHost = h;
+      }
+    }
     const gate = this.gate;
     if (gate === undefined) return this.serve(req, res);
     // Auth and CORS first: an early answer (401, 403, a preflight) or on to routing, as the user.
@@ -373,7 +425,11 @@ export class RegistryServer {
         const key = '/' + segs.join('/');
         const p = snap.get.get(key);
         if (p !== undefined && (query === '' || !QUERY_ROUTES.has(p.route))) return p;
-        if (p !== undefined) return withQuery(snap, key, p, params, segs);
+        if (p !== undefined) {
+          const viewer = this.viewer(req);
+          const may = viewer === undefined || viewer?.filter.all ? undefined : (s: string) => viewer !== null && viewer.filter.subject(s);
+          return withQuery(snap, key, p, params, segs, may);
+        }
       }
       const [a, b, c, d, e] = segs;
       switch (a) {
@@ -442,18 +498,25 @@ export class RegistryServer {
           if (resolveSubject(snap, b) || params.get('defaultToGlobal') === 'true') return modeReadOnly;
           return err(404, 40409, `Subject '${b}' does not have subject-level mode configured`, '/mode/{s}');
         }
-        case 'health':
+        case 'health': {
           if (segs.length !== 1) return notFound;
+          // 'degraded': still serving the last good snapshot, but the newest content failed to load.
+          const status = this.metrics.lastReloadError ? 'degraded' : 'ok';
+          const viewer = this.viewer(req);
+          // With --auth-file, /health is open: without credentials it says only ok or degraded.
+          if (viewer === null) return prepare(200, { status }, JSON_TYPE, '/health');
+          const counts = this.counts(snap, viewer);
+          const reloadError = this.metrics.lastReloadError;
           return prepare(
             200,
             {
-              // 'degraded': still serving the last good snapshot, but the newest content failed to load.
-              status: this.metrics.lastReloadError ? 'degraded' : 'ok',
-              ...(this.metrics.lastReloadError ? { last_reload_error: this.metrics.lastReloadError } : {}),
+              status,
+              // The error can name any file of the registry: its text only for a user who may read all of it.
+              ...(reloadError ? { last_reload_error: viewer === undefined || viewer.filter.all ? reloadError : { at: reloadError.at } } : {}),
               source: snap.source,
               ...(snap.commit ? { commit: snap.commit } : {}),
-              subjects: snap.subjects.size,
-              versions: snap.versionCount,
+              subjects: counts.subjects,
+              versions: counts.versions,
               snapshot: snap.seq,
               loaded_at: snap.loadedAt.toISOString(),
               uptime_seconds: Math.round((Date.now() - this.metrics.started) / 1000),
@@ -461,9 +524,10 @@ export class RegistryServer {
             JSON_TYPE,
             '/health',
           );
+        }
         case 'metrics':
           if (segs.length !== 1) return notFound;
-          return prepare(200, this.renderMetrics(snap), 'text/plain; version=0.0.4; charset=utf-8', '/metrics', { raw: true });
+          return prepare(200, this.renderMetrics(snap, this.viewer(req)), 'text/plain; version=0.0.4; charset=utf-8', '/metrics', { raw: true });
         case 'search': {
           if (segs.length !== 1) return notFound;
           const q = params.get('q')?.trim();
@@ -623,13 +687,52 @@ export class RegistryServer {
     });
   }
 
-  private renderMetrics(snap: Snapshot): string {
+  /**
+   * Who a request reads as: undefined without --auth-file (everything is readable), null with it but no
+   * valid credentials (open routes only), else the user.
+   */
+  private viewer(req: http.IncomingMessage): Principal | null | undefined {
+    if (!this.gate?.auth) return undefined;
+    return this.gate.principalOf(req) ?? null;
+  }
+
+  private countCache = new Map<string, { subjects: number; versions: number }>();
+
+  /** Subjects and versions the viewer may read (registry-wide only without --auth-file or for '*'). */
+  private counts(snap: Snapshot, viewer: Principal | null | undefined): { subjects: number; versions: number } {
+    if (viewer === undefined || viewer?.filter.all) return { subjects: snap.subjects.size, versions: snap.versionCount };
+    if (viewer === null) return { subjects: 0, versions: 0 };
+    const key = `${snap.seq}\u0000${viewer.name}`;
+    let c = this.countCache.get(key);
+    if (!c) {
+      c = { subjects: 0, versions: 0 };
+      for (const s of snap.subjects.values()) {
+        if (!viewer.filter.subject(s.subject)) continue;
+        c.subjects++;
+        c.versions += s.versions.length;
+      }
+      if (this.countCache.size > 1000) this.countCache.clear();
+      this.countCache.set(key, c);
+    }
+    return c;
+  }
+
+  private renderMetrics(snap: Snapshot, viewer: Principal | null | undefined): string {
     const mem = process.memoryUsage();
+    const counts = this.counts(snap, viewer);
+    // An anonymous scraper (--metrics-public) sees no registry counts: they would tell about namespaces it may not read.
+    const registryGauges: Record<string, { help: string; value: number }> =
+      viewer === null
+        ? {}
+        : {
+            llm_schema_subjects: { help: 'Subjects in the served snapshot (that the scraping user may read).', value: counts.subjects },
+            llm_schema_versions: { help: 'Schema versions in the served snapshot (that the scraping user may read).', value: counts.versions },
+          };
     return this.metrics.render({
-      llm_schema_subjects: { help: 'Subjects in the served snapshot.', value: snap.subjects.size },
-      llm_schema_versions: { help: 'Schema versions in the served snapshot.', value: snap.versionCount },
+      ...registryGauges,
       llm_schema_snapshot_loaded_timestamp_seconds: { help: 'When the served snapshot was loaded.', value: Math.floor(snap.loadedAt.getTime() / 1000) },
       llm_schema_job_timeouts_total: { help: 'Validation or compatibility requests stopped for taking too long.', value: this.jobs.timeouts },
+      llm_schema_jobs_slow_lane_total: { help: 'Jobs that ran long and moved, with their thread, to the slow lane.', value: this.jobs.demotions },
       llm_schema_requests_in_flight: { help: 'Requests being answered that are not precomputed.', value: this.inFlight },
       process_resident_memory_bytes: { help: 'Resident memory size in bytes.', value: mem.rss },
       process_start_time_seconds: { help: 'Start time of the process since unix epoch in seconds.', value: Math.floor(this.metrics.started / 1000) },
@@ -642,7 +745,7 @@ export class RegistryServer {
  * ever deleted here), subjectPrefix (':*:' = every context), latestOnly, format=serialized (Protobuf),
  * fetchMaxId, and subject on an id's lists.
  */
-function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchParams, segs: string[]): Prepared {
+function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchParams, segs: string[], may?: (subject: string) => boolean): Prepared {
   const C = CONFLUENT_TYPE;
   const route = p.route;
   const serialized = params.get('format') === 'serialized';
@@ -681,7 +784,10 @@ function withQuery(snap: Snapshot, key: string, p: Prepared, params: URLSearchPa
   }
   if (route === '/schemas/ids/{id}' && params.get('fetchMaxId') === 'true') {
     const body = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-    body.maxId = Math.max(0, ...snap.ids.keys());
+    // The largest id the user may read (an id is readable when one of the subjects using it is).
+    let max = 0;
+    for (const [id, d] of snap.ids) if (id > max && (!may || d.uses.some((u) => may(u.subject)))) max = id;
+    body.maxId = max;
     return prepare(200, body, C, route);
   }
   return answer;
@@ -746,6 +852,59 @@ function etagMatches(header: string, etag: string): boolean {
     if (t === etag || t === `W/${etag}`) return true;
   }
   return false;
+}
+
+/** Loopback addresses: 127.0.0.0/8, ::1 and IPv4-mapped 127.x. */
+export function isLoopback(address: string): boolean {
+  return /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost)$/i.test(address);
+}
+
+/** The host names a server answers to (the Host header's name; any port). */
+export class HostCheck {
+  private exact = new Set<string>();
+  private suffixes: string[] = [];
+
+  private constructor(bound: string, allowed: string[]) {
+    for (const n of ['localhost', '127.0.0.1', '[::1]', bound.includes(':') ? `[${bound.toLowerCase()}]` : bound.toLowerCase()]) this.exact.add(n);
+    // *.localhost always resolves to loopback in browsers (RFC 6761).
+    this.suffixes.push('.localhost');
+    for (const raw of allowed) {
+      const n = raw.toLowerCase().replace(/\.$/, '');
+      if (n.startsWith('.')) {
+        this.suffixes.push(n);
+        this.exact.add(n.slice(1));
+      } else {
+        this.exact.add(n.includes(':') && !n.startsWith('[') ? `[${n}]` : n);
+      }
+    }
+  }
+
+  /** The check for a server bound to `bound`: undefined (every name answered) off loopback without names, or with '*'. */
+  static for(bound: string, allowed: string[]): HostCheck | undefined {
+    if (allowed.includes('*')) return undefined;
+    if (!isLoopback(bound) && allowed.length === 0) return undefined;
+    return new HostCheck(bound, allowed);
+  }
+
+  allows(hostHeader: string): boolean {
+    let name = hostHeader.trim().toLowerCase();
+    if (name.startsWith('[')) {
+      const end = name.indexOf(']');
+      if (end < 0) return false;
+      const rest = name.slice(end + 1);
+      if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return false;
+      name = name.slice(0, end + 1);
+    } else {
+      const colon = name.indexOf(':');
+      if (colon >= 0) {
+        if (!/^:\d{1,5}$/.test(name.slice(colon))) return false;
+        name = name.slice(0, colon);
+      }
+    }
+    if (name.endsWith('.')) name = name.slice(0, -1);
+    if (this.exact.has(name)) return true;
+    return this.suffixes.some((sfx) => name.endsWith(sfx) && name.length > sfx.length);
+  }
 }
 
 export { READ_POSTS };

@@ -149,7 +149,7 @@ export class JobContext {
     try {
       ref = { namespace: checkNamespace(namespace), name: checkName(name) };
     } catch (err) {
-      throw new HttpError(422, 422, (err as Error).message);
+      throw new HttpError(422, 422, httpWording((err as Error).message));
     }
     this.mayRead(`${ref.namespace}.${ref.name}`);
     return ref;
@@ -525,18 +525,32 @@ export function scrubPaths(message: string, root: string): string {
   return out;
 }
 
+/**
+ * The core's messages are written for the command line ('a name is required (--name)', '--policy: ...',
+ * '; add --proto-path DIR'); an HTTP client never sends flags, so its answers speak of request fields and
+ * carry no command-line hints.
+ */
+export function httpWording(message: string): string {
+  return message
+    .replace(/^a namespace is required \(--namespace\)$/, "the request needs 'namespace': a non-empty string")
+    .replace(/^a name is required \(--name\)$/, "the request needs 'name': a non-empty string")
+    .replace(/^--([a-z][a-z-]*): /, "'$1': ")
+    .replace(/\s*\((?:pass |use |add |with )?--[a-z][^)]*\)/g, '')
+    .replace(/[;:,]\s*(?:add|use|pass|give|run)\b[^;]*--[a-z].*$/, '');
+}
+
 /** Map core errors to Confluent-shaped HTTP errors. */
 export function toResult(err: unknown): JobResult {
-  if (err instanceof HttpError) return errorResult(err.status, err.code, err.message);
+  if (err instanceof HttpError) return errorResult(err.status, err.code, httpWording(err.message));
   if (err instanceof NotFoundError) {
-    if (err.what === 'subject') return errorResult(404, 40401, err.message);
-    if (err.what === 'version') return errorResult(404, 40402, err.message);
-    return errorResult(404, 40403, err.message);
+    if (err.what === 'subject') return errorResult(404, 40401, httpWording(err.message));
+    if (err.what === 'version') return errorResult(404, 40402, httpWording(err.message));
+    return errorResult(404, 40403, httpWording(err.message));
   }
   if (err instanceof LlmSchemaError) {
     // A version string that is not semver, an invalid name, an unsupported format.
-    if (/invalid version/.test(err.message)) return errorResult(422, 42202, err.message);
-    return errorResult(422, 422, err.message);
+    if (/invalid version/.test(err.message)) return errorResult(422, 42202, httpWording(err.message));
+    return errorResult(422, 422, httpWording(err.message));
   }
   if (err instanceof RangeError) return errorResult(422, 422, 'the input is nested too deeply to process');
   return errorResult(500, 50001, `internal error: ${(err as Error)?.message ?? String(err)}`);

@@ -259,7 +259,7 @@ describe('attack: expensive bodies', () => {
     const u = new URL(url);
     const sock = net.connect(Number(u.port), u.hostname);
     await new Promise((r) => sock.once('connect', r));
-    sock.write('POST /schemas/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    sock.write('POST /schemas/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
     const timer = setInterval(() => sock.write(' '), 200);
     try {
       await stillHealthy();

@@ -218,7 +218,7 @@ describe('serve: slow clients and slow requests', () => {
     try {
       const u = new URL(served.url);
       const res = await new Promise<string>((resolve) => {
-        const sock = net.connect(Number(u.port), u.hostname, () => sock.write('GET /subjects HTTP/1.1\r\nHost: x\r\n'));
+        const sock = net.connect(Number(u.port), u.hostname, () => sock.write('GET /subjects HTTP/1.1\r\nHost: localhost\r\n'));
         let data = '';
         sock.on('data', (c) => (data += c.toString()));
         sock.on('close', () => resolve(data || 'closed'));

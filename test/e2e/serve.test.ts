@@ -378,7 +378,7 @@ describe('serve: safe to expose', () => {
   ];
   for (const p of traversals) {
     it(`traversal ${p} finds nothing`, async () => {
-      const res = await raw(`GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const res = await raw(`GET ${p} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
       const status = Number(/^HTTP\/1\.1 (\d+)/.exec(res)![1]);
       expect([400, 404]).toContain(status);
       expect(res).not.toContain('compatibility: BACKWARD');
@@ -421,7 +421,7 @@ describe('serve: safe to expose', () => {
       });
       sock.on('close', () => resolve(data));
       sock.on('error', () => resolve(data));
-      sock.write('POST /schemas/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      sock.write('POST /schemas/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
       const send = () => {
         if (sock.destroyed || sent >= 40) return;
         sent++;

@@ -60,7 +60,9 @@ describe('RegistryServer', () => {
       let data = '';
       sock.on('data', (c) => (data += c.toString()));
       sock.on('end', () => resolve(data));
-      sock.write(`POST /schemas/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      sock.write(
+        `POST /schemas/validate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       sock.write(body.slice(0, 10));
       setTimeout(() => {
         server!.swap(second);

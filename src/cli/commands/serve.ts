@@ -18,6 +18,7 @@ interface Opts {
   tlsCert?: string;
   tlsKey?: string;
   corsOrigin: string[];
+  allowedHost: string[];
   ui: boolean;
 }
 
@@ -50,6 +51,12 @@ export function define(program: Command): void {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option(
+      '--allowed-host <name>',
+      "also answer requests for this host name (repeatable; '.example.com' allows its subdomains too; '*' any name). Bound to loopback (the default), serve answers only 127.0.0.1, localhost and [::1] and refuses other Host headers with 403, against DNS rebinding",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--no-ui', 'do not serve the read-only web UI at /ui/')
     .action((_o, cmd: Command) =>
       run(
@@ -72,6 +79,16 @@ export function define(program: Command): void {
               throw new UsageError(`invalid --cors-origin '${origin}': expected '*' or scheme://host[:port], e.g. https://app.example.com`);
             }
           }
+          for (const name of o.allowedHost) {
+            if (
+              name !== '*' &&
+              !/^(\.?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])$/.test(name)
+            ) {
+              throw new UsageError(
+                `invalid --allowed-host '${name}': expected a host name (registry.example.com), '.example.com' for a domain and its subdomains, or '*'`,
+              );
+            }
+          }
           let tls: { cert: Buffer; key: Buffer } | undefined;
           if (o.tlsCert && o.tlsKey) {
             const { readFile } = await import('node:fs/promises');
@@ -90,8 +107,19 @@ export function define(program: Command): void {
             try {
               createSecureContext(tls);
             } catch (err) {
-              throw new InputError(`the certificate and key cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
+              throw new InputError(`the certificate and the private key ${o.tlsKey} cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
             }
+            // OpenSSL accepts a key of another type than the certificate's (an EC key beside an RSA
+            // certificate) and every handshake then fails: check that the key is the certificate's own.
+            const { X509Certificate, createPrivateKey } = await import('node:crypto');
+            let matches: boolean;
+            try {
+              matches = new X509Certificate(tls.cert).checkPrivateKey(createPrivateKey(tls.key));
+            } catch (err) {
+              throw new InputError(`the certificate and the private key ${o.tlsKey} cannot be used together: ${(err as Error).message}`, { file: o.tlsCert });
+            }
+            if (!matches)
+              throw new InputError(`the private key ${o.tlsKey} does not belong to this certificate: every TLS handshake would fail`, { file: o.tlsCert });
           }
           let auth: import('../../server/auth.js').Authenticator | undefined;
           if (o.authFile) {
@@ -138,6 +166,7 @@ export function define(program: Command): void {
             metricsPublic: !!o.metricsPublic,
             tls,
             corsOrigins: o.corsOrigin,
+            allowedHosts: o.allowedHost,
             ui: o.ui,
           });
           if (auth) logger.info({ event: 'auth', file: o.authFile, users: auth.size }, `credentials required: ${auth.size} users`);
