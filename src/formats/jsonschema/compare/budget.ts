@@ -31,7 +31,7 @@ export class Budget {
     this.deadline = Date.now() + ms;
     const h = getHeapStatistics();
     // never more than half of what the heap has left: the answer must still be built and printed
-    this.maxHeapGrowth = Math.max(16 * 1024 * 1024, Math.min(maxHeapGrowth, (h.heap_size_limit - h.used_heap_size) / 2));
+    this.maxHeapGrowth = Math.max(0, Math.min(maxHeapGrowth, (h.heap_size_limit - h.used_heap_size) / 2));
     this.heapLimit = h.used_heap_size + this.maxHeapGrowth;
   }
 
@@ -64,6 +64,6 @@ export class Budget {
   }
 
   describe(): string {
-    return `the comparison ran out of its budget (${this.ms} ms, ${this.maxSteps} steps or ${Math.round(this.maxHeapGrowth / 1048576)} MB)`;
+    return `the comparison ran out of its budget (${this.ms} ms, ${this.maxSteps} steps or ${Math.max(1, Math.round(this.maxHeapGrowth / 1048576))} MB)`;
   }
 }

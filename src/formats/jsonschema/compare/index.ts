@@ -40,6 +40,8 @@ export interface JsonCompareOptions extends CompareOptions {
   validWith?: (like: ParsedSchema, value: unknown) => WholeValidator;
   /** Step budget of the semantic checker (default 2,000,000). */
   maxSteps?: number;
+  /** Memory budget: bytes the heap may grow by during the comparison (default 512 MB, capped by what is left). */
+  maxHeapGrowth?: number;
   /**
    * The directions whose witnesses are wanted (default both). Flags are always computed for both;
    * a compatibility check under BACKWARD only needs BACKWARD witnesses, which halves the work.
@@ -61,7 +63,7 @@ interface Judged {
 }
 
 export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
-  const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps);
+  const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps, options.maxHeapGrowth);
   return withBudgetCheck(
     () => budget.check(),
     () => {
