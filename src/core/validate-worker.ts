@@ -2,9 +2,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { jsonlRecord, readLineBatches } from './data.js';
 import { check } from './validate-record.js';
+import { guardPatterns } from '../formats/jsonschema/regex-guard.js';
 import { workerValidator, type WorkerFailure, type WorkerInput } from './validate-parallel.js';
 
 const input = workerData as WorkerInput;
+guardPatterns(input.schema.patternTimeoutMs);
 const validator = await workerValidator(input.schema);
 const stats = { lines: 0 };
 let passed = 0;
