@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { InterruptedError, LlmSchemaError, RefusedError } from '../model/errors.js';
+import { escapeControl, InterruptedError, LlmSchemaError, RefusedError } from '../model/errors.js';
 
 /** Every command, by file name under commands/. Each exports `define(program)`. */
 export const COMMANDS = [
@@ -66,6 +66,7 @@ export function buildProgram(): Command {
             .split('\n')
             .filter((l) => l.trim())
             .map((l) => l.replace(/^\((Did you mean .*)\)$/, (_m, d: string) => `(${d[0].toLowerCase()}${d.slice(1)})`))
+            .map((l) => escapeControl(l))
             .join(' ') + ' (see --help)\n',
         ),
     });
@@ -113,8 +114,8 @@ export function reportError(err: unknown, debug: boolean): number {
   }
   if (err instanceof InterruptedError) return err.exitCode;
   if (err instanceof LlmSchemaError) {
-    process.stderr.write(`llm-schema: ${err.message}\n`);
-    if (err instanceof RefusedError) for (const d of err.details) process.stderr.write(`  - ${d}\n`);
+    process.stderr.write(`llm-schema: ${escapeControl(err.message)}\n`);
+    if (err instanceof RefusedError) for (const d of err.details) process.stderr.write(`  - ${escapeControl(d)}\n`);
     if (debug && err.stack) process.stderr.write(err.stack + '\n');
     return err.exitCode;
   }
@@ -133,16 +134,23 @@ export function reportError(err: unknown, debug: boolean): number {
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',
     EMFILE: 'too many open files',
+    // a path the user gave that cannot be used as given (export --out, init --registry, --registry ...)
+    EISDIR: 'is a folder, not a file',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a file is in the way (a folder was needed there)',
+    ELOOP: 'too many levels of symbolic links (a symlink loop)',
+    ENOENT: 'no such file or folder',
+    ENAMETOOLONG: 'the name is too long',
   };
   if (e && typeof e === 'object' && e.code && fsProblems[e.code]) {
     const where = e.path ? String(e.path).replace(/\/\.([^/]+)\.tmp-\d+-[0-9a-f]+$/, '/$1') : undefined;
-    process.stderr.write(
-      `llm-schema: cannot ${e.syscall === 'open' || e.syscall === 'scandir' || e.syscall === 'stat' ? 'access' : 'write'} ${where ?? 'a file'}: ${fsProblems[e.code]}\n`,
-    );
+    const reads = ['scandir', 'stat', 'lstat', 'realpath', 'readlink', 'access'];
+    const verb = e.syscall === 'open' || reads.includes(String(e.syscall)) ? 'access' : 'write';
+    process.stderr.write(`llm-schema: cannot ${verb} ${escapeControl(where ?? 'a file')}: ${fsProblems[e.code]}\n`);
     if (debug && e.stack) process.stderr.write(e.stack + '\n');
     return 2;
   }
-  process.stderr.write(`llm-schema: internal error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  process.stderr.write(`llm-schema: internal error: ${escapeControl(String(e?.message ?? err))}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug && e?.stack) process.stderr.write(e.stack + '\n');
   return 70;
 }

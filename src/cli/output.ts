@@ -3,6 +3,7 @@
  * spinners only on an interactive terminal.
  */
 import type { ChalkInstance } from 'chalk';
+import { escapeControl } from '../model/errors.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -66,7 +67,7 @@ export class Output {
   warn(text: string): void {
     if (!this.quiet) {
       this.flush();
-      process.stderr.write(`warning: ${text}\n`);
+      process.stderr.write(`warning: ${escapeControl(text)}\n`);
     }
   }
 

@@ -3,9 +3,9 @@
  * .jsonl/.ndjson (one record a line, streamed so memory does not grow with the file), .yaml/.yml
  * (each document a record) and .txt (one text record, for --extract).
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { InputError } from '../model/errors.js';
 import { firstLine, lineColumnAt, formatWhere } from '../model/errors.js';
 import { parseJson, locateJsonError } from '../model/json.js';
@@ -57,8 +57,13 @@ export async function expandInputs(inputs: string[], opts: ExpandOptions = {}): 
     } catch {
       st = undefined;
     }
-    if (st?.isFile()) {
+    if (st?.isFile() || st?.isFIFO()) {
+      // a FIFO is a pipe given by name (process substitution: --data <(cmd)), read like a file
       out.push({ file: input, kind: kindOf(input, opts) ?? (opts.text ? 'text' : 'json') });
+    } else if (st && !st.isDirectory()) {
+      // /dev/zero, /dev/urandom, a socket: reading would never end (or never mean data)
+      const what = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'a special file';
+      throw new InputError(`not a regular file (${what}): give a data file, a folder, a glob or - for stdin`, { file: input });
     } else if (st?.isDirectory()) {
       const files = await walk(input);
       const picked = files.filter((f) => kindOf(f, opts) !== undefined && !(opts.text === undefined && TEXT_EXTS.includes(path.extname(f).toLowerCase())));
@@ -90,18 +95,43 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 async function readWhole(file: string): Promise<string> {
+  let buf: Buffer;
   if (file === '-') {
     if (process.stdin.isTTY) throw new InputError('stdin is a terminal: pipe the data in, or name a file', { file: '<stdin>' });
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    buf = Buffer.concat(chunks);
+  } else {
+    try {
+      buf = await fsp.readFile(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, { file });
+    }
   }
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`, { file });
+  return utf8Text(buf, file === '-' ? '<stdin>' : file);
+}
+
+/** The text of a UTF-8 file without its byte order mark; invalid UTF-8 is an input error naming the line. */
+export function utf8Text(buf: Buffer, file: string, firstLine = 1): string {
+  if (!isUtf8(buf)) throw invalidUtf8(buf, file, firstLine);
+  const text = buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The InputError for bytes that are not UTF-8: the first line (counted from firstLine) holding bad bytes. */
+function invalidUtf8(buf: Buffer, file: string, firstLine: number): InputError {
+  let line = firstLine;
+  let from = 0;
+  for (;;) {
+    const nl = buf.indexOf(10, from);
+    const end = nl === -1 ? buf.length : nl;
+    if (!isUtf8(buf.subarray(from, end))) break;
+    if (nl === -1) break;
+    line++;
+    from = nl + 1;
   }
+  return new InputError('invalid UTF-8: the data must be UTF-8 text', { file, line });
 }
 
 /**
@@ -116,12 +146,26 @@ export async function* readLineBatches(
   stats?: { lines: number },
 ): AsyncGenerator<Array<{ line: number; text: string }>> {
   const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20, start, end });
-  const decoder = new StringDecoder('utf8');
+  // fatal: bytes that are not UTF-8 are an input error (not U+FFFD passed on silently); a byte order mark at
+  // the start of the file is dropped (ignoreBOM false), so line 1 parses
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: start !== 0 });
   let rest = '';
   let lineNo = 0;
+  // the bytes of the line in progress (since the last newline), to name the line of invalid UTF-8
+  let tail: Buffer[] = [];
   try {
     for await (const chunk of stream) {
-      const text = rest + decoder.write(chunk as Buffer);
+      let decoded: string;
+      try {
+        decoded = decoder.decode(chunk as Buffer, { stream: true });
+      } catch (err) {
+        if (!(err instanceof TypeError)) throw err;
+        throw invalidUtf8(Buffer.concat([...tail, chunk as Buffer]), file === '-' ? '<stdin>' : file, lineNo + 1);
+      }
+      const nlAt = (chunk as Buffer).lastIndexOf(10);
+      if (nlAt === -1) tail.push(chunk as Buffer);
+      else tail = [(chunk as Buffer).subarray(nlAt + 1)];
+      const text = rest + decoded;
       const batch: Array<{ line: number; text: string }> = [];
       let from = 0;
       let nl = text.indexOf('\n', from);
@@ -141,7 +185,12 @@ export async function* readLineBatches(
     if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new InputError('is a folder', { file });
     throw err;
   }
-  rest += decoder.end();
+  try {
+    rest += decoder.decode();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    throw invalidUtf8(Buffer.concat([...tail, Buffer.from([0xff])]), file === '-' ? '<stdin>' : file, lineNo + 1);
+  }
   if (rest !== '') lineNo++;
   if (stats) stats.lines = lineNo;
   if (rest.trim() !== '') yield [{ line: lineNo, text: rest.replace(/\r$/, '') }];
@@ -183,7 +232,7 @@ export async function* readRecords(src: DataSource): AsyncGenerator<DataRecord> 
       const name = src.file === '-' ? '<stdin>' : src.file;
       if (src.file === '-') {
         // stdin: one JSON document, else JSON lines, else YAML documents.
-        const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+        const body = text;
         try {
           yield { value: JSON.parse(body) };
           return;

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { readLineBatches, jsonlRecord } from './data.js';
 import { check, threadCount, type RecordResult, type WorkerSchema } from './validate-record.js';
 import type { DataError, DataValidator } from '../model/types.js';
+import { InputError } from '../model/errors.js';
 
 export interface WorkerInput {
   file: string;
@@ -35,6 +36,8 @@ export interface WorkerDone {
   done: true;
   passed: number;
   lines: number;
+  /** The range stopped at an input error (invalid UTF-8) on this line of the range. */
+  inputError?: { line: number; message: string };
 }
 
 /**
@@ -96,17 +99,18 @@ export async function validateParallel(
     const r = await p;
     for (const f of r.failures) count({ file: name, line: f.line + offset, outcome: f.outcome, errors: f.errors, reason: f.reason });
     for (let i = 0; i < r.passed; i++) count({ file: name, outcome: 'valid', errors: [] });
+    if (r.inputError) throw new InputError(r.inputError.message, { file: name, line: r.inputError.line + offset });
     offset += r.lines;
   }
 }
 
-function runWorker(input: WorkerInput): Promise<{ failures: WorkerFailure[]; passed: number; lines: number }> {
+function runWorker(input: WorkerInput): Promise<{ failures: WorkerFailure[]; passed: number; lines: number; inputError?: WorkerDone['inputError'] }> {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData: input });
     const failures: WorkerFailure[] = [];
     w.on('message', (m: WorkerFailure[] | WorkerDone) => {
       if (Array.isArray(m)) failures.push(...m);
-      else resolve({ failures, passed: m.passed, lines: m.lines });
+      else resolve({ failures, passed: m.passed, lines: m.lines, inputError: m.inputError });
     });
     w.on('error', reject);
     w.on('exit', (code) => {

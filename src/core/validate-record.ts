@@ -3,9 +3,10 @@
  * validate-parallel.ts, validate-worker.ts all import this leaf; it imports none of them).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import type { DataError, DataRecord, DataValidator, FormatName } from '../model/types.js';
+import { TIMEOUT_KEYWORD, type DataError, type DataRecord, type DataValidator, type FormatName } from '../model/types.js';
 
-export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
+/** 'timeout': the record could not be validated within the time limit (a pattern that needs backtracking). */
+export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable' | 'timeout';
 
 export interface RecordResult {
   file: string;
@@ -24,6 +25,8 @@ export interface WorkerSchema {
   file?: string;
   protoPaths?: string[];
   message?: string;
+  /** The pattern guard's limit for the worker's run (validateInputs' patternTimeoutMs). */
+  patternTimeoutMs?: number;
 }
 
 /**
@@ -42,5 +45,6 @@ export function threadCount(): number {
 export function check(file: string, rec: DataRecord, validator: DataValidator): RecordResult {
   if (rec.error !== undefined) return { file, line: rec.line, outcome: 'unreadable', errors: [], reason: rec.error };
   const errors = validator.validate(rec.value);
+  if (errors?.length === 1 && errors[0].keyword === TIMEOUT_KEYWORD) return { file, line: rec.line, outcome: 'timeout', errors: [], reason: errors[0].message };
   return errors ? { file, line: rec.line, outcome: 'invalid', errors } : { file, line: rec.line, outcome: 'valid', errors: [] };
 }

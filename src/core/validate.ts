@@ -5,8 +5,9 @@
 import { promises as fsp } from 'node:fs';
 import { expandInputs, jsonlRecord, readLineBatches, readRecords, type DataSource } from './data.js';
 import { InputError, UsageError } from '../model/errors.js';
-import type { DataRecord, DataValidator, FormatHandler, ParsedSchema } from '../model/types.js';
+import { TIMEOUT_KEYWORD, type DataRecord, type DataValidator, type FormatHandler, type ParsedSchema } from '../model/types.js';
 import { check, threadCount, type RecordOutcome, type RecordResult, type WorkerSchema } from './validate-record.js';
+import { guardPatterns } from '../formats/jsonschema/regex-guard.js';
 
 // The record-level pieces live in validate-record.ts (shared with the worker threads, no import cycle).
 export { check, threadCount, type RecordOutcome, type RecordResult, type WorkerSchema } from './validate-record.js';
@@ -27,6 +28,12 @@ export interface ValidateRunOptions {
   parallel?: boolean;
   /** How the schema can be rebuilt in a worker thread (only for schemas without registry references). */
   workerSchema?: WorkerSchema;
+  /**
+   * Time limit (ms) of one test of a pattern that needs backtracking and that the linear-time engine cannot
+   * run (a lookaround or backreference with nested repetition): past it the record's outcome is 'timeout'.
+   * Undefined: no limit (such a pattern may run for ever on hostile data).
+   */
+  patternTimeoutMs?: number;
 }
 
 export interface ValidateSummary {
@@ -49,12 +56,21 @@ type ExtractModule = typeof import('./extract.js');
  * success) in input order. Returns the counts.
  */
 export async function validateInputs(opts: ValidateRunOptions, onResult: (r: RecordResult) => void, reportValid = false): Promise<ValidateSummary> {
+  const prevGuard = guardPatterns(opts.patternTimeoutMs);
+  try {
+    return await validateAll(opts, onResult, reportValid);
+  } finally {
+    guardPatterns(prevGuard);
+  }
+}
+
+async function validateAll(opts: ValidateRunOptions, onResult: (r: RecordResult) => void, reportValid: boolean): Promise<ValidateSummary> {
   const sources = await expandInputs(opts.data, { binaryExts: opts.handler.binaryDataExtensions, text: opts.extract && !opts.field });
   const summary: ValidateSummary = {
     passed: 0,
     failed: 0,
     files: sources.length,
-    byOutcome: { valid: 0, invalid: 0, unreadable: 0, 'no-json': 0, unparseable: 0 },
+    byOutcome: { valid: 0, invalid: 0, unreadable: 0, 'no-json': 0, unparseable: 0, timeout: 0 },
     repaired: { passed: 0, failed: 0 },
   };
   const count = (r: RecordResult) => {
@@ -81,7 +97,7 @@ export async function validateInputs(opts: ValidateRunOptions, onResult: (r: Rec
     }
     if (!extract && opts.parallel && src.kind === 'jsonl' && opts.workerSchema && (await worthParallel(src))) {
       const { validateParallel } = await import('./validate-parallel.js');
-      await validateParallel(src.file, name, opts.workerSchema, count, opts.validator);
+      await validateParallel(src.file, name, { ...opts.workerSchema, patternTimeoutMs: opts.patternTimeoutMs }, count, opts.validator);
       continue;
     }
     if (!extract && src.kind === 'jsonl') {
@@ -125,6 +141,8 @@ function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extr
   }
   const errors = opts.validator.validate(x.value);
   const repaired = x.repairs.length ? { repaired: x.repairs } : {};
+  if (errors?.length === 1 && errors[0].keyword === TIMEOUT_KEYWORD)
+    return { file, line: rec.line, outcome: 'timeout', errors: [], reason: errors[0].message, ...repaired };
   return errors ? { file, line: rec.line, outcome: 'invalid', errors, ...repaired } : { file, line: rec.line, outcome: 'valid', errors: [], ...repaired };
 }
 

@@ -81,3 +81,17 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 export function firstLine(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
+
+/**
+ * A message that echoes user input, safe for a terminal: control characters (ESC, NUL, CR, LF, DEL, the C1
+ * range, line and paragraph separators) are written JSON-style (\u001b, \n), so an argument cannot move the
+ * cursor, recolour the terminal or split the one line an error is.
+ */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+  });
+}

@@ -49,6 +49,12 @@ export interface DataError {
   schemaPath?: string;
 }
 
+/**
+ * The keyword of the one DataError a validator returns when it could not finish a record in time (a pattern
+ * that needs backtracking ran past its limit): the record is reported as timed out, not as invalid data.
+ */
+export const TIMEOUT_KEYWORD = 'timeout';
+
 export interface DataValidator {
   /** Returns null when the record is valid. */
   validate(data: unknown): DataError[] | null;

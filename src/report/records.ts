@@ -27,10 +27,11 @@ export function summaryLine(summary: ValidateSummary, extract: boolean): string 
   const parts = [
     `${summary.passed} passed${rp.passed ? ` (${rp.passed} repaired)` : ''}, ${summary.failed} failed${rp.failed ? ` (${rp.failed} repaired)` : ''}`,
   ];
+  if (summary.byOutcome.timeout && !extract) parts.push(`(${summary.byOutcome.timeout} timed out)`);
   if (extract && summary.failed) {
     const b = summary.byOutcome;
     parts.push(
-      `(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''})`,
+      `(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''}${b.timeout ? `, ${b.timeout} timed out` : ''})`,
     );
   }
   return parts.join(' ');

@@ -179,14 +179,16 @@ export async function resolveRef(git: GitContext, ref: string): Promise<string> 
     const msg = err instanceof GitCommandError ? firstLine(err.stderr) : '';
     if (ref === 'HEAD' || ref === '@') {
       const target = (await runGit(git.dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
-      const unborn =
-        target &&
-        !/bad object|corrupt|invalid/i.test(msg) &&
-        (await runGit(git.dir, ['show-ref', '--verify', '-q', target]).then(
-          () => false,
-          () => true,
-        ));
+      // the branch's own id, read from the ref files without touching the object (show-ref --verify also
+      // fails when the commit is missing, e.g. a pack file removed: that is a damaged repository, not an
+      // unborn branch)
+      const id = target ? (await runGit(git.dir, ['rev-parse', '-q', '--verify', '--end-of-options', target]).catch(() => '')).trim() : '';
+      const unborn = target && !id && !/bad object|corrupt|invalid/i.test(msg);
       if (unborn) throw new InputError(`HEAD points to '${target}', which has no commits yet`);
+      if (id)
+        throw new GitStorageError(
+          `HEAD ('${target}') names commit ${id.slice(0, 12)}, which is missing from the repository or cannot be read (the repository is corrupt: a pack file or object removed?); ${FSCK}`,
+        );
       throw new GitStorageError(`HEAD does not name a readable commit ('git rev-parse HEAD' says: ${msg}); ${FSCK}`);
     }
     if (/bad object|corrupt|invalid object|unable to read|loose object/i.test(msg)) throw gitInputError(err, `'${ref}'`);

@@ -82,6 +82,43 @@ describe('compat on huge inputs answers', () => {
   }, 300_000);
 });
 
+describe('20,000 properties against one (issue 23: was 80 s, 4.1 GB and a V8 fatal error, exit 134)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    const wide = (n: number) => ({ type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'string' }])) });
+    writeFileSync(path.join(dir, 'wide.json'), JSON.stringify(wide(20_000)));
+    writeFileSync(path.join(dir, 'one.json'), JSON.stringify(wide(1)));
+  });
+  afterAll(() => cleanup(dir));
+
+  // timings are measured in the bench (test/bench/compat-wide.mjs); here: an answer, never a crash
+  it('compat answers: compatible under BACKWARD (removing optional properties from an open model)', async () => {
+    const r = await cli(['compat', '--old', 'wide.json', '--new', 'one.json', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.compatible).toBe(true);
+    expect(out.changes).toHaveLength(19_999);
+    expect(out.changes.every((c: { backward: boolean; forward: boolean }) => !c.backward && c.forward)).toBe(true);
+  }, 30_000);
+
+  it('compat the other way under FULL: incompatible (decided, or undecided for the budget), never a crash', async () => {
+    const r = await cli(['compat', '--old', 'one.json', '--new', 'wide.json', '--mode', 'FULL', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.compatible).toBe(false);
+    for (const c of out.changes.filter((x: { undecided?: boolean }) => x.undecided)) expect(c.message).toMatch(/cannot decide/);
+  }, 30_000);
+
+  it('diff lists every change', async () => {
+    const r = await cli(['diff', '--old', 'wide.json', '--new', 'one.json', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.changes).toHaveLength(19_999);
+    expect(r.stderr).toBe('');
+  }, 30_000);
+});
+
 describe('uncompilable schemas are refused, not called compatible', () => {
   let dir: string;
   beforeAll(() => {

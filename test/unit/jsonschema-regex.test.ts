@@ -90,3 +90,27 @@ describe('validate is safe on catastrophic patterns (RE2 for patterns unsafe for
     if (c.witness) expect((c.witness.value as string).length).toBe(100_001);
   });
 });
+
+describe('the pattern guard (issue 23: lookarounds and backreferences RE2 refuses)', () => {
+  it("answers as RegExp does, and throws PatternTimeout past the limit; off, it leaves RegExp's answer", async () => {
+    const { guardedTest, guardPatterns, PatternTimeout } = await import('../../src/formats/jsonschema/regex-guard.js');
+    const { safeRegExp } = await import('../../src/formats/jsonschema/ajv.js');
+    expect(guardedTest('^(?=a)(a+)+$', 'u', 'aaa', 5000)).toBe(true);
+    expect(guardedTest('^(?=a)(a+)+$', 'u', 'baa', 5000)).toBe(false);
+    expect(guardedTest('(a+)+\\1b', 'u', 'aab', 5000)).toBe(true);
+    const t0 = Date.now();
+    expect(() => guardedTest('^(?=a)(a+)+$', 'u', 'a'.repeat(40) + '!', 300)).toThrow(PatternTimeout);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // a fresh worker answers after a timeout
+    expect(guardedTest('^(?=a)(a+)+$', 'u', 'aaaa', 5000)).toBe(true);
+    const re = safeRegExp('^(?=a)(a+)+$', 'u');
+    const prev = guardPatterns(300);
+    try {
+      expect(re.test('aa')).toBe(true);
+      expect(() => re.test('a'.repeat(40) + '!')).toThrow(PatternTimeout);
+    } finally {
+      guardPatterns(prev);
+    }
+    expect(re.test('aa')).toBe(true);
+  }, 30_000);
+});

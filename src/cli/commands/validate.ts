@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import type { ParsedSchema, ParseOptions } from '../../model/types.js';
 import { validateInputs, type RecordResult } from '../../core/validate.js';
+import { patternTimeoutMs } from '../../formats/jsonschema/regex-guard.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
@@ -159,6 +160,8 @@ export function define(program: Command): void {
               workerSchema: canParallel
                 ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
                 : undefined,
+              // a record is never stuck on a pattern that needs backtracking: past the limit it is reported timed out
+              patternTimeoutMs: patternTimeoutMs(),
             },
             print,
           );

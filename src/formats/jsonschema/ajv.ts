@@ -3,6 +3,7 @@ import type { ErrorObject, Options } from 'ajv';
 import { InputError } from '../../model/errors.js';
 import type { DataError } from '../../model/types.js';
 import { isObject } from './walk.js';
+import { guardedTest, patternGuard } from './regex-guard.js';
 
 // ajv and ajv-formats ship CommonJS; require keeps their default exports simple under NodeNext.
 const require = createRequire(import.meta.url);
@@ -73,7 +74,8 @@ const safeCache = new Map<string, { test: (s: string) => boolean }>();
 /**
  * ajv's regex engine: JavaScript's RegExp for ordinary patterns (fastest), RE2 (re2js, linear time) for
  * patterns unsafe for backtracking, so untrusted schemas cannot hang `validate`. A pattern RE2 cannot
- * compile (lookarounds, backreferences) stays with RegExp.
+ * compile (lookarounds, backreferences) runs on RegExp, in a worker thread with a time limit while the guard
+ * is on (regex-guard.ts).
  */
 export const safeRegExp = Object.assign(
   (pattern: string, flags: string): { test: (s: string) => boolean } => {
@@ -89,7 +91,17 @@ export const safeRegExp = Object.assign(
         const wrapped: { test: (s: string) => boolean; toString(): string } = { test: (s: string) => re2.test(s), toString: () => name };
         r = wrapped;
       } catch {
-        // RE2 has no lookarounds or backreferences: keep JavaScript's engine
+        // RE2 has no lookarounds or backreferences: JavaScript's engine, and while the guard is on (validate), in
+        // a worker thread with a time limit (regex-guard.ts): past it the test throws PatternTimeout
+        const re = r as RegExp;
+        const name = `guarded:/${pattern}/${flags}`;
+        r = {
+          test: (s: string) => {
+            const ms = patternGuard();
+            return ms === undefined ? re.test(s) : guardedTest(pattern, flags, s, ms);
+          },
+          toString: () => name,
+        } as { test: (s: string) => boolean };
       }
     }
     if (safeCache.size > 5000) safeCache.clear();

@@ -3,7 +3,17 @@ import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { InputError } from '../../model/errors.js';
 import { canonicalJson, jsonEqual, parseJson } from '../../model/json.js';
-import type { CompareOptions, CompareResult, DataValidator, FormatHandler, ParsedSchema, ParseOptions, ResolvedReference } from '../../model/types.js';
+import {
+  TIMEOUT_KEYWORD,
+  type CompareOptions,
+  type CompareResult,
+  type DataValidator,
+  type FormatHandler,
+  type ParsedSchema,
+  type ParseOptions,
+  type ResolvedReference,
+} from '../../model/types.js';
+import { PatternTimeout } from './regex-guard.js';
 import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
 import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
 import { compareJsonSchemas, refuseUncompilable } from './compare/index.js';
@@ -132,6 +142,8 @@ export const jsonSchemaHandler: FormatHandler = {
           if (validate(data)) return null;
         } catch (err) {
           if (err instanceof RangeError) return [{ path: '', message: 'data is nested too deeply to validate' }];
+          // a pattern that needs backtracking ran past its time limit: the record cannot be validated
+          if (err instanceof PatternTimeout) return [{ path: '', message: err.message, keyword: TIMEOUT_KEYWORD }];
           throw err;
         }
         return toDataErrors(validate.errors);

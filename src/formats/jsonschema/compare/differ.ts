@@ -25,11 +25,29 @@ export interface Item {
   path: string;
   params: Record<string, unknown>;
   category: 'annotation' | 'validation';
-  /** The old node, and the old node with only this change applied (undefined: no judgement needed). */
+  /**
+   * The old node, and the old node with only this change applied (undefined: no judgement needed). The
+   * mutated node is built on demand (`mutated()`), never held for every item: a copy of a node with
+   * 20,000 properties per added or removed property is quadratic in memory.
+   */
   o?: Raw;
-  oMut?: Raw;
+  mutated?: () => Raw;
   n?: Raw;
+  /**
+   * Set for a property added to or removed from `properties` (not `required`): the change touches only
+   * what the node allows under that one name, so where the node's keywords constrain each name apart
+   * (keyIndependent) it is judged on that name alone.
+   */
+  prop?: string;
   trail: Step[];
+}
+
+/** What a change is judged with: the old node, the new one, and the old node with the change applied. */
+export interface Judgement {
+  o: Raw;
+  n: Raw;
+  mutated: () => Raw;
+  prop?: string;
 }
 
 const VALIDATION = new Set([
@@ -110,7 +128,7 @@ export class Differ {
     private engine: Engine,
   ) {}
 
-  private emit(rule: string, path: string, params: Record<string, unknown>, trail: Step[], judge?: { o: Raw; oMut: Raw; n: Raw }): void {
+  private emit(rule: string, path: string, params: Record<string, unknown>, trail: Step[], judge?: Judgement): void {
     if (!RULE_INDEX.has(rule)) throw new Error(`unknown rule ${rule}`);
     const category = RULE_INDEX.get(rule)!.category;
     // messages show subschemas as the user wrote them, not their normalised form
@@ -157,13 +175,19 @@ export class Differ {
     if (typeof o === 'boolean' || typeof n === 'boolean') {
       const empty = (s: Raw) => s === true || (isObject(s) && Object.keys(s).every((k) => !VALIDATION.has(k)));
       if (o === n || (empty(o) && empty(n))) return;
-      this.emit('BOOLEAN_SCHEMA_CHANGED', path, { old: o, new: n }, trail, { o, oMut: n, n });
+      this.emit('BOOLEAN_SCHEMA_CHANGED', path, { old: o, new: n }, trail, { o, mutated: () => n, n });
       return;
     }
     const kp = (k: string) => this.docs.keyPath(n, k);
     const okp = (k: string) => this.docs.keyPath(o, k);
     const step = (kind: StepKind, extra: Partial<Step> = {}): Step[] => [...trail, { o, n, kind, ...extra }];
-    const judge = (changes: Record<string, unknown>) => ({ o, oMut: this.mut(o, changes), n });
+    // the mutated node is built when the change is judged (once), not for every item up front
+    const judge = (changes: Record<string, unknown> | (() => Record<string, unknown>), prop?: string): Judgement => ({
+      o,
+      n,
+      prop,
+      mutated: () => this.mut(o, typeof changes === 'function' ? changes() : changes),
+    });
 
     // $ref with siblings (2019-09+): compare as allOf of the target and the rest.
     if (typeof o.$ref === 'string' || typeof n.$ref === 'string') {
@@ -182,7 +206,7 @@ export class Differ {
         [n2, n],
       ] as const) {
         if (s === side && typeof side.$ref === 'string') {
-          this.emit('REF_UNRESOLVED', path, { new: side.$ref }, trail, { o, oMut: n, n });
+          this.emit('REF_UNRESOLVED', path, { new: side.$ref }, trail, { o, mutated: () => n, n });
           return;
         }
       }
@@ -348,7 +372,7 @@ export class Differ {
     k: string,
     R: string,
     trail: Step[],
-    judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
+    judge: (c: Record<string, unknown> | (() => Record<string, unknown>), prop?: string) => Judgement,
     next: () => Step[],
   ): void {
     const a = o[k] as Raw | undefined;
@@ -372,7 +396,7 @@ export class Differ {
     bo: Raw[],
     bn: Raw[],
     trail: Step[],
-    judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
+    judge: (c: Record<string, unknown> | (() => Record<string, unknown>), prop?: string) => Judgement,
   ): void {
     const key = (s: Raw) => this.docs.canonical(s);
     // each new branch takes the first old branch left with the same content (none holding a $ref): by a
@@ -427,7 +451,7 @@ export class Differ {
     o: Obj,
     n: Obj,
     trail: Step[],
-    judge: (c: Record<string, unknown>) => { o: Raw; oMut: Raw; n: Raw },
+    judge: (c: Record<string, unknown> | (() => Record<string, unknown>), prop?: string) => Judgement,
     step: (k: StepKind, e?: Partial<Step>) => Step[],
   ): void {
     const kp = (k: string) => this.docs.keyPath(n, k);
@@ -465,19 +489,40 @@ export class Differ {
       const path = inN ? kp('properties') + ptr(name) : okp('properties') + ptr(name);
       if (inN) {
         const m = model(o, name);
-        const props = { ...propsO, [name]: propsN[name] };
+        const props = () => ({ ...propsO, [name]: propsN[name] });
         if (reqN.has(name) && !reqO.has(name)) {
           handledReq.add(name);
           const rule = m === 'OPEN' ? 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL' : 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL';
-          this.emit(rule, path, { name }, trail, judge({ properties: props, required: [...reqO, name].sort() }));
+          this.emit(
+            rule,
+            path,
+            { name },
+            trail,
+            judge(() => ({ properties: props(), required: [...reqO, name].sort() })),
+          );
         } else {
-          this.emit(`PROPERTY_ADDED_TO_${m}_CONTENT_MODEL`, path, { name }, trail, judge({ properties: props }));
+          this.emit(
+            `PROPERTY_ADDED_TO_${m}_CONTENT_MODEL`,
+            path,
+            { name },
+            trail,
+            judge(() => ({ properties: props() }), name),
+          );
         }
       } else {
         const m = model(n, name);
-        const props = { ...propsO };
-        delete props[name];
-        this.emit(`PROPERTY_REMOVED_FROM_${m}_CONTENT_MODEL`, path, { name }, trail, judge({ properties: props }));
+        const props = () => {
+          const p = { ...propsO };
+          delete p[name];
+          return p;
+        };
+        this.emit(
+          `PROPERTY_REMOVED_FROM_${m}_CONTENT_MODEL`,
+          path,
+          { name },
+          trail,
+          judge(() => ({ properties: props() }), name),
+        );
       }
     }
     for (const name of new Set([...reqO, ...reqN])) {
@@ -490,10 +535,16 @@ export class Differ {
           kp('required'),
           { name },
           trail,
-          judge({ required: [...reqO, name].sort() }),
+          judge(() => ({ required: [...reqO, name].sort() })),
         );
       } else {
-        this.emit('REQUIRED_ATTRIBUTE_REMOVED', okp('required'), { name }, trail, judge({ required: [...reqO].filter((x) => x !== name) }));
+        this.emit(
+          'REQUIRED_ATTRIBUTE_REMOVED',
+          okp('required'),
+          { name },
+          trail,
+          judge(() => ({ required: [...reqO].filter((x) => x !== name) })),
+        );
       }
     }
     const ppO = (isObject(o.patternProperties) ? o.patternProperties : {}) as Record<string, Raw>;
@@ -501,11 +552,26 @@ export class Differ {
     for (const p of new Set([...Object.keys(ppO), ...Object.keys(ppN)])) {
       if (p in ppO && p in ppN) this.walk(ppO[p], ppN[p], step('pattern', { key: p }));
       else if (p in ppN)
-        this.emit('PATTERN_PROPERTY_ADDED', kp('patternProperties') + ptr(p), { pattern: p }, trail, judge({ patternProperties: { ...ppO, [p]: ppN[p] } }));
+        this.emit(
+          'PATTERN_PROPERTY_ADDED',
+          kp('patternProperties') + ptr(p),
+          { pattern: p },
+          trail,
+          judge(() => ({ patternProperties: { ...ppO, [p]: ppN[p] } })),
+        );
       else {
-        const rest = { ...ppO };
-        delete rest[p];
-        this.emit('PATTERN_PROPERTY_REMOVED', okp('patternProperties') + ptr(p), { pattern: p }, trail, judge({ patternProperties: rest }));
+        const rest = () => {
+          const r = { ...ppO };
+          delete r[p];
+          return r;
+        };
+        this.emit(
+          'PATTERN_PROPERTY_REMOVED',
+          okp('patternProperties') + ptr(p),
+          { pattern: p },
+          trail,
+          judge(() => ({ patternProperties: rest() })),
+        );
       }
     }
     {
@@ -544,15 +610,18 @@ export class Differ {
             : a.every((x) => b.includes(x))
               ? 'DEPENDENCY_ARRAY_EXTENDED'
               : 'DEPENDENCY_ARRAY_CHANGED';
-      const next = { ...drO };
-      if (b) next[k] = b;
-      else delete next[k];
+      const next = () => {
+        const x = { ...drO };
+        if (b) x[k] = b;
+        else delete x[k];
+        return x;
+      };
       this.emit(
         rule,
         (b ? kp('dependentRequired') : okp('dependentRequired')) + ptr(k),
         { name: k, old: a, new: b },
         trail,
-        judge({ dependentRequired: next }),
+        judge(() => ({ dependentRequired: next() })),
       );
     }
     const dsO = (isObject(o.dependentSchemas) ? o.dependentSchemas : {}) as Record<string, Raw>;
@@ -563,10 +632,19 @@ export class Differ {
       if (a !== undefined && b !== undefined && same(a, b) && !canonicalJson(a).includes('"$ref"')) continue;
       if (a !== undefined && b !== undefined && same(a, b)) continue;
       const rule = a === undefined ? 'DEPENDENCY_SCHEMA_ADDED' : b === undefined ? 'DEPENDENCY_SCHEMA_REMOVED' : 'DEPENDENCY_SCHEMA_CHANGED';
-      const next = { ...dsO };
-      if (b !== undefined) next[k] = b;
-      else delete next[k];
-      this.emit(rule, (b !== undefined ? kp('dependentSchemas') : okp('dependentSchemas')) + ptr(k), { name: k }, trail, judge({ dependentSchemas: next }));
+      const next = () => {
+        const x = { ...dsO };
+        if (b !== undefined) x[k] = b;
+        else delete x[k];
+        return x;
+      };
+      this.emit(
+        rule,
+        (b !== undefined ? kp('dependentSchemas') : okp('dependentSchemas')) + ptr(k),
+        { name: k },
+        trail,
+        judge(() => ({ dependentSchemas: next() })),
+      );
     }
   }
 }

@@ -40,6 +40,8 @@ export interface JsonCompareOptions extends CompareOptions {
   validWith?: (like: ParsedSchema, value: unknown) => WholeValidator;
   /** Step budget of the semantic checker (default 2,000,000). */
   maxSteps?: number;
+  /** Memory budget: bytes the heap may grow by during the comparison (default 512 MB, capped by what is left). */
+  maxHeapGrowth?: number;
   /**
    * The directions whose witnesses are wanted (default both). Flags are always computed for both;
    * a compatibility check under BACKWARD only needs BACKWARD witnesses, which halves the work.
@@ -61,7 +63,7 @@ interface Judged {
 }
 
 export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
-  const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps);
+  const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps, options.maxHeapGrowth);
   return withBudgetCheck(
     () => budget.check(),
     () => {
@@ -116,13 +118,21 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   const tooLarge = countSchemas(oldS.value) + countSchemas(newS.value) > MAX_CONFIRMABLE;
   // A schema with a big enum at its root is reduced likewise (ajv searches an enum value by value).
   const reducedCache = new Map<string, boolean | undefined>();
+  const reducedValidators = new Map<string, WholeValidator>();
   const reducedValid = (s: ParsedSchema, w: unknown, whole: WholeValidator): boolean | undefined => {
     if (!options.validWith || !(tooLarge || hasBigEnum(s.value))) return whole(w);
     // the same witness is often confirmed more than once (the root's, then an item's): reduce and compile once
     const key = `${s === oldS ? 'o' : 'n'}${canonicalJson(w)}`;
     if (reducedCache.has(key)) return reducedCache.get(key);
     const r = reduceForInstance(s.value, w);
-    const v = r !== undefined && countSchemas(r) <= MAX_CONFIRMABLE / 2 ? options.validWith(s, r)(w) : tooLarge ? undefined : whole(w);
+    let v: boolean | undefined;
+    if (r !== undefined && countSchemas(r) <= MAX_CONFIRMABLE / 2) {
+      // witnesses of many changes often reduce to one schema: compile it once
+      const rk = `${s === oldS ? 'o' : 'n'}${canonicalJson(r)}`;
+      let fn = reducedValidators.get(rk);
+      if (!fn) reducedValidators.set(rk, (fn = options.validWith(s, r)));
+      v = fn(w);
+    } else v = tooLarge ? undefined : whole(w);
     reducedCache.set(key, v);
     return v;
   };
@@ -144,6 +154,17 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       if (e instanceof BudgetExceeded) {
         budgetHit = true;
         return { r: 'unknown', why: BUDGET };
+      }
+      throw e;
+    }
+  };
+  const safeSample = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof BudgetExceeded) {
+        budgetHit = true;
+        return NONE;
       }
       throw e;
     }
@@ -227,7 +248,7 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   for (const item of differ.items) {
     const j: Judged = { item, breaks: { backward: false, forward: false }, undecided: { backward: undefined, forward: undefined }, witness: {} };
     judged.push(j);
-    if (item.category === 'annotation' || item.o === undefined || item.oMut === undefined) continue;
+    if (item.category === 'annotation' || item.o === undefined || item.mutated === undefined) continue;
     if (engine.expired) {
       budgetHit = true;
       for (const dir of ['backward', 'forward'] as Dir[]) {
@@ -236,8 +257,11 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       }
       continue;
     }
-    const o = item.o;
-    const m = item.oMut;
+    // A property added or removed where the node constrains each name apart: judged on that name alone
+    // (the node reduced to it), in constant time; the whole mutated node is built only otherwise.
+    const reduced = item.prop !== undefined ? reduceToProperty(docs, item.o, item.n, item.prop) : undefined;
+    const o = reduced ? reduced.o : item.o;
+    const m = reduced ? reduced.m : item.mutated();
     const local: Record<Dir, Res> = {
       backward: safe(() => engine.subset([o], [m])),
       forward: safe(() => engine.subset([m], [o])),
@@ -262,10 +286,14 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       if (options.directions && !options.directions.includes(dir)) continue;
       const side = dir === 'backward' ? 'o' : 'n';
       const cands: unknown[] = [];
-      if (r.r === 'no') cands.push(r.w);
+      if (r.r === 'no') {
+        const w = reduced ? safeSample(() => widen(engine, item.o!, item.prop!, reduced.key, r.w, dir)) : r.w;
+        if (w !== NONE) cands.push(w);
+      }
       if (!whole) {
         const n = item.n!;
-        whole = { backward: safe(() => engine.subset([o], [n])), forward: safe(() => engine.subset([n], [o])) };
+        const wo = item.o;
+        whole = { backward: safe(() => engine.subset([wo], [n])), forward: safe(() => engine.subset([n], [wo])) };
         nodeCache.set(nk, whole);
       }
       const wr = whole[dir];
@@ -386,6 +414,77 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
 }
 
 const MAX_CONFIRMABLE = 6000;
+
+/**
+ * Keywords that tie one property name to the others (or to the node's other keywords): where a node has
+ * none of them, what it allows under a name depends only on properties[name], the patternProperties keys
+ * matching it and additionalProperties, and whether it is required.
+ */
+const TIES = [
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  '$ref',
+  '$dynamicRef',
+  '$recursiveRef',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'dependentSchemas',
+  'dependentRequired',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+];
+
+/**
+ * For a property added to or removed from node o (the new node n has it or not), the old node and the old
+ * node with the change applied, both reduced to that one name: every other property is dropped, as are the
+ * other required names. Where o has no keyword tying names together (TIES), an instance tells o and the
+ * mutated node apart exactly by its value under that name, so the reduced pair answers the same as the whole
+ * pair (the one exception: o admits no object at all, e.g. another required property is `false`; then a
+ * reduced witness finds no instance of o to stand in (widen) and is not shown, and the root verdict decides).
+ * Undefined where the node ties names together: the caller judges the whole nodes.
+ */
+function reduceToProperty(docs: Docs, o: Raw, n: Raw | undefined, name: string): { o: Raw; m: Raw; key: string } | undefined {
+  if (!isObject(o) || TIES.some((k) => k in o)) return undefined;
+  const propsO = isObject(o.properties) ? o.properties : {};
+  const propsN = isObject(n) && isObject(n.properties) ? n.properties : {};
+  const required = Array.isArray(o.required) && (o.required as unknown[]).includes(name);
+  // Without patternProperties the name itself matters to nothing: the reduced nodes use one stand-in name,
+  // so 20,000 properties of one shape are judged once (the checker memoises by content)
+  const key = isObject(o.patternProperties) ? name : 'property';
+  const cut = (p: unknown): Raw => {
+    const r: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) if (k !== 'properties' && k !== 'required') r[k] = v;
+    if (p !== undefined) r.properties = { [key]: p };
+    if (required) r.required = [key];
+    return docs.adopt(r, o);
+  };
+  const has = (ps: Record<string, unknown>) => Object.prototype.hasOwnProperty.call(ps, name);
+  // the mutated node has the new node's schema under the name when it was added, none when removed
+  return { o: cut(has(propsO) ? propsO[name] : undefined), m: cut(has(propsO) ? undefined : has(propsN) ? propsN[name] : undefined), key };
+}
+
+/**
+ * A witness told apart by its value under `key` (the reduced nodes' name for `name`), widened to an instance of the
+ * whole node: o's other required properties are filled in. BACKWARD: an instance of o; FORWARD: o's
+ * object with that one value replaced (valid under the mutated node, not under o; ajv confirms it).
+ */
+function widen(engine: Engine, o: Raw, name: string, key: string, w: unknown, dir: Dir): unknown {
+  if (!isObject(w) || !Object.prototype.hasOwnProperty.call(w, key)) return NONE;
+  const opts = { kind: 'object' as const, fixedProps: { [name]: w[key] } };
+  if (dir === 'backward') return engine.sample([o], opts);
+  let tries = 0;
+  for (const c of engine.candidates([o], opts, 0)) {
+    if (++tries > 8) break;
+    if (isObject(c)) return c;
+  }
+  return NONE;
+}
 
 /** A rewrite that validates the same (at `path`, '' for the whole schema): an annotation-level change. */
 function equivalentRewrite(path = '', detail = ''): Change {

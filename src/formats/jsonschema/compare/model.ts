@@ -8,7 +8,8 @@
 import { canonicalJson } from '../../../model/json.js';
 import { safeRegExp } from '../ajv.js';
 import type { Obj, Raw } from './doc.js';
-import { Budget } from './budget.js';
+import { Budget, BudgetExceeded } from './budget.js';
+import { PatternTimeout } from '../regex-guard.js';
 
 export type Kind = 'null' | 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'nonint';
 export const ALL_KINDS: Kind[] = ['null', 'boolean', 'integer', 'nonint', 'string', 'array', 'object'];
@@ -131,7 +132,18 @@ export function regex(p: string): { test: (s: string) => boolean } | null {
   let r = regexCache.get(p);
   if (r === undefined) {
     try {
-      r = safeRegExp(p, 'u');
+      const re = safeRegExp(p, 'u');
+      // a guarded pattern (regex-guard.ts) past its time limit: the comparison cannot decide, like any budget
+      r = {
+        test: (s: string) => {
+          try {
+            return re.test(s);
+          } catch (e) {
+            if (e instanceof PatternTimeout) throw new BudgetExceeded();
+            throw e;
+          }
+        },
+      };
     } catch {
       r = null;
     }

@@ -5,6 +5,7 @@
  * exactly one; a rejecting branch counts for neither, and evaluates no property or item for
  * unevaluated*), so ajv can still confirm a witness against it.
  *
+ * The root's properties are kept to those the instance holds (the others decide nothing about it).
  * A big enum at the root is reduced too: to [w] when it holds the (primitive) instance w, else to one of its
  * values, which w is not.
  *
@@ -33,6 +34,15 @@ export function reduceForInstance(schema: unknown, w: unknown): unknown {
   // equality for a primitive); ajv tries the values one by one, a million deep-equal calls per instance
   const en = schema.enum;
   if (Array.isArray(en) && en.length > BIG_ENUM && (w === null || typeof w !== 'object')) out.enum = en.includes(w) ? [w] : [en[0]];
+  // properties the instance does not have decide nothing about it (additionalProperties and
+  // unevaluatedProperties look only at the instance's names): a root with 20,000 properties is kept to the few
+  // the witness holds
+  if (isObject(schema.properties)) {
+    const props = schema.properties;
+    const kept: Record<string, unknown> = {};
+    if (isObject(w)) for (const k of Object.keys(w)) if (Object.prototype.hasOwnProperty.call(props, k)) kept[k] = props[k];
+    out.properties = kept;
+  }
   for (const k of ['anyOf', 'oneOf'] as const) {
     const branches = schema[k];
     if (!Array.isArray(branches)) continue;

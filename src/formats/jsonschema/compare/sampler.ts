@@ -362,12 +362,15 @@ export class Sampler extends Evaluator {
     counts.add(Math.max(keys.size, f.minProps));
     if (Number.isFinite(f.maxProps)) counts.add(f.maxProps);
     counts.add(Math.max(keys.size, f.minProps) + 1);
-    const optional = [...f.declared].filter((k) => !keys.has(k) && !omit.has(k));
     for (const n of counts) {
       if (n < f.minProps || n > f.maxProps || n > (wanted.has(n) ? MAX_BUILD_PROPS + 1 : SMALL)) continue;
       const ks = [...keys];
       const taken = new Set(ks);
-      for (const k of optional) if (ks.length < n) (ks.push(k), taken.add(k));
+      // declared optional properties fill up to n (not copied first: a node may declare 20,000 of them)
+      for (const k of f.declared) {
+        if (ks.length >= n) break;
+        if (!taken.has(k) && !omit.has(k)) (ks.push(k), taken.add(k));
+      }
       for (let i = 1; ks.length < n && i < n + 70; i++) {
         const name = `extra${i}`;
         if (!omit.has(name) && !taken.has(name)) (ks.push(name), taken.add(name));
