@@ -15,7 +15,7 @@ import { formatWhere, InputError, LlmSchemaError } from '../model/errors.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, subjectName, type SubjectRef } from './names.js';
 import { Registry } from './registry.js';
-import { parseSubject, SUBJECT_FILE } from './subject.js';
+import { parseSubject, PENDING_PREFIX, SUBJECT_FILE } from './subject.js';
 import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, SubjectMeta, VersionEntry } from '../model/types.js';
 import { bumpBetween, compareVersions, type Bump } from './version.js';
 import { parseYaml } from '../model/yaml.js';
@@ -56,7 +56,7 @@ export const CHECK_RULE_SPECS: readonly RuleInfo[] = [
   C('SUBJECT_DELETED', 'error', 'a subject with registered versions is never deleted'),
   C('SUBJECT_FORMAT_CHANGED', 'error', "a subject's format never changes once it has versions"),
   C('VERSION_FILE_MISSING', 'error', 'every version listed in subject.yaml has its file'),
-  C('SYMLINK_OUTSIDE_REGISTRY', 'error', 'a version file is never a symbolic link leading out of the registry (it is never read)'),
+  C('SYMLINK_OUTSIDE_REGISTRY', 'error', 'a version file or subject.yaml is never a symbolic link leading out of the registry (it is never read)'),
   C('UNREGISTERED_FILE', 'error', 'every version file is listed in subject.yaml'),
   C('ID_MISMATCH', 'error', "a version's recorded id matches its content"),
   C('DUPLICATE_ID', 'error', 'two different schemas never hold one id'),
@@ -272,14 +272,18 @@ class Checker {
     }
     if (!headMeta) {
       // Files without metadata: nothing is registered here.
-      for (const f of await head.storage.listDir(headDir)) {
+      const files = await head.storage.listDir(headDir);
+      for (const f of files) {
         if (!f.isDir && versionFromFile(f.name)) {
           const unstaged = await this.unstagedEntry(head, yamlRel, f.name);
           this.add({
             rule: 'UNREGISTERED_FILE',
             subject,
             file: this.display(`${headDir}/${f.name}`),
-            message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'`,
+            message:
+              unstaged ??
+              this.pendingLeftover(files, headDir, f.name, subject) ??
+              `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'`,
           });
         }
       }
@@ -379,14 +383,37 @@ class Checker {
     await this.checkVersions(head, ref, meta, headDir, headText ?? '', (e) => !baseVersions.has(e.version));
   }
 
-  /** Parse subject.yaml; null when malformed (reported when `report`), undefined when absent. */
+  /**
+   * A version file a register marked pending and never listed (it was interrupted): the message naming the
+   * exact fix, else undefined.
+   */
+  private pendingLeftover(files: Array<{ name: string }>, dir: string, name: string, subject: string): string | undefined {
+    if (!files.some((f) => f.name === PENDING_PREFIX + name)) return undefined;
+    return `${name} was left by an interrupted register and was never registered: the next register, deprecate or config of ${subject} removes it, or run: rm '${this.display(`${dir}/${name}`)}' '${this.display(`${dir}/${PENDING_PREFIX}${name}`)}'`;
+  }
+
+  /** Parse subject.yaml; null when malformed or a link out of the registry (reported when `report`), undefined when absent. */
   private async readMeta(
     side: Side,
     rel: string,
     subject: string,
     report: boolean,
   ): Promise<{ meta: SubjectMeta; raw: Record<string, unknown> } | null | undefined> {
-    const text = await side.storage.readFile(rel);
+    let text: string | undefined;
+    try {
+      text = await side.storage.readFile(rel);
+    } catch (err) {
+      if (!(err instanceof LinkEscapeError)) throw err;
+      if (report) {
+        this.add({
+          rule: LinkEscapeError.rule,
+          subject,
+          file: this.display(rel),
+          message: `the ${SUBJECT_FILE} of ${subject} is a symbolic link leading out of the registry; it is never read: replace the link with the file`,
+        });
+      }
+      return null;
+    }
     if (text === undefined) return undefined;
     try {
       const meta = parseSubject(text, rel);
@@ -445,7 +472,9 @@ class Checker {
         subject,
         file: this.display(`${dir}/${f.name}`),
         message:
-          unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
+          unstaged ??
+          this.pendingLeftover(files, dir, f.name, subject) ??
+          `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
       });
     }
     const { mode } = registry.resolveMode(meta);
@@ -655,13 +684,16 @@ class Checker {
         const m = await this.readMeta(head, rel, subject, true);
         if (m === null) continue;
         if (m === undefined) {
-          for (const f of await head.storage.listDir(dir)) {
+          const files = await head.storage.listDir(dir);
+          for (const f of files) {
             if (!f.isDir && versionFromFile(f.name)) {
               this.add({
                 rule: 'UNREGISTERED_FILE',
                 subject,
                 file: this.display(`${dir}/${f.name}`),
-                message: `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'`,
+                message:
+                  this.pendingLeftover(files, dir, f.name, subject) ??
+                  `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'`,
               });
             }
           }

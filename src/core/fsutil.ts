@@ -150,13 +150,25 @@ export async function withWriteGuard<T>(unchanged: string, fn: (guard: WriteGuar
       return got;
     },
   };
+  let done: string | undefined;
   try {
     const value = await fn(guard);
-    if (got && completed) throw interrupted(completed(value));
-    if (got) throw interrupted('the write had already completed');
+    done = completed ? completed(value) : 'the write had completed';
+    if (got) throw interrupted(done);
     return value;
   } finally {
     for (const [sig, h] of handlers) process.off(sig, h);
+    // The writes are done; a signal noticed from now on (the rest is printing and releasing the lock) still
+    // says, truthfully, what happened.
+    if (done !== undefined && !got) {
+      for (const sig of Object.keys(SIGNALS) as GuardedSignal[]) {
+        process.once(sig, () => {
+          got = sig;
+          process.stderr.write(`llm-schema: ${interrupted(done!).message}\n`);
+          process.exit(128 + SIGNALS[sig]);
+        });
+      }
+    }
   }
 }
 
