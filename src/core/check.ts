@@ -257,9 +257,9 @@ class Checker {
       return;
     }
     const baseMeta = base.config ? await this.readMeta(base, `${base.config.schemas}/${dir}/${SUBJECT_FILE}`, subject, false) : undefined;
-    const headText = await head.storage.readFile(yamlRel);
     const headMeta = await this.readMeta(head, yamlRel, subject, true);
-    if (headMeta === null) return; // malformed: reported
+    if (headMeta === null) return; // malformed or a link out of the registry: reported
+    const headText = await head.storage.readFile(yamlRel);
 
     if (baseMeta && baseMeta.meta.versions.length && !headMeta) {
       this.add({
@@ -734,7 +734,7 @@ class Checker {
         const known = this.examined.find((x) => x.subject === subject);
         let aliases = known?.aliases;
         if (!aliases) {
-          const text = await head.storage.readFile(`${schemas}/${ns.name}/${n.name}/${SUBJECT_FILE}`);
+          const text = await readUnlessLinkOut(head.storage, `${schemas}/${ns.name}/${n.name}/${SUBJECT_FILE}`);
           if (text === undefined || !text.includes('aliases')) continue;
           try {
             aliases = parseSubject(text, SUBJECT_FILE).aliases ?? [];
@@ -795,9 +795,9 @@ class Checker {
         let text: string | undefined;
         if (fast && fast !== head.storage && fast.treeId && head.storage.treeId) {
           const [a, b] = await Promise.all([fast.treeId(dir), head.storage.treeId(dir)]);
-          if (a !== undefined && a === b) text = await fast.readFile(`${dir}/${SUBJECT_FILE}`);
+          if (a !== undefined && a === b) text = await readUnlessLinkOut(fast, `${dir}/${SUBJECT_FILE}`);
         }
-        if (text === undefined) text = await head.storage.readFile(`${dir}/${SUBJECT_FILE}`);
+        if (text === undefined) text = await readUnlessLinkOut(head.storage, `${dir}/${SUBJECT_FILE}`);
         if (text === undefined) continue;
         // Most files hold none of the wanted ids: a substring test skips them without parsing.
         let maybe = false;
@@ -956,4 +956,14 @@ export function scanIds(text: string): Array<{ id: number; version: string }> {
   }
   flush();
   return out;
+}
+
+/** A file's text, or undefined when it is missing or a link out of the registry (readMeta reports that). */
+async function readUnlessLinkOut(storage: RegistryStorage, rel: string): Promise<string | undefined> {
+  try {
+    return await storage.readFile(rel);
+  } catch (err) {
+    if (err instanceof LinkEscapeError) return undefined;
+    throw err;
+  }
 }
