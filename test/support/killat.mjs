@@ -4,7 +4,8 @@
  * stdout/stderr) is one step. At step LLM_SCHEMA_TEST_KILL_AT the process sends itself
  * LLM_SCHEMA_TEST_KILL_SIGNAL (default SIGKILL) before the call runs. With SIGKILL the process dies right
  * there; another signal is delivered to the process's handlers as a real one would be.
- * LLM_SCHEMA_TEST_STEPS_FILE, when set, receives the number of steps taken when the process exits normally.
+ * LLM_SCHEMA_TEST_STEPS_FILE, when set, receives the number of steps taken when the process exits normally;
+ * LLM_SCHEMA_TEST_TRACE_FILE, when set, one line per step: `<n> <call> <path or fd>`.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -12,12 +13,22 @@ import { syncBuiltinESMExports } from 'node:module';
 const killAt = Number(process.env.LLM_SCHEMA_TEST_KILL_AT ?? '0');
 const signal = process.env.LLM_SCHEMA_TEST_KILL_SIGNAL || 'SIGKILL';
 const stepsFile = process.env.LLM_SCHEMA_TEST_STEPS_FILE;
+const traceFile = process.env.LLM_SCHEMA_TEST_TRACE_FILE;
+const appendFileSync = fs.appendFileSync;
 let steps = 0;
 let counting = true;
 
-function step() {
+function step(name, args) {
   if (!counting) return;
   steps++;
+  if (traceFile) {
+    counting = false; // the trace's own writes are not steps
+    try {
+      appendFileSync(traceFile, `${steps} ${name} ${String(args[0])}${/^(link|rename)/.test(name) && typeof args[1] === 'string' ? ` ${args[1]}` : ''}\n`);
+    } finally {
+      counting = true;
+    }
+  }
   if (steps === killAt) process.kill(process.pid, signal);
 }
 
@@ -31,7 +42,7 @@ const writeFlags = (flags) =>
 const wrapSync = (name, when = () => true) => {
   const orig = fs[name];
   fs[name] = function (...args) {
-    if (when(...args)) step();
+    if (when(...args)) step(name, args);
     return orig.apply(this, args);
   };
 };
@@ -39,7 +50,7 @@ const wrapAsync = (obj, name, when = () => true) => {
   const orig = obj[name];
   if (typeof orig !== 'function') return;
   obj[name] = function (...args) {
-    if (when(...args)) step();
+    if (when(...args)) step(name, args);
     return orig.apply(this, args);
   };
 };
