@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync, copyFileSync, mkdirSync, cpSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { cleanup, cli, newRegistry, REPO, snapshot, tempDir } from '../helpers.js';
 import { getJson, startServe } from './serve-helpers.js';
 
@@ -252,5 +253,26 @@ describe('a subject.yaml that is a symbolic link out of the registry', () => {
     const f = JSON.parse(r.stdout).findings.filter((x: { rule: string }) => x.rule === 'SYMLINK_OUTSIDE_REGISTRY');
     expect(f).toHaveLength(1);
     expect(f[0].file).toBe('schemas/shop/linked/subject.yaml');
+  });
+});
+
+describe('register --commit under concurrency (git binary)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await registry();
+    await execa('git', ['add', '-A'], { cwd: dir });
+    await execa('git', ['commit', '-q', '-m', 'registry'], { cwd: dir });
+  });
+  afterAll(() => cleanup(dir));
+
+  it('10 parallel register --commit all succeed: the commit runs under the registry lock, never meeting index.lock', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `s${i}`);
+    for (const n of names) writeFileSync(path.join(dir, `${n}.json`), JSON.stringify({ type: 'object', properties: { [n]: { type: 'string' } } }));
+    const runs = await Promise.all(names.map((n) => cli(['register', `par.${n}`, '--file', `${n}.json`, '--commit'], { cwd: dir })));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const log = await execa('git', ['log', '--format=%s'], { cwd: dir });
+    for (const n of names) expect(log.stdout).toContain(`llm-schema: register par.${n} 1.0.0`);
+    expect((await execa('git', ['status', '--porcelain', '--', 'schemas'], { cwd: dir })).stdout).toBe('');
+    expect((await execa('git', ['fsck', '--no-progress'], { cwd: dir, reject: false })).exitCode).toBe(0);
   });
 });
