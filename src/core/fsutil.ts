@@ -21,9 +21,10 @@ export class WriteFileError extends LlmSchemaError {
     readonly file: string,
     readonly code: string | undefined,
     reason: string,
-    existed: boolean,
+    /** Whether the file was there before (said in the message); undefined: not said. */
+    existed?: boolean,
   ) {
-    super(`cannot write ${displayPath(file)}: ${reason}; ${existed ? 'it is unchanged' : 'it was not created'}`, 2);
+    super(`cannot write ${displayPath(file)}: ${reason}${existed === undefined ? '' : existed ? '; it is unchanged' : '; it was not created'}`, 2);
   }
 }
 
@@ -234,7 +235,7 @@ export async function acquireLock(lockFile: string, timeoutMs = 30_000, what = '
     await fsp.writeFile(tmp, token);
   } catch (err) {
     await fsp.unlink(tmp).catch(() => {});
-    throw new WriteFileError(lockFile, (err as NodeJS.ErrnoException).code, reasonOf(err), false);
+    throw new WriteFileError(lockFile, (err as NodeJS.ErrnoException).code, reasonOf(err));
   }
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
