@@ -112,7 +112,10 @@ export function reportError(err: unknown, debug: boolean): number {
     // commander already printed its message
     return 2;
   }
-  if (err instanceof InterruptedError) return err.exitCode;
+  if (err instanceof InterruptedError) {
+    if (err.report) process.stderr.write(`llm-schema: ${err.report}\n`);
+    return err.exitCode;
+  }
   if (err instanceof LlmSchemaError) {
     process.stderr.write(`llm-schema: ${escapeControl(err.message)}\n`);
     if (err instanceof RefusedError) for (const d of err.details) process.stderr.write(`  - ${escapeControl(d)}\n`);

@@ -15,7 +15,7 @@ import { formatWhere, InputError, LlmSchemaError } from '../model/errors.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, subjectName, type SubjectRef } from './names.js';
 import { Registry } from './registry.js';
-import { parseSubject, SUBJECT_FILE } from './subject.js';
+import { parseSubject, PENDING_PREFIX, SUBJECT_FILE } from './subject.js';
 import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, SubjectMeta, VersionEntry } from '../model/types.js';
 import { bumpBetween, compareVersions, type Bump } from './version.js';
 import { parseYaml } from '../model/yaml.js';
@@ -56,7 +56,7 @@ export const CHECK_RULE_SPECS: readonly RuleInfo[] = [
   C('SUBJECT_DELETED', 'error', 'a subject with registered versions is never deleted'),
   C('SUBJECT_FORMAT_CHANGED', 'error', "a subject's format never changes once it has versions"),
   C('VERSION_FILE_MISSING', 'error', 'every version listed in subject.yaml has its file'),
-  C('SYMLINK_OUTSIDE_REGISTRY', 'error', 'a version file is never a symbolic link leading out of the registry (it is never read)'),
+  C('SYMLINK_OUTSIDE_REGISTRY', 'error', 'a version file or subject.yaml is never a symbolic link leading out of the registry (it is never read)'),
   C('UNREGISTERED_FILE', 'error', 'every version file is listed in subject.yaml'),
   C('ID_MISMATCH', 'error', "a version's recorded id matches its content"),
   C('DUPLICATE_ID', 'error', 'two different schemas never hold one id'),
@@ -257,9 +257,9 @@ class Checker {
       return;
     }
     const baseMeta = base.config ? await this.readMeta(base, `${base.config.schemas}/${dir}/${SUBJECT_FILE}`, subject, false) : undefined;
-    const headText = await head.storage.readFile(yamlRel);
     const headMeta = await this.readMeta(head, yamlRel, subject, true);
-    if (headMeta === null) return; // malformed: reported
+    if (headMeta === null) return; // malformed or a link out of the registry: reported
+    const headText = await head.storage.readFile(yamlRel);
 
     if (baseMeta && baseMeta.meta.versions.length && !headMeta) {
       this.add({
@@ -272,14 +272,18 @@ class Checker {
     }
     if (!headMeta) {
       // Files without metadata: nothing is registered here.
-      for (const f of await head.storage.listDir(headDir)) {
+      const files = await head.storage.listDir(headDir);
+      for (const f of files) {
         if (!f.isDir && versionFromFile(f.name)) {
           const unstaged = await this.unstagedEntry(head, yamlRel, f.name);
           this.add({
             rule: 'UNREGISTERED_FILE',
             subject,
             file: this.display(`${headDir}/${f.name}`),
-            message: unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'`,
+            message:
+              unstaged ??
+              this.pendingLeftover(files, headDir, f.name, subject) ??
+              `${f.name} is not listed in ${SUBJECT_FILE} (there is no ${SUBJECT_FILE}): register it with 'llm-schema register'`,
           });
         }
       }
@@ -379,14 +383,37 @@ class Checker {
     await this.checkVersions(head, ref, meta, headDir, headText ?? '', (e) => !baseVersions.has(e.version));
   }
 
-  /** Parse subject.yaml; null when malformed (reported when `report`), undefined when absent. */
+  /**
+   * A version file a register marked pending and never listed (it was interrupted): the message naming the
+   * exact fix, else undefined.
+   */
+  private pendingLeftover(files: Array<{ name: string }>, dir: string, name: string, subject: string): string | undefined {
+    if (!files.some((f) => f.name === PENDING_PREFIX + name)) return undefined;
+    return `${name} was left by an interrupted register and was never registered: the next register, deprecate or config of ${subject} removes it, or run: rm '${this.display(`${dir}/${name}`)}' '${this.display(`${dir}/${PENDING_PREFIX}${name}`)}'`;
+  }
+
+  /** Parse subject.yaml; null when malformed or a link out of the registry (reported when `report`), undefined when absent. */
   private async readMeta(
     side: Side,
     rel: string,
     subject: string,
     report: boolean,
   ): Promise<{ meta: SubjectMeta; raw: Record<string, unknown> } | null | undefined> {
-    const text = await side.storage.readFile(rel);
+    let text: string | undefined;
+    try {
+      text = await side.storage.readFile(rel);
+    } catch (err) {
+      if (!(err instanceof LinkEscapeError)) throw err;
+      if (report) {
+        this.add({
+          rule: LinkEscapeError.rule,
+          subject,
+          file: this.display(rel),
+          message: `the ${SUBJECT_FILE} of ${subject} is a symbolic link leading out of the registry; it is never read: replace the link with the file`,
+        });
+      }
+      return null;
+    }
     if (text === undefined) return undefined;
     try {
       const meta = parseSubject(text, rel);
@@ -445,7 +472,9 @@ class Checker {
         subject,
         file: this.display(`${dir}/${f.name}`),
         message:
-          unstaged ?? `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
+          unstaged ??
+          this.pendingLeftover(files, dir, f.name, subject) ??
+          `${f.name} is not listed in ${SUBJECT_FILE}: register it with 'llm-schema register' (which records its id and checks it), or remove it`,
       });
     }
     const { mode } = registry.resolveMode(meta);
@@ -655,13 +684,16 @@ class Checker {
         const m = await this.readMeta(head, rel, subject, true);
         if (m === null) continue;
         if (m === undefined) {
-          for (const f of await head.storage.listDir(dir)) {
+          const files = await head.storage.listDir(dir);
+          for (const f of files) {
             if (!f.isDir && versionFromFile(f.name)) {
               this.add({
                 rule: 'UNREGISTERED_FILE',
                 subject,
                 file: this.display(`${dir}/${f.name}`),
-                message: `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'`,
+                message:
+                  this.pendingLeftover(files, dir, f.name, subject) ??
+                  `${f.name} is not listed in any ${SUBJECT_FILE} (the folder has none): register it with 'llm-schema register'`,
               });
             }
           }
@@ -702,7 +734,7 @@ class Checker {
         const known = this.examined.find((x) => x.subject === subject);
         let aliases = known?.aliases;
         if (!aliases) {
-          const text = await head.storage.readFile(`${schemas}/${ns.name}/${n.name}/${SUBJECT_FILE}`);
+          const text = await readUnlessLinkOut(head.storage, `${schemas}/${ns.name}/${n.name}/${SUBJECT_FILE}`);
           if (text === undefined || !text.includes('aliases')) continue;
           try {
             aliases = parseSubject(text, SUBJECT_FILE).aliases ?? [];
@@ -763,9 +795,9 @@ class Checker {
         let text: string | undefined;
         if (fast && fast !== head.storage && fast.treeId && head.storage.treeId) {
           const [a, b] = await Promise.all([fast.treeId(dir), head.storage.treeId(dir)]);
-          if (a !== undefined && a === b) text = await fast.readFile(`${dir}/${SUBJECT_FILE}`);
+          if (a !== undefined && a === b) text = await readUnlessLinkOut(fast, `${dir}/${SUBJECT_FILE}`);
         }
-        if (text === undefined) text = await head.storage.readFile(`${dir}/${SUBJECT_FILE}`);
+        if (text === undefined) text = await readUnlessLinkOut(head.storage, `${dir}/${SUBJECT_FILE}`);
         if (text === undefined) continue;
         // Most files hold none of the wanted ids: a substring test skips them without parsing.
         let maybe = false;
@@ -924,4 +956,14 @@ export function scanIds(text: string): Array<{ id: number; version: string }> {
   }
   flush();
   return out;
+}
+
+/** A file's text, or undefined when it is missing or a link out of the registry (readMeta reports that). */
+async function readUnlessLinkOut(storage: RegistryStorage, rel: string): Promise<string | undefined> {
+  try {
+    return await storage.readFile(rel);
+  } catch (err) {
+    if (err instanceof LinkEscapeError) return undefined;
+    throw err;
+  }
 }

@@ -1,39 +1,183 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, promises as fsp, realpathSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, promises as fsp, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError, LlmSchemaError } from '../model/errors.js';
+import { InputError, InterruptedError, LlmSchemaError } from '../model/errors.js';
+
+const FS_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+};
+
+/** A file could not be written; nothing of it is left behind (exit 2, one line naming the file). */
+export class WriteFileError extends LlmSchemaError {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    reason: string,
+    /** Whether the file was there before (said in the message); undefined: not said. */
+    existed?: boolean,
+  ) {
+    super(`cannot write ${displayPath(file)}: ${reason}${existed === undefined ? '' : existed ? '; it is unchanged' : '; it was not created'}`, 2);
+  }
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return (e?.code && FS_PROBLEMS[e.code]) ?? (e?.code ? `${e.code}` : String(e?.message ?? err));
+}
+
+/** Write every byte of buf to fd (writeSync may write less than asked: a full disk, a signal). */
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) {
+    const n = writeSync(fd, buf, off, buf.length - off);
+    if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO', syscall: 'write' });
+    off += n;
+  }
+}
+
+/** Flush a folder's entries (a rename or link in it) to disk, where the platform allows it. */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* not supported here (Windows, some network file systems): the rename itself is still atomic */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /**
- * Write a file atomically: write a temporary file beside it, flush it to disk, rename it over the
- * target. A crash leaves the old or the new content, never a torn file.
+ * Write a file atomically: write a temporary file beside it (every byte, checked), flush it to disk,
+ * rename it over the target, flush the folder. A crash leaves the old or the new content, never a torn
+ * file; a failed write (a full disk) removes the temporary file, leaves the target as it was and throws
+ * WriteFileError naming the target.
  */
-export async function writeFileAtomic(file: string, content: string, options: { exclusive?: boolean; mode?: number } = {}): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const fd = openSync(tmp, 'wx', options.mode ?? 0o644);
+export async function writeFileAtomic(file: string, content: string | Buffer, options: { exclusive?: boolean; mode?: number } = {}): Promise<void> {
+  const dir = path.dirname(file);
+  const existed =
+    !options.exclusive &&
+    (await fsp.stat(file).then(
+      () => true,
+      () => false,
+    ));
+  const fail = (err: unknown): never => {
+    if (err instanceof LlmSchemaError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && options.exclusive) throw err;
+    throw new WriteFileError(file, code, reasonOf(err), existed);
+  };
+  await fsp.mkdir(dir, { recursive: true }).catch(fail);
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  let fd: number;
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    fd = openSync(tmp, 'wx', options.mode ?? 0o644);
+  } catch (err) {
+    return fail(err);
   }
   try {
+    try {
+      writeAll(fd, buf);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (statSync(tmp).size !== buf.length) throw Object.assign(new Error('short write'), { code: 'EIO', syscall: 'write' });
     if (options.exclusive) {
       // link() fails if the target exists: an atomic "create with this content".
       await fsp.link(tmp, file);
-      await fsp.unlink(tmp);
+      await fsp.unlink(tmp).catch(() => {});
     } else {
       await fsp.rename(tmp, file);
     }
   } catch (err) {
-    await fsp.unlink(tmp).catch(() => {});
-    throw err;
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone (renamed or never made) */
+    }
+    return fail(err);
+  }
+  fsyncDir(dir);
+}
+
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+type GuardedSignal = keyof typeof SIGNALS;
+
+export interface WriteGuard {
+  /** Before each step that changes files: throws InterruptedError (with the unchanged message) when a signal came. */
+  checkpoint(): void;
+  /** The signal received so far, if any. */
+  readonly signal?: GuardedSignal;
+}
+
+/**
+ * Run a short sequence of writes with SIGINT, SIGTERM and SIGHUP held back: a signal is noted, and the next
+ * checkpoint() throws InterruptedError saying `unchanged` (the caller undoes what it started, in its catch).
+ * A signal after the last checkpoint lets the writes finish, then reports `completed` (when given) with the
+ * signal's exit code. Either way: one line on stderr, exit 128 + the signal number, no torn state.
+ */
+export async function withWriteGuard<T>(unchanged: string, fn: (guard: WriteGuard) => Promise<T>, completed?: (value: T) => string): Promise<T> {
+  let got: GuardedSignal | undefined;
+  const handlers = new Map<GuardedSignal, () => void>();
+  for (const sig of Object.keys(SIGNALS) as GuardedSignal[]) {
+    const h = () => {
+      got ??= sig;
+    };
+    handlers.set(sig, h);
+    process.on(sig, h);
+  }
+  const interrupted = (what: string) => new InterruptedError(`interrupted (${got}); ${what}`, 128 + SIGNALS[got!]);
+  const guard: WriteGuard = {
+    checkpoint() {
+      if (got) throw interrupted(unchanged);
+    },
+    get signal() {
+      return got;
+    },
+  };
+  let done: string | undefined;
+  try {
+    const value = await fn(guard);
+    done = completed ? completed(value) : 'the write had completed';
+    if (got) throw interrupted(done);
+    return value;
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    // The writes are done; a signal noticed from now on (the rest is printing and releasing the lock) still
+    // says, truthfully, what happened.
+    if (done !== undefined && !got) {
+      for (const sig of Object.keys(SIGNALS) as GuardedSignal[]) {
+        process.once(sig, () => {
+          got = sig;
+          process.stderr.write(`llm-schema: ${interrupted(done!).message}\n`);
+          process.exit(128 + SIGNALS[sig]);
+        });
+      }
+    }
   }
 }
 
-/** Remove temporary files left by a killed writer (never the live ones of a running process). */
-export async function removeStaleTemps(dir: string): Promise<void> {
+/**
+ * Remove temporary files left by a killed writer (never the live ones of a running process); only those of
+ * the file `only` when given.
+ */
+export async function removeStaleTemps(dir: string, only?: string): Promise<void> {
   let names: string[];
   try {
     names = await fsp.readdir(dir);
@@ -41,8 +185,8 @@ export async function removeStaleTemps(dir: string): Promise<void> {
     return;
   }
   for (const n of names) {
-    const m = /^\..+\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
-    if (m && !isAlive(Number(m[1]))) await fsp.unlink(path.join(dir, n)).catch(() => {});
+    const m = /^\.(.+)\.tmp-(\d+)-[0-9a-f]+$/.exec(n);
+    if (m && (only === undefined || m[1] === only) && !isAlive(Number(m[2]))) await fsp.unlink(path.join(dir, n)).catch(() => {});
   }
 }
 
@@ -81,13 +225,18 @@ export interface Lock {
  * naming the holder's pid and host. A lock whose holder is dead (killed, crashed) is taken over, so a
  * killed process never blocks later commands. Waits up to timeoutMs for a live holder.
  */
-export async function acquireLock(lockFile: string, timeoutMs = 30_000): Promise<Lock> {
+export async function acquireLock(lockFile: string, timeoutMs = 30_000, what = 'the registry'): Promise<Lock> {
   const host = os.hostname();
   const token = `${process.pid} ${host} ${randomBytes(6).toString('hex')}\n`;
   const dir = path.dirname(lockFile);
   const tmp = path.join(dir, `.${path.basename(lockFile)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await removeLockLeftovers(lockFile);
-  await fsp.writeFile(tmp, token);
+  try {
+    await fsp.writeFile(tmp, token);
+  } catch (err) {
+    await fsp.unlink(tmp).catch(() => {});
+    throw new WriteFileError(lockFile, (err as NodeJS.ErrnoException).code, reasonOf(err));
+  }
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   try {
@@ -119,7 +268,7 @@ export async function acquireLock(lockFile: string, timeoutMs = 30_000): Promise
           continue;
         }
         if (Date.now() > deadline) {
-          throw new LlmSchemaError(`the registry is locked by process ${pid} on ${holderHost} (${lockFile}); try again when it finishes`, 2);
+          throw new LlmSchemaError(`${what} is locked by process ${pid} on ${holderHost} (${lockFile}); try again when it finishes`, 2);
         }
       }
       await sleep(delay + Math.random() * delay);

@@ -3,6 +3,7 @@
  * Never prints, never exits.
  */
 import { openContentModelHint } from './hints.js';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { getHandler, EXTENSIONS } from '../formats/index.js';
 import { FsStorage } from '../storage/fs.js';
@@ -11,10 +12,10 @@ import { type CompatReport, type VersionedSchema } from './compat.js';
 import { allPolicies, bumpOf, compareWithSubject, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
 import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from '../model/errors.js';
-import { acquireLock, removeStaleTemps, writeFileAtomic } from './fsutil.js';
+import { acquireLock, LinkEscapeError, removeStaleTemps, withWriteGuard, writeFileAtomic } from './fsutil.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from './names.js';
-import { checkAlias, parseSubject, serializeSubject, SUBJECT_FILE, verifySubjectFiles } from './subject.js';
+import { checkAlias, parseSubject, pendingFiles, PENDING_PREFIX, serializeSubject, SUBJECT_FILE, VERSION_FILE_NAME, verifySubjectFiles } from './subject.js';
 import type {
   Change,
   CompatibilityMode,
@@ -71,6 +72,11 @@ export interface RegisterInput extends SubjectRef {
   parseOptions?: ParseOptions;
   /** Prompts: the bump a change of the template text alone needs (default patch). */
   textChange?: Bump;
+  /**
+   * Run after the files are written, still holding the registry lock (`register --commit`: the commit, so
+   * that a concurrent register never finds git's index locked).
+   */
+  afterWrite?: (result: RegisterResult) => Promise<void>;
 }
 
 export type RegisterOutcome = 'registered' | 'unchanged';
@@ -185,8 +191,11 @@ export class Registry {
     }
   }
 
-  /** All subjects, sorted by full name; optionally only one namespace (and its sub-namespaces). */
-  async listSubjects(namespace?: string): Promise<SubjectInfo[]> {
+  /**
+   * All subjects, sorted by full name; optionally only one namespace (and its sub-namespaces). A subject whose
+   * subject.yaml is a link out of the registry throws LinkEscapeError, or is left out and given to `skip`.
+   */
+  async listSubjects(namespace?: string, skip?: (subject: string, err: LinkEscapeError) => void): Promise<SubjectInfo[]> {
     if (namespace !== undefined) checkNamespace(namespace);
     const out: SubjectInfo[] = [];
     const nsDirs = await this.storage.listDir(this.config.schemas);
@@ -198,7 +207,14 @@ export class Registry {
         if (!n.isDir || n.name.startsWith('.')) continue;
         const ref = { namespace: ns.name, name: n.name };
         const file = this.subjectFile(ref);
-        const text = await this.storage.readFile(file);
+        let text: string | undefined;
+        try {
+          text = await this.storage.readFile(file);
+        } catch (err) {
+          if (!(skip && err instanceof LinkEscapeError)) throw err;
+          skip(subjectName(ref), err);
+          continue;
+        }
         if (text === undefined) continue; // a folder without subject.yaml is not a subject (e.g. a killed first register)
         out.push({ ...ref, subject: subjectName(ref), meta: await this.parseChecked(ref, text, file), file });
       }
@@ -354,7 +370,7 @@ export class Registry {
 
     const lock = input.dryRun ? undefined : await acquireLock(path.join(this.root, '.llm-schema.lock'));
     try {
-      if (!input.dryRun) await removeStaleTemps(path.join(this.root, this.subjectDir(ref)));
+      if (!input.dryRun) await this.repairSubject(ref);
       const existing = await this.readSubject(ref);
       const meta: SubjectMeta = existing ?? { format: input.format, versions: [] };
       const { mode } = this.resolveMode(existing);
@@ -386,7 +402,7 @@ export class Registry {
               await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(updated));
               written.push(this.subjectFile(ref));
             }
-            return {
+            const same: RegisterResult = {
               outcome: 'unchanged',
               subject,
               version: e.version,
@@ -400,6 +416,8 @@ export class Registry {
               metadataUpdated: changed,
               warnings,
             };
+            if (written.length && input.afterWrite) await input.afterWrite(same);
+            return same;
           }
         }
       }
@@ -495,20 +513,73 @@ export class Registry {
       if (!(await lock!.held())) throw new LlmSchemaError('lost the registry lock while registering; nothing was written', 2);
       const text = input.text.endsWith('\n') ? input.text : input.text + '\n';
       const absVersion = path.join(this.root, versionRel);
-      // The version file first, created exclusively: a version file is never replaced (an unlisted one
-      // left by an interrupted register was refused when subject.yaml was read above) ...
-      try {
-        await writeFileAtomic(absVersion, text, { exclusive: true });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        throw new InputError(`${this.display(versionRel)} already exists: refusing to overwrite a version file; nothing was written`);
-      }
-      // ... then the metadata that makes it a registered version.
-      await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
-      result.written = [versionRel, this.subjectFile(ref)];
+      const absSubject = path.join(this.root, this.subjectFile(ref));
+      const mark = path.join(path.dirname(absVersion), PENDING_PREFIX + path.basename(absVersion));
+      let after = false;
+      await withWriteGuard(
+        `the registry is unchanged (${subject} ${version} was not registered)`,
+        async (guard) => {
+          let created = false;
+          try {
+            // 1. The mark: until subject.yaml lists the version, its file is pending (readers leave it out;
+            // the next write to the subject removes it if this process dies before step 3).
+            guard.checkpoint();
+            await writeFileAtomic(mark, `${JSON.stringify({ pid: process.pid, version, registered: entry.registered })}\n`);
+            // 2. The version file, created exclusively: a version file is never replaced.
+            guard.checkpoint();
+            try {
+              await writeFileAtomic(absVersion, text, { exclusive: true });
+              created = true;
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+              throw new InputError(`${this.display(versionRel)} already exists: refusing to overwrite a version file; nothing was written`);
+            }
+            // 3. The metadata that makes it a registered version (the rename is the commit point).
+            guard.checkpoint();
+            await writeFileAtomic(absSubject, serializeSubject(next));
+          } catch (err) {
+            // Undo: the registry is as it was.
+            if (created) await fsp.unlink(absVersion).catch(() => {});
+            await fsp.unlink(mark).catch(() => {});
+            throw err;
+          }
+          await fsp.unlink(mark).catch(() => {});
+          result.written = [versionRel, this.subjectFile(ref)];
+          // Still under the lock (and the guard): e.g. the git commit of the new files.
+          if (input.afterWrite) {
+            after = true;
+            await input.afterWrite(result);
+          }
+        },
+        () => `${subject} ${version} was registered before the interrupt took effect${after ? '; see git status for the commit' : ''}`,
+      );
       return result;
     } finally {
       await lock?.release();
+    }
+  }
+
+  /**
+   * Under the registry lock, before a write to a subject: remove what a killed writer left in its folder
+   * (temporary files of dead processes; version files a register marked pending and never listed).
+   */
+  private async repairSubject(ref: SubjectRef): Promise<void> {
+    const dir = path.join(this.root, this.subjectDir(ref));
+    await removeStaleTemps(dir);
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    const pending = pendingFiles(names);
+    if (!pending.size) return;
+    const text = await fsp.readFile(path.join(dir, SUBJECT_FILE), 'utf8').catch(() => undefined);
+    let listed: Set<string>;
+    try {
+      const meta = text === undefined ? undefined : parseSubject(text, SUBJECT_FILE);
+      listed = new Set((meta?.versions ?? []).map((v) => `${v.version}${EXTENSIONS[meta!.format]}`));
+    } catch {
+      return; // a subject.yaml that does not parse: its readers say so; nothing is removed
+    }
+    for (const f of pending) {
+      if (VERSION_FILE_NAME.test(f) && !listed.has(f)) await fsp.unlink(path.join(dir, f)).catch(() => {});
+      await fsp.unlink(path.join(dir, PENDING_PREFIX + f)).catch(() => {});
     }
   }
 
@@ -557,6 +628,7 @@ export class Registry {
     let out: string[] = [];
     const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
     try {
+      await this.repairSubject(ref);
       const meta = await this.getSubject(ref);
       const current = meta.aliases ?? [];
       for (const r of remove) {
@@ -571,7 +643,10 @@ export class Registry {
       if (clashes.length) throw new RefusedError(`refused: ${clashes[0]}`, clashes.slice(1));
       const next: SubjectMeta = { ...meta, aliases: out };
       if (!out.length) delete next.aliases;
-      await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+      await withWriteGuard(`${this.display(this.subjectFile(ref))} is unchanged`, async (guard) => {
+        guard.checkpoint();
+        await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+      });
     } finally {
       await lock.release();
     }
@@ -582,9 +657,13 @@ export class Registry {
   private async updateSubject(ref: SubjectRef, change: (meta: SubjectMeta) => SubjectMeta): Promise<SubjectMeta> {
     const lock = await acquireLock(path.join(this.root, '.llm-schema.lock'));
     try {
+      await this.repairSubject(ref);
       const meta = await this.getSubject(ref);
       const next = change(structuredClone(meta));
-      await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+      await withWriteGuard(`${this.display(this.subjectFile(ref))} is unchanged`, async (guard) => {
+        guard.checkpoint();
+        await writeFileAtomic(path.join(this.root, this.subjectFile(ref)), serializeSubject(next));
+      });
       return next;
     } finally {
       await lock.release();
@@ -644,14 +723,20 @@ export class Registry {
       // Keep every other key the user wrote, in place.
       const { parseDocument } = await import('yaml');
       const doc = parseDocument(text);
+      let out: string;
       if (doc.contents && typeof doc.contents === 'object' && 'set' in doc.contents) {
         for (const [k, v] of Object.entries(change)) if (v !== undefined) doc.set(k, v);
         if (reason) doc.set('compatibility-change', reason);
         else doc.delete('compatibility-change');
-        await writeFileAtomic(file, doc.toString());
+        out = doc.toString();
       } else {
-        await writeFileAtomic(file, serializeConfig({ ...cfg, ...change }, reason ? { 'compatibility-change': reason } : {}));
+        out = serializeConfig({ ...cfg, ...change }, reason ? { 'compatibility-change': reason } : {});
       }
+      await removeStaleTemps(this.root, CONFIG_FILE);
+      await withWriteGuard(`${this.display(CONFIG_FILE)} is unchanged`, async (guard) => {
+        guard.checkpoint();
+        await writeFileAtomic(file, out);
+      });
     } finally {
       await lock.release();
     }

@@ -138,16 +138,30 @@ export function serializeSubject(meta: SubjectMeta): string {
 export const VERSION_FILE_NAME = /^(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.(json|avsc|proto|prompt)$/;
 
 /**
+ * `register` marks the version file it is about to add with `.pending-<file>` beside it, and removes the mark
+ * once subject.yaml lists the version. A version file with its mark and not listed is not registered (a
+ * register in progress, or one that was interrupted): readers leave it out, the next write to the subject
+ * removes it, `check` names it.
+ */
+export const PENDING_PREFIX = '.pending-';
+
+/** Version files marked pending (see PENDING_PREFIX) among a folder's names. */
+export function pendingFiles(fileNames: string[]): Set<string> {
+  return new Set(fileNames.filter((n) => n.startsWith(PENDING_PREFIX)).map((n) => n.slice(PENDING_PREFIX.length)));
+}
+
+/**
  * subject.yaml and the version files beside it must agree: every listed version has its file and every
- * version file is listed. Anything else (a subject.yaml cut short, emptied or edited by hand, a file left
- * by an interrupted write) is an input error naming the file and line, so that no command reads a
- * subject wrongly or writes over a version file it does not know about.
+ * version file is listed (but those a register has not finished: PENDING_PREFIX). Anything else (a
+ * subject.yaml cut short, emptied or edited by hand) is an input error naming the file and line, so that
+ * no command reads a subject wrongly or writes over a version file it does not know about.
  */
 export function verifySubjectFiles(meta: SubjectMeta, fileNames: string[], ext: string, file: string, text: string): void {
   const listed = new Set(meta.versions.map((v) => `${v.version}${ext}`));
   const present = new Set(fileNames);
+  const pending = pendingFiles(fileNames);
   const versionsLine = lineMatching(text, /^versions\s*:/m);
-  const unlisted = fileNames.filter((n) => VERSION_FILE_NAME.test(n) && !listed.has(n)).sort();
+  const unlisted = fileNames.filter((n) => VERSION_FILE_NAME.test(n) && !listed.has(n) && !pending.has(n)).sort();
   if (unlisted.length && !meta.versions.length) {
     throw new InputError(
       `lists no versions while version files exist (${unlisted.join(', ')}): it is cut short or emptied; restore it from git ('git checkout -- ${file}') before anything else`,
@@ -156,7 +170,7 @@ export function verifySubjectFiles(meta: SubjectMeta, fileNames: string[], ext: 
   }
   if (unlisted.length) {
     throw new InputError(
-      `does not list ${unlisted.join(', ')}, which exist beside it: restore it from git, or remove a file left by an interrupted register if it was never registered`,
+      `does not list ${unlisted.join(', ')}, which exist beside it: it was cut short or reverted, so restore it from git ('git checkout -- ${file}'); remove such a file only if git shows it was never registered`,
       { file, line: versionsLine ?? 1 },
     );
   }

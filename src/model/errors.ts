@@ -50,10 +50,17 @@ export class RefusedError extends LlmSchemaError {
   }
 }
 
-/** The user stopped the command (Ctrl-C at a prompt). Exit 130, as a shell reports SIGINT; nothing is printed. */
+/**
+ * The user stopped the command: Ctrl-C at a prompt (nothing is printed), or a signal during a write
+ * (one line saying what state the files are in). Exit 128 + the signal number: 130 for SIGINT, as a shell
+ * reports it.
+ */
 export class InterruptedError extends LlmSchemaError {
-  constructor() {
-    super('interrupted', 130);
+  /** Printed on stderr when set. */
+  readonly report?: string;
+  constructor(report?: string, exitCode = 130) {
+    super(report ?? 'interrupted', exitCode);
+    this.report = report;
   }
 }
 

@@ -52,9 +52,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
   const logger: AccessLogger | undefined = options.logger;
   const logSkipped = (snap: Snapshot) => {
     for (const k of snap.skipped ?? []) {
+      // A version file, or a whole subject (its subject.yaml: no version), that is a link out of the registry.
       logger?.warn(
-        { event: 'version_skipped', rule: 'SYMLINK_OUTSIDE_REGISTRY', subject: k.subject, version: k.version, file: k.file },
-        `not serving ${k.subject} ${k.version}: ${k.reason}`,
+        k.version
+          ? { event: 'version_skipped', rule: 'SYMLINK_OUTSIDE_REGISTRY', subject: k.subject, version: k.version, file: k.file }
+          : { event: 'subject_skipped', rule: 'SYMLINK_OUTSIDE_REGISTRY', subject: k.subject, file: k.file },
+        `not serving ${k.subject}${k.version ? ` ${k.version}` : ''}: ${k.reason}`,
       );
     }
   };

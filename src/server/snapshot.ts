@@ -89,6 +89,7 @@ export interface Snapshot {
 
 export interface SkippedVersion {
   subject: string;
+  /** Empty when the whole subject is left out (its subject.yaml is a link out of the registry). */
   version: string;
   file: string;
   reason: string;
@@ -255,9 +256,10 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
   const registry = await Registry.open(root, storage);
   const files = new Map<string, string>();
   files.set(CONFIG_FILE, (await storage.readFile(CONFIG_FILE)) ?? '');
-  const infos = await registry.listSubjects();
-  const subjects = new Map<string, SubjectData>();
   const skipped: SkippedVersion[] = [];
+  // A subject whose subject.yaml is a link out of the registry is left out (and reported), never read.
+  const infos = await registry.listSubjects(undefined, (subject, err) => skipped.push({ subject, version: '', file: err.relPath, reason: err.message }));
+  const subjects = new Map<string, SubjectData>();
   let versionCount = 0;
   for (const info of infos) {
     const dir = registry.subjectDir(info);

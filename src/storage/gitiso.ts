@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { removeStaleTemps, writeFileAtomic } from '../core/fsutil.js';
 import { InputError } from '../model/errors.js';
 import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './git.js';
 
@@ -123,10 +124,34 @@ export async function isoIndex(git: GitContext): Promise<Map<string, string>> {
   return out;
 }
 
+/**
+ * node:fs for isomorphic-git, with every writeFile atomic (temporary file, fsync, rename): it writes the
+ * index, objects and refs in place, so a killed commit left a 0-byte or torn .git/index (and could leave a
+ * torn object that later writes skip because the file exists).
+ */
+function atomicFs(): import('isomorphic-git').PromiseFsClient {
+  const p = fs.promises;
+  const promises: Record<string, unknown> = {};
+  for (const k of ['readFile', 'mkdir', 'rmdir', 'unlink', 'stat', 'lstat', 'readdir', 'readlink', 'symlink', 'chmod', 'rm'] as const) {
+    promises[k] = (p[k] as (...a: unknown[]) => unknown).bind(p);
+  }
+  promises.writeFile = async (file: string, data: string | Uint8Array, options?: { mode?: number } | string) => {
+    const mode = typeof options === 'object' && options ? options.mode : undefined;
+    await writeFileAtomic(file, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { mode });
+  };
+  return { promises } as unknown as import('isomorphic-git').PromiseFsClient;
+}
+
 /** Stage and commit files (work-tree-relative paths) with isomorphic-git. */
 export async function isoCommit(git: GitContext, files: string[], message: string, author: { name: string; email: string }): Promise<string> {
   const g = loadIso();
-  const a = { fs, dir: git.dir, gitdir: git.gitdir, cache: (git as GitContext & { cache: object }).cache };
+  // Honour git's own lock: a git process holding the index is never raced.
+  const indexLock = path.join(git.gitdir, 'index.lock');
+  if (fs.existsSync(indexLock)) {
+    throw new InputError(`git's index is locked (${indexLock}): a git command is running, or one was killed; remove the file if no git is running`);
+  }
+  await removeStaleTemps(git.gitdir, 'index');
+  const a = { fs: atomicFs(), dir: git.dir, gitdir: git.gitdir, cache: (git as GitContext & { cache: object }).cache };
   for (const filepath of files) await g.add({ ...a, filepath });
   return g.commit({ ...a, message, author });
 }

@@ -6,8 +6,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
-import { writeFileAtomic } from '../../core/fsutil.js';
-import { InputError, NotFoundError, UsageError } from '../../model/errors.js';
+import { acquireLock, removeStaleTemps, withWriteGuard, writeFileAtomic, type WriteGuard } from '../../core/fsutil.js';
+import { InputError, LlmSchemaError, NotFoundError, UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 
@@ -50,30 +50,42 @@ export function define(program: Command): void {
             if (!namespaces.length || bad !== undefined)
               throw new UsageError(`invalid --namespaces '${o.namespaces}': ${bad ? `'${bad}' is not a namespace, 'ns.*' or '*'` : 'give at least one'}`);
           }
-          const { doc, text } = await readDoc(o.file);
-          parseAuthFile(text, o.file); // refuse to edit a file serve would refuse
-          const users = usersOf(doc, o.file);
-          const existing = users.items.find((u) => isMap(u) && u.get('name') === name) as YAMLMap | undefined;
-          if (!existing && !namespaces) throw new UsageError(`--namespaces is required for a new user ('${name}' is not in ${o.file})`);
-
-          let secret: string;
-          if (o.token) {
-            secret = newToken();
-          } else {
-            secret = await readPassword(name);
+          // Refuse early what the file would refuse (before asking for a password) ...
+          {
+            const { doc, text } = await readDoc(o.file);
+            parseAuthFile(text, o.file); // refuse to edit a file serve would refuse
+            const found = usersOf(doc, o.file).items.some((u) => isMap(u) && u.get('name') === name);
+            if (!found && !namespaces) throw new UsageError(`--namespaces is required for a new user ('${name}' is not in ${o.file})`);
           }
+          // ... then the slow part (a password from stdin, scrypt) outside the lock ...
+          const secret = o.token ? newToken() : await readPassword(name);
           const hash = await hashSecret(secret);
-          const entry = existing ?? new YAMLMap();
-          if (!existing) {
-            entry.set('name', name);
-            users.items.push(entry);
-          }
-          entry.delete(o.token ? 'password' : 'token');
-          entry.set(o.token ? 'token' : 'password', hash);
-          if (namespaces) entry.set('namespaces', doc.createNode(namespaces, { flow: true }));
-          await writeSecure(o.file, (text.trim() === '' ? HEADER : '') + doc.toString({ lineWidth: 0 }));
+          // ... and the read-modify-write under an exclusive lock, so that no concurrent add or remove is lost.
+          const existed = await withAuthLock(
+            o.file,
+            async (guard) => {
+              const { doc, text } = await readDoc(o.file);
+              parseAuthFile(text, o.file);
+              const users = usersOf(doc, o.file);
+              const existing = users.items.find((u) => isMap(u) && u.get('name') === name) as YAMLMap | undefined;
+              if (!existing && !namespaces) throw new UsageError(`--namespaces is required for a new user ('${name}' is not in ${o.file})`);
+              const entry = existing ?? new YAMLMap();
+              if (!existing) {
+                entry.set('name', name);
+                users.items.push(entry);
+              }
+              entry.delete(o.token ? 'password' : 'token');
+              entry.set(o.token ? 'token' : 'password', hash);
+              if (namespaces) entry.set('namespaces', doc.createNode(namespaces, { flow: true }));
+              guard.checkpoint();
+              await writeSecure(o.file, (text.trim() === '' ? HEADER : '') + doc.toString({ lineWidth: 0 }));
+              return !!existing;
+            },
+            (existed) =>
+              `user ${name} was ${existed ? 'updated' : 'added'} in ${o.file}${o.token ? " (its token was not shown: run 'auth add --token' again)" : ''}`,
+          );
           // Messages go to stderr: stdout holds the token alone, for `TOKEN=$(llm-schema auth add ...)`.
-          process.stderr.write(`${existing ? 'updated' : 'added'} user ${name} in ${o.file}${o.token ? ' (bearer token below; it is shown only once)' : ''}\n`);
+          process.stderr.write(`${existed ? 'updated' : 'added'} user ${name} in ${o.file}${o.token ? ' (bearer token below; it is shown only once)' : ''}\n`);
           if (o.token) ctx.out.line(secret);
         },
       ),
@@ -87,14 +99,21 @@ export function define(program: Command): void {
         () => new Context<{ file: string }>(cmd),
         async (ctx) => {
           const { parseAuthFile } = await import('../../server/auth.js');
-          const { doc, text, exists } = await readDoc(ctx.opts.file);
-          if (!exists) throw new InputError('no such auth file', { file: ctx.opts.file });
-          parseAuthFile(text, ctx.opts.file);
-          const users = usersOf(doc, ctx.opts.file);
-          const i = users.items.findIndex((u) => isMap(u) && u.get('name') === name);
-          if (i < 0) throw new NotFoundError(`no user '${name}' in ${ctx.opts.file}`, 'subject');
-          users.items.splice(i, 1);
-          await writeSecure(ctx.opts.file, doc.toString({ lineWidth: 0 }));
+          await withAuthLock(
+            ctx.opts.file,
+            async (guard) => {
+              const { doc, text, exists } = await readDoc(ctx.opts.file);
+              if (!exists) throw new InputError('no such auth file', { file: ctx.opts.file });
+              parseAuthFile(text, ctx.opts.file);
+              const users = usersOf(doc, ctx.opts.file);
+              const i = users.items.findIndex((u) => isMap(u) && u.get('name') === name);
+              if (i < 0) throw new NotFoundError(`no user '${name}' in ${ctx.opts.file}`, 'subject');
+              users.items.splice(i, 1);
+              guard.checkpoint();
+              await writeSecure(ctx.opts.file, doc.toString({ lineWidth: 0 }));
+            },
+            () => `user ${name} was removed from ${ctx.opts.file}`,
+          );
           if (ctx.out.json) ctx.out.printJson({ removed: name, file: ctx.opts.file });
           else ctx.out.line(`removed user ${name} from ${ctx.opts.file}`);
         },
@@ -145,6 +164,23 @@ function usersOf(doc: Document, file: string) {
   return users;
 }
 
+/**
+ * Run fn holding an exclusive lock on the auth file (`<file>.lock`): concurrent `auth add` and `auth remove`
+ * read-modify-write one after the other, so none is lost and a removal is never undone. A killed holder's
+ * lock is taken over.
+ */
+async function withAuthLock<T>(file: string, fn: (guard: WriteGuard) => Promise<T>, completed: (value: T) => string): Promise<T> {
+  const abs = path.resolve(file);
+  await fsp.mkdir(path.dirname(abs), { recursive: true }).catch(() => {});
+  const lock = await acquireLock(`${abs}.lock`, 30_000, `the auth file ${file}`);
+  try {
+    await removeStaleTemps(path.dirname(abs), path.basename(abs));
+    return await withWriteGuard(`the auth file ${file} is unchanged`, fn, completed);
+  } finally {
+    await lock.release();
+  }
+}
+
 /** Write atomically (temporary file, fsync, rename), readable by the owner only for a new file. */
 async function writeSecure(file: string, content: string): Promise<void> {
   let mode = 0o600;
@@ -156,6 +192,7 @@ async function writeSecure(file: string, content: string): Promise<void> {
   try {
     await writeFileAtomic(path.resolve(file), content, { mode });
   } catch (err) {
+    if (err instanceof LlmSchemaError) throw err;
     throw new InputError(`cannot write the auth file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
   }
 }

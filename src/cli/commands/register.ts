@@ -84,6 +84,7 @@ export function define(program: Command): void {
           if (git) await git.checkCanCommit(registry.root, o.author);
           const spinner = await ctx.out.spinner(`registering ${ref.namespace}.${ref.name}`);
           let result;
+          let commit: { commit: string; author: string } | undefined;
           try {
             result = await registry.register({
               ...ref,
@@ -101,23 +102,26 @@ export function define(program: Command): void {
               policy: o.policy,
               textChange: o.textChange as 'patch' | 'minor' | 'major' | undefined,
               parseOptions: { protoPaths: o.protoPath, file: o.file },
+              // The commit runs under the registry lock: a concurrent register --commit waits for it instead
+              // of finding git's index locked.
+              afterWrite: git
+                ? async (written) => {
+                    // Commit the subject whole: subject.yaml lists every version, so every version file it lists goes
+                    // with it (an earlier registration left uncommitted would otherwise be missing from the commit).
+                    const meta = await registry.getSubject(ref);
+                    const files = new Set(written.written);
+                    for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
+                    commit = await git.commitFiles({
+                      root: registry.root,
+                      files: [...files].map((f) => path.join(registry.root, f)),
+                      message: o.message ?? o.commitMessage ?? `llm-schema: register ${written.subject} ${written.version}`,
+                      author: o.author,
+                    });
+                  }
+                : undefined,
             });
           } finally {
             spinner.stop();
-          }
-          let commit: { commit: string; author: string } | undefined;
-          if (git && result.written.length) {
-            // Commit the subject whole: subject.yaml lists every version, so every version file it lists goes
-            // with it (an earlier registration left uncommitted would otherwise be missing from the commit).
-            const meta = await registry.getSubject(ref);
-            const files = new Set(result.written);
-            for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
-            commit = await git.commitFiles({
-              root: registry.root,
-              files: [...files].map((f) => path.join(registry.root, f)),
-              message: o.message ?? o.commitMessage ?? `llm-schema: register ${result.subject} ${result.version}`,
-              author: o.author,
-            });
           }
           const view: RegisterView = { ...result, file: registry.display(result.file), commit };
           if (ctx.out.json) {
