@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { escapeControl, InterruptedError, LlmSchemaError, RefusedError } from '../model/errors.js';
+import { escapeControl, fsProblem, InterruptedError, LlmSchemaError, RefusedError } from '../model/errors.js';
 
 /** Every command, by file name under commands/. Each exports `define(program)`. */
 export const COMMANDS = [
@@ -130,26 +130,12 @@ export function reportError(err: unknown, debug: boolean): number {
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === 'object' && e.code === 'EPIPE') return 0;
   // The file system refused: an input problem the user can fix, not an internal error.
-  const fsProblems: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only file system',
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-    EMFILE: 'too many open files',
-    // a path the user gave that cannot be used as given (export --out, init --registry, --registry ...)
-    EISDIR: 'is a folder, not a file',
-    ENOTDIR: 'a part of the path is a file, not a folder',
-    EEXIST: 'a file is in the way (a folder was needed there)',
-    ELOOP: 'too many levels of symbolic links (a symlink loop)',
-    ENOENT: 'no such file or folder',
-    ENAMETOOLONG: 'the name is too long',
-  };
-  if (e && typeof e === 'object' && e.code && fsProblems[e.code]) {
+  const problem = e && typeof e === 'object' ? fsProblem(e.code) : undefined;
+  if (problem) {
     const where = e.path ? String(e.path).replace(/\/\.([^/]+)\.tmp-\d+-[0-9a-f]+$/, '/$1') : undefined;
     const reads = ['scandir', 'stat', 'lstat', 'realpath', 'readlink', 'access'];
     const verb = e.syscall === 'open' || reads.includes(String(e.syscall)) ? 'access' : 'write';
-    process.stderr.write(`llm-schema: cannot ${verb} ${escapeControl(where ?? 'a file')}: ${fsProblems[e.code]}\n`);
+    process.stderr.write(`llm-schema: cannot ${verb} ${escapeControl(where ?? 'a file')}: ${problem}\n`);
     if (debug && e.stack) process.stderr.write(e.stack + '\n');
     return 2;
   }

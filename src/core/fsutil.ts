@@ -2,18 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, promises as fsp, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError, InterruptedError, LlmSchemaError } from '../model/errors.js';
-
-const FS_PROBLEMS: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EIO: 'input/output error',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EMFILE: 'too many open files',
-};
+import { fsProblem, InputError, InterruptedError, LlmSchemaError } from '../model/errors.js';
 
 /** A file could not be written; nothing of it is left behind (exit 2, one line naming the file). */
 export class WriteFileError extends LlmSchemaError {
@@ -35,7 +24,7 @@ function displayPath(file: string): string {
 
 function reasonOf(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return (e?.code && FS_PROBLEMS[e.code]) ?? (e?.code ? `${e.code}` : String(e?.message ?? err));
+  return fsProblem(e?.code) ?? (e?.code ? `${e.code}` : String(e?.message ?? err));
 }
 
 /** Write every byte of buf to fd (writeSync may write less than asked: a full disk, a signal). */

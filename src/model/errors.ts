@@ -102,3 +102,29 @@ export function escapeControl(s: string): string {
     return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
   });
 }
+
+/**
+ * What a file-system error code means, in the words every message uses (the CLI's last-resort mapping and the atomic
+ * writer's own errors): undefined for a code that is not a problem the user can fix.
+ */
+export function fsProblem(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : FS_PROBLEMS[code];
+}
+
+const FS_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+  // a path the user gave that cannot be used as given (export --out, init --registry, --registry ...)
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way (a folder was needed there)',
+  ELOOP: 'too many levels of symbolic links (a symlink loop)',
+  ENOENT: 'no such file or folder',
+  ENAMETOOLONG: 'the name is too long',
+};
