@@ -117,7 +117,7 @@ export function define(program: Command): void {
             throw new UsageError('--normalize needs a target: pass --target openai|anthropic|anthropic-strict|gemini (or name targets: in subject.yaml)');
           if (target !== undefined) {
             if (schema.format !== 'json') throw new UsageError(`--target applies to JSON Schema; ${label} is ${schema.format}`);
-            const { givenForm, normalizeReply } = await import('../../providers/index.js');
+            const { formValidator, givenForm, normalizeReply } = await import('../../providers/index.js');
             const form = givenForm(target as never, bundled);
             if (o.normalize) {
               const registered = validator;
@@ -126,11 +126,11 @@ export function define(program: Command): void {
             } else {
               const text = JSON.stringify(form.schema);
               const formSchema = await handler.parse(text, { file: schema.file });
-              validator = handler.compile(formSchema, parseOptions);
+              validator = formValidator(form, handler.compile(formSchema, parseOptions), validator);
               label = `${label} (as given to ${target})`;
               // the form is self-contained (references bundled): workers can rebuild it from its text
               schema = formSchema;
-              canParallel = true;
+              canParallel = !form.recheck;
             }
             if (o.normalize) canParallel = false;
           }
