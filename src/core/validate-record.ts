@@ -5,7 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { DataError, DataRecord, DataValidator, FormatName } from '../model/types.js';
 
-export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable';
+export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable' | 'refused' | 'truncated';
 
 export interface RecordResult {
   file: string;
@@ -16,6 +16,8 @@ export interface RecordResult {
   reason?: string;
   /** With --extract --repair: what the repair pass fixed in this record. */
   repaired?: string[];
+  /** With --extract: what the reader should know (other JSON candidates passed over). */
+  warnings?: string[];
 }
 
 export interface WorkerSchema {
