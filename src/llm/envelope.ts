@@ -6,8 +6,18 @@
  *  - anthropic: Messages `{stop_reason, content: [{type: text|tool_use|thinking}]}`
  *  - gemini: generateContent `{candidates: [{content: {parts}, finishReason}], promptFeedback}`
  */
-export type EnvelopeKind = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini';
-export const ENVELOPE_KINDS: readonly EnvelopeKind[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini'];
+export type EnvelopeKind = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'auto';
+export const ENVELOPE_KINDS: readonly EnvelopeKind[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'auto'];
+
+/** Which provider's response object this is, by its structure (for logs that mix providers). */
+export function detectEnvelope(env: unknown): Exclude<EnvelopeKind, 'auto'> | undefined {
+  if (!isO(env)) return undefined;
+  if (Array.isArray(env.choices)) return 'openai-chat';
+  if (Array.isArray(env.output) && (env.object === 'response' || 'status' in env)) return 'openai-responses';
+  if (Array.isArray(env.content) && (env.type === 'message' || 'stop_reason' in env)) return 'anthropic';
+  if (Array.isArray(env.candidates) || isO(env.promptFeedback)) return 'gemini';
+  return undefined;
+}
 
 export interface EnvelopeReply {
   /** The provider refused (its refusal field, stop reason or safety block). */
@@ -28,7 +38,12 @@ const isO = (v: unknown): v is O => typeof v === 'object' && v !== null && !Arra
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function readEnvelope(kind: EnvelopeKind, env: unknown): EnvelopeReply {
-  if (!isO(env)) return { notEnvelope: `not a ${kind} response object` };
+  if (!isO(env)) return { notEnvelope: `not a ${kind === 'auto' ? 'provider' : kind} response object` };
+  if (kind === 'auto') {
+    const found = detectEnvelope(env);
+    if (!found) return { notEnvelope: 'not a response object of a known provider (openai-chat, openai-responses, anthropic, gemini)' };
+    kind = found;
+  }
   switch (kind) {
     case 'openai-chat':
       return openaiChat(env);

@@ -39,6 +39,10 @@ const EXPECTED: Record<string, Record<'openai' | 'anthropic' | 'anthropic-strict
   'root-ref-contact': { openai: 'strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
   'shapes-union': { openai: 'strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
   'support-ticket': { openai: 'strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
+  'pydantic-hero-ref': { openai: 'strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
+  'picoschema-enum': { openai: 'strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
+  'anthropic-constraints': { openai: 'non-strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
+  'gemini-nullable-recursion': { openai: 'strict', anthropic: 'ok', 'anthropic-strict': 'refused', gemini: 'refused', zod: 'refused' },
   'zod-recipe': { openai: 'non-strict', anthropic: 'ok', 'anthropic-strict': 'ok', gemini: 'schema', zod: 'ok' },
 };
 
@@ -157,6 +161,17 @@ describe('provider corpus', () => {
       let sdk: unknown;
       expect(() => (sdk = toStrictJsonSchema(o.tool.function.parameters)), e.name).not.toThrow();
       expect(sdk, e.name).toEqual(o.tool.function.parameters);
+    }
+  });
+
+  it("every Anthropic strict export is a fixed point of the Anthropic SDK's transformJSONSchema", async () => {
+    // @anthropic-ai/sdk (devDependency): the transform jsonSchemaOutputFormat and strict tools apply.
+    const { transformJSONSchema } = require('@anthropic-ai/sdk/lib/transform-json-schema') as { transformJSONSchema: (s: unknown) => unknown };
+    const strict = (await exportsP).filter((e) => e.target === 'anthropic-strict' && e.outcome === 'ok');
+    expect(strict.length).toBeGreaterThanOrEqual(9);
+    for (const e of strict) {
+      const schema = (e.output as { input_schema: unknown }).input_schema;
+      expect(transformJSONSchema(schema), e.name).toEqual(schema);
     }
   });
 

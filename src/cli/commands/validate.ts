@@ -59,7 +59,7 @@ export function define(program: Command): void {
     )
     .option(
       '--envelope <kind>',
-      'read provider response objects (one per JSONL line): openai-chat, openai-responses, anthropic, gemini; outcomes valid, invalid, refused, truncated, no JSON found, unparseable',
+      'read provider response objects (one per JSONL line): openai-chat, openai-responses, anthropic, gemini, or auto (by structure, for mixed logs); outcomes valid, invalid, refused, truncated, no JSON found, unparseable',
     )
     .option('--pick <which>', 'a reply holding several JSON candidates: last (default: the last that fits the schema) or first')
     .option('--valid-out <file>', 'JSON Lines input: write the passing lines here, byte for byte')
