@@ -172,13 +172,13 @@ export class LlmSchemaRegistry {
         const target = reply.target ?? (schema.format === 'json' ? (await this.core.getSubject(ref)).targets?.[0] : undefined);
         if (target !== undefined && target !== 'registered') {
           if (schema.format !== 'json') throw new UsageError(`target '${target}' applies to JSON Schema; ${info.subject} is ${schema.format}`);
-          const { bundleSchema, givenForm, normalizeReply } = await import('./providers/index.js');
+          const { bundleSchema, formValidator, givenForm, normalizeReply } = await import('./providers/index.js');
           const form = givenForm(target as ReplyTarget, bundleSchema(schema.value, schema.references ?? []));
           if (reply.normalize) {
             const registered = validator;
             validator = { validate: (d: unknown) => registered.validate(normalizeReply(d, form)) };
           } else {
-            validator = handler.compile(await handler.parse(JSON.stringify(form.schema)));
+            validator = formValidator(form, handler.compile(await handler.parse(JSON.stringify(form.schema))), validator);
           }
         } else if (reply.normalize) {
           throw new UsageError('normalize needs a target (or targets: in subject.yaml)');

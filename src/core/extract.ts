@@ -36,6 +36,8 @@ export type Extraction =
       /** What the repair pass fixed, in words ('trailing commas', 'smart quotes', 'truncated: ...'); empty when not repaired. */
       repairs: string[];
       via: 'fence' | 'bare-fence' | 'balanced' | 'whole';
+      /** Other JSON candidates the reply held (not taken), with where they are. */
+      others?: Array<{ text: string; start: number; end: number }>;
     }
   | { kind: 'none' } // "no JSON found"
   | { kind: 'unparseable'; reason: string; line?: number; column?: number }; // "JSON does not parse"
@@ -45,6 +47,33 @@ export interface ExtractOptions {
   repair?: boolean;
   /** With repair: close a reply cut off mid-JSON (default true); false reports it as 'unparseable'. */
   repairTruncated?: boolean;
+  /**
+   * Several JSON candidates of one kind (fences, or objects in prose): 'last' (default) takes the last one
+   * that `fits` (else the last), 'first' the first one that parses.
+   */
+  pick?: 'first' | 'last';
+  /** Does a candidate have the shape the schema wants (type, property names)? Used to pick among candidates. */
+  fits?: (value: unknown) => boolean;
+}
+
+/** Reasoning blocks models write before the answer: skipped (blanked, so offsets stay). */
+const REASONING_OPEN = /<(think|thinking|reasoning|reflection)>/gi;
+
+/** The text with `<think>...</think>` (and thinking, reasoning, reflection) blocks blanked out; an unclosed one runs to the end. */
+export function blankReasoning(text: string): string {
+  if (text.indexOf('<') === -1) return text;
+  REASONING_OPEN.lastIndex = 0;
+  let out = '';
+  let pos = 0;
+  for (let m = REASONING_OPEN.exec(text); m; m = REASONING_OPEN.exec(text)) {
+    if (m.index < pos) continue;
+    const close = text.toLowerCase().indexOf(`</${m[1].toLowerCase()}>`, m.index + m[0].length);
+    const end = close === -1 ? text.length : close + m[1].length + 3;
+    out += text.slice(pos, m.index) + text.slice(m.index, end).replace(/[^\n]/g, ' ');
+    pos = end;
+    REASONING_OPEN.lastIndex = end;
+  }
+  return out + text.slice(pos);
 }
 
 /** Typographic and full-width characters models write instead of JSON punctuation; each maps to one code unit. */
@@ -81,7 +110,8 @@ interface Failure {
   offset: number;
 }
 
-export function extractJson(text: string, options: ExtractOptions = {}): Extraction {
+export function extractJson(original: string, options: ExtractOptions = {}): Extraction {
+  const text = blankReasoning(original);
   const first = extractOnce(text, options);
   if (first.kind === 'found' || !options.repair) return first;
   // Smart quotes and full-width punctuation: mapped one for one (offsets stay), then searched again.
@@ -90,7 +120,7 @@ export function extractJson(text: string, options: ExtractOptions = {}): Extract
   const mapped = text.replace(LOOKALIKE_RE, (c) => LOOKALIKES[c]);
   const second = extractOnce(mapped, options);
   if (second.kind !== 'found') return first;
-  const slice = text.slice(second.start, second.end);
+  const slice = original.slice(second.start, second.end);
   const what: string[] = [];
   if (QUOTE_LOOKALIKES.test(slice)) what.push('smart quotes');
   if (/[\uff5b\uff5d\uff3b\uff3d\uff1a\uff0c]/.test(slice)) what.push('full-width punctuation');
@@ -128,6 +158,7 @@ function extractOnce(text: string, options: ExtractOptions): Extraction {
   if (hasFence) {
     const blocks = findFences(text);
     for (const pass of ['fence', 'bare-fence'] as const) {
+      const candidates: Found[] = [];
       for (const b of blocks) {
         if (b.kind !== pass) continue;
         const s = firstNonSpace(text, b.start);
@@ -135,16 +166,18 @@ function extractOnce(text: string, options: ExtractOptions): Extraction {
         if (s >= e) continue;
         if (pass === 'bare-fence' && !looksLikeJson(text, s)) continue;
         const r = tryParse(text, s, e, repair, pass, repairTruncated);
-        if (r.kind === 'found') return r;
-        fail(r.failure);
+        if (r.kind === 'found') candidates.push(r);
+        else fail(r.failure);
       }
+      if (candidates.length) return choose(candidates, options);
     }
   }
 
-  // 3. The first balanced object or array in prose.
+  // 3. Balanced objects or arrays in prose (top-level ones: what is inside a candidate is part of it).
   let attempts = 0;
   let pos = 0;
   const openers = new OpenerScanner(text);
+  const candidates: Found[] = [];
   while (attempts < MAX_BALANCED_ATTEMPTS) {
     const s = openers.next(pos);
     if (s === -1) break;
@@ -153,11 +186,13 @@ function extractOnce(text: string, options: ExtractOptions): Extraction {
     attempts++;
     const m = matchBrackets(text, s);
     if (m.kind === 'balanced') {
+      pos = m.end;
       const r = tryParse(text, s, m.end, repair, 'balanced', repairTruncated);
-      if (r.kind === 'found') return r;
-      fail(r.failure);
+      if (r.kind === 'found') candidates.push(r);
+      else fail(r.failure);
     } else if (m.kind === 'truncated') {
       // Runs to the end of the reply: a cut-off reply. Only the repair pass can use it.
+      if (candidates.length) break; // a complete candidate came before it
       const e = lastNonSpace(text) + 1;
       if (repair && repairTruncated) {
         const r = tryParse(text, s, e, true, 'balanced', true);
@@ -169,6 +204,7 @@ function extractOnce(text: string, options: ExtractOptions): Extraction {
       fail({ reason: `'${text[m.at]}' does not close '${text[m.openerAt]}'`, offset: m.at });
     }
   }
+  if (candidates.length) return choose(candidates, options);
 
   // 4. The whole text (scalars).
   const s = firstNonSpace(text, 0);
@@ -191,6 +227,25 @@ function extractOnce(text: string, options: ExtractOptions): Extraction {
     return { kind: 'unparseable', reason: firstFailure.reason, line, column };
   }
   return { kind: 'none' };
+}
+
+type Found = Extraction & { kind: 'found' };
+
+/** One candidate of several: the last that fits the schema's shape (else the last), or the first with pick 'first'. */
+function choose(candidates: Found[], options: ExtractOptions): Found {
+  let i = candidates.length - 1;
+  if (options.pick === 'first') i = 0;
+  else if (options.fits) {
+    for (let k = candidates.length - 1; k >= 0; k--) {
+      if (options.fits(candidates[k].value)) {
+        i = k;
+        break;
+      }
+    }
+  }
+  const chosen = candidates[i];
+  if (candidates.length === 1) return chosen;
+  return { ...chosen, others: candidates.filter((_, k) => k !== i).map((c) => ({ text: c.text, start: c.start, end: c.end })) };
 }
 
 function found(value: unknown, text: string, start: number, end: number, repaired: boolean, via: Via, repairs: string[] = []): Extraction {
@@ -570,4 +625,11 @@ function readString(input: string, i: number, q: number): { json: string; end: n
 function escapeControls(s: string): string {
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f]/.test(s) ? s.replace(/[\u0000-\u001f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) : s;
+}
+
+/** The warning for a reply that held several JSON candidates: which one was taken, which were not. */
+export function othersWarning(x: Extraction & { kind: 'found' }): string {
+  const short = (t: string) => (t.length > 40 ? `${t.slice(0, 37)}...` : t).replace(/\s+/g, ' ');
+  const others = x.others ?? [];
+  return `the reply holds ${others.length + 1} JSON candidates: took ${short(x.text)} (offset ${x.start}); passed over ${others.map((o) => `${short(o.text)} (offset ${o.start})`).join(', ')} (--pick first|last to choose)`;
 }

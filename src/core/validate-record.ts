@@ -5,8 +5,11 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { TIMEOUT_KEYWORD, type DataError, type DataRecord, type DataValidator, type FormatName } from '../model/types.js';
 
-/** 'timeout': the record could not be validated within the time limit (a pattern that needs backtracking). */
-export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable' | 'timeout';
+/**
+ * 'timeout': the record could not be validated within the time limit (a pattern that needs backtracking);
+ * 'refused' and 'truncated': a provider's reply envelope says the model refused, or stopped at its token limit.
+ */
+export type RecordOutcome = 'valid' | 'invalid' | 'unreadable' | 'no-json' | 'unparseable' | 'timeout' | 'refused' | 'truncated';
 
 export interface RecordResult {
   file: string;
@@ -17,6 +20,8 @@ export interface RecordResult {
   reason?: string;
   /** With --extract --repair: what the repair pass fixed in this record. */
   repaired?: string[];
+  /** With --extract: what the reader should know (other JSON candidates passed over). */
+  warnings?: string[];
 }
 
 export interface WorkerSchema {

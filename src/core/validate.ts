@@ -24,6 +24,10 @@ export interface ValidateRunOptions {
   repairTruncated?: boolean;
   /** With extract: the field of each JSON record holding the reply text. */
   field?: string;
+  /** With extract: several JSON candidates in a reply: take the first, or the last that fits (default). */
+  pick?: 'first' | 'last';
+  /** With extract: does a candidate have the schema's shape (used to pick among several)? */
+  fits?: (value: unknown) => boolean;
   /** Use worker threads for large JSON Lines files (default: on for JSON Schema). */
   parallel?: boolean;
   /** How the schema can be rebuilt in a worker thread (only for schemas without registry references). */
@@ -70,7 +74,7 @@ async function validateAll(opts: ValidateRunOptions, onResult: (r: RecordResult)
     passed: 0,
     failed: 0,
     files: sources.length,
-    byOutcome: { valid: 0, invalid: 0, unreadable: 0, 'no-json': 0, unparseable: 0, timeout: 0 },
+    byOutcome: { valid: 0, invalid: 0, unreadable: 0, 'no-json': 0, unparseable: 0, timeout: 0, refused: 0, truncated: 0 },
     repaired: { passed: 0, failed: 0 },
   };
   const count = (r: RecordResult) => {
@@ -78,7 +82,7 @@ async function validateAll(opts: ValidateRunOptions, onResult: (r: RecordResult)
     if (r.outcome === 'valid') {
       summary.passed++;
       if (r.repaired?.length) summary.repaired.passed++;
-      if (reportValid || r.repaired?.length) onResult(r);
+      if (reportValid || r.repaired?.length || r.warnings?.length) onResult(r);
     } else {
       summary.failed++;
       if (r.repaired?.length) summary.repaired.failed++;
@@ -133,7 +137,7 @@ function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extr
   } else if (typeof text !== 'string') {
     throw new UsageError('--extract reads text replies: give .txt files, stdin, or JSON Lines with --field NAME');
   }
-  const x = extract.extractJson(text as string, { repair: opts.repair, repairTruncated: opts.repairTruncated });
+  const x = extract.extractJson(text as string, { repair: opts.repair, repairTruncated: opts.repairTruncated, pick: opts.pick, fits: opts.fits });
   if (x.kind === 'none') return { file, line: rec.line, outcome: 'no-json', errors: [], reason: 'no JSON found' };
   if (x.kind === 'unparseable') {
     const where = x.line !== undefined ? ` (reply line ${x.line}, column ${x.column ?? 1})` : '';
@@ -141,9 +145,12 @@ function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extr
   }
   const errors = opts.validator.validate(x.value);
   const repaired = x.repairs.length ? { repaired: x.repairs } : {};
+  const warnings = x.others?.length ? { warnings: [extract.othersWarning(x)] } : {};
   if (errors?.length === 1 && errors[0].keyword === TIMEOUT_KEYWORD)
-    return { file, line: rec.line, outcome: 'timeout', errors: [], reason: errors[0].message, ...repaired };
-  return errors ? { file, line: rec.line, outcome: 'invalid', errors, ...repaired } : { file, line: rec.line, outcome: 'valid', errors: [], ...repaired };
+    return { file, line: rec.line, outcome: 'timeout', errors: [], reason: errors[0].message, ...repaired, ...warnings };
+  return errors
+    ? { file, line: rec.line, outcome: 'invalid', errors, ...repaired, ...warnings }
+    : { file, line: rec.line, outcome: 'valid', errors: [], ...repaired, ...warnings };
 }
 
 /** A dotted path into a record: `response.text` or a plain key. */

@@ -3,10 +3,10 @@
  * export, lint, `validate --target` and the TypeScript types of replies. `normalizeReply` maps what the
  * provider's form adds (OpenAI strict mode's null for an optional property) back to the registered shape.
  */
-import { toAnthropicStrict } from './anthropic.js';
-import { needsJsonForm, toGeminiSchema } from './gemini.js';
+import { toAnthropicStrictForm } from './anthropic.js';
+import { jsonForm, needsJsonForm, toGeminiSchema } from './gemini.js';
 import { openAIForm, type NullableMap } from './openai.js';
-import { inlineRootRef, isObject, resolveLocalRef, typesOf, withoutIdentity, type JsonObject } from './schema.js';
+import { inlineRootRef, isObject, resolveLocalRef, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
 import { REPLY_TARGETS, type ReplyTarget } from './types.js';
 
 /** Targets a reply can come from (declared in types.ts, which commands load without the providers). */
@@ -20,6 +20,11 @@ export interface GivenForm {
   notes: string[];
   /** OpenAI: where optional properties were made required and nullable. */
   nullable: NullableMap;
+  /**
+   * Constraints the form moved into descriptions (or relaxed, oneOf as anyOf): a reply that passes the form
+   * is then checked against the registered schema (normalized with normalizeReply), so nothing is lost.
+   */
+  recheck: boolean;
 }
 
 /** The schema the model is given for a target. Throws RefusedError where the export refuses. */
@@ -30,18 +35,34 @@ export function givenForm(target: ReplyTarget, schema: unknown): GivenForm {
       const f = openAIForm(schema);
       const withDialect = keepDialect(f.schema);
       if (withDialect !== f.schema && isObject(f.schema) && f.nullable.has(f.schema)) f.nullable.set(withDialect as object, f.nullable.get(f.schema)!);
-      return { target, schema: withDialect, notes: f.notes, nullable: f.nullable };
+      return { target, schema: withDialect, notes: f.notes, nullable: f.nullable, recheck: f.moved > 0 };
     }
     case 'anthropic':
-      return { target, schema: keepDialect(withoutIdentity(inlineRootRef(schema).schema)), notes: [], nullable: new WeakMap() };
-    case 'anthropic-strict':
-      return { target, schema: keepDialect(toAnthropicStrict(schema)), notes: ['objects closed (additionalProperties: false)'], nullable: new WeakMap() };
+      return { target, schema: keepDialect(withoutIdentity(inlineRootRef(schema).schema)), notes: [], nullable: new WeakMap(), recheck: false };
+    case 'anthropic-strict': {
+      const f = toAnthropicStrictForm(schema);
+      let oneOf = false;
+      walkSchema(schema, (v) => {
+        if (Array.isArray(v.schema.oneOf)) oneOf = true;
+      });
+      const notes = [
+        'objects closed (additionalProperties: false)',
+        ...(f.moved.length ? [`${f.moved.length} schema(s) with keywords moved into the description`] : []),
+      ];
+      return { target, schema: keepDialect(f.schema), notes, nullable: new WeakMap(), recheck: f.moved.length > 0 || oneOf };
+    }
     case 'gemini': {
       if (needsJsonForm(schema))
-        return { target, schema: keepDialect(withoutIdentity(schema)), notes: ['sent as responseJsonSchema'], nullable: new WeakMap() };
+        return { target, schema: keepDialect(jsonForm(schema)), notes: ['sent as responseJsonSchema'], nullable: new WeakMap(), recheck: false };
       const dropped = new Set<string>();
       const g = toGeminiSchema(schema, dropped);
-      return { target, schema: fromGeminiSchema(g), notes: dropped.size ? [`dropped: ${[...dropped].join(', ')}`] : [], nullable: new WeakMap() };
+      return {
+        target,
+        schema: fromGeminiSchema(g),
+        notes: dropped.size ? [`dropped: ${[...dropped].join(', ')}`] : [],
+        nullable: new WeakMap(),
+        recheck: false,
+      };
     }
     default:
       throw new Error(`unknown target '${String(target)}'`);
@@ -128,3 +149,18 @@ function pickBranch(v: unknown, branches: unknown[], root: unknown): unknown {
   }
   return best;
 }
+
+/**
+ * The validator of replies under a target: the form the model was given, then (when the form moved
+ * constraints into descriptions or relaxed oneOf) the registered schema on the normalized reply.
+ */
+export function formValidator(
+  form: GivenForm,
+  given: { validate(v: unknown): ReturnType<RegisteredValidator['validate']> },
+  registered: RegisteredValidator,
+): RegisteredValidator {
+  if (!form.recheck) return given;
+  return { validate: (v: unknown) => given.validate(v) ?? registered.validate(normalizeReply(v, form)) };
+}
+
+type RegisteredValidator = import('../model/types.js').DataValidator;

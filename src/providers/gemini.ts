@@ -3,6 +3,7 @@
  * OpenAPI 3.0 schema object), falling back to `parametersJsonSchema` / `responseJsonSchema` (JSON
  * Schema as is) when the schema cannot be expressed there (recursive or external $refs).
  */
+import { childSchemas, mapSchema } from '../formats/jsonschema/walk.js';
 import { isObject, isObjectSchema, recursiveRefs, resolveLocalRef, toolName, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
 import { RefusedError } from '../model/errors.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
@@ -112,7 +113,15 @@ export const GEMINI_PROFILE = {
       purpose: 'a map (additionalProperties as a schema) cannot be expressed in responseSchema; the export uses responseJsonSchema / parametersJsonSchema',
     },
     'gemini/json-unsupported-keyword': { severity: 'error', purpose: 'responseJsonSchema ignores keywords outside its subset (the constraint would be lost)' },
-    'gemini/required-recursion': { severity: 'error', purpose: 'a schema that requires itself (recursion through required properties) has no finite value' },
+    'gemini/required-recursion': {
+      severity: 'error',
+      purpose:
+        'recursion is allowed only within non-required properties (a nullable or array-valued required property is not enough); Gemini rejects it otherwise',
+    },
+    'gemini/ref-siblings': {
+      severity: 'note',
+      purpose: 'responseJsonSchema allows no other keywords beside $ref: the export wraps the $ref in a one-branch anyOf beside them',
+    },
     'gemini/one-of': { severity: 'warning', purpose: 'oneOf is sent as anyOf; exclusivity is not enforced' },
     'gemini/type-union': { severity: 'warning', purpose: 'a type array with several types is sent as anyOf' },
     'gemini/unsupported-format': { severity: 'warning', purpose: 'formats other than the documented ones are dropped' },
@@ -155,7 +164,7 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
     }
   }
   for (const p of requiredCycles(schema))
-    add('gemini/required-recursion', p, 'this schema requires itself through required properties: no finite value matches, Gemini rejects it');
+    add('gemini/required-recursion', p, 'this schema recurses through required properties; Gemini allows recursion only within non-required properties');
   const json = options.json || needsJsonForm(schema);
   walkSchema(schema, (v) => {
     const s = v.schema;
@@ -168,6 +177,14 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
         if (/^x-/.test(k)) continue;
         add('gemini/json-unsupported-keyword', `${p}/${k}`, `'${k}' is ignored by responseJsonSchema; the constraint would be lost`);
       }
+      if (typeof s.$ref === 'string' && refSiblings(s).length)
+        add(
+          'gemini/ref-siblings',
+          `${p}/$ref`,
+          `${refSiblings(s)
+            .map((k) => `'${k}'`)
+            .join(', ')} beside $ref: the export wraps the $ref in a one-branch anyOf`,
+        );
       if (isObject(s.additionalProperties) && !options.json)
         add(
           'gemini/map-object',
@@ -208,17 +225,20 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
  * property whose schema is, or directly holds, a $ref): no finite value can satisfy them.
  */
 export function requiredCycles(root: unknown): string[] {
+  // Every subschema counts except the values of non-required properties (and definitions, reached through $refs).
   const edges = (s: unknown): string[] => {
     const out: string[] = [];
-    const stack: unknown[] = [s];
+    const stack: Array<[unknown, string]> = [[s, '']];
     while (stack.length) {
-      const x = stack.pop();
+      const [x, p] = stack.pop()!;
       if (!isObject(x)) continue;
       if (typeof x.$ref === 'string' && x.$ref.startsWith('#')) out.push(x.$ref);
-      if (Array.isArray(x.allOf)) stack.push(...x.allOf);
-      if (isObject(x.properties) && Array.isArray(x.required)) {
-        for (const k of x.required)
-          if (typeof k === 'string' && isObject(x.properties[k]) && !typesOf(x.properties[k] as JsonObject).includes('null')) stack.push(x.properties[k]);
+      const req = new Set(Array.isArray(x.required) ? x.required : []);
+      for (const [child, cp] of childSchemas(x, p)) {
+        const rel = cp.slice(p.length);
+        if (rel.startsWith('/$defs/') || rel.startsWith('/definitions/')) continue;
+        if (rel.startsWith('/properties/') && !req.has(rel.slice('/properties/'.length).replace(/~1/g, '/').replace(/~0/g, '~'))) continue;
+        stack.push([child, cp]);
       }
     }
     return out;
@@ -412,7 +432,12 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
     };
   } catch (err) {
     if (!(err instanceof CannotInline)) throw err;
-    const schema = withoutIdentity(input.schema);
+    const schema = jsonForm(input.schema);
+    const wrapped = countRefSiblings(input.schema);
+    if (wrapped)
+      notes.push(
+        `${wrapped} $ref${wrapped === 1 ? '' : 's'} with keywords beside ${wrapped === 1 ? 'it' : 'them'} wrapped in a one-branch anyOf (responseJsonSchema allows nothing beside $ref)`,
+      );
     const ignored = lintGemini(input.schema, { kind: input.kind }, { json: true }).filter((f) => f.rule === 'gemini/json-unsupported-keyword');
     if (ignored.length)
       notes.push(
@@ -429,4 +454,28 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
       notes,
     };
   }
+}
+
+/** Keywords beside a $ref (other than definitions, which only hold schemas). */
+function refSiblings(s: JsonObject): string[] {
+  return Object.keys(s).filter((k) => k !== '$ref' && k !== '$defs' && k !== 'definitions' && k !== '$schema' && k !== '$id');
+}
+
+function countRefSiblings(schema: unknown): number {
+  let n = 0;
+  walkSchema(schema, (v) => {
+    if (typeof v.schema.$ref === 'string' && refSiblings(v.schema).length) n++;
+  });
+  return n;
+}
+
+/** The JSON Schema form (responseJsonSchema, parametersJsonSchema): identity dropped, `{$ref, ...k}` as `{...k, anyOf: [{$ref}]}`. */
+export function jsonForm(schema: unknown): unknown {
+  return withoutIdentity(
+    mapSchema(schema, (o) => {
+      if (typeof o.$ref !== 'string' || !refSiblings(o).length) return o;
+      const { $ref, ...rest } = o;
+      return { ...rest, anyOf: [{ $ref }] };
+    }),
+  );
 }

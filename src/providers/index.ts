@@ -2,24 +2,24 @@
  * LLM providers: export a JSON Schema as an OpenAI, Anthropic or Gemini tool / response format, or as
  * TypeScript types; lint it against a provider's dated profile.
  */
-import { ANTHROPIC_PROFILE, exportAnthropic, lintAnthropic, type AnthropicTool } from './anthropic.js';
+import { ANTHROPIC_PROFILE, exportAnthropic, lintAnthropic, type AnthropicOutputFormat, type AnthropicTool } from './anthropic.js';
 import { exportGemini, GEMINI_PROFILE, lintGemini, type GeminiExport } from './gemini.js';
 import { exportGeneric, GENERIC_PROFILE, lintGeneric } from './generic.js';
 import { exportZod } from './zod.js';
-import { exportOpenAI, lintOpenAI, OPENAI_PROFILE, type OpenAIExport } from './openai.js';
+import { exportOpenAI, lintOpenAI, OPENAI_PROFILE, type OpenAIExport, type OpenAIResponsesExport } from './openai.js';
 import { exportTypeScript } from './typescript.js';
 import type { ExportInput, ExportResult, ExportTarget, LintFinding, LintTarget, SchemaContext } from './types.js';
 
 export * from './types.js';
 export { bundleSchema, toolName } from './schema.js';
 export { exportOpenAI, lintOpenAI, toOpenAIStrict, openAIForm, OPENAI_PROFILE } from './openai.js';
-export type { OpenAIExport, OpenAITool, OpenAIResponseFormat } from './openai.js';
+export type { OpenAIExport, OpenAIResponsesExport, OpenAITool, OpenAIResponseFormat } from './openai.js';
 export { exportAnthropic, lintAnthropic, toAnthropicStrict, ANTHROPIC_PROFILE } from './anthropic.js';
-export type { AnthropicTool } from './anthropic.js';
+export type { AnthropicTool, AnthropicOutputFormat } from './anthropic.js';
 export { exportGemini, lintGemini, toGeminiSchema, GEMINI_PROFILE } from './gemini.js';
 export type { GeminiExport, GeminiFunctionDeclaration } from './gemini.js';
 export { exportTypeScript, typeName } from './typescript.js';
-export { givenForm, normalizeReply, fromGeminiSchema, REPLY_TARGETS, type ReplyTarget, type GivenForm } from './form.js';
+export { givenForm, formValidator, normalizeReply, fromGeminiSchema, REPLY_TARGETS, type ReplyTarget, type GivenForm } from './form.js';
 export { lintGeneric, exportGeneric, GENERIC_PROFILE } from './generic.js';
 export { exportZod } from './zod.js';
 export { inlineLocalRefs } from './schema.js';
@@ -35,9 +35,9 @@ export const PROFILES = {
 } as const;
 
 export interface ExportOutputs {
-  openai: OpenAIExport;
-  anthropic: AnthropicTool;
-  'anthropic-strict': AnthropicTool;
+  openai: OpenAIExport | OpenAIResponsesExport;
+  anthropic: AnthropicTool | AnthropicOutputFormat;
+  'anthropic-strict': AnthropicTool | AnthropicOutputFormat;
   gemini: GeminiExport;
   typescript: string;
   zod: string;

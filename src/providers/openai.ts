@@ -4,7 +4,18 @@
  */
 import { mapSchema } from '../formats/jsonschema/walk.js';
 import { RefusedError } from '../model/errors.js';
-import { isObject, isObjectSchema, objectDepth, resolveLocalRef, toolName, typesOf, walkSchema, withoutIdentity, type JsonObject } from './schema.js';
+import {
+  describeMoved,
+  isObject,
+  isObjectSchema,
+  objectDepth,
+  resolveLocalRef,
+  toolName,
+  typesOf,
+  walkSchema,
+  withoutIdentity,
+  type JsonObject,
+} from './schema.js';
 import type { ExportInput, ExportResult, LintFinding, ProviderProfile, SchemaContext } from './types.js';
 
 /**
@@ -93,6 +104,16 @@ export const OPENAI_PROFILE = {
     'openai/allof-single': { severity: 'note', purpose: "a one-branch allOf (Pydantic's field-with-description shape) is flattened" },
     'openai/root-ref': { severity: 'note', purpose: 'a root $ref is inlined (the root must be an object)' },
     'openai/dropped-annotation': { severity: 'note', purpose: 'default, examples, $comment, deprecated, readOnly and writeOnly are dropped' },
+    'openai/ref-inlined': {
+      severity: 'note',
+      purpose: 'a $ref with a description or title beside it is inlined (OpenAI rejects keywords beside $ref; the openai-python SDK inlines the same way)',
+    },
+    'openai/enum-type': { severity: 'note', purpose: 'an enum or const without type gets the type of its values (OpenAI needs a type key)' },
+    'openai/moved-to-description': {
+      severity: 'note',
+      purpose:
+        'minLength/maxLength are moved into the description (the openai SDK keeps strict mode with them); validate --target openai checks them on replies',
+    },
   },
 } as const satisfies ProviderProfile & Record<string, unknown>;
 
@@ -137,7 +158,13 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
     }
     for (const k of P.unsupported) {
       if (!(k in s)) continue;
-      if (k === 'default') add('openai/dropped-annotation', `${p}/default`, "'default' is dropped (strict mode does not accept it)");
+      if (MOVED_TO_DESCRIPTION.includes(k))
+        add(
+          'openai/moved-to-description',
+          `${p}/${k}`,
+          `'${k}' is moved into the description (strict mode does not accept it); validate --target openai still checks it`,
+        );
+      else if (k === 'default') add('openai/dropped-annotation', `${p}/default`, "'default' is dropped (strict mode does not accept it)");
       else add('openai/unsupported-keyword', `${p}/${k}`, `'${k}' is not supported in strict mode`);
     }
     if (options.fineTuned)
@@ -148,18 +175,12 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
     }
     const ts = typesOf(s);
     for (const t of ts) if (!(P.types as readonly string[]).includes(t)) add('openai/type-required', `${p}/type`, `type '${t}' is not supported`);
-    if (
-      ts.length === 0 &&
-      !('anyOf' in s) &&
-      !('$ref' in s) &&
-      !('enum' in s) &&
-      !('const' in s) &&
-      !('oneOf' in s) &&
-      !('allOf' in s) &&
-      !isObjectSchema(s) &&
-      !('not' in s)
-    ) {
-      add('openai/type-required', p, 'the schema has no type; strict mode needs one (a free-form value cannot be generated strictly)');
+    if (ts.length === 0 && !('anyOf' in s) && !('$ref' in s) && !('oneOf' in s) && !('allOf' in s) && !isObjectSchema(s) && !('not' in s)) {
+      if ('enum' in s || 'const' in s) {
+        const t = literalTypes(s);
+        if (t) add('openai/enum-type', p, `the ${'enum' in s ? 'enum' : 'const'} has no type; it is sent with type ${JSON.stringify(t)}`);
+        else add('openai/type-required', p, `the ${'enum' in s ? 'enum' : 'const'} has no type and holds objects or arrays; give it a type`);
+      } else add('openai/type-required', p, 'the schema has no type; strict mode needs one (a free-form value cannot be generated strictly)');
     }
     if (ts.includes('array') || 'items' in s) {
       if (Array.isArray(s.items)) add('openai/array-items', `${p}/items`, 'tuple-form items cannot be expressed; give one items schema');
@@ -170,6 +191,9 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
       const extra = Object.keys(s).filter(
         (k) => k !== '$ref' && k !== '$defs' && k !== 'definitions' && !ANNOTATIONS.has(k) && !(p === '' && (k === '$schema' || k === '$id')),
       );
+      const notes = Object.keys(s).filter((k) => k === 'description' || k === 'title');
+      if (!extra.length && notes.length && s.$ref.startsWith('#') && !(p === '' && root.inlined))
+        add('openai/ref-inlined', `${p}/$ref`, `'${s.$ref}' has ${notes.map((k) => `'${k}'`).join(', ')} beside it (OpenAI rejects that): it is inlined`);
       if (extra.length && !(p === '' && root.inlined))
         add(
           'openai/ref-siblings',
@@ -239,6 +263,34 @@ export function lintOpenAI(schema: unknown, _context: SchemaContext = {}, option
   return out;
 }
 
+/** Keywords strict mode rejects that the openai SDK's strict helper passes through: moved into the description. */
+const MOVED_TO_DESCRIPTION: readonly string[] = ['minLength', 'maxLength'];
+
+/** The JSON types of an enum's (or const's) values, as a `type` value; undefined when one is an object or array. */
+export function literalTypes(s: JsonObject): string | string[] | undefined {
+  const values = Array.isArray(s.enum) ? s.enum : 'const' in s ? [s.const] : [];
+  const types: string[] = [];
+  for (const v of values) {
+    const t =
+      v === null
+        ? 'null'
+        : typeof v === 'string'
+          ? 'string'
+          : typeof v === 'boolean'
+            ? 'boolean'
+            : typeof v === 'number'
+              ? Number.isInteger(v)
+                ? 'integer'
+                : 'number'
+              : undefined;
+    if (!t) return undefined;
+    if (!types.includes(t)) types.push(t);
+  }
+  if (types.includes('number') && types.includes('integer')) types.splice(types.indexOf('integer'), 1);
+  if (!types.length) return undefined;
+  return types.length === 1 ? types[0] : types;
+}
+
 /** A one-branch allOf whose siblings are annotations only: `{"allOf": [X], "description": ...}`. */
 function isSingleAllOf(s: JsonObject): boolean {
   return Array.isArray(s.allOf) && s.allOf.length === 1 && isObject(s.allOf[0]) && Object.keys(s).every((k) => k === 'allOf' || ANNOTATIONS.has(k));
@@ -291,8 +343,14 @@ export type NullableMap = WeakMap<object, Set<string>>;
  * closed, oneOf as anyOf, annotations strict mode rejects dropped. What it changed is in `changes`
  * (sentences) and `rewrites` (lint notes pointing into the input). It may still fail lintOpenAI's errors.
  */
-export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: string[]; rewrites: LintFinding[]; nullable: NullableMap } {
+export function toOpenAIStrict(
+  schema: unknown,
+  options: { keepConstraints?: boolean } = {},
+): { schema: unknown; changes: string[]; rewrites: LintFinding[]; nullable: NullableMap; moved: number } {
   const madeNullable: string[] = [];
+  let inlinedRefs = 0;
+  let typed = 0;
+  let moved = 0;
   const nullableMap: NullableMap = new WeakMap();
   let closed = 0;
   const dropped = new Set<string>();
@@ -310,6 +368,22 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
       delete o.allOf;
       o = { ...branch, ...o };
       allOf++;
+    }
+    if (typesOf(o).length === 0 && ('enum' in o || 'const' in o) && !('anyOf' in o) && !('$ref' in o)) {
+      const t = literalTypes(o);
+      if (t) {
+        o = { type: t, ...o };
+        typed++;
+      }
+    }
+    const movable = MOVED_TO_DESCRIPTION.filter((k) => k in o);
+    if (movable.length && !options.keepConstraints) {
+      o.description = describeMoved(
+        o.description,
+        movable.map((k) => [k, o[k]]),
+      );
+      for (const k of movable) delete o[k];
+      moved += movable.length;
     }
     if (Array.isArray(o.oneOf) && !('anyOf' in o)) {
       o.anyOf = o.oneOf;
@@ -358,10 +432,31 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
     const { $ref: _r, ...rest } = schema;
     if (isObject(target)) input = { ...target, ...rest };
   }
+  // A $ref with annotations beside it (Pydantic's described nested model): inlined one level, as openai-python does.
+  const refRoot = input;
+  input = mapSchema(input, (o) => {
+    if (typeof o.$ref !== 'string' || !o.$ref.startsWith('#')) return o;
+    const siblings = Object.keys(o).filter((k) => k !== '$ref');
+    if (!siblings.length || !siblings.every((k) => ANNOTATIONS.has(k)) || o === refRoot) return o;
+    const target = resolveLocalRef(refRoot, o.$ref);
+    if (!isObject(target)) return o;
+    const { $ref: _r, ...rest } = o;
+    inlinedRefs++;
+    const copy: JsonObject = { ...target, ...rest };
+    delete copy.$defs;
+    delete copy.definitions;
+    return copy;
+  });
   const rewritten = mapSchema(input, fix);
   const changes: string[] = [];
   if (root.inlined) changes.push(`strict mode: the root $ref '${root.inlined}' inlined (the root must be an object)`);
   if (allOf) changes.push(`strict mode: ${allOf} one-branch allOf flattened`);
+  if (inlinedRefs)
+    changes.push(
+      `strict mode: ${inlinedRefs} $ref${inlinedRefs === 1 ? '' : 's'} with a description or title beside it inlined (OpenAI rejects keywords beside $ref)`,
+    );
+  if (typed) changes.push(`strict mode: ${typed} enum/const without type given the type of its values`);
+  if (moved) changes.push(`strict mode: ${moved} minLength/maxLength moved into the description (validate --target openai still checks them)`);
   if (madeNullable.length) {
     changes.push(
       `strict mode: ${madeNullable.length} optional propert${madeNullable.length === 1 ? 'y' : 'ies'} (${summarise(madeNullable)}) made required and nullable; the model sends null for "absent" (validate --target openai --normalize maps it back)`,
@@ -373,7 +468,7 @@ export function toOpenAIStrict(schema: unknown): { schema: unknown; changes: str
   const rewrites = lintOpenAI(schema).filter((f) => f.severity === 'note');
   const out = withoutIdentity(rewritten);
   if (out !== rewritten && isObject(rewritten) && nullableMap.has(rewritten)) nullableMap.set(out as object, nullableMap.get(rewritten)!);
-  return { schema: out, changes, rewrites, nullable: nullableMap };
+  return { schema: out, changes, rewrites, nullable: nullableMap, moved };
 }
 
 function summarise(names: string[]): string {
@@ -417,19 +512,28 @@ export interface OpenAIExport {
   response_format: OpenAIResponseFormat;
 }
 
+/** The Responses API's shapes: a flat function tool and `text.format`. */
+export interface OpenAIResponsesExport {
+  tool: { type: 'function'; name: string; description?: string; parameters: unknown; strict: boolean };
+  text: { format: { type: 'json_schema'; name: string; description?: string; schema: unknown; strict: boolean } };
+}
+
 /**
  * The form of the schema the model is given under this target: the strict rewrite when strict mode can
  * express the schema, else the schema as written (root $ref inlined). Used by export, validate --target
  * and the TypeScript types of replies. Throws RefusedError when the root is not an object.
  */
-export function openAIForm(schema: unknown): { schema: unknown; strict: boolean; notes: string[]; nullable: NullableMap; errors: LintFinding[] } {
+export function openAIForm(
+  schema: unknown,
+  options: { keepConstraints?: boolean } = {},
+): { schema: unknown; strict: boolean; notes: string[]; nullable: NullableMap; errors: LintFinding[]; moved: number } {
   const findings = lintOpenAI(schema);
   const errors = findings.filter((f) => f.severity === 'error');
   const root = errors.find((f) => f.rule === 'openai/root-object');
   if (root) throw new RefusedError(`cannot export for OpenAI: ${root.message}${root.pointer ? ` (at ${root.pointer})` : ''}`);
   if (errors.length === 0) {
-    const strict = toOpenAIStrict(schema);
-    return { schema: strict.schema, strict: true, notes: strict.changes, nullable: strict.nullable, errors };
+    const strict = toOpenAIStrict(schema, options);
+    return { schema: strict.schema, strict: true, notes: strict.changes, nullable: strict.nullable, errors, moved: strict.moved };
   }
   const rootInfo = rootObject(schema);
   let s = withoutIdentity(schema);
@@ -442,14 +546,16 @@ export function openAIForm(schema: unknown): { schema: unknown; strict: boolean;
     `strict mode is off: the schema cannot be made strict (${errors.length} problem${errors.length === 1 ? '' : 's'}): ${shown.join('; ')}${errors.length > 5 ? '; ...' : ''}`,
   ];
   if (rootInfo.inlined) notes.unshift(`the root $ref '${rootInfo.inlined}' inlined (the root must be an object)`);
-  return { schema: s, strict: false, notes, nullable: new WeakMap(), errors };
+  return { schema: s, strict: false, notes, nullable: new WeakMap(), errors, moved: 0 };
 }
 
 /**
  * A function tool and a response_format for a JSON Schema, in the form openAIForm gives (strict when
  * lintOpenAI finds no error: the two never disagree).
  */
-export function exportOpenAI(input: ExportInput): ExportResult<OpenAIExport> {
+export function exportOpenAI(input: ExportInput & { api?: 'chat' }): ExportResult<OpenAIExport>;
+export function exportOpenAI(input: ExportInput): ExportResult<OpenAIExport | OpenAIResponsesExport>;
+export function exportOpenAI(input: ExportInput): ExportResult<OpenAIExport | OpenAIResponsesExport> {
   const notes: string[] = [];
   const name = toolName(input.name);
   if (name !== input.name) notes.push(`name '${input.name}' is not a valid OpenAI name (^[a-zA-Z0-9_-]{1,64}$); using '${name}'`);
@@ -457,6 +563,13 @@ export function exportOpenAI(input: ExportInput): ExportResult<OpenAIExport> {
   notes.push(...form.notes);
   const { schema, strict } = form;
   const description = input.description;
+  if (input.api === 'responses') {
+    const d = description ? { description } : {};
+    return {
+      output: { tool: { type: 'function', name, ...d, parameters: schema, strict }, text: { format: { type: 'json_schema', name, ...d, schema, strict } } },
+      notes,
+    };
+  }
   return {
     output: {
       tool: { type: 'function', function: { name, ...(description ? { description } : {}), parameters: schema, strict } },

@@ -352,3 +352,9 @@ export function inlineRootRef(schema: unknown): { schema: unknown; inlined?: str
   const { $ref, ...rest } = schema;
   return { schema: { ...target, ...rest }, inlined: $ref as string };
 }
+
+/** Keywords moved into the description as `{key: value, ...}`, appended like the Anthropic SDK's transform does. */
+export function describeMoved(description: unknown, moved: Array<[string, unknown]>): string {
+  const text = '{' + moved.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') + '}';
+  return (typeof description === 'string' && description ? description + '\n\n' : '') + text;
+}

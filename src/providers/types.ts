@@ -66,7 +66,16 @@ export interface ExportInput {
   kind?: SubjectKind;
   /** typescript and zod: describe replies under this target (e.g. openai: optional properties as `T | null`). */
   form?: 'openai' | 'anthropic' | 'anthropic-strict' | 'gemini';
+  /** The API shape: OpenAI 'chat' (Chat Completions, default) or 'responses'; Anthropic 'tools' (default) or 'output' (output_config.format). */
+  api?: ExportApi;
 }
+
+export type ExportApi = 'chat' | 'responses' | 'tools' | 'output';
+export const EXPORT_APIS: Record<string, readonly ExportApi[]> = {
+  openai: ['chat', 'responses'],
+  anthropic: ['tools', 'output'],
+  'anthropic-strict': ['tools', 'output'],
+};
 
 /** An exporter's answer: the provider object, and notes for the user (name changed, schema rewritten, strict off). */
 export interface ExportResult<T> {

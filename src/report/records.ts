@@ -13,6 +13,7 @@ export function recordLines(r: RecordResult, ctx: { maxErrors: number; paint?: P
   const c = ctx.paint ?? plain;
   const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
   const lines: string[] = [];
+  for (const w of r.warnings ?? []) lines.push(`${c.yellow('!')} ${where}: ${w}`);
   if (r.repaired?.length) lines.push(`${c.yellow('~')} ${where}: repaired: ${r.repaired.join(', ')}${r.outcome === 'valid' ? '' : ' (then failed)'}`);
   if (r.outcome === 'valid') return lines;
   if (r.reason !== undefined) return [...lines, `${c.red('✗')} ${where}: ${r.reason}`];
@@ -31,7 +32,7 @@ export function summaryLine(summary: ValidateSummary, extract: boolean): string 
   if (extract && summary.failed) {
     const b = summary.byOutcome;
     parts.push(
-      `(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.unreadable ? `, ${b.unreadable} unreadable` : ''}${b.timeout ? `, ${b.timeout} timed out` : ''})`,
+      `(${b.invalid} invalid, ${b['no-json']} no JSON found, ${b.unparseable} JSON does not parse${b.refused ? `, ${b.refused} refused` : ''}${b.truncated ? `, ${b.truncated} truncated` : ''}${b.unreadable ? `, ${b.unreadable} unreadable` : ''}${b.timeout ? `, ${b.timeout} timed out` : ''})`,
     );
   }
   return parts.join(' ');

@@ -9,6 +9,7 @@ const ADDRESS = {
   properties: { street: { type: 'string', description: 'Street', maxLength: 200 }, city: { type: 'string', description: 'City', maxLength: 100 } },
   required: ['street', 'city'],
   additionalProperties: false,
+  minProperties: 1,
 };
 const WEATHER = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -67,11 +68,11 @@ describe('export and lint', () => {
     expect(out.tool.type).toBe('function');
     expect(out.tool.function.name).toBe('get_weather');
     expect(out.tool.function.description).toBe('Get the weather for a place');
-    expect(out.tool.function.strict).toBe(false); // maxLength in the address
+    expect(out.tool.function.strict).toBe(false); // minProperties in the address (maxLength alone would move into the description)
     expect(out.tool.function.parameters.properties.place).toEqual({ $ref: '#/$defs/geo_address' });
     expect(out.tool.function.parameters.$defs.geo_address.description).toBe('A postal address');
     expect(out.response_format.type).toBe('json_schema');
-    expect(r.stderr).toMatch(/note: strict mode is off:.*maxLength/);
+    expect(r.stderr).toMatch(/note: strict mode is off:.*minProperties/);
   });
 
   it('export --target openai of a strict-ready subject is strict', async () => {
@@ -132,10 +133,10 @@ describe('export and lint', () => {
     expect(out.findings).toContainEqual({
       subject: 'myapp.get_weather',
       version: '1.0.0',
-      pointer: '/$defs/geo_address/properties/city/maxLength',
+      pointer: '/$defs/geo_address/minProperties',
       rule: 'openai/unsupported-keyword',
       severity: 'error',
-      message: "'maxLength' is not supported in strict mode",
+      message: "'minProperties' is not supported in strict mode",
     });
     expect(out.findings).toContainEqual(expect.objectContaining({ subject: 'myapp.get_weather', pointer: '/required', rule: 'openai/all-required' }));
     expect(out.findings.some((f: { subject: string }) => f.subject === 'myapp.answer')).toBe(false);
@@ -145,7 +146,7 @@ describe('export and lint', () => {
     const r = await cli(['lint', '--target', 'openai'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/myapp\.get_weather 1\.0\.0/);
-    expect(r.stdout).toMatch(/error\s+\/\$defs\/geo_address\/properties\/city\/maxLength .*openai\/unsupported-keyword/);
+    expect(r.stdout).toMatch(/error\s+\/\$defs\/geo_address\/minProperties .*openai\/unsupported-keyword/);
     expect(r.stdout).toMatch(
       /errors?, \d+ warnings?, \d+ notes? \(rewritten by the export\) in 3 schemas, 1 skipped \(openai profile as of \d{4}-\d{2}-\d{2}\)/,
     );

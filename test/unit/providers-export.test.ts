@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleSchema, exportAnthropic, exportGemini, exportOpenAI, exportTypeScript, toolName } from '../../src/providers/index.js';
+import { bundleSchema, exportAnthropic, exportGemini, exportOpenAI, exportTypeScript, lintSchema, toolName } from '../../src/providers/index.js';
 import type { ResolvedReference } from '../../src/model/types.js';
 import { REPO } from '../helpers.js';
 
@@ -42,7 +42,7 @@ describe('OpenAI export', () => {
           type: 'array',
           items: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' } }, required: ['sku', 'qty'], additionalProperties: false },
         },
-        priority: { enum: ['low', 'high'] },
+        priority: { type: 'string', enum: ['low', 'high'] },
         note: { type: ['string', 'null'] },
         gift: { type: ['boolean', 'null'] },
       },
@@ -65,13 +65,65 @@ describe('OpenAI export', () => {
   });
 
   it('turns strict off, and says why, when the schema cannot be made strict', () => {
-    const schema = { type: 'object', properties: { q: { type: 'string', maxLength: 100 } }, required: ['q'] };
+    const schema = { type: 'object', properties: { q: { type: 'array', items: { type: 'string' }, uniqueItems: true } }, required: ['q'] };
     const { output, notes } = exportOpenAI({ schema, name: 'search' });
     expect(output).toEqual({
       tool: { type: 'function', function: { name: 'search', parameters: schema, strict: false } },
       response_format: { type: 'json_schema', json_schema: { name: 'search', schema, strict: false } },
     });
-    expect(notes.join('\n')).toMatch(/strict mode is off.*openai\/unsupported-keyword at \/properties\/q\/maxLength/);
+    expect(notes.join('\n')).toMatch(/strict mode is off.*openai\/unsupported-keyword at \/properties\/q\/uniqueItems/);
+  });
+
+  it('keeps strict mode for minLength/maxLength: moved into the description, as a note', () => {
+    const schema = { type: 'object', properties: { q: { type: 'string', description: 'query', maxLength: 100 } }, required: ['q'] };
+    const { output, notes } = exportOpenAI({ schema, name: 'search' });
+    expect(output.tool.function.strict).toBe(true);
+    expect(output.tool.function.parameters).toEqual({
+      type: 'object',
+      properties: { q: { type: 'string', description: 'query\n\n{maxLength: 100}' } },
+      required: ['q'],
+      additionalProperties: false,
+    });
+    expect(notes.join('\n')).toMatch(/1 minLength\/maxLength moved into the description/);
+  });
+
+  it("issue 27: a $ref with a description beside it (Pydantic's nested model) is inlined, not sent as is", () => {
+    const hero = {
+      type: 'object',
+      properties: { hero: { $ref: '#/$defs/H', description: 'x' } },
+      required: ['hero'],
+      $defs: { H: { type: 'object', properties: { t: { type: 'string' } }, required: ['t'] } },
+    };
+    const p = exportOpenAI({ schema: hero, name: 'h' }).output.tool.function.parameters as { properties: Record<string, Record<string, unknown>> };
+    expect(p.properties.hero).toEqual({
+      type: 'object',
+      description: 'x',
+      properties: { t: { type: 'string' } },
+      required: ['t'],
+      additionalProperties: false,
+    });
+    expect(lintSchema(hero, 'openai').map((f) => `${f.severity} ${f.rule} ${f.pointer}`)).toContain('note openai/ref-inlined /properties/hero/$ref');
+  });
+
+  it('issue 27: an enum or const without type is sent with the type of its values', () => {
+    const s = { type: 'object', properties: { u: { enum: ['c', 'f'] }, n: { const: 3 }, m: { enum: [1, 2.5, 'x'] } }, required: ['u', 'n', 'm'] };
+    const p = exportOpenAI({ schema: s, name: 'h' }).output.tool.function.parameters as { properties: Record<string, Record<string, unknown>> };
+    expect(p.properties).toEqual({
+      u: { type: 'string', enum: ['c', 'f'] },
+      n: { type: 'integer', const: 3 },
+      m: { type: ['number', 'string'], enum: [1, 2.5, 'x'] },
+    });
+    expect(lintSchema(s, 'openai').filter((f) => f.rule === 'openai/enum-type')).toHaveLength(3);
+  });
+
+  it('the Responses API shapes: a flat function tool and text.format', () => {
+    const schema = { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] };
+    const { output } = exportOpenAI({ schema, name: 'search', description: 'd', api: 'responses' });
+    const strict = { ...schema, additionalProperties: false };
+    expect(output).toEqual({
+      tool: { type: 'function', name: 'search', description: 'd', parameters: strict, strict: true },
+      text: { format: { type: 'json_schema', name: 'search', description: 'd', schema: strict, strict: true } },
+    });
   });
 
   it('derives a valid name and says so', () => {
@@ -90,9 +142,9 @@ describe('OpenAI export', () => {
     };
     const p = exportOpenAI({ schema: s, name: 't' }).output.tool.function.parameters as { properties: Record<string, unknown> };
     expect(p.properties).toEqual({
-      r: { description: 'ref', anyOf: [{ $ref: '#/$defs/x' }, { type: 'null' }] },
+      r: { description: 'ref', type: ['string', 'null'] },
       u: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] },
-      e: { enum: ['a', null] },
+      e: { type: ['string', 'null'], enum: ['a', null] },
     });
   });
 });

@@ -40,7 +40,14 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
       fail: { ...obj({ a: { $ref: '#/$defs/a', maxLength: 3 } }), $defs: { a: str() } },
       pass: { ...obj({ a: { $ref: '#/$defs/a', title: 't' } }), $defs: { a: str() } },
     },
-    { rule: 'openai/unsupported-keyword', fail: obj({ a: str({ maxLength: 10 }) }), pass: obj({ a: str({ pattern: '^[a-z]+$' }) }) },
+    { rule: 'openai/unsupported-keyword', fail: obj({ a: str({ minProperties: 1 }) }), pass: obj({ a: str({ pattern: '^[a-z]+$' }) }) },
+    { rule: 'openai/moved-to-description', fail: obj({ a: str({ maxLength: 10 }) }), pass: obj({ a: str({ pattern: '^[a-z]+$' }) }) },
+    {
+      rule: 'openai/ref-inlined',
+      fail: { ...obj({ hero: { $ref: '#/$defs/H', description: 'x' } }), $defs: { H: obj({ t: str() }) } },
+      pass: { ...obj({ hero: { $ref: '#/$defs/H' } }), $defs: { H: obj({ t: str() }) } },
+    },
+    { rule: 'openai/enum-type', fail: obj({ u: { enum: ['c', 'f'] } }), pass: obj({ u: { type: 'string', enum: ['c', 'f'] } }) },
     { rule: 'openai/unsupported-format', fail: obj({ a: str({ format: 'uri' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
     { rule: 'openai/type-required', fail: obj({ a: { description: 'anything' } }), pass: obj({ a: { description: 'one of', enum: ['x', 'y'] } }) },
     {
@@ -77,14 +84,17 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
       pass: obj({ m: obj({ a: { type: 'number' } }) }),
     },
     { rule: 'anthropic/additional-properties-false', fail: { type: 'object', properties: { a: str() } }, pass: obj({ a: str() }) },
-    { rule: 'anthropic/unsupported-keyword', fail: obj({ n: { type: 'integer', minimum: 1 } }), pass: obj({ n: { type: 'integer' } }) },
     {
-      rule: 'anthropic/min-items',
-      fail: obj({ l: { type: 'array', items: str(), minItems: 2 } }),
-      pass: obj({ l: { type: 'array', items: str(), minItems: 1 } }),
+      rule: 'anthropic/moved-to-description',
+      fail: obj({
+        n: { type: 'integer', minimum: 1 },
+        l: { type: 'array', items: str(), minItems: 2 },
+        a: str({ format: 'regex', pattern: '^(?=.*\\d)\\w+$' }),
+      }),
+      pass: obj({ n: { type: 'integer' }, l: { type: 'array', items: str(), minItems: 1 }, a: str({ format: 'uri' }) }),
     },
-    { rule: 'anthropic/unsupported-format', fail: obj({ a: str({ format: 'regex' }) }), pass: obj({ a: str({ format: 'uri' }) }) },
-    { rule: 'anthropic/pattern-features', fail: obj({ a: str({ pattern: '^(?=.*\\d)\\w+$' }) }), pass: obj({ a: str({ pattern: '^\\w+$' }) }) },
+    { rule: 'anthropic/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
+    { rule: 'anthropic/type-required', fail: obj({ a: { description: 'anything' } }), pass: obj({ a: { description: 'a string', type: 'string' } }) },
     { rule: 'anthropic/enum-values', fail: obj({ a: { enum: [{ x: 1 }, 'y'] } }), pass: obj({ a: { enum: [1, 'y', null] } }) },
     {
       rule: 'anthropic/recursive-schema',
@@ -122,9 +132,15 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
       pass: obj({ m: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } }),
     },
     {
+      // Gemini allows recursion only within non-required properties: a required nullable one is not enough.
       rule: 'gemini/required-recursion',
-      fail: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { $ref: '#/$defs/n' } }) } },
-      pass: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { anyOf: [{ $ref: '#/$defs/n' }, { type: 'null' }] } }, { required: [] }) } },
+      fail: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { anyOf: [{ $ref: '#/$defs/n' }, { type: 'null' }] } }) } },
+      pass: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ kids: { type: 'array', items: { $ref: '#/$defs/n' } } }, { required: [] }) } },
+    },
+    {
+      rule: 'gemini/ref-siblings',
+      fail: { ...obj({ n: { $ref: '#/$defs/n', description: 'the root' } }), $defs: { n: obj({ next: { $ref: '#/$defs/n' } }, { required: [] }) } },
+      pass: { ...obj({ n: { $ref: '#/$defs/n' } }), $defs: { n: obj({ next: { $ref: '#/$defs/n' } }, { required: [] }) } },
     },
     { rule: 'gemini/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
     { rule: 'gemini/type-union', fail: obj({ a: { type: ['string', 'number'] } }), pass: obj({ a: { type: ['string', 'null'] } }) },
@@ -188,10 +204,10 @@ describe('lint locations', () => {
     const f = lintSchema(obj({ a: obj({ b: str({ maxLength: 3 }) }) }), 'openai');
     expect(f).toEqual([
       {
-        rule: 'openai/unsupported-keyword',
-        severity: 'error',
+        rule: 'openai/moved-to-description',
+        severity: 'note',
         pointer: '/properties/a/properties/b/maxLength',
-        message: "'maxLength' is not supported in strict mode",
+        message: "'maxLength' is moved into the description (strict mode does not accept it); validate --target openai still checks it",
       },
     ]);
   });

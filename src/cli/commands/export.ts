@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { exportRun, type ExportSource } from '../../core/export.js';
 import { writeFileAtomic } from '../../core/fsutil.js';
-import { EXPORT_TARGETS, REPLY_TARGETS, type ExportTarget, type ReplyTarget } from '../../providers/types.js';
+import { EXPORT_APIS, EXPORT_TARGETS, REPLY_TARGETS, type ExportApi, type ExportTarget, type ReplyTarget } from '../../providers/types.js';
 import { exportNotes, exportText } from '../../report/export.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
@@ -17,6 +17,7 @@ interface Opts {
   out?: string;
   toolName?: string;
   for?: string;
+  api?: string;
 }
 
 const TARGETS = EXPORT_TARGETS;
@@ -39,6 +40,10 @@ export function define(program: Command): void {
     )
     .option('--schema <file>', 'export this JSON Schema file instead of a registered version')
     .option('--out <file>', 'write to this file (atomically) instead of printing')
+    .option(
+      '--api <api>',
+      'openai: chat (Chat Completions, default) or responses (Responses API); anthropic, anthropic-strict: tools (default) or output (output_config.format)',
+    )
     .option('--tool-name <name>', 'the tool / format / type name (default: the subject name or the file name)')
     .action((subject: string | undefined, _o, cmd: Command) =>
       run(
@@ -52,6 +57,11 @@ export function define(program: Command): void {
             if (target !== 'typescript' && target !== 'zod') throw new UsageError('--for goes with --target typescript or zod');
             if (!(FORMS as readonly string[]).includes(o.for)) throw new UsageError(`unknown --for '${o.for}': expected ${FORMS.join(', ')}`);
           }
+          if (o.api !== undefined) {
+            const apis = EXPORT_APIS[target];
+            if (!apis) throw new UsageError(`--api goes with --target ${Object.keys(EXPORT_APIS).join(', ')}`);
+            if (!apis.includes(o.api as ExportApi)) throw new UsageError(`unknown --api '${o.api}' for ${target}: expected ${apis.join(', ')}`);
+          }
           let source: ExportSource;
           if (o.schema) {
             if (subject !== undefined || o.namespace !== undefined || o.name !== undefined)
@@ -61,7 +71,12 @@ export function define(program: Command): void {
             const ref = subjectFrom(o, subject)!;
             source = { registry: await ctx.registry(), ref, version: o.version };
           }
-          const result = await exportRun(source, { target, toolName: o.toolName, ...(o.for ? { form: o.for as ReplyTarget } : {}) });
+          const result = await exportRun(source, {
+            target,
+            toolName: o.toolName,
+            ...(o.for ? { form: o.for as ReplyTarget } : {}),
+            ...(o.api ? { api: o.api as ExportApi } : {}),
+          });
           const { warnings, notes } = exportNotes(result);
           for (const w of warnings) ctx.out.warn(w);
           if (!ctx.out.quiet) for (const n of notes) process.stderr.write(`${n}\n`);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import type { ParsedSchema, ParseOptions } from '../../model/types.js';
 import { validateInputs, type RecordResult } from '../../core/validate.js';
-import { patternTimeoutMs } from '../../formats/jsonschema/regex-guard.js';
+import { guardPatterns, patternTimeoutMs } from '../../formats/jsonschema/regex-guard.js';
 import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
@@ -20,12 +20,16 @@ interface Opts {
   message?: string;
   extract?: boolean;
   repair?: boolean;
-  repairTruncated: boolean;
+  repairTruncated?: boolean;
   field?: string;
   maxErrors: string;
   parallel: boolean;
   target?: string;
   normalize?: boolean;
+  envelope?: string;
+  pick?: string;
+  validOut?: string;
+  quarantine?: string;
 }
 
 const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'registered'];
@@ -48,8 +52,19 @@ export function define(program: Command): void {
       '--repair',
       'with --extract: repair trailing commas, quotes (single, smart, full-width), comments, Python literals and cut-off replies; every repair is reported',
     )
+    .option('--repair-truncated', 'with --envelope: repair replies the provider cut off (stop reason length / max_tokens) instead of failing them')
     .option('--no-repair-truncated', 'with --repair: fail replies cut off mid-JSON instead of closing them')
-    .option('--field <name>', 'with --extract on JSON Lines: the field holding the reply text')
+    .option(
+      '--field <name>',
+      'JSON Lines: the field holding the reply (text with --extract, or an object such as tool_use.input; a dotted path); with --envelope, the response object',
+    )
+    .option(
+      '--envelope <kind>',
+      'read provider response objects (one per JSONL line): openai-chat, openai-responses, anthropic, gemini, or auto (by structure, for mixed logs); outcomes valid, invalid, refused, truncated, no JSON found, unparseable',
+    )
+    .option('--pick <which>', 'a reply holding several JSON candidates: last (default: the last that fits the schema) or first')
+    .option('--valid-out <file>', 'JSON Lines input: write the passing lines here, byte for byte')
+    .option('--quarantine <file>', 'JSON Lines input: write each failing line here with its line number, outcome and reasons')
     .option(
       '--target <target>',
       "check replies against the form the model was given: openai, anthropic, anthropic-strict, gemini; 'registered' for the schema as registered (default: the subject's first 'targets:' entry)",
@@ -71,8 +86,15 @@ export function define(program: Command): void {
             subject = o.data!.pop();
           }
           if (!o.data?.length) throw new UsageError('what to validate? pass --data FILE|GLOB|FOLDER|- (stdin)');
-          if ((o.repair || o.field) && !o.extract) throw new UsageError('--repair and --field go with --extract');
+          if (o.repair && !o.extract && !o.envelope) throw new UsageError('--repair goes with --extract or --envelope');
           if (o.repairTruncated === false && !o.repair) throw new UsageError('--no-repair-truncated goes with --repair');
+          if (o.repairTruncated === true && !o.envelope) throw new UsageError('--repair-truncated goes with --envelope');
+          if (o.pick !== undefined && o.pick !== 'first' && o.pick !== 'last') throw new UsageError(`unknown --pick '${o.pick}': expected first or last`);
+          if (o.pick !== undefined && !o.extract && !o.envelope) throw new UsageError('--pick goes with --extract or --envelope');
+          const { ENVELOPE_KINDS } = await import('../../llm/envelope.js');
+          if (o.envelope !== undefined && !(ENVELOPE_KINDS as readonly string[]).includes(o.envelope))
+            throw new UsageError(`unknown --envelope '${o.envelope}': expected ${ENVELOPE_KINDS.join(', ')}`);
+          const replies = o.envelope !== undefined || o.validOut !== undefined || o.quarantine !== undefined || (o.field !== undefined && !o.extract);
           const maxErrors = Number(o.maxErrors);
           if (!Number.isInteger(maxErrors) || maxErrors < 1) throw new UsageError(`--max-errors must be a whole number >= 1, got '${o.maxErrors}'`);
           const parseOptions: ParseOptions = { protoPaths: o.protoPath, message: o.message };
@@ -111,14 +133,25 @@ export function define(program: Command): void {
               ctx.out.warn(`${label} is deprecated${loaded.info.entry.reason ? `: ${loaded.info.entry.reason}` : ''}`);
             }
           }
+          if (schema.format === 'prompt' && (o.extract || o.envelope || o.field !== undefined)) {
+            // Replies to a prompt are checked against its output schema.
+            const { promptParts } = await import('../../formats/prompt/handler.js');
+            const output = promptParts(schema).output;
+            if (!output) throw new UsageError(`${label} has no output schema to check replies against`);
+            schema = output;
+            bundled = output.value;
+            label = `${label} (output schema)`;
+            canParallel = false;
+          }
           const handler = await getHandler(schema.format);
           let validator = handler.compile(schema, parseOptions);
+          const fits = schema.format === 'json' ? (await import('../../llm/shape.js')).shapeFits(bundled ?? schema.value) : undefined;
           if (target === 'registered') target = undefined;
           if (o.normalize && target === undefined)
             throw new UsageError('--normalize needs a target: pass --target openai|anthropic|anthropic-strict|gemini (or name targets: in subject.yaml)');
           if (target !== undefined) {
             if (schema.format !== 'json') throw new UsageError(`--target applies to JSON Schema; ${label} is ${schema.format}`);
-            const { givenForm, normalizeReply } = await import('../../providers/index.js');
+            const { formValidator, givenForm, normalizeReply } = await import('../../providers/index.js');
             const form = givenForm(target as never, bundled);
             if (o.normalize) {
               const registered = validator;
@@ -127,11 +160,11 @@ export function define(program: Command): void {
             } else {
               const text = JSON.stringify(form.schema);
               const formSchema = await handler.parse(text, { file: schema.file });
-              validator = handler.compile(formSchema, parseOptions);
+              validator = formValidator(form, handler.compile(formSchema, parseOptions), validator);
               label = `${label} (as given to ${target})`;
               // the form is self-contained (references bundled): workers can rebuild it from its text
               schema = formSchema;
-              canParallel = true;
+              canParallel = !form.recheck;
             }
             if (o.normalize) canParallel = false;
           }
@@ -146,28 +179,55 @@ export function define(program: Command): void {
             }
             for (const line of recordLines(r, { maxErrors, paint: c })) ctx.out.line(line);
           };
-          const summary = await validateInputs(
-            {
-              data: o.data,
-              handler,
-              schema,
-              validator,
-              extract: o.extract,
-              repair: o.repair,
-              repairTruncated: o.repairTruncated,
-              field: o.field,
-              parallel: o.parallel !== false && canParallel,
-              workerSchema: canParallel
-                ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
-                : undefined,
-              // a record is never stuck on a pattern that needs backtracking: past the limit it is reported timed out
-              patternTimeoutMs: patternTimeoutMs(),
-            },
-            print,
-          );
+          // Replies read through envelopes are bounded like any record: a backtracking pattern times out.
+          const prevGuard = replies ? guardPatterns(patternTimeoutMs()) : undefined;
+          const summary = replies
+            ? await (
+                await import('../../llm/replies.js')
+              )
+                .validateReplies(
+                  {
+                    data: o.data,
+                    validator,
+                    envelope: o.envelope as never,
+                    field: o.field,
+                    extract: o.extract,
+                    repair: o.repair,
+                    repairTruncated: o.envelope ? o.repairTruncated === true : o.repairTruncated,
+                    pick: o.pick as 'first' | 'last' | undefined,
+                    fits,
+                    validOut: o.validOut,
+                    quarantine: o.quarantine,
+                  },
+                  (r) => {
+                    if (r.outcome !== 'valid' || r.repaired?.length || r.warnings?.length) print(r);
+                  },
+                )
+                .finally(() => guardPatterns(prevGuard))
+            : await validateInputs(
+                {
+                  data: o.data,
+                  handler,
+                  schema,
+                  validator,
+                  extract: o.extract,
+                  repair: o.repair,
+                  repairTruncated: o.repairTruncated,
+                  field: o.field,
+                  pick: o.pick as 'first' | 'last' | undefined,
+                  fits,
+                  parallel: o.parallel !== false && canParallel,
+                  workerSchema: canParallel
+                    ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
+                    : undefined,
+                  // a record is never stuck on a pattern that needs backtracking: past the limit it is reported timed out
+                  patternTimeoutMs: patternTimeoutMs(),
+                },
+                print,
+              );
           if (summary.passed + summary.failed === 0) ctx.out.warn(`no records found in ${o.data.join(', ')}`);
           if (ctx.out.json) ctx.out.write(validateJson(label, summary, failures, o.repair ? repairedRecords : undefined));
-          else ctx.out.line(summaryLine(summary, !!o.extract));
+          else ctx.out.line(summaryLine(summary, !!o.extract || replies));
           return summary.failed > 0 ? 1 : 0;
         },
       ),
