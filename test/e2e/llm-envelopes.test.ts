@@ -120,7 +120,7 @@ describe('replies as they come (issue 27)', () => {
     const r = await cli([...args, '--valid-out', 'ok.jsonl', '--quarantine', 'bad.jsonl', '--json'], { cwd: dir });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out.outcomes).toEqual({ valid: 90, invalid: 5, refused: 3, truncated: 2, 'no-json': 0, unparseable: 0, unreadable: 0 });
+    expect(out.outcomes).toEqual({ valid: 90, invalid: 5, refused: 3, truncated: 2, 'no-json': 0, unparseable: 0, unreadable: 0, timeout: 0 });
     const bad = readFileSync(path.join(dir, 'bad.jsonl'), 'utf8');
     expect(bad).toBe(readFileSync(path.join(ENV, 'mixed.quarantine.jsonl'), 'utf8'));
     const failing = new Set(
