@@ -25,9 +25,10 @@ function command(f: Finding): string {
 export const github: Reporter = (result, ctx) => {
   const lines = result.findings.slice(0, MAX_ANNOTATIONS).map(command);
   const rest = result.findings.length - MAX_ANNOTATIONS;
-  if (rest > 0) lines.push(`... and ${rest} more finding${rest === 1 ? '' : 's'} (run 'llm-schema check' locally or use --format json to see all)`);
+  if (rest > 0)
+    lines.push(`... and ${rest} more finding${rest === 1 ? '' : 's'} (run 'llm-schema ${ctx.command ?? 'check'}' locally or use --format json to see all)`);
   lines.push(
-    `llm-schema check ${result.errors ? 'failed' : 'passed'}: ${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} (${ctx.comparison}): ${counts(result)}`,
+    `llm-schema ${ctx.command ?? 'check'} ${result.errors ? 'failed' : 'passed'}: ${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} (${ctx.comparison}): ${counts(result)}`,
   );
   return lines.join('\n') + '\n';
 };

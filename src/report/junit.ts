@@ -14,7 +14,8 @@ function esc(s: string): string {
 }
 
 /** JUnit XML: one testcase per subject checked (and one for registry-wide findings); errors are failures. */
-export const junit: Reporter = (result) => {
+export const junit: Reporter = (result, ctx) => {
+  const command = ctx?.command ?? 'check';
   const bySubject = new Map<string, Finding[]>();
   for (const s of result.subjects) bySubject.set(s, []);
   for (const f of result.findings) {
@@ -38,13 +39,13 @@ export const junit: Reporter = (result) => {
     }
     const file = findings.find((f) => f.file)?.file;
     cases.push(
-      `    <testcase classname="llm-schema.check" name="${esc(subject)}"${file ? ` file="${esc(file)}"` : ''}${body ? `>\n${body}    </testcase>` : ' />'}`,
+      `    <testcase classname="llm-schema.${command}" name="${esc(subject)}"${file ? ` file="${esc(file)}"` : ''}${body ? `>\n${body}    </testcase>` : ' />'}`,
     );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="llm-schema check" tests="${bySubject.size}" failures="${failures}" errors="0">`,
-    `  <testsuite name="llm-schema check" tests="${bySubject.size}" failures="${failures}" errors="0" skipped="0">`,
+    `<testsuites name="llm-schema ${command}" tests="${bySubject.size}" failures="${failures}" errors="0">`,
+    `  <testsuite name="llm-schema ${command}" tests="${bySubject.size}" failures="${failures}" errors="0" skipped="0">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -10,6 +10,8 @@ export interface ReportContext {
   comparison: string;
   /** Colour for the text reporter. */
   color?: boolean;
+  /** The command reporting (default 'check'): names the run in summaries, JUnit suites and annotations. */
+  command?: string;
 }
 
 /** A reporter: pure, findings in, text out. */

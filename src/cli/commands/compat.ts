@@ -7,6 +7,14 @@ import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { compatJson, compatText, type CompatView } from '../../report/changes.js';
+import { fromChange, type Finding } from '../../model/finding.js';
+import { InputError } from '../../model/errors.js';
+import type { Context as CommandContext } from '../context.js';
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+
+/** The report formats of compat and diff (and check): text and json keep their own shape; the rest are the shared reporters. */
+export const REPORT_FORMATS = ['text', 'json', 'github', 'junit', 'sarif', 'gitlab'];
 
 interface Opts {
   namespace?: string;
@@ -20,6 +28,7 @@ interface Opts {
   protoPath?: string[];
   message?: string;
   budget?: string;
+  outputFile?: string;
 }
 
 /** Options shared by compat and diff. */
@@ -29,7 +38,50 @@ export function compareOptions(cmd: Command): Command {
     .option('--type <type>', 'json, avro or protobuf (default: from the file extension)')
     .option('--proto-path <dir>', 'folder to resolve Protobuf imports against (repeatable)', collect)
     .option('--message <type>', 'Protobuf message (pkg.Type)')
-    .option('--budget <ms>', 'time budget of one comparison in milliseconds; past it a change is "undecided" (breaking)', '2000');
+    .option('--budget <ms>', 'time budget of one comparison in milliseconds; past it a change is "undecided" (breaking)', '2000')
+    .option('--output-file <file>', 'write the report (--format text|json|github|junit|sarif|gitlab) to FILE instead of stdout');
+}
+
+/**
+ * Write a compat or diff report: text and json as the command renders them; github, junit, sarif and gitlab
+ * through the reporter registry `check` uses, from the findings in the one shape. To --output-file when given.
+ */
+export async function writeReport(
+  ctx: CommandContext<{ outputFile?: string }>,
+  command: 'compat' | 'diff',
+  own: () => Promise<string | undefined>,
+  findings: () => { findings: Finding[]; format: ParsedSchema['format']; subject?: string; label: string },
+): Promise<void> {
+  const file = ctx.opts.outputFile;
+  let text: string | undefined;
+  if (ctx.format === 'text' || ctx.format === 'json') text = await own();
+  else {
+    const f = findings();
+    const { getReporter } = await import('../../report/index.js');
+    const { findingsResult, rulesOf } = await import('../../report/findings.js');
+    const result = findingsResult(f.findings, [f.subject ?? f.label], { head: f.label });
+    const rules = await rulesOf(f.findings, f.format);
+    text = (await getReporter(ctx.format))(result, { rules, version: packageVersion(), comparison: f.label, command, color: false });
+  }
+  if (text === undefined) return;
+  if (file === undefined) {
+    ctx.out.write(text);
+    return;
+  }
+  const { writeFileAtomic } = await import('../../core/fsutil.js');
+  try {
+    await writeFileAtomic(path.resolve(file), text);
+  } catch (err) {
+    throw new InputError(`cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
 }
 
 /** --budget as milliseconds (a whole number from 1 to 600000). */
@@ -73,7 +125,7 @@ export function define(program: Command): void {
     .option('--mode <mode>', 'BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE');
   compareOptions(cmd).action((subject: string | undefined, _o, c: Command) =>
     run(
-      () => new Context<Opts>(c),
+      () => new Context<Opts>(c, REPORT_FORMATS),
       async (ctx) => {
         const o = ctx.opts;
         const mode = modeOf(o.mode);
@@ -81,6 +133,7 @@ export function define(program: Command): void {
         let comparison: Comparison;
         let candidate: ParsedSchema;
         let label: string;
+        let subjectName: string | undefined;
         if (o.old !== undefined || o.new !== undefined) {
           if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
           if (o.file !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
@@ -105,15 +158,27 @@ export function define(program: Command): void {
           candidate = loaded.schema;
           comparison = await settleComparison({ handler: loaded.handler, registry, subject: ref, mode, policy: o.policy, budgetMs: budgetOf(o.budget) });
           label = `${o.file} against ${ref.namespace}.${ref.name}`;
+          subjectName = `${ref.namespace}.${ref.name}`;
         }
         const report = verdictOf(comparison, candidate);
         const view: CompatView = { report, label };
-        if (ctx.out.json) ctx.out.write(compatJson(view));
-        else {
-          const { out, notes } = compatText(view, { paint: await ctx.out.chalk(), quiet: ctx.out.quiet });
-          ctx.out.write(out);
-          for (const n of notes) ctx.out.info(n);
-        }
+        const file = o.old !== undefined ? o.new : o.file;
+        await writeReport(
+          ctx,
+          'compat',
+          async () => {
+            if (ctx.out.json) return compatJson(view);
+            const { out, notes } = compatText(view, { paint: o.outputFile === undefined ? await ctx.out.chalk() : undefined, quiet: ctx.out.quiet });
+            for (const n of notes) ctx.out.info(n);
+            return out;
+          },
+          () => ({
+            findings: report.changes.map((c) => ({ ...fromChange(c, c.severity, file), ...(subjectName ? { subject: subjectName } : {}) })),
+            format: candidate.format,
+            subject: subjectName,
+            label,
+          }),
+        );
         return report.compatible ? 0 : 1;
       },
     ),

@@ -5,7 +5,9 @@ import { UsageError } from '../../model/errors.js';
 import type { ParsedSchema } from '../../model/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
+import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf, REPORT_FORMATS, writeReport } from './compat.js';
+import { severityOf } from '../../core/compat.js';
+import { fromChange } from '../../model/finding.js';
 import { diffJson, diffText } from '../../report/changes.js';
 
 interface Opts {
@@ -22,6 +24,7 @@ interface Opts {
   message?: string;
   budget?: string;
   structural?: boolean;
+  outputFile?: string;
 }
 
 export function define(program: Command): void {
@@ -39,7 +42,7 @@ export function define(program: Command): void {
     .option('--no-structural', 'do not print the structural (json-diff) view');
   compareOptions(cmd).action((subject: string | undefined, _o, c: Command) =>
     run(
-      () => new Context<Opts>(c),
+      () => new Context<Opts>(c, REPORT_FORMATS),
       async (ctx) => {
         const o = ctx.opts;
         const parseOptions = parseOptionsOf(o);
@@ -86,8 +89,14 @@ export function define(program: Command): void {
         }
         const view = diffView(comparison, oldS, newS, { from: fromLabel, to: toLabel, fromVersion });
         const changes = view.changes;
-        if (ctx.out.json) {
-          ctx.out.write(diffJson(view));
+        const file = o.old !== undefined ? o.new : newS.file;
+        const findings = () => ({
+          findings: changes.map((x, i) => fromChange(x, severityOf(x, view.breaking[i]), file)),
+          format: newS.format,
+          label: `${toLabel} against ${fromLabel}`,
+        });
+        if (ctx.format !== 'text') {
+          await writeReport(ctx, 'diff', async () => diffJson(view), findings);
           return 0;
         }
         if (
@@ -99,10 +108,10 @@ export function define(program: Command): void {
         ) {
           const spec = 'json-diff'; // untyped CommonJS module
           const { diffString } = (await import(spec)) as { diffString(a: unknown, b: unknown, o?: { color?: boolean }): string };
-          const text = diffString(oldS.value, newS.value, { color: ctx.out.color });
+          const text = diffString(oldS.value, newS.value, { color: ctx.out.color && o.outputFile === undefined });
           if (text.trim()) view.structural = text.replace(/\n$/, '');
         }
-        ctx.out.write(diffText(view, { paint: await ctx.out.chalk() }));
+        await writeReport(ctx, 'diff', async () => diffText(view, { paint: o.outputFile === undefined ? await ctx.out.chalk() : undefined }), findings);
         return 0;
       },
     ),

@@ -5,9 +5,15 @@ import { UNSUPPORTED, type Raw } from './doc.js';
 import { enumHas } from './values.js';
 import { BudgetExceeded } from './budget.js';
 import { Unsupported, eq, isMultiple, kindOf, kindsOfTypes, regex, ucs2length } from './model.js';
-import { Normaliser } from './normaliser.js';
+import type { Normaliser } from './normaliser.js';
+import type { EngineContext } from './context.js';
 
-export class Evaluator extends Normaliser {
+export class Evaluator {
+  constructor(
+    readonly ctx: EngineContext,
+    private norm: Normaliser,
+  ) {}
+
   // ---------------------------------------------------------------- evaluator
 
   validConj(conj: Raw[], v: unknown): boolean {
@@ -18,17 +24,17 @@ export class Evaluator extends Normaliser {
   valid(s: Raw, v: unknown, depth: number): boolean {
     if (s === true) return true;
     if (s === false) return false;
-    this.tick();
+    this.ctx.tick();
     if (depth > 64) throw new Unsupported();
     const d = depth + 1;
     if ('unevaluatedProperties' in s || 'unevaluatedItems' in s) {
-      const rw = this.unevaluated(s);
+      const rw = this.norm.unevaluated(s);
       if (!rw) throw new Unsupported();
       return rw.every((x) => this.valid(x, v, d));
     }
     for (const u of UNSUPPORTED) if (u in s) throw new Unsupported();
     if (typeof s.$ref === 'string') {
-      const t = this.docs.resolve(s, s.$ref);
+      const t = this.ctx.docs.resolve(s, s.$ref);
       if (t === undefined) throw new Unsupported();
       if (!this.valid(t, v, d)) return false;
     }
@@ -118,7 +124,7 @@ export class Evaluator extends Normaliser {
   }
 
   formatOk(name: string, v: unknown): boolean {
-    const f = this.formats[name];
+    const f = this.ctx.formats[name];
     if (f === undefined || f === true) return true;
     let type = 'string';
     let check: unknown = f;
@@ -137,7 +143,7 @@ export class Evaluator extends Normaliser {
   tryValid(conj: Raw[], v: unknown): boolean | undefined {
     // a big union is evaluated branch by branch: the same instance against it is answered once
     const big = conj.some((s) => isObject(s) && ((Array.isArray(s.anyOf) && s.anyOf.length > 64) || (Array.isArray(s.oneOf) && s.oneOf.length > 64)));
-    const key = big ? `${this.key(conj)}|${canonicalJson(v)}` : undefined;
+    const key = big ? `${this.norm.key(conj)}|${canonicalJson(v)}` : undefined;
     if (key !== undefined && this.bigValid.has(key)) return this.bigValid.get(key);
     let r: boolean | undefined;
     try {

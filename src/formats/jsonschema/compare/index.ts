@@ -21,6 +21,8 @@ import { Engine, NONE, YES, type Res } from './engine.js';
 import { Budget, BudgetExceeded } from './budget.js';
 import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
+import { definitionChanged, equivalentRewrite, isEquivalentRewrite } from './rules/annotations.js';
+import { isUndecidedChange, schemaNarrowedOrExtended, undecided } from './rules/verdict.js';
 import { stringsMatching } from './regexgen.js';
 import { hasBigEnum, reduceForInstance } from './reduce.js';
 
@@ -75,19 +77,7 @@ export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, optio
         nDoc = docs.load(newS);
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) throw e;
-        return {
-          changes: [
-            {
-              rule: 'UNDECIDED',
-              path: '',
-              message: `cannot decide: ${budget.describe()} while reading the schemas; treated as incompatible`,
-              breaksBackward: true,
-              breaksForward: true,
-              undecided: true,
-              category: 'validation',
-            },
-          ],
-        };
+        return { changes: [undecided(`cannot decide: ${budget.describe()} while reading the schemas; treated as incompatible`, true, true)] };
       }
       for (const [d, s] of [
         [oDoc, oldS],
@@ -332,34 +322,18 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
           j.undecided[dir] += '; the schema as a whole does break this direction (see the other changes)';
       }
       if (!judged.some((j) => j.breaks[dir])) {
-        extra.push({
-          rule: dir === 'backward' ? 'SCHEMA_NARROWED' : 'SCHEMA_EXTENDED',
-          path: '',
-          message: formatMessage(dir === 'backward' ? 'SCHEMA_NARROWED' : 'SCHEMA_EXTENDED', {}),
-          breaksBackward: dir === 'backward',
-          breaksForward: dir === 'forward',
-          category: 'validation',
-          witness: { value: rootWitness[dir], validUnder: dir === 'backward' ? 'old' : 'new' },
-        });
+        extra.push(schemaNarrowedOrExtended(dir, rootWitness[dir], formatMessage));
       }
     } else if (r.r === 'unknown' && !confirmedItem) {
       const blamed = judged.filter((j) => j.breaks[dir]);
       for (const j of blamed) j.undecided[dir] ??= r.why;
       if (!blamed.length) {
-        const prev = extra.find((c) => c.rule === 'UNDECIDED');
+        const prev = extra.find(isUndecidedChange);
         if (prev) {
           prev.breaksForward = true;
           prev.message = prev.message.replace('cannot decide BACKWARD', 'cannot decide BACKWARD or FORWARD');
         } else {
-          extra.push({
-            rule: 'UNDECIDED',
-            path: '',
-            message: `cannot decide ${dir.toUpperCase()}: ${r.why}; treated as incompatible`,
-            breaksBackward: dir === 'backward',
-            breaksForward: dir === 'forward',
-            undecided: true,
-            category: 'validation',
-          });
+          extra.push(undecided(`cannot decide ${dir.toUpperCase()}: ${r.why}; treated as incompatible`, dir === 'backward', dir === 'forward'));
         }
       }
     }
@@ -368,9 +342,9 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
   let changes: Change[] = judged.map((j) => toChange(j));
   // Proven equivalent both ways: the validation-level differences are a rewrite, not a change.
   if (root.backward.r === 'yes' && root.forward.r === 'yes' && !changes.some((c) => c.witness) && !judged.some((j) => j.excused)) {
-    const kept = changes.filter((c) => c.category === 'annotation' && c.rule !== 'EQUIVALENT_REWRITE');
+    const kept = changes.filter((c) => c.category === 'annotation' && !isEquivalentRewrite(c));
     if (kept.length !== changes.length) {
-      kept.push(equivalentRewrite());
+      kept.push(equivalentRewrite(formatMessage));
     }
     changes = kept;
   }
@@ -385,30 +359,15 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
       if ((na && differ.reached.has(na)) || (nb && differ.reached.has(nb))) continue;
       const path = ptr(key) + ptr(name);
       if (changes.some((c) => c.path.startsWith(path))) continue;
-      changes.push({
-        rule: 'DEFINITION_CHANGED',
-        path,
-        message: formatMessage('DEFINITION_CHANGED', { name }),
-        breaksBackward: false,
-        breaksForward: false,
-        category: 'annotation',
-      });
+      changes.push(definitionChanged(path, name, formatMessage));
     }
   }
   changes.push(...extra);
   if (budgetHit && !changes.some((c) => c.undecided)) {
-    changes.push({
-      rule: 'UNDECIDED',
-      path: '',
-      message: `cannot decide: ${BUDGET}; treated as incompatible`,
-      breaksBackward: true,
-      breaksForward: true,
-      undecided: true,
-      category: 'validation',
-    });
+    changes.push(undecided(`cannot decide: ${BUDGET}; treated as incompatible`, true, true));
   }
   if (changes.length === 0 && !jsonEqual(oldS.value, newS.value)) {
-    changes.push(equivalentRewrite());
+    changes.push(equivalentRewrite(formatMessage));
   }
   return { changes };
 }
@@ -486,18 +445,6 @@ function widen(engine: Engine, o: Raw, name: string, key: string, w: unknown, di
   return NONE;
 }
 
-/** A rewrite that validates the same (at `path`, '' for the whole schema): an annotation-level change. */
-function equivalentRewrite(path = '', detail = ''): Change {
-  return {
-    rule: 'EQUIVALENT_REWRITE',
-    path,
-    message: formatMessage('EQUIVALENT_REWRITE', {}) + detail,
-    breaksBackward: false,
-    breaksForward: false,
-    category: 'annotation',
-  };
-}
-
 const CAUTION_LENIENT = 'only the semantic policy forbids this';
 const CAUTION_LOCAL = 'changes what validates here, but breaks neither direction on its own (the schema as a whole is judged)';
 
@@ -548,7 +495,7 @@ function toChange(j: Judged): Change {
   const { item } = j;
   if (j.equivalent) {
     // e.g. `type: string` added beside an enum of strings: proved to validate the same at its node
-    return equivalentRewrite(item.path, ` (${formatMessage(item.rule, item.params)})`);
+    return equivalentRewrite(formatMessage, item.path, ` (${formatMessage(item.rule, item.params)})`);
   }
   let message = formatMessage(item.rule, item.params);
   const und = (['backward', 'forward'] as Dir[]).filter((d) => j.breaks[d] && j.undecided[d] !== undefined && j.witness[d] === undefined);

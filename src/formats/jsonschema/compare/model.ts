@@ -1,9 +1,10 @@
 /**
  * The semantic checker's shared model: kinds, answers ('yes' / 'no' with a witness / 'unknown' with a
  * reason), the facts of a conjunction of schemas, sampling options and small helpers. The checker itself is
- * four layers, one module each, sharing one Budget: normaliser (conjunctions in normal form: $ref and allOf
- * expanded, unevaluated* rewritten, facts) -> evaluator (does a value validate?) -> sampler (values valid
- * under a conjunction, aimed at the other side's boundaries) -> prover (is A a subset of B?).
+ * four parts, one module each, composed over one context and Budget (context.ts, engine.ts): the normaliser
+ * (conjunctions in normal form: $ref and allOf expanded, unevaluated* rewritten, facts), the evaluator (does a
+ * value validate?), the sampler (values valid under a conjunction, aimed at the other side's boundaries) and the
+ * prover (is A a subset of B?); each is handed the parts it uses.
  */
 import { canonicalJson } from '../../../model/json.js';
 import { safeRegExp } from '../ajv.js';

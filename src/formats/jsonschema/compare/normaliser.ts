@@ -1,48 +1,23 @@
 /**
  * The normaliser of the semantic checker: conjunctions of schemas in normal form ($refs resolved, allOf
  * flattened, unevaluated* rewritten where decidable), their branches (anyOf / oneOf / if) and their facts.
- * Holds the comparison's Budget and the caches the other layers share.
+ * Reads the shared context (documents, Budget, formats) and holds its own caches; the evaluator, the sampler
+ * and the prover are handed this object (engine.ts).
  */
 import { canonicalJson } from '../../../model/json.js';
-import { ajvFor } from '../ajv.js';
 import { isObject } from '../walk.js';
-import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Docs, type Obj, type Raw } from './doc.js';
+import { ANNOTATIONS, UNSUPPORTED, universalPattern, type Obj, type Raw } from './doc.js';
 import { enumHas, enumKinds } from './values.js';
-import { Budget } from './budget.js';
-import { ALL_KINDS, kindOf, kindsOfTypes, regex, type EngineOptions, type Facts, type Kind, type Res } from './model.js';
+import type { EngineContext } from './context.js';
+import { ALL_KINDS, kindOf, kindsOfTypes, regex, type Facts, type Kind } from './model.js';
 
 export class Normaliser {
-  readonly docs: Docs;
-  readonly lenient: boolean;
-  readonly budget: Budget;
-  protected memo = new Map<string, Res>();
-  protected inProgress = new Set<string>();
-  protected assumed = 0;
-  protected stripCache = new WeakMap<Obj, Map<string, Obj>>();
-  protected notCache = new WeakMap<object, Obj>();
-  protected synth = new Map<string, Obj>();
-  protected combCache = new WeakMap<Raw[], Obj>();
-  protected factsCache = new Map<string, Facts>();
-  protected formats: Record<string, unknown>;
+  private stripCache = new WeakMap<Obj, Map<string, Obj>>();
+  private notCache = new WeakMap<object, Obj>();
+  private synth = new Map<string, Obj>();
+  private factsCache = new Map<string, Facts>();
 
-  constructor(docs: Docs, options: EngineOptions = {}) {
-    this.docs = docs;
-    this.lenient = !!options.lenient;
-    this.budget = options.budget ?? new Budget();
-    this.formats = ajvFor('2020-12').formats as Record<string, unknown>;
-  }
-
-  get maxSteps(): number {
-    return this.budget.maxSteps;
-  }
-
-  get expired(): boolean {
-    return this.budget.expired;
-  }
-
-  tick(): void {
-    this.budget.tick();
-  }
+  constructor(readonly ctx: EngineContext) {}
 
   // ---------------------------------------------------------------- structure
 
@@ -55,7 +30,7 @@ export class Normaliser {
     if (!c) {
       c = { ...atom };
       for (const x of keys) delete c[x];
-      this.docs.adopt(c, atom);
+      this.ctx.docs.adopt(c, atom);
       m.set(k, c);
     }
     return c;
@@ -65,7 +40,7 @@ export class Normaliser {
     if (typeof s === 'boolean') return this.make({ not: s });
     let n = this.notCache.get(s);
     if (!n) {
-      n = this.docs.adopt({ not: s }, s);
+      n = this.ctx.docs.adopt({ not: s }, s);
       this.notCache.set(s, n);
     }
     return n;
@@ -81,7 +56,7 @@ export class Normaliser {
 
   key(conj: Raw[]): string {
     return conj
-      .map((s) => this.docs.id(s))
+      .map((s) => this.ctx.docs.id(s))
       .sort((a, b) => a - b)
       .join(',');
   }
@@ -108,7 +83,7 @@ export class Normaliser {
       let rest = s;
       const strip: string[] = [];
       if (typeof s.$ref === 'string') {
-        const t = this.docs.resolve(s, s.$ref);
+        const t = this.ctx.docs.resolve(s, s.$ref);
         if (t === undefined) unsupported = `cannot resolve $ref '${s.$ref}'`;
         else stack.push(t);
         strip.push('$ref');
@@ -150,7 +125,7 @@ export class Normaliser {
       if (!e) return null;
       if (!e.all) {
         out.push(
-          this.docs.adopt(
+          this.ctx.docs.adopt(
             {
               properties: Object.fromEntries([...e.names].map((n) => [n, true])),
               ...(e.pats.size ? { patternProperties: Object.fromEntries([...e.pats].map((p) => [p, true])) } : {}),
@@ -164,7 +139,7 @@ export class Normaliser {
     if ('unevaluatedItems' in s && s.unevaluatedItems !== true) {
       const e = this.evaluated(s, 'items');
       if (!e) return null;
-      if (!e.all) out.push(this.docs.adopt({ prefixItems: new Array(e.prefix).fill(true), items: s.unevaluatedItems }, s));
+      if (!e.all) out.push(this.ctx.docs.adopt({ prefixItems: new Array(e.prefix).fill(true), items: s.unevaluatedItems }, s));
     }
     return out;
   }
@@ -182,7 +157,7 @@ export class Normaliser {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      this.tick();
+      this.ctx.tick();
       if ('$dynamicRef' in n || '$recursiveRef' in n) return null;
       if (which === 'props') {
         if (isObject(n.properties)) for (const k of Object.keys(n.properties)) acc.names.add(k);
@@ -194,7 +169,7 @@ export class Normaliser {
         if ('contains' in n) return null;
       }
       if (typeof n.$ref === 'string') {
-        const t = this.docs.resolve(n, n.$ref);
+        const t = this.ctx.docs.resolve(n, n.$ref);
         if (t === undefined) return null;
         if (isObject(t)) stack.push(t);
       }
@@ -217,10 +192,10 @@ export class Normaliser {
       const n = stack.pop()!;
       if (!isObject(n) || seen.has(n)) continue;
       seen.add(n);
-      this.tick();
+      this.ctx.tick();
       if (keys.some((k) => k in n) || '$dynamicRef' in n || '$recursiveRef' in n) return true;
       if (typeof n.$ref === 'string') {
-        const t = this.docs.resolve(n, n.$ref);
+        const t = this.ctx.docs.resolve(n, n.$ref);
         if (t === undefined) return true;
         stack.push(t);
       }
@@ -319,7 +294,7 @@ export class Normaliser {
       f.minLength = Math.max(f.minLength, num('minLength') ?? 0);
       f.maxLength = Math.min(f.maxLength, num('maxLength') ?? Infinity);
       if (typeof a.pattern === 'string' && !universalPattern(a.pattern)) f.patterns.push(a.pattern);
-      if (typeof a.format === 'string' && a.format in this.formats) f.formats.push(a.format);
+      if (typeof a.format === 'string' && a.format in this.ctx.formats) f.formats.push(a.format);
       f.minItems = Math.max(f.minItems, num('minItems') ?? 0);
       f.maxItems = Math.min(f.maxItems, num('maxItems') ?? Infinity);
       if (a.uniqueItems === true) f.uniqueItems = true;

@@ -24,21 +24,36 @@ import {
   type Res,
   type SampleOpts,
 } from './model.js';
-import { Sampler } from './sampler.js';
+import type { Sampler } from './sampler.js';
+import type { Evaluator } from './evaluator.js';
+import type { Normaliser } from './normaliser.js';
+import type { EngineContext } from './context.js';
 
 /** Past this many branches, a union is first tried whole against one instance (unionSubset). */
 const BIG_UNION = 64;
 
-export class Prover extends Sampler {
+export class Prover {
+  private memo = new Map<string, Res>();
+  private inProgress = new Set<string>();
+  private assumed = 0;
+  private combCache = new WeakMap<Raw[], Obj>();
+
+  constructor(
+    readonly ctx: EngineContext,
+    private norm: Normaliser,
+    private ev: Evaluator,
+    private sampler: Sampler,
+  ) {}
+
   // ---------------------------------------------------------------- subset
 
   /** Does every instance valid under all of A validate under all of B? */
   subset(A: Raw[], B: Raw[]): Res {
-    this.tick();
-    const ids = new Set(A.map((s) => this.docs.id(s)));
-    if (B.every((b) => b === true || ids.has(this.docs.id(b)))) return YES;
+    this.ctx.tick();
+    const ids = new Set(A.map((s) => this.ctx.docs.id(s)));
+    if (B.every((b) => b === true || ids.has(this.ctx.docs.id(b)))) return YES;
     if (A.some((a) => a === false)) return YES;
-    const key = this.key(A) + '|' + this.key(B);
+    const key = this.norm.key(A) + '|' + this.norm.key(B);
     const m = this.memo.get(key);
     if (m) return m;
     if (this.inProgress.has(key)) {
@@ -57,8 +72,8 @@ export class Prover extends Sampler {
       this.inProgress.delete(key);
     }
     if (r.r === 'no') {
-      const okA = this.tryValid(A, r.w);
-      const okB = this.tryValid(B, r.w);
+      const okA = this.ev.tryValid(A, r.w);
+      const okB = this.ev.tryValid(B, r.w);
       if (okA !== true || okB !== false) r = unknown('a candidate counterexample could not be confirmed');
     }
     if (r.r !== 'yes' || this.assumed === before || this.inProgress.size === 0) this.memo.set(key, r);
@@ -66,23 +81,23 @@ export class Prover extends Sampler {
   }
 
   protected subsetUncached(A: Raw[], B: Raw[]): Res {
-    const ea = this.expand(A);
+    const ea = this.norm.expand(A);
     if (ea.empty) return YES;
     if (ea.unsupported) return unknown(ea.unsupported);
-    const eb = this.expand(B);
+    const eb = this.norm.expand(B);
     if (eb.unsupported) return unknown(eb.unsupported);
     if (eb.empty) {
-      const w = this.sample(A);
+      const w = this.sampler.sample(A);
       return w === NONE ? unknown('cannot tell whether the schema accepts any instance') : no(w);
     }
     if (eb.atoms.length === 0) return YES;
-    const br = this.branches(ea.atoms);
+    const br = this.norm.branches(ea.atoms);
     if (br) {
       let first: Res | undefined;
       for (const alt of br.alts) {
         const r = this.subset(alt, B);
         if (r.r === 'no') {
-          if (this.tryValid(A, r.w) === true) return r;
+          if (this.ev.tryValid(A, r.w) === true) return r;
           first ??= unknown('a branch-level counterexample is not valid under the whole schema');
         } else if (r.r === 'unknown') first ??= r;
       }
@@ -93,7 +108,7 @@ export class Prover extends Sampler {
     for (const b of eb.atoms) {
       if (COMBINATORS.some((c) => c in b) || 'not' in b) {
         parts.push(b);
-        rest.push(this.strip(b, ['anyOf', 'oneOf', 'if', 'then', 'else', 'not']));
+        rest.push(this.norm.strip(b, ['anyOf', 'oneOf', 'if', 'then', 'else', 'not']));
       } else rest.push(b);
     }
     let pending: Res | undefined;
@@ -112,7 +127,7 @@ export class Prover extends Sampler {
             ea.atoms,
             p[comb] as Raw[],
             comb === 'oneOf',
-            this.strip(
+            this.norm.strip(
               p,
               ['anyOf', 'oneOf', 'if', 'then', 'else', 'not'].filter((x) => x !== comb),
             ),
@@ -137,21 +152,21 @@ export class Prover extends Sampler {
 
   /** Find an instance of A that B rejects. */
   protected search(A: Raw[], B: Raw[], opts: SampleOpts = {}): Maybe {
-    return this.sample(A, { ...opts, target: opts.target ?? this.targetsOf(B), avoid: (v) => this.validConj(B, v) });
+    return this.sampler.sample(A, { ...opts, target: opts.target ?? this.targetsOf(B), avoid: (v) => this.ev.validConj(B, v) });
   }
 
   protected targetCache = new Map<string, Facts[]>();
 
   /** The facts of B's leaves (through anyOf / oneOf / if, a few levels deep): the bounds a witness must cross. */
   targetsOf(B: Raw[], depth = 0): Facts[] {
-    const key = this.key(B);
+    const key = this.norm.key(B);
     const hit = this.targetCache.get(key);
     if (hit) return hit;
     const out: Facts[] = [];
-    const e = this.expand(B);
+    const e = this.norm.expand(B);
     if (!e.empty && !e.unsupported) {
-      const br = this.branches(e.atoms);
-      if (!br) out.push(this.facts(e.atoms));
+      const br = this.norm.branches(e.atoms);
+      if (!br) out.push(this.norm.facts(e.atoms));
       else if (depth < 2) for (const alt of br.alts.slice(0, 8)) out.push(...this.targetsOf(alt, depth + 1));
     }
     const res = out.slice(0, 8);
@@ -165,8 +180,8 @@ export class Prover extends Sampler {
   }
 
   protected leafSubset(Aatoms: Obj[], Batoms: Obj[]): Res {
-    const fA = this.facts(Aatoms);
-    const fB = this.facts(Batoms);
+    const fA = this.norm.facts(Aatoms);
+    const fB = this.norm.facts(Batoms);
     if (fA.unsupported) return unknown(fA.unsupported);
     if (fB.unsupported) return unknown(fB.unsupported);
     if (fA.kinds.size === 0) return YES;
@@ -176,13 +191,13 @@ export class Prover extends Sampler {
       if (bEnum) {
         // the values B lacks (a cached pass per pair of enums); B rejects exactly those
         const miss = enumMissing(fA.enum, bEnum);
-        for (const v of miss) if (this.tryValid(Aatoms, v) === true) return no(v);
+        for (const v of miss) if (this.ev.tryValid(Aatoms, v) === true) return no(v);
         if (miss.length < 16) return YES;
       }
       for (const v of fA.enum) {
-        this.tick();
+        this.ctx.tick();
         if (bEnum && enumHas(bEnum, v)) continue;
-        if (this.tryValid(Aatoms, v) === true && this.tryValid(Batoms, v) === false) return no(v);
+        if (this.ev.tryValid(Aatoms, v) === true && this.ev.tryValid(Batoms, v) === false) return no(v);
       }
       return YES;
     }
@@ -194,7 +209,7 @@ export class Prover extends Sampler {
     };
     for (const k of fA.kinds) {
       if (!fB.kinds.has(k)) {
-        const w = this.sample(Aatoms, { kind: k });
+        const w = this.sampler.sample(Aatoms, { kind: k });
         if (w !== NONE) return no(w);
         continue; // A has no instance of this kind (as far as we can tell)
       }
@@ -238,10 +253,10 @@ export class Prover extends Sampler {
     if (la && lb && (!patOk || fA.patterns.length || fB.patterns.length)) {
       // patterns and lengths as automata: inclusion decided exactly, with the shortest counterexample
       const r = patternsSubset([...fA.patterns, ...la], [...fB.patterns, ...lb]);
-      this.budget.check();
+      this.ctx.budget.check();
       if (r.r === 'yes' && fmtOk) return YES;
       if (r.r === 'no') {
-        if (this.tryValid(fA.atoms, r.w) === true && this.tryValid(fB.atoms, r.w) === false) return no(r.w);
+        if (this.ev.tryValid(fA.atoms, r.w) === true && this.ev.tryValid(fB.atoms, r.w) === false) return no(r.w);
         const w = this.search(fA.atoms, fB.atoms, { kind: 'string', seeds: [r.w] });
         if (w !== NONE) return no(w);
       }
@@ -253,7 +268,7 @@ export class Prover extends Sampler {
   protected maxLen(f: Facts): number {
     let n = f.maxItems;
     for (let i = 0; i <= f.prefixLen && i < n; i++) {
-      if (this.itemConj(f, i).some((s) => s === false)) n = i;
+      if (this.norm.itemConj(f, i).some((s) => s === false)) n = i;
     }
     return n;
   }
@@ -277,7 +292,7 @@ export class Prover extends Sampler {
     }
     const n = Math.max(fA.prefixLen, fB.prefixLen);
     for (let i = 0; i <= n && i < maxA; i++) {
-      const r = this.subset(this.itemConj(fA, i), this.itemConj(fB, i));
+      const r = this.subset(this.norm.itemConj(fA, i), this.norm.itemConj(fB, i));
       if (r.r === 'yes') continue;
       if (r.r === 'no') {
         const fixed = new Map<number, unknown>([[i, r.w]]);
@@ -298,7 +313,7 @@ export class Prover extends Sampler {
       if (covered) continue;
       const r = this.found(A, B, { kind: 'array' }, 'cannot decide the contains constraint');
       if (r.r === 'no') return r;
-      const single = this.sample([...this.itemConj(fA, 0)], { avoid: (v) => this.valid(cB.schema, v, 0) });
+      const single = this.sampler.sample([...this.norm.itemConj(fA, 0)], { avoid: (v) => this.ev.valid(cB.schema, v, 0) });
       if (single !== NONE) {
         const w = this.search(A, B, { kind: 'array', fixedItems: new Map([[0, single]]), length: Math.max(1, fA.minItems) });
         if (w !== NONE) return no(w);
@@ -342,14 +357,14 @@ export class Prover extends Sampler {
     }
     names.add('extra1');
     for (const k of names) {
-      if (this.lenient) {
+      if (this.ctx.lenient) {
         const inA = fA.declared.has(k);
         const inB = fB.declared.has(k);
-        if (inA !== inB && ((inA && this.openFor(fB, k) && !fB.required.has(k)) || (inB && this.openFor(fA, k) && !fB.required.has(k)))) continue;
+        if (inA !== inB && ((inA && this.norm.openFor(fB, k) && !fB.required.has(k)) || (inB && this.norm.openFor(fA, k) && !fB.required.has(k)))) continue;
       }
-      const cA = this.propConj(fA, k);
+      const cA = this.norm.propConj(fA, k);
       if (cA.some((s) => s === false)) continue;
-      const r = this.subset(cA, this.propConj(fB, k));
+      const r = this.subset(cA, this.norm.propConj(fB, k));
       if (r.r === 'yes') continue;
       if (r.r === 'no') {
         const w = this.search(A, B, { kind: 'object', fixedProps: { [k]: r.w } });
@@ -361,19 +376,19 @@ export class Prover extends Sampler {
       const closed = A.find((a) => a.additionalProperties === false && !isObject(a.patternProperties));
       if (closed) {
         for (const name of Object.keys((closed.properties as Obj) ?? {})) {
-          if (this.validConj(fB.propertyNames, name)) continue;
+          if (this.ev.validConj(fB.propertyNames, name)) continue;
           const r = this.found(
             A,
             B,
-            { kind: 'object', fixedProps: { [name]: this.sample(this.propConj(fA, name)) } },
+            { kind: 'object', fixedProps: { [name]: this.sampler.sample(this.norm.propConj(fA, name)) } },
             'cannot build an object with that property',
           );
           if (r.r === 'no') return r;
         }
       } else {
-        const r = this.subset([this.make({ type: ['string'] }), ...fA.propertyNames], fB.propertyNames);
+        const r = this.subset([this.norm.make({ type: ['string'] }), ...fA.propertyNames], fB.propertyNames);
         if (r.r === 'no' && typeof r.w === 'string') {
-          const v = this.sample(this.propConj(fA, r.w));
+          const v = this.sampler.sample(this.norm.propConj(fA, r.w));
           if (v !== NONE) {
             const w = this.search(A, B, { kind: 'object', fixedProps: { [r.w]: v } });
             if (w !== NONE) return no(w);
@@ -391,7 +406,7 @@ export class Prover extends Sampler {
     for (const [k, rs] of fB.depReq) {
       for (const x of rs) {
         if (fA.required.has(x) || fA.depReq.get(k)?.has(x)) continue;
-        const v = this.sample(this.propConj(fA, k));
+        const v = this.sampler.sample(this.norm.propConj(fA, k));
         if (v === NONE) continue;
         const r = this.found(A, B, { kind: 'object', fixedProps: { [k]: v }, omit: new Set([x]) }, `cannot build an object with '${k}' and without '${x}'`);
         if (r.r === 'no') return r;
@@ -400,7 +415,7 @@ export class Prover extends Sampler {
     }
     for (const [k, s] of fB.depSchemas) {
       const mine = fA.depSchemas.filter(([x]) => x === k).map(([, y]) => y);
-      const r = this.subset([...A, this.make({ type: ['object'], required: [k] }), ...mine], [s]);
+      const r = this.subset([...A, this.norm.make({ type: ['object'], required: [k] }), ...mine], [s]);
       if (r.r === 'no') return r;
       if (r.r === 'unknown') pending ??= r;
     }
@@ -413,7 +428,7 @@ export class Prover extends Sampler {
   private combOf(branches: Raw[], exclusive: boolean, node: Obj): Obj {
     let comb = this.combCache.get(branches);
     if (!comb) {
-      comb = this.docs.adopt(exclusive ? { oneOf: branches } : { anyOf: branches }, node);
+      comb = this.ctx.docs.adopt(exclusive ? { oneOf: branches } : { anyOf: branches }, node);
       this.combCache.set(branches, comb);
     }
     return comb;
@@ -428,17 +443,17 @@ export class Prover extends Sampler {
       let ids = this.branchIds.get(branches);
       if (!ids) {
         ids = new Map();
-        for (let i = 0; i < branches.length; i++) ids.set(this.docs.id(branches[i]), i);
+        for (let i = 0; i < branches.length; i++) ids.set(this.ctx.docs.id(branches[i]), i);
         this.branchIds.set(branches, ids);
       }
-      if (Aatoms.some((a) => ids!.has(this.docs.id(a)))) return YES;
+      if (Aatoms.some((a) => ids!.has(this.ctx.docs.id(a)))) return YES;
     }
     if (branches.length > BIG_UNION) {
       // a big union: first try one instance of A against the whole union (one evaluation) before comparing
       // A with every branch in turn (a search per branch: seconds for 10,000 branches). An instance the
       // union rejects settles it; otherwise nothing is lost.
-      const w = this.sample(Aatoms);
-      if (w !== NONE && this.tryValid(Aatoms, w) === true && this.tryValid([this.combOf(branches, exclusive, node)], w) === false) return no(w);
+      const w = this.sampler.sample(Aatoms);
+      if (w !== NONE && this.ev.tryValid(Aatoms, w) === true && this.ev.tryValid([this.combOf(branches, exclusive, node)], w) === false) return no(w);
     }
     for (let i = 0; i < branches.length; i++) {
       const r = this.subset(Aatoms, [branches[i]]);
@@ -459,17 +474,17 @@ export class Prover extends Sampler {
       else pending ??= r;
     }
     const comb = this.combOf(branches, exclusive, node);
-    for (const w of witnesses) if (this.tryValid([comb], w) === false) return no(w);
-    const fA = this.facts(Aatoms);
+    for (const w of witnesses) if (this.ev.tryValid([comb], w) === false) return no(w);
+    const fA = this.norm.facts(Aatoms);
     if (fA.enum) {
-      for (const v of fA.enum) if (this.tryValid(Aatoms, v) === true && this.tryValid([comb], v) === false) return no(v);
+      for (const v of fA.enum) if (this.ev.tryValid(Aatoms, v) === true && this.ev.tryValid([comb], v) === false) return no(v);
       return YES;
     }
     if (fA.kinds.size > 1) {
       let all = true;
       for (const k of fA.kinds) {
         const t = k === 'integer' ? ['integer'] : k === 'nonint' ? ['number'] : [k];
-        const r = this.subset([...Aatoms, this.make({ type: t })], [comb]);
+        const r = this.subset([...Aatoms, this.norm.make({ type: t })], [comb]);
         if (r.r === 'no') return r;
         if (r.r === 'unknown') {
           all = false;
@@ -480,11 +495,11 @@ export class Prover extends Sampler {
     }
     // discriminated unions: split A on a required property with a finite enum
     for (const k of fA.required) {
-      const fk = this.facts(this.expand(this.propConj(fA, k)).atoms);
+      const fk = this.norm.facts(this.norm.expand(this.norm.propConj(fA, k)).atoms);
       if (!fk.enum || fk.enum.length < 2 || fk.enum.length > 32) continue;
       let all = true;
       for (const v of fk.enum) {
-        const r = this.subset([...Aatoms, this.make({ properties: { [k]: { enum: [v] } } })], [comb]);
+        const r = this.subset([...Aatoms, this.norm.make({ properties: { [k]: { enum: [v] } } })], [comb]);
         if (r.r === 'no') return r;
         if (r.r === 'unknown') all = false;
       }
@@ -504,7 +519,7 @@ export class Prover extends Sampler {
     if (d.r === 'yes') return this.subset(Aatoms, [E]);
     const rT = this.subset([...Aatoms, I], [T]);
     if (rT.r === 'no') return rT;
-    const rE = this.subset([...Aatoms, this.notOf(I)], [E]);
+    const rE = this.subset([...Aatoms, this.norm.notOf(I)], [E]);
     if (rE.r === 'no') return rE;
     if (rT.r === 'yes' && rE.r === 'yes') return YES;
     return rT.r === 'unknown' ? rT : rE;
@@ -512,12 +527,12 @@ export class Prover extends Sampler {
 
   /** 'yes' when no instance is valid under both A and N; 'no' with an instance of both. */
   disjoint(A: Raw[], N: Raw[]): Res {
-    this.tick();
-    const ea = this.expand(A);
-    const en = this.expand(N);
+    this.ctx.tick();
+    const ea = this.norm.expand(A);
+    const en = this.norm.expand(N);
     if (ea.empty || en.empty) return YES;
     if (ea.unsupported || en.unsupported) return unknown(ea.unsupported ?? en.unsupported!);
-    const brN = this.branches(en.atoms);
+    const brN = this.norm.branches(en.atoms);
     if (brN && brN.kind !== 'oneOf') {
       let pending: Res | undefined;
       for (const alt of brN.alts) {
@@ -527,28 +542,28 @@ export class Prover extends Sampler {
       }
       return pending ?? YES;
     }
-    const brA = this.branches(ea.atoms);
-    const fA = brA ? undefined : this.facts(ea.atoms);
-    const fN = brN ? undefined : this.facts(en.atoms);
+    const brA = this.norm.branches(ea.atoms);
+    const fA = brA ? undefined : this.norm.facts(ea.atoms);
+    const fN = brN ? undefined : this.norm.facts(en.atoms);
     if (fA && fN) {
       if (![...fA.kinds].some((k) => fN.kinds.has(k))) return YES;
       for (const f of [fA, fN]) {
         if (f.enum) {
-          for (const v of f.enum) if (this.tryValid(A, v) === true && this.tryValid(N, v) === true) return no(v);
+          for (const v of f.enum) if (this.ev.tryValid(A, v) === true && this.ev.tryValid(N, v) === true) return no(v);
           return YES;
         }
       }
       for (const k of fA.required) {
         if (!fN.required.has(k)) continue;
-        const ea2 = this.facts(this.expand(this.propConj(fA, k)).atoms);
-        const en2 = this.facts(this.expand(this.propConj(fN, k)).atoms);
+        const ea2 = this.norm.facts(this.norm.expand(this.norm.propConj(fA, k)).atoms);
+        const en2 = this.norm.facts(this.norm.expand(this.norm.propConj(fN, k)).atoms);
         if (ea2.enum && en2.enum && !ea2.enum.some((x) => en2.enum!.some((y) => eq(x, y)))) return YES;
       }
     }
     for (const a of ea.atoms) {
       if ('not' in a && this.subset(N, [a.not as Raw]).r === 'yes') return YES;
     }
-    const w = this.sample([...A, ...N]);
+    const w = this.sampler.sample([...A, ...N]);
     if (w !== NONE) return no(w);
     return unknown('cannot decide whether the two schemas overlap');
   }

@@ -20,9 +20,17 @@ import {
   type Maybe,
   type SampleOpts,
 } from './model.js';
-import { Evaluator } from './evaluator.js';
+import type { Evaluator } from './evaluator.js';
+import type { Normaliser } from './normaliser.js';
+import type { EngineContext } from './context.js';
 
-export class Sampler extends Evaluator {
+export class Sampler {
+  constructor(
+    readonly ctx: EngineContext,
+    private norm: Normaliser,
+    private ev: Evaluator,
+  ) {}
+
   // ---------------------------------------------------------------- sampler
 
   /** A value valid under every schema of conj (and not rejected by opts.avoid), or NONE. */
@@ -32,7 +40,7 @@ export class Sampler extends Evaluator {
     const limit = opts.target?.length ? 80 + 64 * Math.min(opts.target.length, 4) : 80;
     for (const c of this.candidates(conj, opts, depth)) {
       if (++tries > limit) break;
-      if (this.tryValid(conj, c) !== true) continue;
+      if (this.ev.tryValid(conj, c) !== true) continue;
       if (opts.avoid) {
         let avoided: boolean;
         try {
@@ -49,16 +57,16 @@ export class Sampler extends Evaluator {
   }
 
   *candidates(conj: Raw[], opts: SampleOpts, depth: number): Generator<unknown> {
-    this.tick();
+    this.ctx.tick();
     if (depth > 12) return;
-    const e = this.expand(conj);
+    const e = this.norm.expand(conj);
     if (e.empty || e.unsupported) return;
-    const br = this.branches(e.atoms);
+    const br = this.norm.branches(e.atoms);
     if (br) {
       for (const alt of br.alts) yield* this.candidates(alt, opts, depth + 1);
       return;
     }
-    const f = this.facts(e.atoms);
+    const f = this.norm.facts(e.atoms);
     if (f.unsupported) return;
     if (f.enum) {
       yield* f.enum;
@@ -253,7 +261,7 @@ export class Sampler extends Evaluator {
     const seen = new Set<string>();
     const add = (v: unknown): boolean => {
       const k = canonicalJson(v);
-      if (seen.has(k) || this.tryValid(conj, v) !== true) return false;
+      if (seen.has(k) || this.ev.tryValid(conj, v) !== true) return false;
       seen.add(k);
       out.push(v);
       return out.length >= count;
@@ -265,11 +273,11 @@ export class Sampler extends Evaluator {
     }
     if (!out.length) return null;
     const v0 = out[0];
-    const e = this.expand(conj);
-    const steps = !e.empty && !this.branches(e.atoms) ? this.facts(e.atoms).multipleOf : [];
+    const e = this.norm.expand(conj);
+    const steps = !e.empty && !this.norm.branches(e.atoms) ? this.norm.facts(e.atoms).multipleOf : [];
     const budget = count * 4 + 200;
     for (let i = 1; i <= budget; i++) {
-      this.tick();
+      this.ctx.tick();
       const fam: unknown[] = [];
       if (typeof v0 === 'number') {
         for (const st of steps.length ? steps : [1]) fam.push(v0 + i * st, v0 - i * st);
@@ -313,7 +321,7 @@ export class Sampler extends Evaluator {
           arr.push(arr[0]);
           continue;
         }
-        const conj = this.itemConj(f, i);
+        const conj = this.norm.itemConj(f, i);
         let withContains = false;
         if (ci < f.contains.length && need > 0) {
           conj.push(f.contains[ci].schema);
@@ -331,10 +339,10 @@ export class Sampler extends Evaluator {
           else for (let j = i, u = 0; j < n; j++) arr.push(opts.fixedItems?.has(j) ? opts.fixedItems.get(j) : unique[u++]);
           break;
         }
-        const key = this.key(conj);
+        const key = this.norm.key(conj);
         let v = same.get(key);
         if (v === undefined) {
-          v = this.sample(opts.dupItems ? [...conj, ...this.itemConj(f, 1)] : conj, {}, depth + 1);
+          v = this.sample(opts.dupItems ? [...conj, ...this.norm.itemConj(f, 1)] : conj, {}, depth + 1);
           if (!withContains && !f.uniqueItems) same.set(key, v);
         }
         if (v === NONE) ok = false;
@@ -385,8 +393,8 @@ export class Sampler extends Evaluator {
           obj[k] = opts.fixedProps[k];
           continue;
         }
-        const conj = this.propConj(f, k);
-        const key = this.key(conj);
+        const conj = this.norm.propConj(f, k);
+        const key = this.norm.key(conj);
         let v = same.get(key);
         if (v === undefined) {
           v = this.sample(conj, {}, depth + 1);
