@@ -8,13 +8,13 @@ import { compareWithSubject, settleComparison } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
 import { diffView } from '../core/diffreport.js';
 import { diffJson } from '../report/changes.js';
-import { LlmSchemaError, NotFoundError } from '../model/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import { Registry } from '../core/registry.js';
 import type { CompatibilityMode, DataValidator, FormatHandler, FormatName, ParsedSchema, SchemaReference } from '../model/types.js';
 import { getHandler } from '../formats/index.js';
 import { MemoryStorage } from '../storage/fs.js';
 import { NamespaceFilter } from './auth.js';
+import { httpError, httpText } from './errors.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, subjectSummary } from './snapshot.js';
 
 export type Job = (
@@ -149,7 +149,7 @@ export class JobContext {
     try {
       ref = { namespace: checkNamespace(namespace), name: checkName(name) };
     } catch (err) {
-      throw new HttpError(422, 422, httpWording((err as Error).message));
+      throw new HttpError(422, 422, httpText(err));
     }
     this.mayRead(`${ref.namespace}.${ref.name}`);
     return ref;
@@ -232,7 +232,7 @@ export class JobContext {
       return parsed;
     } catch (err) {
       if (err instanceof HttpError) throw err;
-      throw new HttpError(422, 42201, `Invalid schema: ${(err as Error).message}`);
+      throw new HttpError(422, 42201, `Invalid schema: ${httpText(err)}`);
     }
   }
 
@@ -285,7 +285,7 @@ export class JobContext {
           return { format, handler, schema, references, descriptor };
         } catch (err) {
           if (err instanceof HttpError) throw err;
-          throw new HttpError(422, 42201, `Invalid schema: ${(err as Error).message}`);
+          throw new HttpError(422, 42201, `Invalid schema: ${httpText(err)}`);
         }
       }
     }
@@ -525,33 +525,11 @@ export function scrubPaths(message: string, root: string): string {
   return out;
 }
 
-/**
- * The core's messages are written for the command line ('a name is required (--name)', '--policy: ...',
- * '; add --proto-path DIR'); an HTTP client never sends flags, so its answers speak of request fields and
- * carry no command-line hints.
- */
-export function httpWording(message: string): string {
-  return message
-    .replace(/^a namespace is required \(--namespace\)$/, "the request needs 'namespace': a non-empty string")
-    .replace(/^a name is required \(--name\)$/, "the request needs 'name': a non-empty string")
-    .replace(/^--([a-z][a-z-]*): /, "'$1': ")
-    .replace(/\s*\((?:pass |use |add |with )?--[a-z][^)]*\)/g, '')
-    .replace(/[;:,]\s*(?:add|use|pass|give|run)\b[^;]*--[a-z].*$/, '');
-}
-
-/** Map core errors to Confluent-shaped HTTP errors. */
+/** Map core errors to Confluent-shaped HTTP errors: by their code (src/server/errors.ts), never their text. */
 export function toResult(err: unknown): JobResult {
-  if (err instanceof HttpError) return errorResult(err.status, err.code, httpWording(err.message));
-  if (err instanceof NotFoundError) {
-    if (err.what === 'subject') return errorResult(404, 40401, httpWording(err.message));
-    if (err.what === 'version') return errorResult(404, 40402, httpWording(err.message));
-    return errorResult(404, 40403, httpWording(err.message));
-  }
-  if (err instanceof LlmSchemaError) {
-    // A version string that is not semver, an invalid name, an unsupported format.
-    if (/invalid version/.test(err.message)) return errorResult(422, 42202, httpWording(err.message));
-    return errorResult(422, 422, httpWording(err.message));
-  }
+  if (err instanceof HttpError) return errorResult(err.status, err.code, err.message);
+  const typed = httpError(err);
+  if (typed) return errorResult(typed.status, typed.code, typed.message);
   if (err instanceof RangeError) return errorResult(422, 422, 'the input is nested too deeply to process');
   return errorResult(500, 50001, `internal error: ${(err as Error)?.message ?? String(err)}`);
 }
