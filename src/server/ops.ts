@@ -13,11 +13,10 @@ import { Registry } from '../core/registry.js';
 import type { CompatibilityMode, DataValidator, FormatHandler, FormatName, ParsedSchema, SchemaReference } from '../model/types.js';
 import { getHandler } from '../formats/index.js';
 import { MemoryStorage } from '../storage/fs.js';
-import { NamespaceFilter } from './auth.js';
 import { httpError, httpText } from './errors.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, subjectSummary } from './snapshot.js';
 
-export type Job = (
+export type Job =
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
@@ -25,11 +24,7 @@ export type Job = (
   | { kind: 'search'; q: string }
   | { kind: 'render'; namespace: unknown; name: unknown; version?: unknown; input: unknown }
   | { kind: 'diff'; namespace: string; name: string; from: string; to: string; mode?: string }
-  | { kind: 'provider'; namespace: string; name: string; version: string; target: string }
-) & {
-  /** The namespace patterns of the user asking (serve --auth-file); absent: every subject may be read. */
-  namespaces?: string[];
-};
+  | { kind: 'provider'; namespace: string; name: string; version: string; target: string };
 
 export interface ConfluentSchemaBody {
   schema?: unknown;
@@ -106,16 +101,9 @@ export class JobContext {
     return out;
   }
 
+  /** Run a job. Access was decided before it was sent (routes/index.ts: the subjects its path and body name). */
   async run(job: Job): Promise<JobResult> {
-    this.access = job.namespaces ? new NamespaceFilter(job.namespaces) : undefined;
     return scrubResult(await this.runJob(job), this.registry.root);
-  }
-
-  /** The current job's user's namespaces (jobs run one at a time per context). */
-  private access?: NamespaceFilter;
-
-  private mayRead(subject: string): void {
-    if (this.access && !this.access.subject(subject)) throw new HttpError(403, 40301, `the user may not read subject '${subject}'`);
   }
 
   private async runJob(job: Job): Promise<JobResult> {
@@ -151,7 +139,6 @@ export class JobContext {
     } catch (err) {
       throw new HttpError(422, 422, httpText(err));
     }
-    this.mayRead(`${ref.namespace}.${ref.name}`);
     return ref;
   }
 
@@ -258,8 +245,6 @@ export class JobContext {
         } catch {
           throw new HttpError(422, 42201, `Invalid schema: reference to unknown subject '${r.subject}'`);
         }
-        // Authorised on the subject an alias stands for, not on the alias's own spelling.
-        this.mayRead(`${target.namespace}.${target.name}`);
         const meta = await this.registry.readSubject(target);
         const n = Number(r.version);
         const entry = meta && (r.version === -1 || r.version === 'latest' ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
@@ -325,7 +310,6 @@ export class JobContext {
   }
 
   private async lookup(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
-    this.mayRead(job.subject);
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const cand = await this.confluentCandidate(ref, job.body, true);
@@ -356,7 +340,6 @@ export class JobContext {
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
-    this.mayRead(job.subject);
     try {
       return await this.confluentCompatInner(job);
     } catch (err) {
