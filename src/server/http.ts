@@ -1,8 +1,9 @@
 /**
- * The read-only HTTP server: node:http, no framework. GET answers come precomputed from the current
- * snapshot (one Map lookup by path); POST reads (validate, compatibility, lookup) run in a worker with a
- * time budget; every write is refused with 422 / 42205 as in Confluent's read-only mode. Paths are looked up in the snapshot, never joined into
- * file paths.
+ * The read-only HTTP server: node:http, no framework. What it answers is the route table (./routes/);
+ * this file is the transport: Host check, CORS and authentication (./gate.ts), the precomputed GET fast
+ * path (one Map lookup by path), request bodies, access logs and metrics. POST reads (validate,
+ * compatibility, lookup) run in a worker with a time budget; every write is refused with 422 / 42205 as
+ * in Confluent's read-only mode. Paths are looked up in the snapshot, never joined into file paths.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';

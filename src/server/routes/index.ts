@@ -15,8 +15,13 @@ import { UI_ROUTES } from './ui.js';
 export { Router, pathSegments, mayRead, contentTypeOf, type Match, type Route, type Services, type Viewer, type Touch } from './table.js';
 export { uiMalformed } from './ui.js';
 
-/** Every route, UI included (the server leaves the UI's out with --no-ui). */
-export const ROUTES: readonly Route[] = [...CONFLUENT_ROUTES, ...OWN_ROUTES, ...HEALTH_ROUTES, ...UI_ROUTES];
+/**
+ * Every route, UI included (the server leaves the UI's out with --no-ui). Matching does not depend on the
+ * order (literal segments beat parameters); precompute does: a later row's answer replaces an earlier one
+ * at the same path, and Confluent's /schemas/ids/{id} must win over the own /schemas/{ns}/{name} of a
+ * subject in a namespace named 'ids', as the router's literal-first matching says.
+ */
+export const ROUTES: readonly Route[] = [...OWN_ROUTES, ...CONFLUENT_ROUTES, ...HEALTH_ROUTES, ...UI_ROUTES];
 
 /** Every answer that depends only on the path, into the snapshot (called once per snapshot, when it is built). */
 export function precomputeRoutes(snap: Snapshot): void {
