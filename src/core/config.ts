@@ -9,8 +9,8 @@ export function checkMode(mode: string, where?: string): CompatibilityMode {
   const m = String(mode).toUpperCase().replace(/-/g, '_');
   if ((COMPATIBILITY_MODES as readonly string[]).includes(m)) return m as CompatibilityMode;
   const msg = `unknown compatibility mode '${mode}': expected one of ${COMPATIBILITY_MODES.join(', ')}`;
-  if (where) throw new InputError(msg, { file: where });
-  throw new UsageError(msg);
+  if (where) throw new InputError(msg, { file: where }).withCode('INVALID_MODE', { mode });
+  throw new UsageError(msg).withCode('INVALID_MODE', { mode });
 }
 
 export function parseConfig(text: string, file: string): RegistryConfig {

@@ -22,8 +22,9 @@ export function checkPolicy(handler: Pick<FormatHandler, 'format' | 'policies'>,
     ? `expected ${choices.slice(0, -1).join(', ')}${choices.length > 1 ? ' or ' : ''}${choices[choices.length - 1]}`
     : 'leave the policy out';
   const what = choices.length ? `unknown ${name} policy '${policy}': ${expected}` : `${name} has no policies (got '${policy}'): ${expected}`;
-  if (where !== undefined) throw new InputError(`policy: ${what}`, { file: where });
-  throw new UsageError(`--policy: ${what}`);
+  const args = { policy, format: handler.format, problem: what };
+  if (where !== undefined) throw new InputError(`policy: ${what}`, { file: where }).withCode('INVALID_POLICY', args);
+  throw new UsageError(`--policy: ${what}`).withCode('INVALID_POLICY', args);
 }
 
 /** Each looser policy and the stricter one of its format that it loosens (lenient checks less than semantic, wire less than strict). */

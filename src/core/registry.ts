@@ -237,7 +237,7 @@ export class Registry {
         version,
         meta.versions.map((x) => x.version),
       );
-      if (hint && err instanceof UsageError) throw new UsageError(err.message + hint);
+      if (hint && err instanceof UsageError) throw new UsageError(err.message + hint).withCode(err.code, { ...err.args, hint });
       throw err;
     }
     const e = meta.versions.find((x) => x.version === version);

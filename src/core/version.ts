@@ -11,7 +11,7 @@ import { UsageError } from '../model/errors.js';
 /** A strict MAJOR.MINOR.PATCH version (pre-release tags allowed, no build metadata, no leading 'v'). */
 export function checkVersion(v: string): string {
   if (typeof v !== 'string' || !valid(v) || clean(v) !== v || v.includes('+')) {
-    throw new UsageError(`invalid version '${v}': expected MAJOR.MINOR.PATCH, e.g. 1.0.0`);
+    throw new UsageError(`invalid version '${v}': expected MAJOR.MINOR.PATCH, e.g. 1.0.0`).withCode('INVALID_VERSION', { version: String(v) });
   }
   return v;
 }

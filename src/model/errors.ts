@@ -1,14 +1,47 @@
 /**
  * Typed errors, thrown deep and mapped to exit codes in exactly one place (src/cli/main.ts).
  * 2: usage or input error. 1: the answer is "no" (raised as NoError by commands that must stop early).
+ *
+ * An error may also carry a stable `code` and its `args` (the facts the message was written from): an
+ * adapter that speaks another language than the command line (the HTTP server: status, Confluent error
+ * code, request fields instead of flags) renders from those and never reads the message text. The CLI
+ * prints the message, which stays the command line's wording.
  */
+
+/** Stable error codes (add, never rename: adapters and clients key on them). */
+export type ErrorCode =
+  | 'SUBJECT_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'SCHEMA_NOT_FOUND'
+  | 'INVALID_VERSION'
+  | 'INVALID_NAMESPACE'
+  | 'INVALID_NAME'
+  | 'INVALID_SUBJECT'
+  | 'NAMESPACE_REQUIRED'
+  | 'NAME_REQUIRED'
+  | 'INVALID_MODE'
+  | 'INVALID_POLICY'
+  | 'IMPORT_NOT_FOUND';
+
+export type ErrorArgs = Record<string, string | number | undefined>;
 
 export class LlmSchemaError extends Error {
   readonly exitCode: number;
+  /** What went wrong, as a stable code (absent: only the message says). */
+  code?: ErrorCode;
+  /** The facts behind the message, by name (a subject, a version, a policy...). */
+  args: ErrorArgs = {};
   constructor(message: string, exitCode: number) {
     super(message);
     this.name = new.target.name;
     this.exitCode = exitCode;
+  }
+
+  /** Attach a code and its arguments (returns this: `throw new UsageError(msg).withCode(...)`). */
+  withCode(code: ErrorCode | undefined, args: ErrorArgs = {}): this {
+    this.code = code;
+    this.args = args;
+    return this;
   }
 }
 
@@ -32,12 +65,15 @@ export class InputError extends LlmSchemaError {
   }
 }
 
-/** Unknown subject or version. Exit 2. */
+const NOT_FOUND_CODES = { subject: 'SUBJECT_NOT_FOUND', version: 'VERSION_NOT_FOUND', schema: 'SCHEMA_NOT_FOUND' } as const;
+
+/** Unknown subject or version (code SUBJECT_NOT_FOUND, VERSION_NOT_FOUND, SCHEMA_NOT_FOUND). Exit 2. */
 export class NotFoundError extends LlmSchemaError {
   readonly what: 'subject' | 'version' | 'schema';
-  constructor(message: string, what: 'subject' | 'version' | 'schema') {
+  constructor(message: string, what: 'subject' | 'version' | 'schema', args: ErrorArgs = {}) {
     super(message, 2);
     this.what = what;
+    this.withCode(NOT_FOUND_CODES[what], args);
   }
 }
 

@@ -8,16 +8,15 @@ import { compareWithSubject, settleComparison } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
 import { diffView } from '../core/diffreport.js';
 import { diffJson } from '../report/changes.js';
-import { LlmSchemaError, NotFoundError } from '../model/errors.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import { Registry } from '../core/registry.js';
 import type { CompatibilityMode, DataValidator, FormatHandler, FormatName, ParsedSchema, SchemaReference } from '../model/types.js';
 import { getHandler } from '../formats/index.js';
 import { MemoryStorage } from '../storage/fs.js';
-import { NamespaceFilter } from './auth.js';
+import { httpError, httpText } from './errors.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, subjectSummary } from './snapshot.js';
 
-export type Job = (
+export type Job =
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
   | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
@@ -25,11 +24,7 @@ export type Job = (
   | { kind: 'search'; q: string }
   | { kind: 'render'; namespace: unknown; name: unknown; version?: unknown; input: unknown }
   | { kind: 'diff'; namespace: string; name: string; from: string; to: string; mode?: string }
-  | { kind: 'provider'; namespace: string; name: string; version: string; target: string }
-) & {
-  /** The namespace patterns of the user asking (serve --auth-file); absent: every subject may be read. */
-  namespaces?: string[];
-};
+  | { kind: 'provider'; namespace: string; name: string; version: string; target: string };
 
 export interface ConfluentSchemaBody {
   schema?: unknown;
@@ -106,16 +101,9 @@ export class JobContext {
     return out;
   }
 
+  /** Run a job. Access was decided before it was sent (routes/index.ts: the subjects its path and body name). */
   async run(job: Job): Promise<JobResult> {
-    this.access = job.namespaces ? new NamespaceFilter(job.namespaces) : undefined;
     return scrubResult(await this.runJob(job), this.registry.root);
-  }
-
-  /** The current job's user's namespaces (jobs run one at a time per context). */
-  private access?: NamespaceFilter;
-
-  private mayRead(subject: string): void {
-    if (this.access && !this.access.subject(subject)) throw new HttpError(403, 40301, `the user may not read subject '${subject}'`);
   }
 
   private async runJob(job: Job): Promise<JobResult> {
@@ -149,9 +137,8 @@ export class JobContext {
     try {
       ref = { namespace: checkNamespace(namespace), name: checkName(name) };
     } catch (err) {
-      throw new HttpError(422, 422, httpWording((err as Error).message));
+      throw new HttpError(422, 422, httpText(err));
     }
-    this.mayRead(`${ref.namespace}.${ref.name}`);
     return ref;
   }
 
@@ -232,7 +219,7 @@ export class JobContext {
       return parsed;
     } catch (err) {
       if (err instanceof HttpError) throw err;
-      throw new HttpError(422, 42201, `Invalid schema: ${(err as Error).message}`);
+      throw new HttpError(422, 42201, `Invalid schema: ${httpText(err)}`);
     }
   }
 
@@ -258,8 +245,6 @@ export class JobContext {
         } catch {
           throw new HttpError(422, 42201, `Invalid schema: reference to unknown subject '${r.subject}'`);
         }
-        // Authorised on the subject an alias stands for, not on the alias's own spelling.
-        this.mayRead(`${target.namespace}.${target.name}`);
         const meta = await this.registry.readSubject(target);
         const n = Number(r.version);
         const entry = meta && (r.version === -1 || r.version === 'latest' ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
@@ -285,7 +270,7 @@ export class JobContext {
           return { format, handler, schema, references, descriptor };
         } catch (err) {
           if (err instanceof HttpError) throw err;
-          throw new HttpError(422, 42201, `Invalid schema: ${(err as Error).message}`);
+          throw new HttpError(422, 42201, `Invalid schema: ${httpText(err)}`);
         }
       }
     }
@@ -325,7 +310,6 @@ export class JobContext {
   }
 
   private async lookup(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
-    this.mayRead(job.subject);
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const cand = await this.confluentCandidate(ref, job.body, true);
@@ -356,7 +340,6 @@ export class JobContext {
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {
-    this.mayRead(job.subject);
     try {
       return await this.confluentCompatInner(job);
     } catch (err) {
@@ -525,33 +508,11 @@ export function scrubPaths(message: string, root: string): string {
   return out;
 }
 
-/**
- * The core's messages are written for the command line ('a name is required (--name)', '--policy: ...',
- * '; add --proto-path DIR'); an HTTP client never sends flags, so its answers speak of request fields and
- * carry no command-line hints.
- */
-export function httpWording(message: string): string {
-  return message
-    .replace(/^a namespace is required \(--namespace\)$/, "the request needs 'namespace': a non-empty string")
-    .replace(/^a name is required \(--name\)$/, "the request needs 'name': a non-empty string")
-    .replace(/^--([a-z][a-z-]*): /, "'$1': ")
-    .replace(/\s*\((?:pass |use |add |with )?--[a-z][^)]*\)/g, '')
-    .replace(/[;:,]\s*(?:add|use|pass|give|run)\b[^;]*--[a-z].*$/, '');
-}
-
-/** Map core errors to Confluent-shaped HTTP errors. */
+/** Map core errors to Confluent-shaped HTTP errors: by their code (src/server/errors.ts), never their text. */
 export function toResult(err: unknown): JobResult {
-  if (err instanceof HttpError) return errorResult(err.status, err.code, httpWording(err.message));
-  if (err instanceof NotFoundError) {
-    if (err.what === 'subject') return errorResult(404, 40401, httpWording(err.message));
-    if (err.what === 'version') return errorResult(404, 40402, httpWording(err.message));
-    return errorResult(404, 40403, httpWording(err.message));
-  }
-  if (err instanceof LlmSchemaError) {
-    // A version string that is not semver, an invalid name, an unsupported format.
-    if (/invalid version/.test(err.message)) return errorResult(422, 42202, httpWording(err.message));
-    return errorResult(422, 422, httpWording(err.message));
-  }
+  if (err instanceof HttpError) return errorResult(err.status, err.code, err.message);
+  const typed = httpError(err);
+  if (typed) return errorResult(typed.status, typed.code, typed.message);
   if (err instanceof RangeError) return errorResult(422, 422, 'the input is nested too deeply to process');
   return errorResult(500, 50001, `internal error: ${(err as Error)?.message ?? String(err)}`);
 }

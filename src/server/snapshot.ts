@@ -4,6 +4,8 @@
  * started on one snapshot finishes on it, and no request does file I/O or serialises a schema.
  */
 import { createHash } from 'node:crypto';
+import type { Prepared } from './answer.js';
+import { precomputeRoutes } from './routes/index.js';
 import { InputError } from '../model/errors.js';
 import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.js';
 import { CONFIG_FILE } from '../core/config.js';
@@ -13,18 +15,7 @@ import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
 import { LinkEscapeError } from '../core/fsutil.js';
 
-export const CONFLUENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-export const JSON_TYPE = 'application/json';
-
-/** A response ready to send: status, headers (with length and ETag) and body bytes. */
-export interface Prepared {
-  status: number;
-  headers: Record<string, string | number>;
-  body: Buffer;
-  etag?: string;
-  /** Route template, the label used in metrics. */
-  route: string;
-}
+export { CONFLUENT_TYPE, JSON_TYPE, etagOf, prepare, type Prepared } from './answer.js';
 
 /** A version as served: the registry's VersionInfo facts (index = Confluent's version number) plus the answer's parts. */
 export interface VersionData extends Pick<VersionInfo, 'subject' | 'namespace' | 'name' | 'format' | 'entry' | 'index'> {
@@ -97,24 +88,6 @@ export interface SkippedVersion {
 
 const SCHEMA_TYPE: Record<FormatName, string | undefined> = { avro: undefined, json: 'JSON', protobuf: 'PROTOBUF', prompt: 'PROMPT' };
 export const FORMAT_OF_TYPE: Record<string, FormatName> = { AVRO: 'avro', JSON: 'json', PROTOBUF: 'protobuf' };
-
-export function etagOf(body: Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-}
-
-/** A JSON (or raw) response with its bytes, length and, when asked, an ETag. */
-export function prepare(status: number, value: unknown, contentType: string, route: string, options: { etag?: boolean; raw?: boolean } = {}): Prepared {
-  const text = options.raw ? String(value) : JSON.stringify(value);
-  const body = Buffer.from(text, 'utf8');
-  const headers: Record<string, string | number> = { 'Content-Type': contentType, 'Content-Length': body.length };
-  let etag: string | undefined;
-  if (options.etag) {
-    etag = etagOf(body);
-    headers.ETag = etag;
-    headers['Cache-Control'] = 'no-cache';
-  }
-  return { status, headers, body, etag, route };
-}
 
 export function confluentVersionBody(v: VersionData, serialized = false, guid?: string): Record<string, unknown> {
   const out: Record<string, unknown> = { subject: v.subject, version: v.index, id: v.entry.id };
@@ -214,7 +187,8 @@ export function versionSummary(v: VersionData): Record<string, unknown> {
   };
 }
 
-function ownVersionBody(s: SubjectData, v: VersionData): Record<string, unknown> {
+/** A version as the own API answers it (GET /schemas/{ns}/{name}/{version}). */
+export function ownVersionBody(s: SubjectData, v: VersionData): Record<string, unknown> {
   const meta = s.info.meta;
   let schema: unknown = v.schema;
   if (v.format === 'json' || v.format === 'avro') {
@@ -381,108 +355,8 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     get: new Map(),
     serialized: new Map(),
   };
-  precompute(snap);
+  precomputeRoutes(snap);
   return snap;
-}
-
-/** Every GET answer that depends only on the path, as bytes (and Protobuf's format=serialized variants). */
-function precompute(snap: Snapshot): void {
-  const get = snap.get;
-  const ser = snap.serialized;
-  const C = CONFLUENT_TYPE;
-  get.set('/', prepare(200, {}, C, '/'));
-  get.set('/subjects', prepare(200, confluentSubjectNames(snap.subjects.values()), C, '/subjects', { etag: true }));
-  get.set('/contexts', prepare(200, ['.'], C, '/contexts'));
-  get.set('/schemas/types', prepare(200, ['JSON', 'PROTOBUF', 'AVRO'], C, '/schemas/types'));
-  get.set('/config', prepare(200, { compatibilityLevel: snap.config.compatibility }, C, '/config'));
-  get.set('/mode', prepare(200, { mode: 'READONLY' }, C, '/mode'));
-  get.set('/schemas', prepare(200, confluentSchemas(snap, [...snap.subjects.values()], {}), C, '/schemas', { etag: true }));
-  get.set(
-    '/registry',
-    prepare(200, { subjects: snap.subjectNames.map((n) => subjectSummary(snap.subjects.get(n)!.info, snap.config)) }, JSON_TYPE, '/registry', { etag: true }),
-  );
-  // Which schema ids refer to each version (Confluent's referencedby).
-  const referencedBy = new Map<string, Set<number>>();
-  for (const s of snap.subjects.values()) {
-    for (const v of s.versions) {
-      for (const r of v.entry.references ?? []) {
-        const key = `${r.subject}@${r.version}`;
-        if (!referencedBy.has(key)) referencedBy.set(key, new Set());
-        referencedBy.get(key)!.add(v.entry.id);
-      }
-    }
-  }
-  for (const s of snap.subjects.values()) {
-    get.set(
-      `/schemas/${s.namespace}/${s.name}`,
-      prepare(
-        200,
-        {
-          ...subjectSummary(s.info, snap.config),
-          versions: s.versions.map(versionSummary),
-        },
-        JSON_TYPE,
-        '/schemas/{ns}/{name}',
-        { etag: true },
-      ),
-    );
-    const versionsList = prepare(
-      200,
-      s.versions.map((v) => v.index),
-      C,
-      '/subjects/{s}/versions',
-      { etag: true },
-    );
-    const last = s.versions[s.versions.length - 1];
-    for (const v of s.versions) {
-      const guid = snap.ids.get(v.entry.id)?.guid;
-      const body = prepare(200, confluentVersionBody(v, false, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
-      const raw = prepare(200, v.schema, C, '/subjects/{s}/versions/{v}/schema', { etag: true, raw: true });
-      const refBy = prepare(
-        200,
-        [...(referencedBy.get(`${s.subject}@${v.entry.version}`) ?? [])].sort((a, b) => a - b),
-        C,
-        '/subjects/{s}/versions/{v}/referencedby',
-      );
-      const sBody = v.serialized === undefined ? undefined : prepare(200, confluentVersionBody(v, true, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
-      const sRaw = v.serialized === undefined ? undefined : prepare(200, v.serialized, C, '/subjects/{s}/versions/{v}/schema', { etag: true, raw: true });
-      const own = prepare(200, ownVersionBody(s, v), JSON_TYPE, '/schemas/{ns}/{name}/{version}', { etag: true });
-      const numbers = [String(v.index)];
-      if (v === last) numbers.push('-1', 'latest');
-      // Every Confluent route answers by alias exactly as by the subject's own name.
-      for (const name of s.names) {
-        const base = `/subjects/${name}/versions`;
-        for (const n of numbers) {
-          get.set(`${base}/${n}`, body);
-          get.set(`${base}/${n}/schema`, raw);
-          get.set(`${base}/${n}/referencedby`, refBy);
-          if (sBody) ser.set(`${base}/${n}`, sBody);
-          if (sRaw) ser.set(`${base}/${n}/schema`, sRaw);
-        }
-      }
-      get.set(`/schemas/${s.namespace}/${s.name}/${v.entry.version}`, own);
-      if (v === s.latest) {
-        // 'latest' is the greatest semver (own API) and, as in Confluent, the last registered (Confluent API).
-        get.set(`/schemas/${s.namespace}/${s.name}/latest`, own);
-      }
-    }
-    for (const name of s.names) get.set(`/subjects/${name}/versions`, versionsList);
-  }
-  for (const d of snap.ids.values()) {
-    const base = `/schemas/ids/${d.id}`;
-    const v = d.first;
-    const body = prepare(200, confluentIdBody(d), C, '/schemas/ids/{id}', { etag: true });
-    get.set(base, body);
-    get.set(`/schemas/guids/${d.guid}`, prepare(200, confluentIdBody(d), C, '/schemas/guids/{guid}', { etag: true }));
-    get.set(`${base}/schema`, prepare(200, v.schema, C, '/schemas/ids/{id}/schema', { etag: true, raw: true }));
-    get.set(`${base}/subjects`, prepare(200, idSubjects(snap, d), C, '/schemas/ids/{id}/subjects'));
-    get.set(`${base}/versions`, prepare(200, d.uses, C, '/schemas/ids/{id}/versions'));
-    if (v.serialized !== undefined) {
-      ser.set(base, prepare(200, confluentIdBody(d, true), C, '/schemas/ids/{id}', { etag: true }));
-      ser.set(`/schemas/guids/${d.guid}`, prepare(200, confluentIdBody(d, true), C, '/schemas/guids/{guid}', { etag: true }));
-      ser.set(`${base}/schema`, prepare(200, v.serialized, C, '/schemas/ids/{id}/schema', { etag: true, raw: true }));
-    }
-  }
 }
 
 /** The subjects (and their aliases) that hold an id, optionally only those passing a per-subject filter. */

@@ -90,7 +90,11 @@ export class GitRefSource implements SnapshotSource {
     const { GitTreeStorage } = await import('../storage/git.js');
     const storage = new GitTreeStorage(await this.git(), commit, `${this.ref} (${commit.slice(0, 12)})`);
     await storage.preload(); // one ls-tree and one pipelined cat-file batch for the whole registry
-    return buildSnapshot(this.root, storage, this.label, commit);
+    const snap = await buildSnapshot(this.root, storage, this.label, commit);
+    // The registering commits the web UI shows: walked now, in the background, so no request reads git.
+    const { loadHistory } = await import('./history.js');
+    loadHistory(snap, await this.git());
+    return snap;
   }
 }
 

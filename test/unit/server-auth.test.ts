@@ -2,8 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Authenticator, hashSecret, NamespaceFilter, parseAuthFile, verifySecret } from '../../src/server/auth.js';
-import { filterAnswer, subjectOfPath } from '../../src/server/gate.js';
-import { prepare } from '../../src/server/snapshot.js';
+import { mayRead, pathSegments, ROUTES, Router } from '../../src/server/routes/index.js';
 import { cleanup, tempDir } from '../helpers.js';
 import { files, snapshotOf } from './server-fixture.js';
 
@@ -92,31 +91,39 @@ describe('Authenticator', () => {
   });
 });
 
-describe('gate helpers', () => {
-  it('subjectOfPath names the subject, namespace or id a path reads', async () => {
+describe('access from the route table', () => {
+  it('a match names the subject, namespace or id a path reads', async () => {
     const snap = await snapshotOf(files());
-    expect(subjectOfPath('/subjects/app.user/versions/1', snap)).toBe('app.user');
-    expect(subjectOfPath('/subjects/app%2Euser/versions', snap)).toBe('app.user');
-    expect(subjectOfPath('/compatibility/subjects/app.user/versions/latest', snap)).toBe('app.user');
-    expect(subjectOfPath('/config/app.user', snap)).toBe('app.user');
-    expect(subjectOfPath('/schemas/app/user/latest', snap)).toBe('app.user');
-    expect(subjectOfPath('/schemas/other/thing', snap)).toBe('ns:other');
-    expect(subjectOfPath('/schemas/ids/12/subjects', snap)).toBe(12);
-    expect(subjectOfPath('/subjects', snap)).toBeUndefined();
-    expect(subjectOfPath('/schemas', snap)).toBeUndefined();
-    expect(subjectOfPath('/schemas/validate', snap)).toBeUndefined();
-    expect(subjectOfPath('/schemas/types', snap)).toBeUndefined();
-    expect(subjectOfPath('/health', snap)).toBeUndefined();
+    const router = new Router(ROUTES);
+    const touch = (p: string, method = 'GET') => {
+      const m = router.match(method, pathSegments(p)!);
+      return m?.route.touches?.(m.params as never, snap);
+    };
+    expect(touch('/subjects/app.user/versions/1')).toEqual({ subject: 'app.user' });
+    expect(touch('/subjects/app%2Euser/versions')).toEqual({ subject: 'app.user' });
+    expect(touch('/compatibility/subjects/app.user/versions/latest', 'POST')).toEqual({ subject: 'app.user' });
+    expect(touch('/config/app.user')).toEqual({ subject: 'app.user' });
+    expect(touch('/schemas/app/user/latest')).toEqual({ namespace: 'app' });
+    expect(touch('/schemas/other/thing')).toEqual({ namespace: 'other' });
+    expect(touch('/schemas/ids/12/subjects')).toEqual({ id: 12 });
+    expect(touch('/subjects')).toBeUndefined();
+    expect(touch('/schemas')).toBeUndefined();
+    expect(touch('/schemas/validate', 'POST')).toBeUndefined();
+    expect(touch('/schemas/types')).toBeUndefined();
+    expect(touch('/health')).toBeUndefined();
   });
 
-  it('filterAnswer keeps only allowed subjects in lists of names and objects', () => {
-    const ok = (s: string) => s.startsWith('app.');
-    const names = filterAnswer(prepare(200, ['app.a', 'other.b'], 'application/json', '/subjects'), ok);
-    expect(JSON.parse(names.body.toString())).toEqual(['app.a']);
-    expect(names.headers['Content-Length']).toBe(names.body.length);
-    const objs = filterAnswer(prepare(200, { subjects: [{ subject: 'app.a' }, { namespace: 'other', name: 'b' }] }, 'application/json', '/schemas'), ok);
-    expect(JSON.parse(objs.body.toString())).toEqual({ subjects: [{ subject: 'app.a' }] });
-    const search = filterAnswer(prepare(200, { query: 'x', results: [{ subject: 'other.b' }] }, 'application/json', '/search'), ok);
-    expect(JSON.parse(search.body.toString())).toEqual({ query: 'x', results: [] });
+  it('mayRead: aliases as their subjects, ids through the subjects using them', async () => {
+    const m = files();
+    m.set('schemas/app/copy/subject.yaml', m.get('schemas/app/copy/subject.yaml')!.replace('format: json', 'format: json\naliases:\n  - copy-value'));
+    const snap = await snapshotOf(m);
+    const viewer = { name: 'u', filter: new NamespaceFilter(['app']) };
+    const other = { name: 'o', filter: new NamespaceFilter(['other']) };
+    expect(mayRead(viewer, { subject: 'copy-value' }, snap)).toBe(true);
+    expect(mayRead(other, { subject: 'copy-value' }, snap)).toBe(false);
+    expect(mayRead(other, { id: 11 }, snap)).toBe(false);
+    expect(mayRead(other, { id: 999 }, snap)).toBe(true); // unknown: the route answers 404
+    expect(mayRead(undefined, { subject: 'app.user' }, snap)).toBe(true);
+    expect(mayRead(null, { subject: 'app.user' }, snap)).toBe(false);
   });
 });

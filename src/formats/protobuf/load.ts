@@ -207,7 +207,10 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
       }
       if (!found) {
         const looked = searchDirs.length ? ` (looked in ${searchDirs.join(', ')}${refTexts.size ? ' and the references' : ''})` : '';
-        throw new InputError(`import "${imp}" not found${looked}; add --proto-path DIR or a reference`, { file: display, ...at });
+        throw new InputError(`import "${imp}" not found${looked}; add --proto-path DIR or a reference`, { file: display, ...at }).withCode('IMPORT_NOT_FOUND', {
+          import: imp,
+          looked,
+        });
       }
       let importedText: string;
       try {

@@ -12,7 +12,8 @@ import { greatest } from '../../core/version.js';
 import { getHandler } from '../../formats/index.js';
 import { renderHome, renderShell, esc, type HomeData } from '../../ui/render.js';
 import { CSS } from '../../ui/style.js';
-import { resolveSubject, versionSummary, type Prepared, type Snapshot, type SubjectData } from '../snapshot.js';
+import { registeringCommits, type RegisteringCommit } from '../history.js';
+import { versionSummary, type Prepared, type Snapshot, type SubjectData } from '../snapshot.js';
 
 const HTML = 'text/html; charset=utf-8';
 const JS = 'text/javascript; charset=utf-8';
@@ -149,13 +150,15 @@ function homeFor(per: PerSnapshot, snap: Snapshot, viewer: UiViewer | undefined)
   return h;
 }
 
+/** The UI's JSON for one subject: metadata, mode and policy in force, and each version with its registering commit. */
 async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
   const meta = s.info.meta;
   const handler = await getHandler(meta.format);
-  // The policy in force, settled where every other surface settles it (an invalid one shows as none).
+  // The policy in force, settled where every other surface settles it (an invalid one shows as none): from
+  // the subject's metadata and the registry config the snapshot holds; nothing is read.
   const { resolvePolicy } = await import('../../core/comparison.js');
   const policy = await resolvePolicy(handler, { registry: snap.registry, subject: s, meta }).catch(() => undefined);
-  const registeredBy = snap.commit ? await commitsOf(snap, s) : new Map<string, RegisteringCommit>();
+  const registeredBy = (await registeringCommits(snap)).get(s.subject) ?? new Map<string, RegisteringCommit>();
   const body = {
     subject: s.subject,
     namespace: s.namespace,
@@ -181,32 +184,6 @@ async function subjectJson(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
   return answer(200, JSON_T, JSON.stringify(body), '/ui/api/s/{subject}');
 }
 
-interface RegisteringCommit {
-  commit: string;
-  author: { name: string; email: string };
-  date: string;
-  message: string;
-}
-
-/**
- * Serving a git ref: the commit that registered each version (the `llm-schema log` walk from the served
- * commit). Unreadable history (a shallow clone's edge, a repository gone) leaves versions without one.
- */
-async function commitsOf(snap: Snapshot, s: SubjectData): Promise<Map<string, RegisteringCommit>> {
-  const out = new Map<string, RegisteringCommit>();
-  try {
-    const { openGit } = await import('../../storage/git.js');
-    const { subjectHistory } = await import('../../core/history.js');
-    const dir = s.info.file.slice(0, s.info.file.lastIndexOf('/'));
-    const { commits } = await subjectHistory(await openGit(snap.root), dir, snap.commit!);
-    // Newest first: the oldest commit that lists a version is the one that registered it.
-    for (const c of commits) for (const v of c.versions) out.set(v, { commit: c.commit, author: c.author, date: c.date, message: c.message });
-  } catch {
-    // no history to show
-  }
-  return out;
-}
-
 function notFoundPage(snap: Snapshot, what: string): UiAnswer {
   return answer(
     404,
@@ -223,13 +200,9 @@ function redirect(location: string): UiAnswer {
   };
 }
 
-/**
- * The answer for a GET under /ui (rawPath starts with /ui). Unknown pages are 404 pages; unknown subjects
- * a 404 page too (the shell would only say so after a script ran).
- */
-export async function uiAnswer(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined, viewer?: UiViewer): Promise<Prepared> {
-  const chosen = await pick(snap, rawPath, viewer);
-  return chosen.gzip && acceptsGzip(acceptEncoding) ? chosen.gzip : chosen.plain;
+/** An answer in the encoding the client accepts. */
+export function chosen(a: UiAnswer, acceptEncoding: string | undefined): Prepared {
+  return a.gzip && acceptsGzip(acceptEncoding) ? a.gzip : a.plain;
 }
 
 function acceptsGzip(header: string | undefined): boolean {
@@ -242,47 +215,29 @@ function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
-async function pick(snap: Snapshot, rawPath: string, viewer: UiViewer | undefined): Promise<UiAnswer> {
-  if (rawPath === '/ui') return redirect('/ui/');
-  let segs: string[];
-  try {
-    segs = rawPath.slice('/ui/'.length).split('/').map(decodeURIComponent);
-  } catch {
-    return notFoundPage(snap, 'This address is not well-formed.');
-  }
-  const per = perSnapshot(snap);
-  // A subject the viewer may not read is answered as one that does not exist (no existence oracle).
-  const visible = (name: string) => {
-    const s = resolveSubject(snap, name);
-    return s && (!viewer || viewer.may(s.subject)) ? s : undefined;
-  };
-  if (segs.length === 1 && segs[0] === '') return homeFor(per, snap, viewer).home;
-  if (segs[0] === 'assets' && segs.length === 2) {
-    const a = (await loadAssets()).get(segs[1]);
-    return a ?? notFoundPage(snap, 'No such file.');
-  }
-  if (segs[0] === 'api') {
-    if (segs.length === 2 && segs[1] === 'home') return homeFor(per, snap, viewer).homeJson;
-    if (segs.length === 3 && segs[1] === 's') {
-      const s = visible(segs[2]);
-      if (!s) return answer(404, JSON_T, JSON.stringify({ error_code: 40401, message: `Subject '${segs[2]}' not found.` }), '/ui/api/s/{subject}');
-      let p = per.subjects.get(s.subject);
-      if (!p) per.subjects.set(s.subject, (p = subjectJson(snap, s)));
-      return p;
-    }
-    return answer(404, JSON_T, JSON.stringify({ error_code: 404, message: 'HTTP 404 Not Found' }), '/ui/api/unknown');
-  }
-  // Pages the browser renders: /ui/s/{subject}[/v/{version}[/provider/{target}]] and /ui/s/{subject}/diff.
-  if (segs[0] === 's' && segs.length >= 2) {
-    const s = visible(segs[1]);
-    if (!s) return notFoundPage(snap, `No subject '${segs[1]}' in this registry.`);
-    const rest = segs.slice(2);
-    const ok =
-      rest.length === 0 ||
-      (rest.length === 1 && rest[0] === 'diff') ||
-      (rest[0] === 'v' && (rest.length === 2 || (rest.length === 4 && rest[2] === 'provider')));
-    if (ok && (rest[0] !== 'v' || rest[1] === 'latest' || s.versions.some((v) => v.entry.version === rest[1]))) return per.shell;
-    return notFoundPage(snap, `No such page for '${s.subject}'.`);
-  }
-  return notFoundPage(snap, 'No such page.');
+/** The pieces the UI's route rows (src/server/routes/ui.ts) answer with, built once per snapshot (per viewer for the home page). */
+export const ui = {
+  redirect: () => redirect('/ui/'),
+  home: (snap: Snapshot, viewer?: UiViewer) => homeFor(perSnapshot(snap), snap, viewer).home,
+  homeJson: (snap: Snapshot, viewer?: UiViewer) => homeFor(perSnapshot(snap), snap, viewer).homeJson,
+  shell: (snap: Snapshot) => perSnapshot(snap).shell,
+  asset: async (snap: Snapshot, file: string) => (await loadAssets()).get(file) ?? notFoundPage(snap, 'No such file.'),
+  subject(snap: Snapshot, s: SubjectData): Promise<UiAnswer> {
+    const per = perSnapshot(snap);
+    let p = per.subjects.get(s.subject);
+    if (!p) per.subjects.set(s.subject, (p = subjectJson(snap, s)));
+    return p;
+  },
+  subjectNotFound: (name: string) => answer(404, JSON_T, JSON.stringify({ error_code: 40401, message: `Subject '${name}' not found.` }), '/ui/api/s/{subject}'),
+  apiNotFound: () => answer(404, JSON_T, JSON.stringify({ error_code: 404, message: 'HTTP 404 Not Found' }), '/ui/api/unknown'),
+  notFound: notFoundPage,
+};
+
+/**
+ * The answer for a GET under /ui, through the UI's route rows (as the server answers it): `viewer`, when
+ * given, may read only some subjects; the others look like they do not exist.
+ */
+export async function uiAnswer(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined, viewer?: UiViewer): Promise<Prepared> {
+  const { answerUi } = await import('../routes/ui.js');
+  return answerUi(snap, rawPath, acceptEncoding, viewer);
 }
