@@ -8,12 +8,14 @@ import { fsProblem, InputError, InterruptedError, LlmSchemaError } from '../mode
 export class WriteFileError extends LlmSchemaError {
   constructor(
     readonly file: string,
-    readonly code: string | undefined,
+    /** The file system's error code (ENOSPC, EACCES...). */
+    readonly errno: string | undefined,
     reason: string,
     /** Whether the file was there before (said in the message); undefined: not said. */
     existed?: boolean,
   ) {
     super(`cannot write ${displayPath(file)}: ${reason}${existed === undefined ? '' : existed ? '; it is unchanged' : '; it was not created'}`, 2);
+    this.withCode('WRITE_FAILED', { file: displayPath(file), errno, reason });
   }
 }
 

@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'NAME_REQUIRED'
   | 'INVALID_MODE'
   | 'INVALID_POLICY'
-  | 'IMPORT_NOT_FOUND';
+  | 'IMPORT_NOT_FOUND'
+  | 'WRITE_FAILED';
 
 export type ErrorArgs = Record<string, string | number | undefined>;
 
