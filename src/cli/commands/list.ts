@@ -14,7 +14,9 @@ export function define(program: Command): void {
         () => new Context<{ namespace?: string }>(cmd),
         async (ctx) => {
           const registry = await ctx.registry();
-          const subjects = await registry.listSubjects(ctx.opts.namespace ?? nsArg);
+          // A subject whose subject.yaml links out of the registry is left out with a warning (as serve does), not
+          // a reason to refuse the whole list; `check` fails on it with SYMLINK_OUTSIDE_REGISTRY.
+          const subjects = await registry.listSubjects(ctx.opts.namespace ?? nsArg, (subject, err) => ctx.out.warn(`left out ${subject}: ${err.message}`));
           if (ctx.out.json) {
             ctx.out.write(subjectsJson(subjects, registry.config.compatibility));
             return;
