@@ -12,7 +12,7 @@ import { type CompatReport, type VersionedSchema } from './compat.js';
 import { allPolicies, bumpOf, compareWithSubject, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from './config.js';
 import { InputError, LlmSchemaError, NotFoundError, RefusedError, UsageError } from '../model/errors.js';
-import { acquireLock, LinkEscapeError, removeStaleTemps, withWriteGuard, writeFileAtomic } from './fsutil.js';
+import { acquireLock, LinkEscapeError, removeStaleTemps, withWriteGuard, writeFileAtomic } from '../storage/fsutil.js';
 import { schemaId } from './ids.js';
 import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from './names.js';
 import { checkAlias, parseSubject, pendingFiles, PENDING_PREFIX, serializeSubject, SUBJECT_FILE, VERSION_FILE_NAME, verifySubjectFiles } from './subject.js';

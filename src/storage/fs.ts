@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { assertInsideSync } from '../core/fsutil.js';
+import { assertInsideSync } from './fsutil.js';
 import type { RegistryStorage } from './types.js';
 
 /** The registry as it is on disk (the working tree). Symbolic links are followed only within the registry. */

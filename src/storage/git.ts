@@ -10,50 +10,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../model/errors.js';
-import { assertInsideSync, LinkEscapeError } from '../core/fsutil.js';
+import { assertInsideSync, LinkEscapeError } from './fsutil.js';
 import { FsStorage, MemoryStorage } from './fs.js';
+import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './gitcontext.js';
 import type { RegistryStorage } from './types.js';
 
-export interface GitContext {
-  /** The work tree top; this work tree's git dir (HEAD, index); the common one (objects, shared refs). */
-  dir: string;
-  gitdir: string;
-  commondir: string;
-  /** The registry root relative to the work tree top: '' or 'a/b' (POSIX). */
-  prefix: string;
-  shallow: boolean;
-  hash?: 'sha1' | 'sha256';
-  /** 'git': the git binary; 'iso': isomorphic-git (no git on PATH). */
-  engine: 'git' | 'iso';
-  objects: ObjectReader;
-}
-
-export interface TreeItem {
-  mode: string;
-  oid: string;
-  type: 'blob' | 'tree' | 'commit';
-}
-
-type Person = { name: string; email: string; timestamp: number };
-export interface CommitInfo {
-  tree: string;
-  parent: string[];
-  author: Person;
-  committer: Person;
-  message: string;
-}
-
-/** Object reads by id; a missing or damaged object is a GitStorageError. */
-export interface ObjectReader {
-  blob(oid: string): Promise<Buffer | undefined>;
-  tree(oid: string): Promise<Map<string, TreeItem>>;
-  commit(oid: string): Promise<CommitInfo>;
-}
+export { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem };
 
 const FSCK = "run 'git fsck' to see what is wrong";
-
-/** A git repository that cannot be read as asked (damaged, missing objects): an input error, exit 2. */
-export class GitStorageError extends InputError {}
 
 /** Environment for git children: paths git set for a hook (GIT_DIR, GIT_INDEX_FILE, ...) made absolute. */
 export function gitEnv(): NodeJS.ProcessEnv {

@@ -167,7 +167,7 @@ function reportTargets(targets: ReportTarget[], cmd: Command): Array<{ format: s
 
 /** Write one report whole (a temporary file renamed into place), or fail naming the file. */
 async function writeReport(file: string, text: string): Promise<void> {
-  const { writeFileAtomic } = await import('../../core/fsutil.js');
+  const { writeFileAtomic } = await import('../../storage/fsutil.js');
   try {
     await writeFileAtomic(path.resolve(file), text);
   } catch (err) {
