@@ -13,7 +13,7 @@ import { InputError } from '../model/errors.js';
 import { assertInsideSync, LinkEscapeError } from './fsutil.js';
 import { FsStorage, MemoryStorage } from './fs.js';
 import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './gitcontext.js';
-import type { RegistryStorage } from './types.js';
+import type { ReadOnlyStorage } from './types.js';
 
 export { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem };
 
@@ -337,7 +337,7 @@ function join(a: string, b: string): string {
 }
 
 /** The registry at a commit. Paths are relative to the registry root. */
-export class GitTreeStorage implements RegistryStorage {
+export class GitTreeStorage implements ReadOnlyStorage {
   readonly label: string;
   private readonly trees = new Map<string, Promise<Map<string, TreeItem> | undefined>>();
   private blobs?: Map<string, Buffer>;
@@ -500,7 +500,7 @@ abstract class ChangedSide {
 }
 
 /** The registry as staged in the index (`git ls-files --stage`; conflicts refused). */
-export class GitIndexStorage extends ChangedSide implements RegistryStorage {
+export class GitIndexStorage extends ChangedSide implements ReadOnlyStorage {
   readonly label = 'index';
   private entries?: Promise<Map<string, string>>;
 
@@ -564,7 +564,7 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
 }
 
 /** The registry on disk, with folder ids from what `git diff` and `git ls-files --others` report against the base. */
-export class WorkTreeStorage extends ChangedSide implements RegistryStorage {
+export class WorkTreeStorage extends ChangedSide implements ReadOnlyStorage {
   readonly label = 'working tree';
   readonly root: string;
   private readonly files: FsStorage;
