@@ -6,7 +6,10 @@ import * as path from 'node:path';
 import { InputError, RefusedError, UsageError } from '../../model/errors.js';
 import type { CompatibilityMode, RegistryConfig, SubjectMeta } from '../../model/types.js';
 import { withWriteGuard } from '../../storage/fsutil.js';
+import { FORMATS, getHandler } from '../../formats/index.js';
+import { isLooser } from '../compat.js';
 import { allPolicies } from '../comparison.js';
+import { checkPolicy, loosenedFrom, policyInForce } from '../policy.js';
 import { CONFIG_FILE, parseConfig, serializeConfig } from '../config.js';
 import { subjectName, type SubjectRef } from '../names.js';
 import { checkAlias, serializeSubject } from '../subject.js';
@@ -106,4 +109,104 @@ async function updateConfigFile(registry: RegistryReads, change: { compatibility
   } finally {
     await lock.release();
   }
+}
+
+/** What `config` asks: show or set a subject's mode, policy and aliases, or the registry's defaults. */
+export interface ConfigureRequest {
+  /** The subject; without one, the registry default. */
+  subject?: SubjectRef;
+  compatibility?: CompatibilityMode;
+  policy?: string;
+  /** Why the mode or policy changes (recorded as compatibility-change). */
+  reason?: string;
+  addAliases?: string[];
+  removeAliases?: string[];
+  /** Told before a write that loosens a mode without a reason (`check --against` fails until it is approved). */
+  onLoosened?: (change: { from: CompatibilityMode; to: CompatibilityMode; scope: 'subject' | 'registry default' }) => void;
+}
+
+export type ConfigureResult =
+  | {
+      scope: 'subject';
+      subject: string;
+      /** The mode and policy in force after the change, and where the mode comes from. */
+      compatibility: CompatibilityMode;
+      source: 'subject' | 'registry default';
+      policy: string | null;
+      aliases: string[];
+      /** What this call set (empty: a show). */
+      set: { compatibility?: CompatibilityMode; policy?: string };
+      aliasesChanged: boolean;
+    }
+  | {
+      scope: 'registry';
+      compatibility: CompatibilityMode;
+      policy: string | null;
+      schemas: string;
+      set: { compatibility?: CompatibilityMode; policy?: string };
+    };
+
+/**
+ * The config use-case. A policy that checks less than the one in force needs a reason (UsageError without one:
+ * check asks for it as compatibility-change); a looser mode without one is allowed and told to onLoosened.
+ */
+export async function configure(registry: RegistryReads, req: ConfigureRequest): Promise<ConfigureResult> {
+  const mode = req.compatibility;
+  const refuseLoosening = (from: string | undefined, to: string | undefined, what: string) => {
+    const stricter = loosenedFrom(from, to);
+    if (stricter && !req.reason) {
+      throw new UsageError(
+        `policy ${to} checks less than ${stricter} for ${what}: say why with --reason "<why>" (recorded as compatibility-change, which check asks for)`,
+      );
+    }
+  };
+  const ref = req.subject;
+  if (ref) {
+    const meta = await registry.getSubject(ref);
+    const name = subjectName(ref);
+    const handler = await getHandler(meta.format);
+    let policy: string | undefined;
+    if (req.policy !== undefined) {
+      policy = checkPolicy(handler, req.policy);
+      refuseLoosening(policyInForce(handler, meta.policy, registry.config.policy), policy, name);
+    }
+    if (mode || policy) {
+      const from = meta.compatibility ?? registry.config.compatibility;
+      if (mode && isLooser(from, mode) && !req.reason) req.onLoosened?.({ from, to: mode, scope: 'subject' });
+      await setSubjectConfig(registry, ref, { ...(mode ? { compatibility: mode } : {}), ...(policy ? { policy } : {}) }, req.reason);
+    }
+    const add = req.addAliases ?? [];
+    const remove = req.removeAliases ?? [];
+    const aliasesChanged = add.length > 0 || remove.length > 0;
+    const aliases = aliasesChanged ? await setSubjectAliases(registry, ref, add, remove) : (meta.aliases ?? []);
+    return {
+      scope: 'subject',
+      subject: name,
+      compatibility: mode ?? meta.compatibility ?? registry.config.compatibility,
+      source: mode || meta.compatibility ? 'subject' : 'registry default',
+      policy: policy ?? policyInForce(handler, meta.policy, registry.config.policy) ?? null,
+      aliases,
+      set: { ...(mode ? { compatibility: mode } : {}), ...(policy ? { policy } : {}) },
+      aliasesChanged,
+    };
+  }
+  const policyArg = req.policy;
+  if (policyArg !== undefined) {
+    // The registry default applies to the format that has the policy: compare with what is in force there.
+    const owner = (await Promise.all(FORMATS.map((f) => getHandler(f)))).find((h) => h.policies?.includes(policyArg));
+    if (owner) refuseLoosening(policyInForce(owner, undefined, registry.config.policy), policyArg, 'the registry default');
+    await setDefaultPolicy(registry, policyArg, req.reason);
+  }
+  if (mode) {
+    if (isLooser(registry.config.compatibility, mode) && !req.reason)
+      req.onLoosened?.({ from: registry.config.compatibility, to: mode, scope: 'registry default' });
+    await setDefaultCompatibility(registry, mode, req.reason);
+  }
+  return {
+    scope: 'registry',
+    compatibility: registry.config.compatibility,
+    policy: registry.config.policy ?? null,
+    schemas: registry.config.schemas,
+    set: { ...(mode ? { compatibility: mode } : {}), ...(policyArg !== undefined ? { policy: policyArg } : {}) },
+  };
 }
