@@ -17,7 +17,7 @@ import type {
   SubjectMeta,
   VersionEntry,
 } from '../../model/types.js';
-import { withWriteGuard } from '../../storage/fsutil.js';
+import { LinkEscapeError, withWriteGuard } from '../../storage/fsutil.js';
 import type { RegistryWriter } from '../../storage/types.js';
 import type { CompatReport } from '../compat.js';
 import { bumpOf, resolvePolicy, settleComparison, verdictOf } from '../comparison.js';
@@ -307,7 +307,12 @@ export async function repairSubject(registry: RegistryReads, ref: SubjectRef): P
   await writer.removeStaleTemps(dir);
   const pending = pendingFiles(await writer.listAll(dir));
   if (!pending.size) return;
-  const text = await registry.storage.readFile(`${dir}/${SUBJECT_FILE}`).catch(() => undefined);
+  let text: string | undefined;
+  try {
+    text = await registry.storage.readFile(`${dir}/${SUBJECT_FILE}`);
+  } catch (err) {
+    if (err instanceof LinkEscapeError) return; // a subject.yaml linked out of the registry: its readers say so; nothing is removed
+  }
   let listed: Set<string>;
   try {
     const meta = text === undefined ? undefined : parseSubject(text, SUBJECT_FILE);
