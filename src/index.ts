@@ -6,8 +6,7 @@
  *   const result = await registry.validate('myapp.user-schema', { name: 'Ada' });
  */
 import { findRegistryRoot } from './core/config.js';
-import { breaksMode, checkCompatibility, compareSchemas, severityOf, type CompatReport } from './core/compat.js';
-import { settleComparison } from './core/comparison.js';
+import { checkCompatibility, compareSchemas, type CompatReport } from './core/compat.js';
 import { UsageError } from './model/errors.js';
 import { parseSubjectName, type SubjectRef } from './core/names.js';
 import { Registry, type SubjectInfo } from './core/registry.js';
@@ -235,20 +234,8 @@ export class LlmSchemaRegistry {
     to = 'latest',
     options: { policy?: string } = {},
   ): Promise<Array<Change & { breaking: boolean; severity: Severity }>> {
-    const ref = toRef(subject);
-    const a = await this.core.loadSchema(ref, from);
-    const b = await this.core.loadSchema(ref, to);
-    const comparison = await settleComparison({
-      handler: b.handler,
-      registry: this.core,
-      subject: ref,
-      against: [{ version: a.info.entry.version, schema: a.schema }],
-      policy: options.policy,
-    });
-    return compareSchemas(b.handler, a.schema, b.schema, comparison.options).map((c) => {
-      const breaking = breaksMode(c, comparison.mode);
-      return { ...c, breaking, severity: severityOf(c, breaking) };
-    });
+    const { diffVersions, classifiedChanges } = await import('./core/diff.js');
+    return classifiedChanges(await diffVersions({ registry: this.core, subject: toRef(subject), from, to, policy: options.policy }));
   }
 }
 

@@ -19,7 +19,7 @@ import { parseSubject, PENDING_PREFIX, SUBJECT_FILE } from './subject.js';
 import type { CompatibilityMode, FormatHandler, ParsedSchema, RegistryConfig, SubjectMeta, VersionEntry } from '../model/types.js';
 import { bumpBetween, compareVersions, type Bump } from './version.js';
 import { parseYaml } from '../model/yaml.js';
-import { LinkEscapeError } from './fsutil.js';
+import { LinkEscapeError } from '../storage/fsutil.js';
 import { loosenedFrom, policyInForce } from './policy.js';
 
 export type CheckSeverity = 'error' | 'warning' | 'notice';

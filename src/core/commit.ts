@@ -6,6 +6,8 @@
 import * as path from 'node:path';
 import { InputError, RefusedError, UsageError } from '../model/errors.js';
 import { firstLine, GitCommandError, gitEnv, openGit, runGit, verifyIndex, type GitContext } from '../storage/git.js';
+import type { SubjectRef } from './names.js';
+import type { RegistryReads } from './registry/reads.js';
 
 export interface CommitFilesOptions {
   /** Any folder inside the repository; absolute paths of the files to commit. */
@@ -91,6 +93,28 @@ export async function commitFiles(opts: CommitFilesOptions): Promise<{ commit: s
   }
   const [commit, author] = (await runGit(git.dir, ['log', '-1', '--format=%H%n%an <%ae>'])).split('\n');
   return { commit, author };
+}
+
+/**
+ * Commit a registration (register --commit's afterWrite, still under the registry lock): the subject whole,
+ * since subject.yaml lists every version, so every version file it lists goes with it (an earlier registration
+ * left uncommitted would otherwise be missing from the commit).
+ */
+export async function commitRegistered(
+  registry: RegistryReads,
+  ref: SubjectRef,
+  registered: { subject: string; version: string; written: string[] },
+  opts: { message?: string; author?: string } = {},
+): Promise<{ commit: string; author: string }> {
+  const meta = await registry.getSubject(ref);
+  const files = new Set(registered.written);
+  for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
+  return commitFiles({
+    root: registry.root,
+    files: [...files].map((f) => path.join(registry.root, f)),
+    message: opts.message ?? `llm-schema: register ${registered.subject} ${registered.version}`,
+    author: opts.author,
+  });
 }
 
 function gitSays(err: unknown): string {

@@ -16,7 +16,7 @@ import { checkCompatibility, requiredBump, type BumpDecision, type CompatReport,
 import { CONFIG_FILE } from './root.js';
 import { checkPolicy } from './policy.js';
 import type { SubjectRef } from './names.js';
-import type { Registry } from './registry.js';
+import type { RegistryReads as Registry } from './registry/reads.js';
 import type { CompareOptions, CompatibilityMode, FormatHandler, ParsedSchema, SubjectMeta } from '../model/types.js';
 import { FORMATS, getHandler } from '../formats/index.js';
 

@@ -1,12 +1,15 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { assertInsideSync } from '../core/fsutil.js';
-import type { RegistryStorage } from './types.js';
+import { acquireLock, assertInsideSync, removeStaleTemps, writeFileAtomic, type Lock } from './fsutil.js';
+import type { ReadOnlyStorage, RegistryWriter, WritableStorage } from './types.js';
 
 /** The registry as it is on disk (the working tree). Symbolic links are followed only within the registry. */
-export class FsStorage implements RegistryStorage {
+export class FsStorage implements WritableStorage {
   readonly label = 'working tree';
-  constructor(readonly root: string) {}
+  readonly writer: RegistryWriter;
+  constructor(readonly root: string) {
+    this.writer = new FsWriter(root);
+  }
 
   async readFile(p: string): Promise<string | undefined> {
     const full = path.resolve(this.root, p);
@@ -41,8 +44,33 @@ export class FsStorage implements RegistryStorage {
   }
 }
 
-/** An in-memory registry, for tests and for building snapshots. */
-export class MemoryStorage implements RegistryStorage {
+/** The working tree's writes: atomic files under the registry root, and the lock file `.llm-schema.lock` beside llm-schema.yaml. */
+export class FsWriter implements RegistryWriter {
+  constructor(readonly root: string) {}
+
+  lock(): Promise<Lock> {
+    return acquireLock(path.join(this.root, '.llm-schema.lock'));
+  }
+
+  writeFile(p: string, content: string, options: { exclusive?: boolean } = {}): Promise<void> {
+    return writeFileAtomic(path.join(this.root, p), content, options);
+  }
+
+  async removeFile(p: string): Promise<void> {
+    await fsp.unlink(path.join(this.root, p)).catch(() => {});
+  }
+
+  async listAll(p: string): Promise<string[]> {
+    return fsp.readdir(path.join(this.root, p)).catch(() => [] as string[]);
+  }
+
+  removeStaleTemps(p: string, only?: string): Promise<void> {
+    return removeStaleTemps(path.join(this.root, p), only);
+  }
+}
+
+/** An in-memory registry, for tests and for building snapshots (read-only). */
+export class MemoryStorage implements ReadOnlyStorage {
   readonly label: string;
   constructor(
     readonly files: Map<string, string>,

@@ -10,50 +10,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../model/errors.js';
-import { assertInsideSync, LinkEscapeError } from '../core/fsutil.js';
+import { assertInsideSync, LinkEscapeError } from './fsutil.js';
 import { FsStorage, MemoryStorage } from './fs.js';
-import type { RegistryStorage } from './types.js';
+import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './gitcontext.js';
+import type { ReadOnlyStorage } from './types.js';
 
-export interface GitContext {
-  /** The work tree top; this work tree's git dir (HEAD, index); the common one (objects, shared refs). */
-  dir: string;
-  gitdir: string;
-  commondir: string;
-  /** The registry root relative to the work tree top: '' or 'a/b' (POSIX). */
-  prefix: string;
-  shallow: boolean;
-  hash?: 'sha1' | 'sha256';
-  /** 'git': the git binary; 'iso': isomorphic-git (no git on PATH). */
-  engine: 'git' | 'iso';
-  objects: ObjectReader;
-}
-
-export interface TreeItem {
-  mode: string;
-  oid: string;
-  type: 'blob' | 'tree' | 'commit';
-}
-
-type Person = { name: string; email: string; timestamp: number };
-export interface CommitInfo {
-  tree: string;
-  parent: string[];
-  author: Person;
-  committer: Person;
-  message: string;
-}
-
-/** Object reads by id; a missing or damaged object is a GitStorageError. */
-export interface ObjectReader {
-  blob(oid: string): Promise<Buffer | undefined>;
-  tree(oid: string): Promise<Map<string, TreeItem>>;
-  commit(oid: string): Promise<CommitInfo>;
-}
+export { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem };
 
 const FSCK = "run 'git fsck' to see what is wrong";
-
-/** A git repository that cannot be read as asked (damaged, missing objects): an input error, exit 2. */
-export class GitStorageError extends InputError {}
 
 /** Environment for git children: paths git set for a hook (GIT_DIR, GIT_INDEX_FILE, ...) made absolute. */
 export function gitEnv(): NodeJS.ProcessEnv {
@@ -373,7 +337,7 @@ function join(a: string, b: string): string {
 }
 
 /** The registry at a commit. Paths are relative to the registry root. */
-export class GitTreeStorage implements RegistryStorage {
+export class GitTreeStorage implements ReadOnlyStorage {
   readonly label: string;
   private readonly trees = new Map<string, Promise<Map<string, TreeItem> | undefined>>();
   private blobs?: Map<string, Buffer>;
@@ -536,7 +500,7 @@ abstract class ChangedSide {
 }
 
 /** The registry as staged in the index (`git ls-files --stage`; conflicts refused). */
-export class GitIndexStorage extends ChangedSide implements RegistryStorage {
+export class GitIndexStorage extends ChangedSide implements ReadOnlyStorage {
   readonly label = 'index';
   private entries?: Promise<Map<string, string>>;
 
@@ -600,7 +564,7 @@ export class GitIndexStorage extends ChangedSide implements RegistryStorage {
 }
 
 /** The registry on disk, with folder ids from what `git diff` and `git ls-files --others` report against the base. */
-export class WorkTreeStorage extends ChangedSide implements RegistryStorage {
+export class WorkTreeStorage extends ChangedSide implements ReadOnlyStorage {
   readonly label = 'working tree';
   readonly root: string;
   private readonly files: FsStorage;

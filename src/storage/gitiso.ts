@@ -2,9 +2,9 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { removeStaleTemps, writeFileAtomic } from '../core/fsutil.js';
+import { removeStaleTemps, writeFileAtomic } from './fsutil.js';
 import { InputError } from '../model/errors.js';
-import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './git.js';
+import { GitStorageError, type CommitInfo, type GitContext, type ObjectReader, type TreeItem } from './gitcontext.js';
 
 type Iso = typeof import('isomorphic-git');
 let iso: Iso | undefined;

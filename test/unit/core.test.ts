@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, locateJsonError, parseJson } from '../../src/model/json.js';
 import { schemaId } from '../../src/core/ids.js';
 import { checkName, checkNamespace, parseSubjectName } from '../../src/core/names.js';
-import { acquireLock, writeFileAtomic } from '../../src/core/fsutil.js';
+import { acquireLock, writeFileAtomic } from '../../src/storage/fsutil.js';
 import { InputError } from '../../src/model/errors.js';
 import { parseSubject, serializeSubject } from '../../src/core/subject.js';
 import { stripAnnotations } from '../../src/formats/jsonschema/walk.js';

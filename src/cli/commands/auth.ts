@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
-import { acquireLock, removeStaleTemps, withWriteGuard, writeFileAtomic, type WriteGuard } from '../../core/fsutil.js';
+import { acquireLock, removeStaleTemps, withWriteGuard, writeFileAtomic, type WriteGuard } from '../../storage/fsutil.js';
 import { InputError, LlmSchemaError, NotFoundError, UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';

@@ -2,7 +2,6 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../model/errors.js';
-import type { RegistryStorage } from '../../storage/types.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
 
@@ -59,61 +58,9 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
           if (o.staged && o.head) throw new UsageError('--staged and --head pick different sides to check: give one');
           const root = ctx.registryRoot();
           if (!root) throw new UsageError("no registry found: no llm-schema.yaml in this folder or above (run 'llm-schema init', or pass --registry DIR)");
-          const { runCheck, CHECK_RULES } = await import('../../core/check.js');
-          const needGit = !!(o.against || o.staged || o.head);
-          let head: RegistryStorage;
-          let base: RegistryStorage | undefined;
-          let fast: RegistryStorage | undefined;
-          let comparison: string;
-          let filePath: (rel: string) => string = (rel) => rel;
-          let git: import('../../storage/git.js').GitContext | undefined;
-          let gitMod: typeof import('../../storage/git.js') | undefined;
-          try {
-            gitMod = await import('../../storage/git.js');
-            git = await gitMod.openGit(root);
-          } catch (err) {
-            if (needGit) throw err;
-          }
-          if (git && gitMod) {
-            const prefix = git.prefix;
-            filePath = (rel) => (prefix ? `${prefix}/${rel}` : rel);
-            // HEAD, the ref and their merge base in one git call; else one by one, for precise messages.
-            const quick = o.against ? await gitMod.refsAndBase(git, o.against) : undefined;
-            const headOid = quick?.head ?? (o.head || o.against || o.staged ? await headCommit(gitMod, git, !o.against && !o.head) : undefined);
-            if (o.against) {
-              const target = quick?.target ?? (await gitMod.resolveRef(git, o.against));
-              const mb = quick?.base ?? (await gitMod.mergeBase(git, target, headOid!));
-              if (!mb) {
-                if (git.shallow) {
-                  throw new InputError(
-                    `the merge base of '${o.against}' and HEAD is not in this shallow clone: run '${gitMod.fetchHint(git, o.against)}' (in GitHub Actions: actions/checkout with fetch-depth: 0)`,
-                  );
-                }
-                throw new InputError(`'${o.against}' and HEAD share no history: there is no merge base to compare with`);
-              }
-              base = new gitMod.GitTreeStorage(git, mb, o.against);
-              comparison = `${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'} against ${o.against}${mb === target ? '' : ` (merge base ${mb.slice(0, 7)})`}`;
-            } else if (o.staged && headOid) {
-              base = new gitMod.GitTreeStorage(git, headOid, 'HEAD');
-              comparison = 'index against HEAD';
-            } else {
-              comparison = `whole registry, ${o.staged ? 'index' : o.head ? 'HEAD' : 'working tree'}`;
-            }
-            // The index and the working tree take folder ids from a commit where git reports no change.
-            const idBase =
-              (base as import('../../storage/git.js').GitTreeStorage | undefined) ?? (headOid ? new gitMod.GitTreeStorage(git, headOid, 'HEAD') : undefined);
-            fast = new gitMod.WorkTreeStorage(git, idBase);
-            if (o.staged) head = new gitMod.GitIndexStorage(git, idBase);
-            else if (o.head) head = new gitMod.GitTreeStorage(git, headOid!, 'HEAD');
-            else head = fast;
-          } else {
-            const { FsStorage } = await import('../../storage/fs.js');
-            head = new FsStorage(root);
-            comparison = 'whole registry, working tree';
-          }
-          if (!git) filePath = (rel) => displayFromCwd(root, rel);
-
-          const result = await runCheck({ root, head, base, fast, filePath, policy: o.policy });
+          const { checkRegistry } = await import('../../core/check/setup.js');
+          const { CHECK_RULES } = await import('../../core/check.js');
+          const { result, comparison } = await checkRegistry({ root, against: o.against, staged: o.staged, head: o.head, policy: o.policy });
           const { getReporter } = await import('../../report/index.js');
           const reportCtx = { rules: CHECK_RULES, version: packageVersion(), comparison, color: ctx.out.color };
           let summaryWritten = false;
@@ -167,32 +114,12 @@ function reportTargets(targets: ReportTarget[], cmd: Command): Array<{ format: s
 
 /** Write one report whole (a temporary file renamed into place), or fail naming the file. */
 async function writeReport(file: string, text: string): Promise<void> {
-  const { writeFileAtomic } = await import('../../core/fsutil.js');
+  const { writeFileAtomic } = await import('../../storage/fsutil.js');
   try {
     await writeFileAtomic(path.resolve(file), text);
   } catch (err) {
     throw new InputError(`cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
   }
-}
-
-/** HEAD's commit; undefined (when allowed) for a repository without commits. */
-async function headCommit(
-  gitMod: typeof import('../../storage/git.js'),
-  git: import('../../storage/git.js').GitContext,
-  optional: boolean,
-): Promise<string | undefined> {
-  try {
-    return await gitMod.resolveRef(git, 'HEAD');
-  } catch (err) {
-    if (optional && err instanceof InputError && /no commits yet/.test(err.message)) return undefined;
-    throw err;
-  }
-}
-
-function displayFromCwd(root: string, rel: string): string {
-  const abs = path.join(root, rel);
-  const r = path.relative(process.cwd(), abs);
-  return r && !r.startsWith('..') ? r.split(path.sep).join('/') : abs;
 }
 
 function packageVersion(): string {

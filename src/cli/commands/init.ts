@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { checkMode, CONFIG_FILE } from '../../core/config.js';
 import { InterruptedError, UsageError } from '../../model/errors.js';
-import { writeFileAtomic } from '../../core/fsutil.js';
+import { writeFileAtomic } from '../../storage/fsutil.js';
 import type { CompatibilityMode } from '../../model/types.js';
 import { COMPATIBILITY_MODES } from '../../model/types.js';
 import { Context } from '../context.js';

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { checkKind } from '../../core/subject.js';
 import { UsageError } from '../../model/errors.js';
@@ -106,17 +105,7 @@ export function define(program: Command): void {
               // of finding git's index locked.
               afterWrite: git
                 ? async (written) => {
-                    // Commit the subject whole: subject.yaml lists every version, so every version file it lists goes
-                    // with it (an earlier registration left uncommitted would otherwise be missing from the commit).
-                    const meta = await registry.getSubject(ref);
-                    const files = new Set(written.written);
-                    for (const v of meta.versions) files.add(registry.versionFile(ref, v.version, meta.format));
-                    commit = await git.commitFiles({
-                      root: registry.root,
-                      files: [...files].map((f) => path.join(registry.root, f)),
-                      message: o.message ?? o.commitMessage ?? `llm-schema: register ${written.subject} ${written.version}`,
-                      author: o.author,
-                    });
+                    commit = await git.commitRegistered(registry, ref, written, { message: o.message ?? o.commitMessage, author: o.author });
                   }
                 : undefined,
             });

@@ -4,8 +4,7 @@
  * result is the request a caller sends: messages, model, config and the output schema.
  */
 import { InputError, UsageError } from '../../model/errors.js';
-import type { Registry } from '../../core/registry.js';
-import type { DataValidator } from '../../model/types.js';
+import type { DataValidator, ResolvedReference, SchemaReference, VersionEntry } from '../../model/types.js';
 import { ajvFor, compileSchema, dialectOf, toDataErrors } from '../jsonschema/ajv.js';
 import { RenderInputError } from './errors.js';
 import { readPrompt, type PromptModel } from './source.js';
@@ -116,6 +115,19 @@ export async function renderPrompt(schema: PromptSource, input: unknown, label =
   return out;
 }
 
+/**
+ * What render needs of a registry (core's Registry has it): a version's file and the schemas it references.
+ * Declared here, on the formats floor, so that render does not import core (issue 24: no upward arrows).
+ */
+export interface PromptRegistry {
+  getVersion(
+    ref: { namespace: string; name: string },
+    version: string,
+  ): Promise<{ subject: string; format: string; entry: VersionEntry; file: string; text: string }>;
+  resolveReferences(refs: SchemaReference[], seen?: Set<string>): Promise<ResolvedReference[]>;
+  display(rel: string): string;
+}
+
 export interface LoadedPrompt extends PromptSource {
   subject: string;
   version: string;
@@ -126,7 +138,7 @@ export interface LoadedPrompt extends PromptSource {
  * Load a registered prompt version for rendering (references resolved), refusing subjects of other formats.
  * The version passed its checks when it was registered; only its model is built here.
  */
-export async function loadPrompt(registry: Registry, ref: { namespace: string; name: string }, version = 'latest'): Promise<LoadedPrompt> {
+export async function loadPrompt(registry: PromptRegistry, ref: { namespace: string; name: string }, version = 'latest'): Promise<LoadedPrompt> {
   const info = await registry.getVersion(ref, version);
   if (info.format !== 'prompt') throw new UsageError(`'${info.subject}' holds ${info.format} schemas: only prompt subjects (.prompt) render`);
   const references = info.entry.references?.length
@@ -144,7 +156,7 @@ export async function loadPrompt(registry: Registry, ref: { namespace: string; n
 
 /** The render use-case over a registry: load the version, validate the input, render. */
 export async function renderRegistered(
-  registry: Registry,
+  registry: PromptRegistry,
   ref: { namespace: string; name: string },
   input: unknown,
   version = 'latest',
