@@ -4,11 +4,27 @@
  * the view to the reporters) and the server (the web UI's diff view answers `diff --json`'s document), so
  * both always say the same thing.
  */
-import type { DiffView } from '../report/changes.js';
 import { breaksMode, compareSchemas } from './compat.js';
 import { bumpOf, type Comparison } from './comparison.js';
 import type { Change, CompatibilityMode, ParsedSchema } from '../model/types.js';
 import { bump as bumpVersion } from './version.js';
+
+/** What `diff` reports: every change between two schemas and the bump it needs. */
+export interface DiffView {
+  from: string;
+  to: string;
+  mode: CompatibilityMode;
+  bump: string;
+  /** The bump's reason in words. */
+  reason: string;
+  fromVersion?: string;
+  suggestedVersion?: string;
+  changes: Change[];
+  /** Whether each change breaks the mode (same order as changes). */
+  breaking: boolean[];
+  /** The structural (json-diff) view, when shown. */
+  structural?: string;
+}
 
 /** The diff of OLD -> NEW; `fromVersion` (a registered version) gives the suggested version. */
 export function diffView(comparison: Comparison, oldS: ParsedSchema, newS: ParsedSchema, labels: { from: string; to: string; fromVersion?: string }): DiffView {

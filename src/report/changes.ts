@@ -4,6 +4,9 @@
  * view (verdict, changes, bump) and pick a renderer by --format; they print nothing themselves.
  */
 import { breaksMode, severityOf, type CompatFinding, type CompatReport } from '../core/compat.js';
+import type { DiffView } from '../core/diffreport.js';
+
+export type { DiffView };
 import type { Change, CompatibilityMode } from '../model/types.js';
 
 /** The colours a text renderer may use (a chalk instance fits; `plain` when colour is off). */
@@ -120,23 +123,6 @@ export function compatText(v: CompatView, ctx: ChangeReportContext = {}): { out:
   const shown = ctx.quiet ? report.changes.filter((x) => x.breaking) : report.changes;
   for (const x of shown) lines.push(...changeLines(x, { breaking: x.breaking, mode: report.mode }, ch));
   return { out: lines.join('\n') + '\n', notes: report.changes.length ? [] : ['no changes'] };
-}
-
-/** What `diff` reports: every change between two schemas and the bump it needs. */
-export interface DiffView {
-  from: string;
-  to: string;
-  mode: CompatibilityMode;
-  bump: string;
-  /** The bump's reason in words. */
-  reason: string;
-  fromVersion?: string;
-  suggestedVersion?: string;
-  changes: Change[];
-  /** Whether each change breaks the mode (same order as changes). */
-  breaking: boolean[];
-  /** The structural (json-diff) view, when shown. */
-  structural?: string;
 }
 
 export function diffJson(v: DiffView): string {

@@ -3,7 +3,15 @@
  * git when a snapshot is loaded (started by the source, in the background), never on a request.
  */
 import type { GitContext } from '../storage/git.js';
-import type { Snapshot } from './snapshot.js';
+
+/**
+ * What the walk reads of a snapshot: the commit it was loaded from and each subject's folder. A structural type,
+ * not snapshot.ts's Snapshot: the snapshot's routes (the UI's) read this module, so importing it back is a cycle.
+ */
+interface Snapshot {
+  commit?: string;
+  subjects: Map<string, { subject: string; info: { file: string } }>;
+}
 
 export interface RegisteringCommit {
   commit: string;

@@ -8,7 +8,8 @@ import { GitRefSource, Reloader, WorkingTreeSource, type SnapshotSource } from '
 import type { Snapshot } from './snapshot.js';
 
 export { RegistryServer } from './http.js';
-export { buildSnapshot, type Snapshot } from './snapshot.js';
+export { buildSnapshot } from './load.js';
+export type { Snapshot } from './snapshot.js';
 
 export interface ServeOptions extends ServerOptions {
   root: string;

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Prepared } from './answer.js';
-import { precomputeRoutes } from './routes/index.js';
 import { InputError } from '../model/errors.js';
 import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.js';
 import { CONFIG_FILE } from '../core/config.js';
@@ -13,7 +12,7 @@ import { SUBJECT_FILE } from '../core/subject.js';
 import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../model/types.js';
 import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
-import { LinkEscapeError } from '../core/fsutil.js';
+import { LinkEscapeError } from '../storage/fsutil.js';
 
 export { CONFLUENT_TYPE, JSON_TYPE, etagOf, prepare, type Prepared } from './answer.js';
 
@@ -226,7 +225,11 @@ const descriptorCache = new Map<string, string>();
  * Read the whole registry through storage (working tree or a git commit) and precompute every answer.
  * Throws (InputError ...) when the registry cannot be read; the caller keeps its last good snapshot.
  */
-export async function buildSnapshot(root: string, storage: RegistryStorage, source: string, commit?: string): Promise<Snapshot> {
+/**
+ * Read a registry into a snapshot (its data, no answers yet). load.ts's buildSnapshot adds the routes' precomputed
+ * answers; the routes read this module, so it cannot call them itself without an import cycle.
+ */
+export async function readSnapshot(root: string, storage: RegistryStorage, source: string, commit?: string): Promise<Snapshot> {
   const registry = await Registry.open(root, storage);
   const files = new Map<string, string>();
   files.set(CONFIG_FILE, (await storage.readFile(CONFIG_FILE)) ?? '');
@@ -355,7 +358,6 @@ export async function buildSnapshot(root: string, storage: RegistryStorage, sour
     get: new Map(),
     serialized: new Map(),
   };
-  precomputeRoutes(snap);
   return snap;
 }
 

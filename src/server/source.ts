@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { CONFIG_FILE, parseConfig } from '../core/config.js';
 import { SUBJECT_FILE } from '../core/subject.js';
 import { FsStorage } from '../storage/fs.js';
-import { buildSnapshot, type Snapshot } from './snapshot.js';
+import { buildSnapshot } from './load.js';
+import type { Snapshot } from './snapshot.js';
 
 export interface SnapshotSource {
   /** 'working tree' or 'ref main'. */

@@ -85,7 +85,7 @@ function nodeBaseline() {
 /** serve --ref's load of every file of the ref, in process, vs git ls-tree -r + git cat-file --batch by hand. */
 async function measureRefLoad(root) {
   const { openGit, GitTreeStorage } = await import(new URL('../../dist/storage/git.js', import.meta.url).href);
-  const { buildSnapshot } = await import(new URL('../../dist/server/snapshot.js', import.meta.url).href);
+  const { buildSnapshot } = await import(new URL('../../dist/server/load.js', import.meta.url).href);
   const ctx = await openGit(root);
   const commit = git(root, 'rev-parse', 'main');
   const ours = [];

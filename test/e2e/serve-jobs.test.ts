@@ -16,7 +16,7 @@ let snap: any;
 
 beforeAll(async () => {
   const { JobRunner } = await dist('server/jobs.js');
-  const { buildSnapshot } = await dist('server/snapshot.js');
+  const { buildSnapshot } = await dist('server/load.js');
   const { MemoryStorage } = await dist('storage/fs.js');
   const extra = {
     'schemas/app/slow/subject.yaml': 'format: json\nversions:\n  - version: 1.0.0\n    id: 77\n    state: active\n',

@@ -1,7 +1,7 @@
 /** An in-memory registry for the server and client unit tests. */
 import { serializeSubject } from '../../src/core/subject.js';
 import { MemoryStorage } from '../../src/storage/fs.js';
-import { buildSnapshot } from '../../src/server/snapshot.js';
+import { buildSnapshot } from '../../src/server/load.js';
 
 export const A1 = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
 export const A2 = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name'] };

@@ -4,7 +4,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { uiAnswer } from '../../src/server/ui/index.js';
+import { uiAnswer } from '../../src/server/routes/index.js';
 import { files, snapshotOf } from './server-fixture.js';
 
 const only = (allowed: string[]) => ({ key: allowed.join(','), may: (s: string) => allowed.includes(s) });

@@ -68,7 +68,7 @@ export async function writeReport(
     ctx.out.write(text);
     return;
   }
-  const { writeFileAtomic } = await import('../../core/fsutil.js');
+  const { writeFileAtomic } = await import('../../storage/fsutil.js');
   try {
     await writeFileAtomic(path.resolve(file), text);
   } catch (err) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
 import { exportRun, type ExportSource } from '../../core/export.js';
-import { writeFileAtomic } from '../../core/fsutil.js';
+import { writeFileAtomic } from '../../storage/fsutil.js';
 import { EXPORT_APIS, EXPORT_TARGETS, REPLY_TARGETS, type ExportApi, type ExportTarget, type ReplyTarget } from '../../providers/types.js';
 import { exportNotes, exportText } from '../../report/export.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';

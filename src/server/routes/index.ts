@@ -6,11 +6,24 @@
 import { prepare, type Prepared } from '../answer.js';
 import type { Job, JobResult } from '../ops.js';
 import { resolveSubject, type Snapshot } from '../snapshot.js';
+import type { UiViewer } from '../ui/index.js';
 import { CONFLUENT_ROUTES } from './confluent.js';
 import { HEALTH_ROUTES } from './health.js';
 import { OWN_ROUTES } from './own.js';
-import { contentTypeOf, forbiddenMessage, mayRead, type Call, type Match, type Route, type Services, type Touch, type Viewer } from './table.js';
-import { UI_ROUTES } from './ui.js';
+import {
+  contentTypeOf,
+  forbiddenMessage,
+  mayRead,
+  pathSegments,
+  Router,
+  type Call,
+  type Match,
+  type Route,
+  type Services,
+  type Touch,
+  type Viewer,
+} from './table.js';
+import { UI_ROUTES, uiMalformed } from './ui.js';
 
 export { Router, pathSegments, mayRead, contentTypeOf, type Match, type Route, type Services, type Viewer, type Touch } from './table.js';
 export { uiMalformed } from './ui.js';
@@ -117,4 +130,28 @@ export async function dispatch(d: Dispatch): Promise<Prepared> {
     m.set(cacheKey, out);
   }
   return out;
+}
+
+let uiRouter: Router | undefined;
+
+/**
+ * The answer for a GET under /ui outside a server (tests), through the UI's route rows as the server answers it:
+ * `viewer`, when given, may read only some subjects; the others look like they do not exist.
+ */
+export async function uiAnswer(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined, viewer?: UiViewer): Promise<Prepared> {
+  uiRouter ??= new Router(UI_ROUTES);
+  const segs = pathSegments(rawPath);
+  if (!segs) return uiMalformed(snap, acceptEncoding);
+  const match = uiRouter.match('GET', segs);
+  if (!match) throw new Error(`not a UI path: ${rawPath}`);
+  const reader: Viewer = viewer && { name: viewer.key, filter: { all: false, subject: (s) => viewer.may(s), namespace: () => false } };
+  return dispatch({
+    snap,
+    method: 'GET',
+    match,
+    query: '',
+    viewer: reader,
+    header: (name) => (name === 'accept-encoding' ? acceptEncoding : undefined),
+    services: undefined as never,
+  });
 }

@@ -6,7 +6,7 @@
 import type { Prepared } from '../answer.js';
 import type { Snapshot } from '../snapshot.js';
 import type { UiViewer } from '../ui/index.js';
-import { pathSegments, route, Router, type Call, type Route, type Viewer } from './table.js';
+import { route, type Call, type Route } from './table.js';
 
 const pieces = () => import('../ui/index.js');
 
@@ -116,26 +116,4 @@ export const UI_ROUTES: Route[] = [
 export async function uiMalformed(snap: Snapshot, acceptEncoding: string | undefined): Promise<Prepared> {
   const { ui, chosen } = await pieces();
   return chosen(ui.notFound(snap, 'This address is not well-formed.'), acceptEncoding);
-}
-
-let uiRouter: Router | undefined;
-
-/** A UI answer outside a server (tests): the UI's rows, matched and dispatched as the server does. */
-export async function answerUi(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined, viewer?: UiViewer): Promise<Prepared> {
-  const { dispatch } = await import('./index.js');
-  uiRouter ??= new Router(UI_ROUTES);
-  const segs = pathSegments(rawPath);
-  if (!segs) return uiMalformed(snap, acceptEncoding);
-  const match = uiRouter.match('GET', segs);
-  if (!match) throw new Error(`not a UI path: ${rawPath}`);
-  const reader: Viewer = viewer && { name: viewer.key, filter: { all: false, subject: (s) => viewer.may(s), namespace: () => false } };
-  return dispatch({
-    snap,
-    method: 'GET',
-    match,
-    query: '',
-    viewer: reader,
-    header: (name) => (name === 'accept-encoding' ? acceptEncoding : undefined),
-    services: undefined as never,
-  });
 }

@@ -232,12 +232,3 @@ export const ui = {
   apiNotFound: () => answer(404, JSON_T, JSON.stringify({ error_code: 404, message: 'HTTP 404 Not Found' }), '/ui/api/unknown'),
   notFound: notFoundPage,
 };
-
-/**
- * The answer for a GET under /ui, through the UI's route rows (as the server answers it): `viewer`, when
- * given, may read only some subjects; the others look like they do not exist.
- */
-export async function uiAnswer(snap: Snapshot, rawPath: string, acceptEncoding: string | undefined, viewer?: UiViewer): Promise<Prepared> {
-  const { answerUi } = await import('../routes/ui.js');
-  return answerUi(snap, rawPath, acceptEncoding, viewer);
-}

@@ -10,8 +10,9 @@ import { dialectOf } from '../ajv.js';
 import { isObject, ptr, SCHEMA_ARRAY_KEYWORDS, SCHEMA_MAP_KEYWORDS } from '../walk.js';
 import { dedupeSorted, sameList, sameValue } from './values.js';
 
-export type Obj = Record<string, unknown>;
-export type Raw = boolean | Obj;
+import type { Obj, Raw } from './model.js';
+
+export type { Obj, Raw };
 
 export interface Doc {
   id: number;

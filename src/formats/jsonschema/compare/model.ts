@@ -8,9 +8,12 @@
  */
 import { canonicalJson } from '../../../model/json.js';
 import { safeRegExp } from '../ajv.js';
-import type { Obj, Raw } from './doc.js';
 import { Budget, BudgetExceeded } from './budget.js';
 import { PatternTimeout } from '../regex-guard.js';
+
+/** A schema object, and a schema (an object or a boolean), as the comparison reads them (doc.ts re-exports both). */
+export type Obj = Record<string, unknown>;
+export type Raw = boolean | Obj;
 
 export type Kind = 'null' | 'boolean' | 'object' | 'array' | 'string' | 'integer' | 'nonint';
 export const ALL_KINDS: Kind[] = ['null', 'boolean', 'integer', 'nonint', 'string', 'array', 'object'];
