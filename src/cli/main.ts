@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { escapeControl, fsProblem, InterruptedError, LlmSchemaError, RefusedError } from '../model/errors.js';
+import { escapeControl, fsProblem, InterruptedError, LlmSchemaError, processRole, RefusedError } from '../model/errors.js';
 
 /** Every command, by file name under commands/. Each exports `define(program)`. */
 export const COMMANDS = [
@@ -157,6 +157,7 @@ export async function run<C extends { out: { flush(): void } }>(makeContext: () 
 
 const invokedDirectly = process.argv[1] && /llm-schema(\.js)?$|cli[\\/]main\.js$/.test(process.argv[1]);
 if (invokedDirectly) {
+  processRole.cli = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });

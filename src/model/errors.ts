@@ -165,3 +165,9 @@ const FS_PROBLEMS: Record<string, string> = {
   ENOENT: 'no such file or folder',
   ENAMETOOLONG: 'the name is too long',
 };
+
+/**
+ * Whether this process is the command-line tool (set by src/cli/main.ts when run as the `llm-schema` binary), as
+ * opposed to a library user's process: only the CLI's may install process-wide signal handlers that exit.
+ */
+export const processRole = { cli: false };

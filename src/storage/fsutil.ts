@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, promises as fsp, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fsProblem, InputError, InterruptedError, LlmSchemaError } from '../model/errors.js';
+import { fsProblem, InputError, InterruptedError, LlmSchemaError, processRole } from '../model/errors.js';
 
 /** A file could not be written; nothing of it is left behind (exit 2, one line naming the file). */
 export class WriteFileError extends LlmSchemaError {
@@ -151,18 +151,25 @@ export async function withWriteGuard<T>(unchanged: string, fn: (guard: WriteGuar
   } finally {
     for (const [sig, h] of handlers) process.off(sig, h);
     // The writes are done; a signal noticed from now on (the rest is printing and releasing the lock) still
-    // says, truthfully, what happened.
-    if (done !== undefined && !got) {
-      for (const sig of Object.keys(SIGNALS) as GuardedSignal[]) {
-        process.once(sig, () => {
-          got = sig;
-          process.stderr.write(`llm-schema: ${interrupted(done!).message}\n`);
-          process.exit(128 + SIGNALS[sig]);
-        });
+    // says, truthfully, what happened. Only in the CLI's process, which ends right after: a library user's
+    // long-running process keeps its own signal handling, and handlers are installed once, not per write.
+    if (done !== undefined && !got && processRole.cli) {
+      lastDone = done;
+      if (!trailingInstalled) {
+        trailingInstalled = true;
+        for (const sig of Object.keys(SIGNALS) as GuardedSignal[]) {
+          process.once(sig, () => {
+            process.stderr.write(`llm-schema: interrupted (${sig}); ${lastDone}\n`);
+            process.exit(128 + SIGNALS[sig]);
+          });
+        }
       }
     }
   }
 }
+
+let trailingInstalled = false;
+let lastDone = '';
 
 /**
  * Remove temporary files left by a killed writer (never the live ones of a running process); only those of

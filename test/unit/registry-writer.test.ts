@@ -34,6 +34,18 @@ describe('the registry writer', () => {
     await expect(storage.writer.writeFile('schemas/app/user/1.0.0.json', '{}', { exclusive: true })).rejects.toMatchObject({ code: 'EEXIST' });
   });
 
+  it("a library user's process keeps its signal handling: writes leave no SIGINT/SIGTERM/SIGHUP handlers behind", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'llms-writer-'));
+    dirs.push(root);
+    const storage: WritableStorage = new FsStorage(root);
+    await storage.writer.writeFile('llm-schema.yaml', CONFIG);
+    const registry = await Registry.open(root, storage);
+    const before = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s));
+    for (let i = 0; i < 6; i++) await registry.register({ namespace: 'app', name: `s${i}`, text: SCHEMA, format: 'json' });
+    await registry.deprecate({ namespace: 'app', name: 's0' }, '1.0.0', 'replaced');
+    expect(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s))).toEqual(before);
+  });
+
   it('a registry read from memory has no writer: register, deprecate, config and alias refuse, naming the storage', async () => {
     const files = new Map([
       ['llm-schema.yaml', CONFIG],
