@@ -75,7 +75,7 @@ export interface Call<P extends string = string> {
 }
 
 export interface Route<P extends string = string> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path pattern: literal segments, `{param}`, and a last `{rest*}` for any remaining segments. Also the metrics label. */
   pattern: string;
   family: Family;
@@ -91,6 +91,8 @@ export interface Route<P extends string = string> {
   query?: boolean;
   /** Answered without credentials under --auth-file: always (/health) or with --metrics-public (/metrics). */
   open?: 'always' | 'metrics-public';
+  /** A write of Confluent's API: refused (422 / 42205) before anything else, its body never read. */
+  refuses?: boolean;
   /** Every answer of this route that depends only on the path, by path, computed once per snapshot. */
   precompute?: (snap: Snapshot, put: Put) => void;
   handle(call: Call<P>): Prepared | Promise<Prepared>;
@@ -131,6 +133,15 @@ export function forbiddenMessage(viewer: Reader, touch: Touch): string {
   if ('id' in touch) return `User '${viewer.name}' may not read schema ${touch.id}`;
   if ('namespace' in touch) return `User '${viewer.name}' may not read namespace '${touch.namespace}'`;
   return `User '${viewer.name}' may not read subject '${touch.subject}'`;
+}
+
+/**
+ * A subject name without Confluent's default context prefix (':.:orders-value' is 'orders-value'), as
+ * Confluent strips it. Other contexts (':.ctx:x') stay: no subject or alias is named so, so they answer
+ * as an unknown subject, as Confluent answers one in an unknown context.
+ */
+export function stripContext(name: string): string {
+  return name.startsWith(':.:') ? name.slice(3) : name;
 }
 
 /** A request path's segments, percent-decoded; undefined when an escape is malformed. */
@@ -211,8 +222,24 @@ export class Router {
       found = walk(root, used, 0, params);
     }
     if (!found) return undefined;
+    // The default context: a subject named ':.:x' is 'x' (in the key too, so precomputed answers serve it).
+    if (params.s !== undefined && params.s.startsWith(':.:')) {
+      const i = found.pattern.split('/').slice(1).indexOf('{s}');
+      params.s = stripContext(params.s);
+      if (i >= 0) used = used.map((seg, j) => (j === i ? params.s : seg));
+    }
     const key = used.some((s) => s.includes('/')) ? undefined : '/' + used.join('/');
     return { route: found, params, key };
+  }
+
+  /** The methods whose routes (not a catch-all) match a path: for a 405's Allow, or none for a 404. */
+  allowed(segs: string[]): string[] {
+    const out: string[] = [];
+    for (const method of this.tries.keys()) {
+      const m = this.match(method, segs);
+      if (m && !/\*\}$/.test(m.route.pattern)) out.push(method);
+    }
+    return out;
   }
 }
 
