@@ -334,12 +334,14 @@ export class JobContext {
     const cand = await this.confluentCandidate(ref, job.body, true);
     if (cand.format !== meta.format || !cand.schema) throw new HttpError(404, 40403, 'Schema not found');
     const canonical = cand.handler.canonical(cand.schema);
-    const refKey = JSON.stringify(cand.references.map((r) => [r.name, r.subject, r.version]).sort());
+    // References compare by what they resolve to, transitively (Confluent stores direct references; an
+    // older registry lists every transitive one): the same closure of import names / $refs to versions.
+    const refKey = await this.referenceClosure(cand.references);
     // Newest first: re-registered content answers with its latest registration, as Confluent does.
     for (let i = meta.versions.length - 1; i >= 0; i--) {
       const e = meta.versions[i];
       const loaded = await this.load(ref, e.version);
-      const eRefKey = JSON.stringify((e.references ?? []).map((r) => [r.name, r.subject, r.version]).sort());
+      const eRefKey = await this.referenceClosure(e.references ?? []);
       if (eRefKey !== refKey || loaded.handler.canonical(loaded.schema) !== canonical) continue;
       const body: Record<string, unknown> = { subject: job.subject, version: i + 1, id: e.id };
       const t = schemaTypeOf(meta.format);
@@ -356,6 +358,20 @@ export class JobContext {
       return { status: 200, body };
     }
     throw new HttpError(404, 40403, 'Schema not found');
+  }
+
+  /** Every reference a list reaches (direct and through the referenced versions), as a comparable key. */
+  private async referenceClosure(refs: SchemaReference[]): Promise<string> {
+    const seen = new Map<string, string>();
+    const queue = [...refs];
+    while (queue.length) {
+      const r = queue.shift()!;
+      if (seen.has(r.name)) continue;
+      seen.set(r.name, `${r.subject}@${r.version}`);
+      const meta = await this.registry.readSubject(parseSubjectName(r.subject)).catch(() => undefined);
+      queue.push(...(meta?.versions.find((v) => v.version === r.version)?.references ?? []));
+    }
+    return JSON.stringify([...seen].sort());
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {

@@ -41,9 +41,7 @@ function referenceTouches(body: Record<string, unknown>): Touch[] {
 const WRITES: Array<['POST' | 'PUT' | 'DELETE', string]> = [
   ['DELETE', '/subjects/{s}'],
   ['DELETE', '/subjects/{s}/versions/{v}'],
-  ['PUT', '/config'],
   ['DELETE', '/config'],
-  ['PUT', '/config/{s}'],
   ['DELETE', '/config/{s}'],
   ['PUT', '/mode'],
   ['DELETE', '/mode'],
@@ -53,6 +51,28 @@ const WRITES: Array<['POST' | 'PUT' | 'DELETE', string]> = [
   ['DELETE', '/associations/resources/{resource}'],
   ['DELETE', '/associations/subjects/{s}'],
 ];
+
+/**
+ * PUT /config[/{s}]: a level the subject (or registry) already has is answered as Confluent answers the
+ * update, and nothing changes (kafkajs's register() sets the level it expects after a first registration);
+ * any other level is a write, refused (42205), naming the command that sets it.
+ */
+function putConfig(c: Call, current: string, subject?: string): Prepared {
+  const level = c.body.compatibility ?? c.body.compatibilityLevel;
+  const LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'];
+  if (typeof level !== 'string' || !LEVELS.includes(level.toUpperCase()))
+    return c.error(
+      422,
+      42203,
+      'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
+    );
+  if (level.toUpperCase() === current) return c.ok({ compatibility: current });
+  return c.error(
+    422,
+    42205,
+    `${WRITE_REFUSED}; this level is set with \`llm-schema config ${subject ? subject + ' ' : ''}--compatibility ${level.toUpperCase()}\``,
+  );
+}
 
 /** 'latest', -1, or 1..2^31-1. */
 export function validConfluentVersion(v: string): boolean {
@@ -226,6 +246,22 @@ export const CONFLUENT_ROUTES: Route[] = [
       if (own) return c.ok({ compatibilityLevel: own });
       if (c.query.get('defaultToGlobal') === 'true') return c.ok({ compatibilityLevel: c.snap.config.compatibility });
       return c.error(404, 40408, `Subject '${c.params.s}' does not have subject-level compatibility configured`);
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/config',
+    family: 'confluent',
+    handle: (c) => putConfig(c, c.snap.config.compatibility),
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/config/{s}',
+    family: 'confluent',
+    touches: subjectTouch,
+    handle: (c) => {
+      const s = c.visible(c.params.s);
+      return putConfig(c, s?.info.meta.compatibility ?? c.snap.config.compatibility, s?.subject ?? c.params.s);
     },
   }),
   route({

@@ -179,7 +179,8 @@ export class Router {
 
   constructor(readonly routes: readonly Route[]) {
     for (const r of routes) {
-      this.byPattern.set(r.pattern, r);
+      // By pattern, the GET row first: precomputed answers (GET only) look up their route here.
+      if (r.method === 'GET' || !this.byPattern.has(r.pattern)) this.byPattern.set(r.pattern, r);
       let node = this.tries.get(r.method);
       if (!node) this.tries.set(r.method, (node = newNode()));
       const segs = r.pattern.split('/').slice(1);
@@ -228,7 +229,9 @@ export class Router {
       params.s = stripContext(params.s);
       if (i >= 0) used = used.map((seg, j) => (j === i ? params.s : seg));
     }
-    const key = used.some((s) => s.includes('/')) ? undefined : '/' + used.join('/');
+    // A subject name may hold '/' (an alias such as 'common/money.proto'); any other segment holding one has no key.
+    const sAt = params.s !== undefined ? found.pattern.split('/').slice(1).indexOf('{s}') : -1;
+    const key = used.some((seg, j) => j !== sAt && seg.includes('/')) ? undefined : '/' + used.join('/');
     return { route: found, params, key };
   }
 
