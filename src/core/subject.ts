@@ -16,10 +16,10 @@ export function checkKind(kind: string, file?: string): SubjectKind {
   throw new InputError(msg, { file });
 }
 
-const ALIAS = /^[A-Za-z0-9._:-]+$/;
+const ALIAS = /^[A-Za-z0-9._:/-]+$/;
 
 /**
- * An alias is any Confluent subject name (letters, digits, '.', '-', '_', ':'), so Kafka's naming strategies
+ * An alias is any Confluent subject name (letters, digits, '.', '-', '_', ':', '/'), so Kafka's naming strategies
  * (`orders-value`, `com.acme.Order`, `orders-com.acme.Order`) find a subject. Confluent's context prefix
  * (`:.ctx:name`) is refused: this registry has one context, the default one.
  */
@@ -29,7 +29,10 @@ export function checkAlias(alias: string): string {
   if (alias.startsWith(':.')) {
     throw new UsageError(`invalid alias '${alias}': Confluent context prefixes (':.context:') are not supported; this registry has only the default context`);
   }
-  if (!ALIAS.test(alias)) throw new UsageError(`invalid alias '${alias}': letters, digits, '.', '-', '_' and ':' only`);
+  if (!ALIAS.test(alias)) throw new UsageError(`invalid alias '${alias}': letters, digits, '.', '-', '_', ':' and '/' only`);
+  // '/' lets an imported file's path name its subject (Confluent's default reference name: common/money.proto).
+  if (alias.split('/').some((seg) => seg === '' || seg === '.' || seg === '..'))
+    throw new UsageError(`invalid alias '${alias}': empty, '.' or '..' path segments`);
   if (alias === '.' || alias === '..') throw new UsageError(`invalid alias '${alias}'`);
   return alias;
 }

@@ -51,3 +51,12 @@ export function httpError(err: unknown): HttpErrorParts | undefined {
   const [status, code] = (err.code && STATUS[err.code]) || [422, 422];
   return { status, code, message: httpText(err) };
 }
+
+/** The refusal of every write (Confluent's read-only mode: 422 / 42205). */
+export const WRITE_REFUSED =
+  'this registry is read-only: it is served from git by llm-schema serve; register schemas with `llm-schema register` and merge them';
+
+/** 42205 for a schema that is not registered under a subject, naming the command that registers it. */
+export function notRegistered(subject: string): string {
+  return `Schema not registered under subject '${subject}', and this registry is read-only (served from git): register it with \`llm-schema register <namespace>.<name> --file FILE\` (aliased to '${subject}' if that is a topic name), then commit and merge`;
+}

@@ -16,6 +16,7 @@ import { Metrics } from './metrics.js';
 import { errorResult, type Job, type JobResult } from './ops.js';
 import { CONFLUENT_TYPE, JSON_TYPE, prepare, type Prepared } from './answer.js';
 import { contentTypeOf, dispatch, pathSegments, ROUTES, Router, uiMalformed, type Match, type Services, type Viewer } from './routes/index.js';
+import { WRITE_REFUSED } from './errors.js';
 import type { Snapshot } from './snapshot.js';
 
 export interface AccessLogger {
@@ -67,12 +68,17 @@ export interface ServerOptions {
 }
 
 const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /schemas/render, /subjects/{subject} (lookup) and /compatibility/...';
-const WRITE_REFUSED = 'this registry is read-only: it is served from git by llm-schema serve; register schemas with `llm-schema register` and merge them';
 
 const notFound = prepare(404, { error_code: 404, message: 'HTTP 404 Not Found' }, CONFLUENT_TYPE, 'unknown');
 const badPath = prepare(400, { error_code: 400, message: 'malformed URL: bad percent-encoding' }, CONFLUENT_TYPE, 'unknown');
-// Confluent's read-only mode: every write is 422 with 42205 (operation not permitted).
-const writeRefused = prepare(422, { error_code: 42205, message: WRITE_REFUSED }, CONFLUENT_TYPE, 'write');
+const methodNotAllowed = prepare(405, { error_code: 405, message: 'HTTP 405 Method Not Allowed' }, CONFLUENT_TYPE, 'unknown');
+// Confluent's read-only mode: every write is 422 with 42205 (operation not permitted), labelled with its route.
+const refusals = new Map<string, Prepared>();
+function refusal(pattern: string): Prepared {
+  let p = refusals.get(pattern);
+  if (!p) refusals.set(pattern, (p = prepare(422, { error_code: 42205, message: WRITE_REFUSED }, CONFLUENT_TYPE, pattern)));
+  return p;
+}
 const optionsAnswer: Prepared = { status: 204, headers: { Allow: 'GET, HEAD, POST, OPTIONS', 'Content-Length': 0 }, body: Buffer.alloc(0), route: 'OPTIONS' };
 
 class BodyError extends Error {
@@ -407,9 +413,18 @@ export class RegistryServer {
       return badPath;
     }
     if (match === undefined) {
-      if (method === 'GET' || method === 'HEAD') return notFound;
       if (method === 'OPTIONS') return optionsAnswer;
-      return this.refuse(req, res);
+      // As Confluent (Jersey): a path no route has is 404; a path with routes for other methods is 405.
+      const segs = pathSegments(rawPath);
+      const allowed = segs ? this.router.allowed(segs) : [];
+      if (method !== 'GET' && method !== 'HEAD') this.discardBody(req, res);
+      if (allowed.length === 0 || (allowed.includes('GET') && method === 'HEAD')) return notFound;
+      return { ...methodNotAllowed, headers: { ...methodNotAllowed.headers, Allow: [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', ') } };
+    }
+    if (match.route.refuses) {
+      // A write (Confluent's read-only mode): refused without reading the body.
+      this.discardBody(req, res);
+      return refusal(match.route.pattern);
     }
     return dispatch({
       snap,
@@ -428,11 +443,10 @@ export class RegistryServer {
     });
   }
 
-  /** 422 / 42205 for every write (Confluent's read-only mode), without reading the body. */
-  private refuse(req: http.IncomingMessage, res: http.ServerResponse): Prepared {
+  /** An answer given without reading the request's body (a write refused, 404, 405): the body is discarded. */
+  private discardBody(req: http.IncomingMessage, res: http.ServerResponse): void {
     const cl = req.headers['content-length'];
     if ((cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined) this.linger(req, res);
-    return writeRefused;
   }
 
   /**

@@ -13,13 +13,14 @@ import { Registry } from '../core/registry.js';
 import type { CompatibilityMode, DataValidator, FormatHandler, FormatName, ParsedSchema, SchemaReference } from '../model/types.js';
 import { getHandler } from '../formats/index.js';
 import { MemoryStorage } from '../storage/fs.js';
-import { httpError, httpText } from './errors.js';
-import { FORMAT_OF_TYPE, schemaTypeOf, subjectSummary } from './snapshot.js';
+import { httpError, httpText, notRegistered } from './errors.js';
+import { FORMAT_OF_TYPE, schemaTypeOf, stripContext, subjectSummary } from './snapshot.js';
+import { confluentGuid } from './guid.js';
 
 export type Job =
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
   | { kind: 'compat'; namespace: unknown; name: unknown; schema: unknown; mode?: unknown; policy?: unknown }
-  | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody }
+  | { kind: 'lookup'; subject: string; body: ConfluentSchemaBody; register?: boolean; asked?: string }
   | { kind: 'ccompat'; subject: string; version?: string; body: ConfluentSchemaBody; verbose: boolean; unknownSubject?: boolean }
   | { kind: 'search'; q: string }
   | { kind: 'render'; namespace: unknown; name: unknown; version?: unknown; input: unknown }
@@ -241,13 +242,16 @@ export class JobContext {
           throw new HttpError(422, 42201, 'Invalid schema: each reference needs name, subject and version');
         let target: SubjectRef;
         try {
-          target = (await this.aliasTargets()).get(r.subject) ?? parseSubjectName(r.subject);
+          const named = stripContext(r.subject);
+          target = (await this.aliasTargets()).get(named) ?? parseSubjectName(named);
         } catch {
           throw new HttpError(422, 42201, `Invalid schema: reference to unknown subject '${r.subject}'`);
         }
         const meta = await this.registry.readSubject(target);
         const n = Number(r.version);
-        const entry = meta && (r.version === -1 || r.version === 'latest' ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
+        // -1 (or 'latest', or none): the latest registered version, as Confluent resolves it.
+        const latest = r.version === -1 || r.version === '-1' || r.version === 'latest' || r.version === undefined || r.version === null;
+        const entry = meta && (latest ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
         if (!entry) throw new HttpError(422, 42201, `Invalid schema: reference '${r.name}' names an unknown version of '${r.subject}'`);
         references.push({ name: r.name, subject: `${target.namespace}.${target.name}`, version: entry.version });
       }
@@ -309,34 +313,64 @@ export class JobContext {
     return undefined;
   }
 
+  /**
+   * POST /subjects/{s}/versions in read-only mode: a lookup, whose "not found" is the refusal of a write
+   * (422 / 42205, naming the command that registers it), as Confluent's read-only mode answers.
+   */
   private async lookup(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
+    if (!job.register) return this.lookupInner(job);
+    try {
+      return await this.lookupInner(job);
+    } catch (err) {
+      if (err instanceof HttpError && (err.code === 40403 || err.code === 40401)) throw new HttpError(422, 42205, notRegistered(job.asked ?? job.subject));
+      throw err;
+    }
+  }
+
+  private async lookupInner(job: Extract<Job, { kind: 'lookup' }>): Promise<JobResult> {
     const ref = parseSubjectName(job.subject);
     const meta = await this.registry.getSubject(ref);
     const cand = await this.confluentCandidate(ref, job.body, true);
     if (cand.format !== meta.format || !cand.schema) throw new HttpError(404, 40403, 'Schema not found');
     const canonical = cand.handler.canonical(cand.schema);
-    const refKey = JSON.stringify(cand.references.map((r) => [r.name, r.subject, r.version]).sort());
+    // References compare by what they resolve to, transitively (Confluent stores direct references; an
+    // older registry lists every transitive one): the same closure of import names / $refs to versions.
+    const refKey = await this.referenceClosure(cand.references);
     // Newest first: re-registered content answers with its latest registration, as Confluent does.
     for (let i = meta.versions.length - 1; i >= 0; i--) {
       const e = meta.versions[i];
       const loaded = await this.load(ref, e.version);
-      const eRefKey = JSON.stringify((e.references ?? []).map((r) => [r.name, r.subject, r.version]).sort());
+      const eRefKey = await this.referenceClosure(e.references ?? []);
       if (eRefKey !== refKey || loaded.handler.canonical(loaded.schema) !== canonical) continue;
       const body: Record<string, unknown> = { subject: job.subject, version: i + 1, id: e.id };
       const t = schemaTypeOf(meta.format);
       if (t) body.schemaType = t;
       body.schema = loaded.schema.text.replace(/\r?\n$/, '');
-      if (e.references?.length) {
-        body.references = await Promise.all(
-          e.references.map(async (r) => {
-            const tm = await this.registry.readSubject(parseSubjectName(r.subject));
-            return { name: r.name, subject: r.subject, version: (tm?.versions.findIndex((x) => x.version === r.version) ?? -1) + 1 };
-          }),
-        );
-      }
+      const refs = await Promise.all(
+        (e.references ?? []).map(async (r) => {
+          const tm = await this.registry.readSubject(parseSubjectName(r.subject));
+          return { name: r.name, subject: r.subject, version: (tm?.versions.findIndex((x) => x.version === r.version) ?? -1) + 1 };
+        }),
+      );
+      if (refs.length) body.references = refs;
+      body.guid = confluentGuid(body.schema as string, refs);
       return { status: 200, body };
     }
     throw new HttpError(404, 40403, 'Schema not found');
+  }
+
+  /** Every reference a list reaches (direct and through the referenced versions), as a comparable key. */
+  private async referenceClosure(refs: SchemaReference[]): Promise<string> {
+    const seen = new Map<string, string>();
+    const queue = [...refs];
+    while (queue.length) {
+      const r = queue.shift()!;
+      if (seen.has(r.name)) continue;
+      seen.set(r.name, `${r.subject}@${r.version}`);
+      const meta = await this.registry.readSubject(parseSubjectName(r.subject)).catch(() => undefined);
+      queue.push(...(meta?.versions.find((v) => v.version === r.version)?.references ?? []));
+    }
+    return JSON.stringify([...seen].sort());
   }
 
   private async confluentCompat(job: Extract<Job, { kind: 'ccompat' }>): Promise<JobResult> {

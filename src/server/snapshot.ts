@@ -4,6 +4,7 @@
  * started on one snapshot finishes on it, and no request does file I/O or serialises a schema.
  */
 import { createHash } from 'node:crypto';
+import { confluentGuid } from './guid.js';
 import type { Prepared } from './answer.js';
 import { InputError } from '../model/errors.js';
 import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.js';
@@ -26,6 +27,8 @@ export interface VersionData extends Pick<VersionInfo, 'subject' | 'namespace' |
   metadata: { properties: Record<string, string> };
   /** Protobuf: base64 FileDescriptorProto (Confluent's `format=serialized`). */
   serialized?: string;
+  /** Confluent's guid of this version's schema and references (./guid.ts). */
+  guid: string;
 }
 
 export interface SubjectData {
@@ -44,7 +47,7 @@ export interface IdData {
   /** The first registration of the schema with this id (subjects sorted, then registration order). */
   first: VersionData;
   uses: Array<{ subject: string; version: number }>;
-  /** A stable UUID for the schema (Confluent's guid), derived from the id and the content. */
+  /** Confluent's guid (./guid.ts) of the first registration's schema and references. */
   guid: string;
 }
 
@@ -88,9 +91,8 @@ export interface SkippedVersion {
 const SCHEMA_TYPE: Record<FormatName, string | undefined> = { avro: undefined, json: 'JSON', protobuf: 'PROTOBUF', prompt: 'PROMPT' };
 export const FORMAT_OF_TYPE: Record<string, FormatName> = { AVRO: 'avro', JSON: 'json', PROTOBUF: 'protobuf' };
 
-export function confluentVersionBody(v: VersionData, serialized = false, guid?: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { subject: v.subject, version: v.index, id: v.entry.id };
-  if (guid) out.guid = guid;
+export function confluentVersionBody(v: VersionData, serialized = false): Record<string, unknown> {
+  const out: Record<string, unknown> = { subject: v.subject, version: v.index, id: v.entry.id, guid: v.guid };
   const t = SCHEMA_TYPE[v.format];
   if (t) out.schemaType = t;
   out.schema = serialized && v.serialized !== undefined ? v.serialized : v.schema;
@@ -141,14 +143,6 @@ function metadataOf(info: SubjectInfo, entry: VersionEntry): { properties: Recor
   if (m.kind) p['llm-schema.kind'] = m.kind;
   if (entry.registered) p['llm-schema.registered'] = entry.registered;
   return { properties: p };
-}
-
-function guidOf(id: number, format: FormatName, schema: string): string {
-  const h = createHash('sha1').update(`llm-schema:${id}:${format}\0${schema}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50; // name-based (version 5)
-  h[8] = (h[8] & 0x3f) | 0x80; // RFC 4122 variant
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 export function schemaTypeOf(format: FormatName): string | undefined {
@@ -276,6 +270,7 @@ export async function readSnapshot(root: string, storage: RegistryStorage, sourc
         index: i + 1,
         schema: text.replace(/\r?\n$/, ''),
         metadata: metadataOf(info, entry),
+        guid: '',
       });
       versionCount++;
     }
@@ -293,6 +288,7 @@ export async function readSnapshot(root: string, storage: RegistryStorage, sourc
       });
     }
   }
+  for (const s of subjects.values()) for (const v of s.versions) v.guid = confluentGuid(v.schema, v.references);
   // Protobuf: the FileDescriptorProto Confluent's clients ask for (format=serialized), built once per version
   // and kept across reloads (a registered version never changes; the key holds its id, text and references).
   for (const s of subjects.values()) {
@@ -333,9 +329,9 @@ export async function readSnapshot(root: string, storage: RegistryStorage, sourc
     for (const v of subjects.get(name)!.versions) {
       let d = ids.get(v.entry.id);
       if (!d) {
-        ids.set(v.entry.id, (d = { id: v.entry.id, first: v, uses: [], guid: guidOf(v.entry.id, v.format, v.schema) }));
-        guids.set(d.guid, d);
+        ids.set(v.entry.id, (d = { id: v.entry.id, first: v, uses: [], guid: v.guid }));
       }
+      if (!guids.has(v.guid)) guids.set(v.guid, d);
       d.uses.push({ subject: v.subject, version: v.index });
     }
   }
@@ -381,7 +377,16 @@ export function confluentSchemas(
   const out: Array<Record<string, unknown>> = [];
   for (const s of [...subjects].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0))) {
     const versions = options.latestOnly ? s.versions.slice(-1) : s.versions;
-    for (const v of versions) out.push(confluentVersionBody(v, options.serialized, snap.ids.get(v.entry.id)?.guid));
+    for (const v of versions) out.push(confluentVersionBody(v, options.serialized));
   }
   return out;
+}
+
+/**
+ * A subject name without Confluent's default context prefix (':.:orders-value' is 'orders-value'), as
+ * Confluent strips it. Other contexts (':.ctx:x') stay: no subject or alias is named so, so they answer
+ * as an unknown subject, as Confluent answers one in an unknown context.
+ */
+export function stripContext(name: string): string {
+  return name.startsWith(':.:') ? name.slice(3) : name;
 }

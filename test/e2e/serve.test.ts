@@ -324,14 +324,12 @@ describe('serve: read-only for real', () => {
   const writes: Array<[string, string, unknown]> = [
     ['POST', '/subjects/shop.users-value/versions', { schema: '{}', schemaType: 'JSON' }],
     ['POST', '/subjects/shop.new/versions', { schema: '"string"' }],
-    ['POST', '/schemas', { namespace: 'shop', name: 'x', schema: {} }],
     ['PUT', '/config', { compatibility: 'NONE' }],
     ['PUT', '/config/shop.users-value', { compatibility: 'NONE' }],
     ['PUT', '/mode', { mode: 'READWRITE' }],
     ['DELETE', '/subjects/shop.users-value', undefined],
     ['DELETE', '/subjects/shop.users-value/versions/1', undefined],
     ['DELETE', '/config/shop.orders-value', undefined],
-    ['PATCH', '/schemas/shop/users-value', {}],
   ];
   for (const [method, p, body] of writes) {
     it(`${method} ${p} -> 422 42205 (Confluent's read-only mode)`, async () => {
@@ -339,6 +337,24 @@ describe('serve: read-only for real', () => {
       expect(r.status).toBe(422);
       expect(r.body.error_code).toBe(42205);
       expect(typeof r.body.message).toBe('string');
+    });
+  }
+
+  // Not writes of Confluent's API: as Confluent (Jersey), a known path with another method is 405, an unknown path 404.
+  const others: Array<[string, string, number, string]> = [
+    ['POST', '/schemas', 405, 'GET, HEAD'],
+    ['PATCH', '/schemas/shop/users-value', 405, 'GET, HEAD'],
+    ['GET', '/subjects/shop.users-value', 405, ''],
+    ['DELETE', '/schemas/ids/1', 405, 'GET, HEAD'],
+    ['POST', '/nothing/here', 404, ''],
+    ['DELETE', '/nothing', 404, ''],
+  ];
+  for (const [method, p, status, allow] of others) {
+    it(`${method} ${p} -> ${status} with Confluent's error body`, async () => {
+      const r = await getJson(`${url}${p}`, { method, headers: { 'Content-Type': CONFLUENT }, body: method === 'GET' ? undefined : '{}' });
+      expect(r.status).toBe(status);
+      expect(r.body).toEqual({ error_code: status, message: status === 404 ? 'HTTP 404 Not Found' : 'HTTP 405 Method Not Allowed' });
+      if (allow) expect(r.headers.get('allow')).toBe(allow);
     });
   }
 

@@ -31,6 +31,7 @@ function samplePath(r: Route, snap: Snapshot): string {
     file: 'app.js',
     target: 'openai',
     rest: 'x',
+    resource: 'lkc-1',
   };
   return r.pattern.replace(/\{([A-Za-z]+)\*?\}/g, (_m, p: string) => {
     if (!(p in values)) throw new Error(`no sample value for {${p}} in ${r.pattern}: add one`);
@@ -45,7 +46,7 @@ const QUERIES: Record<string, string> = {
 };
 
 function body(r: Route): string | undefined {
-  if (r.method !== 'POST') return undefined;
+  if (r.method === 'GET') return undefined;
   return JSON.stringify({
     namespace: 'app',
     name: 'user',
@@ -59,7 +60,7 @@ function body(r: Route): string | undefined {
 async function request(base: string, r: Route, snap: Snapshot, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${samplePath(r, snap)}${QUERIES[r.pattern] ?? ''}`, {
     method: r.method,
-    headers: { ...headers, ...(r.method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
+    headers: { ...headers, ...(r.method !== 'GET' ? { 'Content-Type': 'application/json' } : {}) },
     body: body(r),
     redirect: 'manual',
   });
@@ -98,8 +99,14 @@ describe('the route table', () => {
     for (const r of ROUTES) {
       const got = await request(base, r, snap);
       const what = `${r.method} ${r.pattern}: ${got.status} ${got.text.slice(0, 200)}`;
-      // Not the refusal of writes; and (below) counted under the row's pattern, not as 'unknown' (the router's 404).
-      expect(got.text, what).not.toContain('"error_code":42205');
+      // Writes are refused (422 / 42205) by their rows; no other row refuses; and (below) every answer is
+      // counted under the row's pattern, not as 'unknown' (the router's 404 / 405).
+      if (r.refuses) {
+        expect(got.status, what).toBe(422);
+        expect(JSON.parse(got.text).error_code, what).toBe(42205);
+      } else {
+        expect(got.text, what).not.toContain('"error_code":42205');
+      }
       if (got.status !== 308) expect(got.type, what).toMatch(FAMILY_TYPES[r.family]);
     }
     const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -17,7 +17,9 @@ describe('subject aliases', () => {
     ['aliases: [1]', /'aliases' must be a list of strings/],
     ['aliases: [a, a]', /alias 'a' is listed twice/],
     ['aliases: [":.ctx:orders"]', /context prefixes/],
-    ['aliases: ["orders/value"]', /invalid alias 'orders\/value'/],
+    // '/' is allowed (an import path names its subject: common/money.proto), but not empty, '.' or '..' segments.
+    ['aliases: ["common/../value"]', /invalid alias 'common\/..\/value'.*segments/],
+    ['aliases: ["/money.proto"]', /invalid alias/],
     ['aliases: ["orders value"]', /invalid alias/],
     ['aliases: [""]', /must not be empty/],
     ['aliases: [".."]', /invalid alias/],

@@ -237,6 +237,16 @@ export class RegistryReads {
       const schema = await handler.parse(text, { file: this.display(file), references: nested, sealed: true });
       out.push({ ...r, schema });
     }
+    // Direct references are enough (as Confluent stores them): what they reference comes with them, handed
+    // on as if listed, so chains of imports and $refs load; a name listed directly wins.
+    const names = new Set(out.map((r) => r.name));
+    for (const r of [...out]) {
+      for (const n of r.schema.references ?? []) {
+        if (names.has(n.name)) continue;
+        names.add(n.name);
+        out.push(n);
+      }
+    }
     return out;
   }
 

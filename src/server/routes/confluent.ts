@@ -11,11 +11,13 @@ import {
   confluentVersionBody,
   idSubjects,
   resolveSubject,
+  stripContext,
   type IdData,
   type Snapshot,
   type SubjectData,
 } from '../snapshot.js';
 import type { ConfluentSchemaBody } from '../ops.js';
+import { notRegistered, WRITE_REFUSED } from '../errors.js';
 import { route, type Call, type Route, type Touch } from './table.js';
 
 const subjectTouch = (p: { s: string }): Touch => ({ subject: p.s });
@@ -28,7 +30,49 @@ const idTouch = (p: { id: string }): Touch | undefined => {
 function referenceTouches(body: Record<string, unknown>): Touch[] {
   const refs = (body as ConfluentSchemaBody).references;
   if (!Array.isArray(refs)) return [];
-  return refs.filter((r): r is { subject: string } => !!r && typeof (r as { subject?: unknown }).subject === 'string').map((r) => ({ subject: r.subject }));
+  return refs
+    .filter((r): r is { subject: string } => !!r && typeof (r as { subject?: unknown }).subject === 'string')
+    .map((r) => ({ subject: stripContext(r.subject) }));
+}
+
+/**
+ * Confluent's write routes, refused here (422 / 42205) without reading a body; other paths and methods are
+ * 404 / 405. POST /subjects/{s}/versions is a row of its own (a registered schema answers as a lookup).
+ */
+const WRITES: Array<['POST' | 'PUT' | 'DELETE', string]> = [
+  ['DELETE', '/subjects/{s}'],
+  ['DELETE', '/subjects/{s}/versions/{v}'],
+  ['DELETE', '/config'],
+  ['DELETE', '/config/{s}'],
+  ['PUT', '/mode'],
+  ['DELETE', '/mode'],
+  ['PUT', '/mode/{s}'],
+  ['DELETE', '/mode/{s}'],
+  ['POST', '/associations'],
+  ['DELETE', '/associations/resources/{resource}'],
+  ['DELETE', '/associations/subjects/{s}'],
+];
+
+/**
+ * PUT /config[/{s}]: a level the subject (or registry) already has is answered as Confluent answers the
+ * update, and nothing changes (kafkajs's register() sets the level it expects after a first registration);
+ * any other level is a write, refused (42205), naming the command that sets it.
+ */
+function putConfig(c: Call, current: string, subject?: string): Prepared {
+  const level = c.body.compatibility ?? c.body.compatibilityLevel;
+  const LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'];
+  if (typeof level !== 'string' || !LEVELS.includes(level.toUpperCase()))
+    return c.error(
+      422,
+      42203,
+      'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
+    );
+  if (level.toUpperCase() === current) return c.ok({ compatibility: current });
+  return c.error(
+    422,
+    42205,
+    `${WRITE_REFUSED}; this level is set with \`llm-schema config ${subject ? subject + ' ' : ''}--compatibility ${level.toUpperCase()}\``,
+  );
 }
 
 /** 'latest', -1, or 1..2^31-1. */
@@ -72,7 +116,7 @@ function maybeSerialized(c: Call, format: string | undefined): Prepared {
 
 /** The subjects of a list whose prefix matches subjectPrefix (':*:' or none: every one) and the viewer may read. */
 function subjectsFor(c: Call): SubjectData[] {
-  const prefix = c.query.get('subjectPrefix') ?? '';
+  const prefix = stripContext(c.query.get('subjectPrefix') ?? '');
   const all = prefix === '' || prefix === ':*:';
   const out: SubjectData[] = [];
   for (const s of c.snap.subjects.values()) if (c.keep(s.subject) && (all || s.names.some((n) => n.startsWith(prefix)))) out.push(s);
@@ -94,7 +138,7 @@ function latestWithMetadata(c: Call, s: SubjectData): Prepared {
   const serialized = c.query.get('format') === 'serialized';
   for (let i = s.versions.length - 1; i >= 0; i--) {
     const v = s.versions[i];
-    if (keys.every((k, j) => v.metadata.properties[k] === values[j])) return c.ok(confluentVersionBody(v, serialized, c.snap.ids.get(v.entry.id)?.guid));
+    if (keys.every((k, j) => v.metadata.properties[k] === values[j])) return c.ok(confluentVersionBody(v, serialized));
   }
   return c.error(
     404,
@@ -155,7 +199,7 @@ export const CONFLUENT_ROUTES: Route[] = [
     query: true,
     precompute: (snap, put) => put('/subjects', prepare(200, confluentSubjectNames(snap.subjects.values()), C, '/subjects', { etag: true })),
     handle: (c) => {
-      const prefix = c.query.get('subjectPrefix') ?? '';
+      const prefix = stripContext(c.query.get('subjectPrefix') ?? '');
       const all = prefix === '' || prefix === ':*:';
       return page(c, () => confluentSubjectNames(subjectsFor(c)).filter((n) => all || n.startsWith(prefix)));
     },
@@ -203,6 +247,22 @@ export const CONFLUENT_ROUTES: Route[] = [
       if (own) return c.ok({ compatibilityLevel: own });
       if (c.query.get('defaultToGlobal') === 'true') return c.ok({ compatibilityLevel: c.snap.config.compatibility });
       return c.error(404, 40408, `Subject '${c.params.s}' does not have subject-level compatibility configured`);
+    },
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/config',
+    family: 'confluent',
+    handle: (c) => putConfig(c, c.snap.config.compatibility),
+  }),
+  route({
+    method: 'PUT',
+    pattern: '/config/{s}',
+    family: 'confluent',
+    touches: subjectTouch,
+    handle: (c) => {
+      const s = c.visible(c.params.s);
+      return putConfig(c, s?.info.meta.compatibility ?? c.snap.config.compatibility, s?.subject ?? c.params.s);
     },
   }),
   route({
@@ -256,10 +316,8 @@ export const CONFLUENT_ROUTES: Route[] = [
     precompute: (snap, put) => {
       for (const s of snap.subjects.values()) {
         for (const v of s.versions) {
-          const guid = snap.ids.get(v.entry.id)?.guid;
-          const body = prepare(200, confluentVersionBody(v, false, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
-          const ser =
-            v.serialized === undefined ? undefined : prepare(200, confluentVersionBody(v, true, guid), C, '/subjects/{s}/versions/{v}', { etag: true });
+          const body = prepare(200, confluentVersionBody(v, false), C, '/subjects/{s}/versions/{v}', { etag: true });
+          const ser = v.serialized === undefined ? undefined : prepare(200, confluentVersionBody(v, true), C, '/subjects/{s}/versions/{v}', { etag: true });
           // Every Confluent route answers by alias exactly as by the subject's own name.
           for (const name of s.names) for (const n of numbersOf(s, v)) put(`/subjects/${name}/versions/${n}`, body, ser);
         }
@@ -323,7 +381,13 @@ export const CONFLUENT_ROUTES: Route[] = [
     pattern: '/subjects/{s}/{rest*}',
     family: 'confluent',
     touches: subjectTouch,
-    handle: (c) => (c.visible(c.params.s) ? c.error(404, 404, 'HTTP 404 Not Found') : c.error(404, 40401, `Subject '${c.params.s}' not found.`)),
+    handle: (c) =>
+      // GET /subjects/{s} itself: Confluent has only POST (lookup) and DELETE there.
+      c.params.rest === ''
+        ? c.error(405, 405, 'HTTP 405 Method Not Allowed')
+        : c.visible(c.params.s)
+          ? c.error(404, 404, 'HTTP 404 Not Found')
+          : c.error(404, 40401, `Subject '${c.params.s}' not found.`),
   }),
   route({
     method: 'GET',
@@ -378,7 +442,7 @@ export const CONFLUENT_ROUTES: Route[] = [
       const d = idOf(c);
       if (!d) return c.error(404, 40403, `Schema ${c.params.id} not found`);
       const only = c.query.get('subject');
-      const target = only ? resolveSubject(c.snap, only) : undefined;
+      const target = only ? resolveSubject(c.snap, stripContext(only)) : undefined;
       return page(c, () => idSubjects(c.snap, d, (s) => c.keep(s.subject) && (!only || s === target)));
     },
   }),
@@ -396,7 +460,7 @@ export const CONFLUENT_ROUTES: Route[] = [
       const d = idOf(c);
       if (!d) return c.error(404, 40403, `Schema ${c.params.id} not found`);
       const only = c.query.get('subject');
-      const target = only ? resolveSubject(c.snap, only)?.subject : undefined;
+      const target = only ? resolveSubject(c.snap, stripContext(only))?.subject : undefined;
       return page(c, () => d.uses.filter((u) => c.keep(u.subject) && (!only || u.subject === target)));
     },
   }),
@@ -411,14 +475,68 @@ export const CONFLUENT_ROUTES: Route[] = [
     },
     query: true,
     precompute: (snap, put) => {
-      for (const d of snap.ids.values()) {
-        const ser = d.first.serialized === undefined ? undefined : prepare(200, confluentIdBody(d, true), C, '/schemas/guids/{guid}', { etag: true });
-        put(`/schemas/guids/${d.guid}`, prepare(200, confluentIdBody(d), C, '/schemas/guids/{guid}', { etag: true }), ser);
+      for (const [guid, d] of snap.guids) {
+        const ser =
+          d.first.serialized === undefined ? undefined : prepare(200, { ...confluentIdBody(d, true), guid }, C, '/schemas/guids/{guid}', { etag: true });
+        put(`/schemas/guids/${guid}`, prepare(200, { ...confluentIdBody(d), guid }, C, '/schemas/guids/{guid}', { etag: true }), ser);
       }
     },
     handle: (c) =>
       c.precomputed ? maybeSerialized(c, c.snap.guids.get(c.params.guid)?.first.format) : c.error(404, 40403, `Schema ${c.params.guid} not found`),
   }),
+  route({
+    // The ids a guid stands for, per context: one context here, the default one.
+    method: 'GET',
+    pattern: '/schemas/guids/{guid}/ids',
+    family: 'confluent',
+    touches: (p, snap) => {
+      const id = snap.guids.get(p.guid)?.id;
+      return id === undefined ? undefined : { id };
+    },
+    precompute: (snap, put) => {
+      for (const [guid, d] of snap.guids) put(`/schemas/guids/${guid}/ids`, prepare(200, [{ context: '.', id: d.id }], C, '/schemas/guids/{guid}/ids'));
+    },
+    handle: (c) => c.precomputed ?? c.error(404, 40403, `Schema ${c.params.guid} not found`),
+  }),
+  // Associations (subjects bound to topics and other resources): this registry holds none, and answers as a
+  // Confluent registry without any: empty lists.
+  route({
+    method: 'GET',
+    pattern: '/associations/subjects/{s}',
+    family: 'confluent',
+    touches: subjectTouch,
+    query: true,
+    handle: (c) => c.ok([]),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/associations/resources/{resource}',
+    family: 'confluent',
+    query: true,
+    handle: (c) => c.ok([]),
+  }),
+  route({
+    method: 'GET',
+    pattern: '/associations/resources/{resource}/{name}',
+    family: 'confluent',
+    query: true,
+    handle: (c) => c.ok([]),
+  }),
+  route({
+    // Register, in read-only mode: a schema already registered under the subject answers as a lookup does
+    // (so producers that auto-register by default work); any other is refused (422 / 42205).
+    method: 'POST',
+    pattern: '/subjects/{s}/versions',
+    family: 'confluent',
+    touches: subjectTouch,
+    bodyTouches: referenceTouches,
+    handle: (c) => {
+      const subject = c.visible(c.params.s);
+      if (!subject) return c.error(422, 42205, notRegistered(c.params.s));
+      return c.job({ kind: 'lookup', subject: subject.subject, body: c.body, register: true, asked: c.params.s });
+    },
+  }),
+  ...WRITES.map(([method, pattern]) => route({ method, pattern, family: 'confluent', refuses: true, handle: (c) => c.error(422, 42205, WRITE_REFUSED) })),
   route({
     // Lookup: is this schema registered under the subject? (Also what a producer's auto-register amounts to.)
     method: 'POST',
@@ -455,7 +573,8 @@ function confluentCompat(c: Call, version?: string): Prepared | Promise<Prepared
   const verbose = c.query.get('verbose') === 'true';
   const name = c.params.s;
   const subject = c.visible(name);
-  if (!subject && version !== undefined && version !== 'latest' && version !== '-1') return c.error(404, 40401, `Subject '${name}' not found.`);
+  // Confluent: an unknown subject with a numeric version is an unknown version (40402).
+  if (!subject && version !== undefined && version !== 'latest' && version !== '-1') return c.error(404, 40402, `Version ${version} not found.`);
   // An unknown subject accepts any parsable schema (Confluent: is_compatible true); the job still parses it.
   return c.job({ kind: 'ccompat', subject: subject?.subject ?? name, version, body: c.body, verbose, unknownSubject: !subject });
 }

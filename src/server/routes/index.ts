@@ -84,7 +84,7 @@ export async function dispatch(d: Dispatch): Promise<Prepared> {
     if (hit) return hit;
   }
   let body: Record<string, unknown> = {};
-  if (route.method === 'POST' && d.readBody) {
+  if (route.method !== 'GET' && d.readBody) {
     const read = await d.readBody(route);
     if ('headers' in read && 'body' in read && Buffer.isBuffer(read.body)) return read as Prepared;
     body = read as Record<string, unknown>;

@@ -8,7 +8,7 @@ import type { JobRunner } from '../jobs.js';
 import type { Metrics } from '../metrics.js';
 import type { Job, JobResult } from '../ops.js';
 import { CONFLUENT_TYPE, JSON_TYPE, prepare, type Prepared } from '../answer.js';
-import type { Snapshot, SubjectData } from '../snapshot.js';
+import { stripContext, type Snapshot, type SubjectData } from '../snapshot.js';
 
 /** own: the JSON API; confluent: Confluent's API (its content type and error bodies); ui: the web UI; ops: health and metrics. */
 export type Family = 'own' | 'confluent' | 'ui' | 'ops';
@@ -75,7 +75,7 @@ export interface Call<P extends string = string> {
 }
 
 export interface Route<P extends string = string> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path pattern: literal segments, `{param}`, and a last `{rest*}` for any remaining segments. Also the metrics label. */
   pattern: string;
   family: Family;
@@ -91,6 +91,8 @@ export interface Route<P extends string = string> {
   query?: boolean;
   /** Answered without credentials under --auth-file: always (/health) or with --metrics-public (/metrics). */
   open?: 'always' | 'metrics-public';
+  /** A write of Confluent's API: refused (422 / 42205) before anything else, its body never read. */
+  refuses?: boolean;
   /** Every answer of this route that depends only on the path, by path, computed once per snapshot. */
   precompute?: (snap: Snapshot, put: Put) => void;
   handle(call: Call<P>): Prepared | Promise<Prepared>;
@@ -168,7 +170,8 @@ export class Router {
 
   constructor(readonly routes: readonly Route[]) {
     for (const r of routes) {
-      this.byPattern.set(r.pattern, r);
+      // By pattern, the GET row first: precomputed answers (GET only) look up their route here.
+      if (r.method === 'GET' || !this.byPattern.has(r.pattern)) this.byPattern.set(r.pattern, r);
       let node = this.tries.get(r.method);
       if (!node) this.tries.set(r.method, (node = newNode()));
       const segs = r.pattern.split('/').slice(1);
@@ -211,8 +214,26 @@ export class Router {
       found = walk(root, used, 0, params);
     }
     if (!found) return undefined;
-    const key = used.some((s) => s.includes('/')) ? undefined : '/' + used.join('/');
+    // The default context: a subject named ':.:x' is 'x' (in the key too, so precomputed answers serve it).
+    if (params.s !== undefined && params.s.startsWith(':.:')) {
+      const i = found.pattern.split('/').slice(1).indexOf('{s}');
+      params.s = stripContext(params.s);
+      if (i >= 0) used = used.map((seg, j) => (j === i ? params.s : seg));
+    }
+    // A subject name may hold '/' (an alias such as 'common/money.proto'); any other segment holding one has no key.
+    const sAt = params.s !== undefined ? found.pattern.split('/').slice(1).indexOf('{s}') : -1;
+    const key = used.some((seg, j) => j !== sAt && seg.includes('/')) ? undefined : '/' + used.join('/');
     return { route: found, params, key };
+  }
+
+  /** The methods whose routes (not a catch-all) match a path: for a 405's Allow, or none for a 404. */
+  allowed(segs: string[]): string[] {
+    const out: string[] = [];
+    for (const method of this.tries.keys()) {
+      const m = this.match(method, segs);
+      if (m && !/\*\}$/.test(m.route.pattern)) out.push(method);
+    }
+    return out;
   }
 }
 
