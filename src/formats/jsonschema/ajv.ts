@@ -4,6 +4,7 @@ import { InputError } from '../../model/errors.js';
 import type { DataError } from '../../model/types.js';
 import { isObject } from './walk.js';
 import { guardedTest, patternGuard } from './regex-guard.js';
+import { ecmaToRe2 } from './ecma-re2.js';
 
 // ajv and ajv-formats ship CommonJS; require keeps their default exports simple under NodeNext.
 const require = createRequire(import.meta.url);
@@ -73,8 +74,8 @@ const safeCache = new Map<string, { test: (s: string) => boolean }>();
 
 /**
  * ajv's regex engine: JavaScript's RegExp for ordinary patterns (fastest), RE2 (re2js, linear time) for
- * patterns unsafe for backtracking, so untrusted schemas cannot hang `validate`. A pattern RE2 cannot
- * compile (lookarounds, backreferences) runs on RegExp, in a worker thread with a time limit while the guard
+ * patterns unsafe for backtracking, so untrusted schemas cannot hang `validate`, rewritten so that they mean
+ * what ECMA-262 says (ecma-re2.ts). A pattern RE2 cannot run (lookarounds, backreferences) runs on RegExp, in a worker thread with a time limit while the guard
  * is on (regex-guard.ts).
  */
 export const safeRegExp = Object.assign(
@@ -85,13 +86,15 @@ export const safeRegExp = Object.assign(
     let r: { test: (s: string) => boolean } = new RegExp(pattern, flags);
     if (unsafeForBacktracking(pattern)) {
       try {
-        const re2 = re2Lib().RE2JS.compile(pattern);
+        // RE2's classes differ from ECMAScript's (\s, ., \w, \p{...}): it runs the pattern spelled with ECMAScript's own
+        // code point ranges (ecma-re2.ts); a construct without a translation (lookaround, backreference) goes below
+        const re2 = re2Lib().RE2JS.compile(ecmaToRe2(pattern, flags));
         // ajv shares compiled patterns by their toString(): it must name the pattern
         const name = `re2:/${pattern}/${flags}`;
         const wrapped: { test: (s: string) => boolean; toString(): string } = { test: (s: string) => re2.test(s), toString: () => name };
         r = wrapped;
       } catch {
-        // RE2 has no lookarounds or backreferences: JavaScript's engine, and while the guard is on (validate), in
+        // RE2 has no lookarounds or backreferences (nor repeat counts past 1000): JavaScript's engine, and while the guard is on (validate), in
         // a worker thread with a time limit (regex-guard.ts): past it the test throws PatternTimeout
         const re = r as RegExp;
         const name = `guarded:/${pattern}/${flags}`;
