@@ -58,17 +58,34 @@ function compileWith(
     }
   }
   const loaded = new Set<string>();
+  const rootId = isObject(value) && typeof value.$id === 'string' ? value.$id.replace(/#$/, '') : 'urn:llm-schema:root';
+  // set once a $ref names the root's own $id: with addUsedSchema off, ajv finds the root by that URI only
+  // when the schema is added under it (on this instance of its own, as every schema with such $refs gets)
+  let selfAdded = false;
   for (let attempt = 0; ; attempt++) {
     try {
+      if (selfAdded) {
+        const fn = ajv.getSchema(rootId);
+        if (fn) return fn;
+      }
       return compileSchema(ajv, value, external || !!references?.length);
     } catch (err) {
       if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
       const missing = (err as { missingSchema?: string }).missingSchema;
       const missingRef = (err as { missingRef?: string }).missingRef;
-      const rootId = isObject(value) && typeof value.$id === 'string' ? value.$id.replace(/#$/, '') : 'urn:llm-schema:root';
+      if (missing !== undefined && missing !== '' && missing === rootId && rootId !== 'urn:llm-schema:root' && !selfAdded && external) {
+        selfAdded = true;
+        try {
+          ajv.addSchema(value as object);
+        } catch (e) {
+          throw new InputError(`schema cannot be compiled: ${(e as Error).message}`, { file });
+        }
+        continue;
+      }
       if (missing !== undefined && (missing === '' || missing === rootId)) {
-        const pointer = missingRef?.slice(missingRef.indexOf('#')) ?? '';
-        throw new InputError(`cannot resolve $ref '${pointer}': no such location in the schema`, { file });
+        // the whole reference as written (the synthetic base of a root without $id left out)
+        const ref = (missingRef ?? missing).replace(/^urn:llm-schema:root/, '') || '#';
+        throw new InputError(`cannot resolve $ref '${ref}': no such location in the schema`, { file });
       }
       if (missing !== undefined && missing !== '') {
         const fromDisk = !sealed && file && file !== '-' && !/^[a-z][a-z0-9+.-]*:/i.test(missing) ? path.resolve(path.dirname(file), missing) : undefined;
