@@ -103,6 +103,23 @@ describe('protobuf compatibility fixtures', () => {
     expect(h.compare!(o, n, {}).changes).toEqual([expect.objectContaining({ rule: 'ANNOTATION_CHANGED', category: 'annotation' })]);
   });
 
+  it('loading does not depend on the order of imports (an extend of a type from the later import)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'pborder-'));
+    writeFileSync(join(d, 'a.proto'), 'syntax = "proto2";\npackage a;\nmessage Foo {\n  extensions 100 to max;\n  optional string x = 1;\n}\n');
+    writeFileSync(join(d, 'b.proto'), 'syntax = "proto2";\npackage b;\nmessage Bar {\n  optional int32 y = 1;\n}\n');
+    const main = (first: string, second: string) =>
+      `syntax = "proto2";\npackage a;\nimport "${first}";\nimport "${second}";\nextend Foo {\n  optional string note = 100;\n}\nmessage M {\n  optional b.Bar bar = 1;\n}\n`;
+    for (const [x, y] of [
+      ['b.proto', 'a.proto'],
+      ['a.proto', 'b.proto'],
+    ]) {
+      const text = main(x, y);
+      writeFileSync(join(d, 'main.proto'), text);
+      const s = await h.parse(text, { file: join(d, 'main.proto') });
+      expect(h.compare!(s, s, { policy: 'strict' }).changes, `${x} then ${y}`).toEqual([]);
+    }
+  });
+
   it('refuses an unknown policy', async () => {
     const { o, n } = await pair('FIELD_ADDED');
     expect(() => h.compare!(o, n, { policy: 'lenient' })).toThrow(/unknown Protobuf policy/);
