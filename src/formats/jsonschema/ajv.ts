@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, Options } from 'ajv';
 import { InputError } from '../../model/errors.js';
 import type { DataError } from '../../model/types.js';
-import { isObject } from './walk.js';
+import { forEachSubschemaValue, isObject, mapSchema } from './walk.js';
 import { guardedTest, patternGuard } from './regex-guard.js';
 import { ecmaToRe2 } from './ecma-re2.js';
 
@@ -118,31 +118,37 @@ const OPTIONS: Options = {
   code: { regExp: safeRegExp },
   allErrors: true,
   strict: false,
+  // `required: ["constructor"]` must not be met by Object.prototype, nor `properties: {toString: ...}` apply to it
+  ownProperties: true,
   addUsedSchema: false,
   validateFormats: true,
   // Keep the draft-07 meta-schema checks honest but do not fail on unknown keywords (they are legal).
   validateSchema: false,
 };
 
-const instances = new Map<Dialect, AjvInstance>();
+const instances = new Map<string, AjvInstance>();
 
-/** A shared ajv instance for the dialect, with formats on. Created on first use. */
-export function ajvFor(dialect: Dialect): AjvInstance {
-  let a = instances.get(dialect);
+/**
+ * A shared ajv instance for the dialect, with formats asserted (ajv-formats) unless `assertFormat` is false
+ * (`validate --no-assert-format`: `format` is an annotation, as 2019-09 and 2020-12 define it by default). Created on first use.
+ */
+export function ajvFor(dialect: Dialect, assertFormat = true): AjvInstance {
+  const key = `${dialect}/${assertFormat}`;
+  let a = instances.get(key);
   if (!a) {
-    a = newAjv(dialect);
-    instances.set(dialect, a);
+    a = newAjv(dialect, assertFormat);
+    instances.set(key, a);
   }
   return a;
 }
 
 /** A fresh instance (used when a schema brings references that must be added by name). */
-export function newAjv(dialect: Dialect): AjvInstance {
+export function newAjv(dialect: Dialect, assertFormat = true): AjvInstance {
   let Cls: new (o: Options) => AjvInstance;
   if (dialect === 'draft-07') Cls = require('ajv').default;
   else if (dialect === '2019-09') Cls = require('ajv/dist/2019').default;
   else Cls = require('ajv/dist/2020').default;
-  const ajv = new Cls(OPTIONS);
+  const ajv = new Cls(assertFormat ? OPTIONS : { ...OPTIONS, validateFormats: false });
   const addFormats = require('ajv-formats').default ?? require('ajv-formats');
   addFormats(ajv);
   return ajv;
@@ -178,11 +184,38 @@ export function toDataErrors(errors: ErrorObject[] | null | undefined): DataErro
   return out;
 }
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * ajv drops a property named `__proto__` from `properties` (a guard against prototype pollution), so its
+ * schema never applied and `additionalProperties: false` refused it. The same constraint, spelled as
+ * `patternProperties: {"^__proto__$": ...}`, is applied by ajv to the instance's own key (and counts for
+ * additionalProperties and unevaluatedProperties exactly as `properties` does). The schema is returned as
+ * is when no `properties` names `__proto__`.
+ */
+export function protoPropertiesAsPatterns(schema: unknown): unknown {
+  let found = false;
+  forEachSubschemaValue(schema, (s) => {
+    if (isObject(s.properties) && hasOwn(s.properties, '__proto__')) found = true;
+  });
+  if (!found) return schema;
+  return mapSchema(schema, (s) => {
+    if (!isObject(s.properties) || !hasOwn(s.properties, '__proto__')) return s;
+    const sub = s.properties.__proto__;
+    s.properties = Object.fromEntries(Object.entries(s.properties).filter(([k]) => k !== '__proto__'));
+    const pp: Record<string, unknown> = isObject(s.patternProperties) ? Object.fromEntries(Object.entries(s.patternProperties)) : {};
+    pp['^__proto__$'] = hasOwn(pp, '^__proto__$') ? { allOf: [pp['^__proto__$'], sub] } : sub;
+    s.patternProperties = pp;
+    return s;
+  });
+}
+
 /**
  * Compile a schema. A root without $id gets a synthetic one on a shallow copy: with addUsedSchema off,
  * ajv cannot resolve a bare "#" self-reference (recursive schemas) otherwise.
  */
 export function compileSchema(ajv: AjvInstance, schema: unknown, relativeRefs = false): import('ajv').ValidateFunction {
+  schema = protoPropertiesAsPatterns(schema);
   // With references added by relative names (e.g. "address.json"), the root must keep an empty base URI.
   if (!relativeRefs && isObject(schema) && schema.$id === undefined && schema.id === undefined) {
     return ajv.compile({ ...schema, $id: 'urn:llm-schema:root' });

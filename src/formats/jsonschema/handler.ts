@@ -14,13 +14,15 @@ import {
   type ResolvedReference,
 } from '../../model/types.js';
 import { PatternTimeout } from './regex-guard.js';
-import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
+import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, protoPropertiesAsPatterns, toDataErrors, type Dialect } from './ajv.js';
 import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
 import { compareJsonSchemas, refuseUncompilable } from './compare/index.js';
 import { Docs } from './compare/doc.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
 const compiled = new WeakMap<ParsedSchema, ValidateFunction>();
+/** The same with `format` an annotation (validate --no-assert-format). */
+const compiledAnnotatingFormat = new WeakMap<ParsedSchema, ValidateFunction>();
 /** Schemas parsed as registered versions: their outside $refs must be references, never files on disk. */
 const sealedSchemas = new WeakSet<ParsedSchema>();
 /** Schemas that arrived over the network: sealed, and their errors carry no command-line hints. */
@@ -47,9 +49,11 @@ function compileWith(
   file?: string,
   sealed = false,
   untrusted = false,
+  assertFormat = true,
 ): ValidateFunction {
+  value = protoPropertiesAsPatterns(value);
   const external = hasExternalRefs(value);
-  const ajv = references?.length || external ? newAjv(dialect) : ajvFor(dialect);
+  const ajv = references?.length || external ? newAjv(dialect, assertFormat) : ajvFor(dialect, assertFormat);
   for (const r of references ?? []) {
     try {
       ajv.addSchema(r.schema.value as object, r.name);
@@ -151,8 +155,8 @@ export const jsonSchemaHandler: FormatHandler = {
     return canonicalJson(stripAnnotations(schema.value));
   },
 
-  compile(schema: ParsedSchema): DataValidator {
-    const validate = compiledFor(schema);
+  compile(schema: ParsedSchema, options: ParseOptions = {}): DataValidator {
+    const validate = compiledFor(schema, options.assertFormat !== false);
     return {
       validate(data: unknown) {
         try {
@@ -204,8 +208,9 @@ export const jsonSchemaHandler: FormatHandler = {
 };
 
 /** The schema's ajv validator, compiled once per parsed schema. */
-function compiledFor(schema: ParsedSchema): ValidateFunction {
-  let fn = compiled.get(schema);
+function compiledFor(schema: ParsedSchema, assertFormat = true): ValidateFunction {
+  const cache = assertFormat ? compiled : compiledAnnotatingFormat;
+  let fn = cache.get(schema);
   if (!fn) {
     // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
     // (only a schema that refers at all can loop: the check normalises the whole document, costly for huge enums)
@@ -220,8 +225,9 @@ function compiledFor(schema: ParsedSchema): ValidateFunction {
       schema.file,
       sealedSchemas.has(schema),
       untrustedSchemas.has(schema),
+      assertFormat,
     );
-    compiled.set(schema, fn);
+    cache.set(schema, fn);
   }
   return fn;
 }
