@@ -29,6 +29,16 @@ describe('issue 26 from the command line', () => {
       'one.json': '1',
       'no-such-pointer.json': { $id: SELF, properties: { foo: { $ref: SELF + '#/nope' } } },
       'other-document.json': { properties: { foo: { $ref: 'urn:uuid:00000000-0000-0000-0000-000000000000' } } },
+      'open.json': { type: 'object' },
+      'proto-required.json': { type: 'object', required: ['__proto__'] },
+      'proto-typed.json': '{"type":"object","properties":{"__proto__":{"type":"integer"}},"additionalProperties":false}',
+      'empty.json': {},
+      'proto-1.json': '{"__proto__":1}',
+      'proto-x.json': '{"__proto__":"x"}',
+      'email.json': { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'string', format: 'email' },
+      'not-email.json': '"not-an-email"',
+      'empty-union.avsc': [],
+      'int-union.avsc': ['int'],
     });
   });
   afterAll(() => cleanup(dir));
@@ -82,6 +92,38 @@ describe('issue 26 from the command line', () => {
     expect(diff.stdout).not.toContain('REF_UNRESOLVED');
     const same = await cli(['diff', '--old', f('self.json'), '--new', f('self20.json')]);
     expect(same.stdout).toContain('MINIMUM_DECREASED');
+  });
+
+  it('__proto__ is an ordinary property name in validate, compat and diff', async () => {
+    expect((await cli(['validate', '--schema', f('proto-required.json'), '--data', f('empty.json')])).code).toBe(1);
+    expect((await cli(['validate', '--schema', f('proto-required.json'), '--data', f('proto-1.json')])).code).toBe(0);
+    const typed = await cli(['validate', '--schema', f('proto-typed.json'), '--data', f('proto-1.json'), f('proto-x.json')]);
+    expect(typed.code).toBe(1);
+    expect(typed.stdout).toContain('1 passed, 1 failed');
+    expect(typed.stdout).toContain('/__proto__ must be integer');
+    const compat = await cli(['compat', '--old', f('open.json'), '--new', f('proto-required.json'), '--json']);
+    expect(compat.code, compat.stderr).toBe(1);
+    const out = JSON.parse(compat.stdout);
+    expect(out.undecided).toBeFalsy();
+    expect(out.changes[0].witness).toMatchObject({ value: {} });
+    const diff = await cli(['diff', '--old', f('proto-required.json'), '--new', f('open.json')]);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain("REQUIRED_ATTRIBUTE_REMOVED /required: property '__proto__' is no longer required");
+  });
+
+  it('format is asserted by default, an annotation with --no-assert-format (and validate --help says so)', async () => {
+    expect((await cli(['validate', '--schema', f('email.json'), '--data', f('not-email.json')])).code).toBe(1);
+    expect((await cli(['validate', '--schema', f('email.json'), '--data', f('not-email.json'), '--no-assert-format'])).code).toBe(0);
+    const help = await cli(['validate', '--help']);
+    expect(help.stdout).toContain('--no-assert-format');
+    expect(help.stdout).toMatch(/`format`[^]*is asserted/);
+  });
+
+  it('an empty Avro union is refused as an input error that says why', async () => {
+    const r = await cli(['compat', '--old', f('empty-union.avsc'), '--new', f('int-union.avsc')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('empty union: a union needs at least one branch');
   });
 
   it('an unresolvable reference is printed whole; another document stays an input error', async () => {
