@@ -104,7 +104,9 @@ function compileWith(
           ? "only the request's references can be referred to"
           : sealed
             ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
-            : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
+            : /^[a-z][a-z0-9+.-]*:/i.test(missing)
+              ? `no schema in this document has that $id; register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
+              : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
         throw new InputError(`cannot resolve $ref '${missingRef ?? missing}': ${how}`, { file });
       }
       throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
