@@ -21,7 +21,7 @@ export interface WorkerInput {
 export async function workerValidator(schema: WorkerSchema): Promise<DataValidator> {
   const { getHandler } = await import('../formats/index.js');
   const handler = await getHandler(schema.format);
-  const options = { file: schema.file, protoPaths: schema.protoPaths, message: schema.message };
+  const options = { file: schema.file, protoPaths: schema.protoPaths, message: schema.message, assertFormat: schema.assertFormat };
   return handler.compile(await handler.parse(schema.text, options), options);
 }
 

@@ -32,6 +32,8 @@ export interface WorkerSchema {
   message?: string;
   /** The pattern guard's limit for the worker's run (validateInputs' patternTimeoutMs). */
   patternTimeoutMs?: number;
+  /** JSON Schema: false when `format` is an annotation only (validate --no-assert-format). */
+  assertFormat?: boolean;
 }
 
 /**

@@ -84,6 +84,8 @@ export interface ParseOptions {
    * input and output schemas (the costliest part of loading one).
    */
   trusted?: boolean;
+  /** JSON Schema: check `format` (the default, in every dialect) or, when false, treat it as an annotation (validate --no-assert-format). */
+  assertFormat?: boolean;
 }
 
 /** Options for a compatibility comparison. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { protobufHandler as h } from '../../src/formats/protobuf/handler.js';
 import { severityOf } from '../../src/core/compat.js';
 import { PROTOBUF_RULES } from '../../src/formats/protobuf/compat.js';
-import { PROTOBUF_RULE_TABLE } from '../../src/formats/protobuf/rules.js';
+import { BUF_CSR_RULES, PROTOBUF_RULE_TABLE } from '../../src/formats/protobuf/rules.js';
 
 const base = join(__dirname, '../../fixtures/compat/protobuf');
 const cases = readdirSync(base)
@@ -45,6 +45,29 @@ describe('protobuf rule table <-> fixtures', () => {
       expect(r.template.length, r.id).toBeGreaterThan(2);
       for (const p of ['wire', 'strict'] as const) expect(['none', 'backward', 'forward', 'both']).toContain(r.breaks[p]);
     }
+  });
+});
+
+describe("the strict rule table lists every rule of buf's CSR", () => {
+  it('each CSR rule has fixtures whose strict findings stand for it, or a reason it cannot fire file to file', async () => {
+    expect(Object.keys(BUF_CSR_RULES).length).toBe(32);
+    for (const [bufRule, row] of Object.entries(BUF_CSR_RULES)) {
+      if ('reason' in row) {
+        expect(row.reason.length, bufRule).toBeGreaterThan(20);
+        continue;
+      }
+      expect(row.fixtures.length, bufRule).toBeGreaterThan(0);
+      for (const c of row.fixtures) {
+        expect(cases, bufRule).toContain(c);
+        const { o, n } = await pair(c);
+        const standsFor = h.compare!(o, n, { policy: 'strict' })
+          .changes.filter((x) => x.breaksBackward || x.breaksForward)
+          .flatMap((x) => PROTOBUF_RULE_TABLE.find((r) => r.id === x.rule)?.buf ?? []);
+        expect(standsFor, `${c} for ${bufRule}`).toContain(bufRule);
+      }
+    }
+    // and every buf rule a row stands for is a CSR rule
+    for (const r of PROTOBUF_RULE_TABLE) for (const b of r.buf ?? []) expect(Object.keys(BUF_CSR_RULES), r.id).toContain(b);
   });
 });
 
@@ -101,6 +124,23 @@ describe('protobuf compatibility fixtures', () => {
     expect(h.canonical(o)).not.toBe(h.canonical(n));
     expect(h.canonicalWithoutAnnotations(o)).toBe(h.canonicalWithoutAnnotations(n));
     expect(h.compare!(o, n, {}).changes).toEqual([expect.objectContaining({ rule: 'ANNOTATION_CHANGED', category: 'annotation' })]);
+  });
+
+  it('loading does not depend on the order of imports (an extend of a type from the later import)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'pborder-'));
+    writeFileSync(join(d, 'a.proto'), 'syntax = "proto2";\npackage a;\nmessage Foo {\n  extensions 100 to max;\n  optional string x = 1;\n}\n');
+    writeFileSync(join(d, 'b.proto'), 'syntax = "proto2";\npackage b;\nmessage Bar {\n  optional int32 y = 1;\n}\n');
+    const main = (first: string, second: string) =>
+      `syntax = "proto2";\npackage a;\nimport "${first}";\nimport "${second}";\nextend Foo {\n  optional string note = 100;\n}\nmessage M {\n  optional b.Bar bar = 1;\n}\n`;
+    for (const [x, y] of [
+      ['b.proto', 'a.proto'],
+      ['a.proto', 'b.proto'],
+    ]) {
+      const text = main(x, y);
+      writeFileSync(join(d, 'main.proto'), text);
+      const s = await h.parse(text, { file: join(d, 'main.proto') });
+      expect(h.compare!(s, s, { policy: 'strict' }).changes, `${x} then ${y}`).toEqual([]);
+    }
   });
 
   it('refuses an unknown policy', async () => {

@@ -30,6 +30,7 @@ interface Opts {
   pick?: string;
   validOut?: string;
   quarantine?: string;
+  assertFormat: boolean;
 }
 
 const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'registered'];
@@ -75,6 +76,13 @@ export function define(program: Command): void {
     )
     .option('--max-errors <n>', 'errors shown per record', '10')
     .option('--no-parallel', 'validate large JSON Lines files on one thread')
+    .option('--no-assert-format', 'JSON Schema: treat `format` as an annotation only (by default it is asserted in every dialect; see below)')
+    .addHelpText(
+      'after',
+      '\nJSON Schema `format` (email, date-time, uri, ...) is asserted: a string that does not match its format is invalid, in\n' +
+        'every dialect, as ajv does. 2019-09 and 2020-12 define `format` as an annotation unless a validator opts in;\n' +
+        'llm-schema opts in. Pass --no-assert-format for annotation-only behaviour (format is then never checked).',
+    )
     .action((subject: string | undefined, _o, cmd: Command) =>
       run(
         () => new Context<Opts>(cmd),
@@ -97,7 +105,7 @@ export function define(program: Command): void {
           const replies = o.envelope !== undefined || o.validOut !== undefined || o.quarantine !== undefined || (o.field !== undefined && !o.extract);
           const maxErrors = Number(o.maxErrors);
           if (!Number.isInteger(maxErrors) || maxErrors < 1) throw new UsageError(`--max-errors must be a whole number >= 1, got '${o.maxErrors}'`);
-          const parseOptions: ParseOptions = { protoPaths: o.protoPath, message: o.message };
+          const parseOptions: ParseOptions = { protoPaths: o.protoPath, message: o.message, assertFormat: o.assertFormat !== false };
 
           let schema: ParsedSchema;
           let label: string;
@@ -218,7 +226,14 @@ export function define(program: Command): void {
                   fits,
                   parallel: o.parallel !== false && canParallel,
                   workerSchema: canParallel
-                    ? { format: schema.format, text: schema.text, file: schema.file, protoPaths: o.protoPath, message: o.message }
+                    ? {
+                        format: schema.format,
+                        text: schema.text,
+                        file: schema.file,
+                        protoPaths: o.protoPath,
+                        message: o.message,
+                        assertFormat: o.assertFormat !== false,
+                      }
                     : undefined,
                   // a record is never stuck on a pattern that needs backtracking: past the limit it is reported timed out
                   patternTimeoutMs: patternTimeoutMs(),

@@ -112,6 +112,9 @@ export class ModelBuilder {
   build(schema: unknown, namespace: string | undefined): AvroNode {
     if (typeof schema === 'string') return this.byName(schema, namespace);
     if (Array.isArray(schema)) {
+      // Java's parser takes `[]` (and calls it a compatible writer for any reader: it can write nothing); avsc,
+      // which validates data and reads containers here, refuses it, and so does llm-schema (README: Avro)
+      if (schema.length === 0) throw new Error('empty union: a union needs at least one branch (no value can be written with [])');
       const branches = schema.map((s) => this.build(s, namespace));
       const seen = new Set<string>();
       for (const b of branches) {

@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, Options } from 'ajv';
 import { InputError } from '../../model/errors.js';
 import type { DataError } from '../../model/types.js';
-import { isObject } from './walk.js';
+import { forEachSubschemaValue, isObject, mapSchema } from './walk.js';
 import { guardedTest, patternGuard } from './regex-guard.js';
+import { ecmaToRe2 } from './ecma-re2.js';
 
 // ajv and ajv-formats ship CommonJS; require keeps their default exports simple under NodeNext.
 const require = createRequire(import.meta.url);
@@ -73,8 +74,8 @@ const safeCache = new Map<string, { test: (s: string) => boolean }>();
 
 /**
  * ajv's regex engine: JavaScript's RegExp for ordinary patterns (fastest), RE2 (re2js, linear time) for
- * patterns unsafe for backtracking, so untrusted schemas cannot hang `validate`. A pattern RE2 cannot
- * compile (lookarounds, backreferences) runs on RegExp, in a worker thread with a time limit while the guard
+ * patterns unsafe for backtracking, so untrusted schemas cannot hang `validate`, rewritten so that they mean
+ * what ECMA-262 says (ecma-re2.ts). A pattern RE2 cannot run (lookarounds, backreferences) runs on RegExp, in a worker thread with a time limit while the guard
  * is on (regex-guard.ts).
  */
 export const safeRegExp = Object.assign(
@@ -85,13 +86,15 @@ export const safeRegExp = Object.assign(
     let r: { test: (s: string) => boolean } = new RegExp(pattern, flags);
     if (unsafeForBacktracking(pattern)) {
       try {
-        const re2 = re2Lib().RE2JS.compile(pattern);
+        // RE2's classes differ from ECMAScript's (\s, ., \w, \p{...}): it runs the pattern spelled with ECMAScript's own
+        // code point ranges (ecma-re2.ts); a construct without a translation (lookaround, backreference) goes below
+        const re2 = re2Lib().RE2JS.compile(ecmaToRe2(pattern, flags));
         // ajv shares compiled patterns by their toString(): it must name the pattern
         const name = `re2:/${pattern}/${flags}`;
         const wrapped: { test: (s: string) => boolean; toString(): string } = { test: (s: string) => re2.test(s), toString: () => name };
         r = wrapped;
       } catch {
-        // RE2 has no lookarounds or backreferences: JavaScript's engine, and while the guard is on (validate), in
+        // RE2 has no lookarounds or backreferences (nor repeat counts past 1000): JavaScript's engine, and while the guard is on (validate), in
         // a worker thread with a time limit (regex-guard.ts): past it the test throws PatternTimeout
         const re = r as RegExp;
         const name = `guarded:/${pattern}/${flags}`;
@@ -115,31 +118,37 @@ const OPTIONS: Options = {
   code: { regExp: safeRegExp },
   allErrors: true,
   strict: false,
+  // `required: ["constructor"]` must not be met by Object.prototype, nor `properties: {toString: ...}` apply to it
+  ownProperties: true,
   addUsedSchema: false,
   validateFormats: true,
   // Keep the draft-07 meta-schema checks honest but do not fail on unknown keywords (they are legal).
   validateSchema: false,
 };
 
-const instances = new Map<Dialect, AjvInstance>();
+const instances = new Map<string, AjvInstance>();
 
-/** A shared ajv instance for the dialect, with formats on. Created on first use. */
-export function ajvFor(dialect: Dialect): AjvInstance {
-  let a = instances.get(dialect);
+/**
+ * A shared ajv instance for the dialect, with formats asserted (ajv-formats) unless `assertFormat` is false
+ * (`validate --no-assert-format`: `format` is an annotation, as 2019-09 and 2020-12 define it by default). Created on first use.
+ */
+export function ajvFor(dialect: Dialect, assertFormat = true): AjvInstance {
+  const key = `${dialect}/${assertFormat}`;
+  let a = instances.get(key);
   if (!a) {
-    a = newAjv(dialect);
-    instances.set(dialect, a);
+    a = newAjv(dialect, assertFormat);
+    instances.set(key, a);
   }
   return a;
 }
 
 /** A fresh instance (used when a schema brings references that must be added by name). */
-export function newAjv(dialect: Dialect): AjvInstance {
+export function newAjv(dialect: Dialect, assertFormat = true): AjvInstance {
   let Cls: new (o: Options) => AjvInstance;
   if (dialect === 'draft-07') Cls = require('ajv').default;
   else if (dialect === '2019-09') Cls = require('ajv/dist/2019').default;
   else Cls = require('ajv/dist/2020').default;
-  const ajv = new Cls(OPTIONS);
+  const ajv = new Cls(assertFormat ? OPTIONS : { ...OPTIONS, validateFormats: false });
   const addFormats = require('ajv-formats').default ?? require('ajv-formats');
   addFormats(ajv);
   return ajv;
@@ -175,11 +184,38 @@ export function toDataErrors(errors: ErrorObject[] | null | undefined): DataErro
   return out;
 }
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * ajv drops a property named `__proto__` from `properties` (a guard against prototype pollution), so its
+ * schema never applied and `additionalProperties: false` refused it. The same constraint, spelled as
+ * `patternProperties: {"^__proto__$": ...}`, is applied by ajv to the instance's own key (and counts for
+ * additionalProperties and unevaluatedProperties exactly as `properties` does). The schema is returned as
+ * is when no `properties` names `__proto__`.
+ */
+export function protoPropertiesAsPatterns(schema: unknown): unknown {
+  let found = false;
+  forEachSubschemaValue(schema, (s) => {
+    if (isObject(s.properties) && hasOwn(s.properties, '__proto__')) found = true;
+  });
+  if (!found) return schema;
+  return mapSchema(schema, (s) => {
+    if (!isObject(s.properties) || !hasOwn(s.properties, '__proto__')) return s;
+    const sub = s.properties.__proto__;
+    s.properties = Object.fromEntries(Object.entries(s.properties).filter(([k]) => k !== '__proto__'));
+    const pp: Record<string, unknown> = isObject(s.patternProperties) ? Object.fromEntries(Object.entries(s.patternProperties)) : {};
+    pp['^__proto__$'] = hasOwn(pp, '^__proto__$') ? { allOf: [pp['^__proto__$'], sub] } : sub;
+    s.patternProperties = pp;
+    return s;
+  });
+}
+
 /**
  * Compile a schema. A root without $id gets a synthetic one on a shallow copy: with addUsedSchema off,
  * ajv cannot resolve a bare "#" self-reference (recursive schemas) otherwise.
  */
 export function compileSchema(ajv: AjvInstance, schema: unknown, relativeRefs = false): import('ajv').ValidateFunction {
+  schema = protoPropertiesAsPatterns(schema);
   // With references added by relative names (e.g. "address.json"), the root must keep an empty base URI.
   if (!relativeRefs && isObject(schema) && schema.$id === undefined && schema.id === undefined) {
     return ajv.compile({ ...schema, $id: 'urn:llm-schema:root' });

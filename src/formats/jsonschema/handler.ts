@@ -14,13 +14,15 @@ import {
   type ResolvedReference,
 } from '../../model/types.js';
 import { PatternTimeout } from './regex-guard.js';
-import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, toDataErrors, type Dialect } from './ajv.js';
+import { ajvFor, compileSchema, dialectOf, metaschemaErrors, newAjv, protoPropertiesAsPatterns, toDataErrors, type Dialect } from './ajv.js';
 import { forEachSubschema, isObject, propertyNames, stripAnnotations } from './walk.js';
 import { compareJsonSchemas, refuseUncompilable } from './compare/index.js';
 import { Docs } from './compare/doc.js';
 
 /** The compiled validator is kept on the parsed schema so that parse + compile costs one ajv compile. */
 const compiled = new WeakMap<ParsedSchema, ValidateFunction>();
+/** The same with `format` an annotation (validate --no-assert-format). */
+const compiledAnnotatingFormat = new WeakMap<ParsedSchema, ValidateFunction>();
 /** Schemas parsed as registered versions: their outside $refs must be references, never files on disk. */
 const sealedSchemas = new WeakSet<ParsedSchema>();
 /** Schemas that arrived over the network: sealed, and their errors carry no command-line hints. */
@@ -47,9 +49,11 @@ function compileWith(
   file?: string,
   sealed = false,
   untrusted = false,
+  assertFormat = true,
 ): ValidateFunction {
+  value = protoPropertiesAsPatterns(value);
   const external = hasExternalRefs(value);
-  const ajv = references?.length || external ? newAjv(dialect) : ajvFor(dialect);
+  const ajv = references?.length || external ? newAjv(dialect, assertFormat) : ajvFor(dialect, assertFormat);
   for (const r of references ?? []) {
     try {
       ajv.addSchema(r.schema.value as object, r.name);
@@ -58,17 +62,34 @@ function compileWith(
     }
   }
   const loaded = new Set<string>();
+  const rootId = isObject(value) && typeof value.$id === 'string' ? value.$id.replace(/#$/, '') : 'urn:llm-schema:root';
+  // set once a $ref names the root's own $id: with addUsedSchema off, ajv finds the root by that URI only
+  // when the schema is added under it (on this instance of its own, as every schema with such $refs gets)
+  let selfAdded = false;
   for (let attempt = 0; ; attempt++) {
     try {
+      if (selfAdded) {
+        const fn = ajv.getSchema(rootId);
+        if (fn) return fn;
+      }
       return compileSchema(ajv, value, external || !!references?.length);
     } catch (err) {
       if (err instanceof RangeError) throw new InputError('schema is nested too deeply to compile', { file });
       const missing = (err as { missingSchema?: string }).missingSchema;
       const missingRef = (err as { missingRef?: string }).missingRef;
-      const rootId = isObject(value) && typeof value.$id === 'string' ? value.$id.replace(/#$/, '') : 'urn:llm-schema:root';
+      if (missing !== undefined && missing !== '' && missing === rootId && rootId !== 'urn:llm-schema:root' && !selfAdded && external) {
+        selfAdded = true;
+        try {
+          ajv.addSchema(value as object);
+        } catch (e) {
+          throw new InputError(`schema cannot be compiled: ${(e as Error).message}`, { file });
+        }
+        continue;
+      }
       if (missing !== undefined && (missing === '' || missing === rootId)) {
-        const pointer = missingRef?.slice(missingRef.indexOf('#')) ?? '';
-        throw new InputError(`cannot resolve $ref '${pointer}': no such location in the schema`, { file });
+        // the whole reference as written (the synthetic base of a root without $id left out)
+        const ref = (missingRef ?? missing).replace(/^urn:llm-schema:root/, '') || '#';
+        throw new InputError(`cannot resolve $ref '${ref}': no such location in the schema`, { file });
       }
       if (missing !== undefined && missing !== '') {
         const fromDisk = !sealed && file && file !== '-' && !/^[a-z][a-z0-9+.-]*:/i.test(missing) ? path.resolve(path.dirname(file), missing) : undefined;
@@ -83,7 +104,9 @@ function compileWith(
           ? "only the request's references can be referred to"
           : sealed
             ? `register that schema as a subject and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
-            : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
+            : /^[a-z][a-z0-9+.-]*:/i.test(missing)
+              ? `no schema in this document has that $id; register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`
+              : `no file '${missing}' beside the schema; give it, or register it and pass --reference ${missing}=NAMESPACE.NAME@VERSION`;
         throw new InputError(`cannot resolve $ref '${missingRef ?? missing}': ${how}`, { file });
       }
       throw new InputError(`schema cannot be compiled: ${(err as Error).message}`, { file });
@@ -134,8 +157,8 @@ export const jsonSchemaHandler: FormatHandler = {
     return canonicalJson(stripAnnotations(schema.value));
   },
 
-  compile(schema: ParsedSchema): DataValidator {
-    const validate = compiledFor(schema);
+  compile(schema: ParsedSchema, options: ParseOptions = {}): DataValidator {
+    const validate = compiledFor(schema, options.assertFormat !== false);
     return {
       validate(data: unknown) {
         try {
@@ -187,8 +210,9 @@ export const jsonSchemaHandler: FormatHandler = {
 };
 
 /** The schema's ajv validator, compiled once per parsed schema. */
-function compiledFor(schema: ParsedSchema): ValidateFunction {
-  let fn = compiled.get(schema);
+function compiledFor(schema: ParsedSchema, assertFormat = true): ValidateFunction {
+  const cache = assertFormat ? compiled : compiledAnnotatingFormat;
+  let fn = cache.get(schema);
   if (!fn) {
     // a $ref loop with no base case compiles in ajv but overflows on every instance: refuse it here too
     // (only a schema that refers at all can loop: the check normalises the whole document, costly for huge enums)
@@ -203,8 +227,9 @@ function compiledFor(schema: ParsedSchema): ValidateFunction {
       schema.file,
       sealedSchemas.has(schema),
       untrustedSchemas.has(schema),
+      assertFormat,
     );
-    compiled.set(schema, fn);
+    cache.set(schema, fn);
   }
   return fn;
 }

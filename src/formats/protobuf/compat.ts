@@ -80,7 +80,49 @@ interface Side {
   loaded: Loaded;
   messages: Map<string, { type: PbType; file: ProtoFile; local: string }>;
   enums: Map<string, { e: PbEnum; file: ProtoFile; local: string }>;
+  services: Map<string, { s: PbType; file: ProtoFile; local: string }>;
 }
+
+/** A message's own fields: not the copies protobufjs adds for `extend` declarations (buf's CSR has no rule for those). */
+function ownFields(t: PbType): PbField[] {
+  return (t.fieldsArray as PbField[]).filter((f) => !f.declaringField);
+}
+
+/** protobufjs's resolved json_format feature (ALLOW for proto3, LEGACY_BEST_EFFORT for proto2; editions set it). */
+function jsonFormat(t: { _features?: { json_format?: string } }): string | undefined {
+  return t._features?.json_format;
+}
+
+/** Inclusive number ranges of `extensions` declarations, merged. */
+function extensionRanges(t: PbType): Array<[number, number]> {
+  const rs = ((t.extensions ?? []) as Array<[number, number]>).map(([a, b]) => [a, b] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const r of rs) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else out.push([...r]);
+  }
+  return out;
+}
+
+/** The parts of ranges `a` not covered by ranges `b`. */
+function rangesMinus(a: Array<[number, number]>, b: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [lo0, hi] of a) {
+    let lo = lo0;
+    for (const [blo, bhi] of b) {
+      if (bhi < lo || blo > hi) continue;
+      if (blo > lo) out.push([lo, blo - 1]);
+      lo = bhi + 1;
+      if (lo > hi) break;
+    }
+    if (lo <= hi) out.push([lo, hi]);
+  }
+  return out;
+}
+
+const MAX_FIELD = 536870911;
+const showRanges = (rs: Array<[number, number]>): string => rs.map(([a, b]) => `[${a},${b === MAX_FIELD ? 'max' : b}]`).join(', ');
 
 function localName(fullName: string, pkg: string): string {
   const n = fullName.replace(/^\./, '');
@@ -88,7 +130,7 @@ function localName(fullName: string, pkg: string): string {
 }
 
 function collect(loaded: Loaded): Side {
-  const side: Side = { loaded, messages: new Map(), enums: new Map() };
+  const side: Side = { loaded, messages: new Map(), enums: new Map(), services: new Map() };
   const walk = (ns: { nestedArray?: unknown[] }): void => {
     for (const child of (ns.nestedArray ?? []) as PbType[]) {
       const file = child.filename == null ? undefined : loaded.files.get(child.filename);
@@ -101,6 +143,11 @@ function collect(loaded: Loaded): Side {
         if (file && !file.wellKnown) {
           const local = localName(child.fullName, file.package);
           side.enums.set(`${file.key}\u0000${local}`, { e: child, file, local });
+        }
+      } else if (child.methods !== undefined && 'methodsArray' in child) {
+        if (file && !file.wellKnown) {
+          const local = localName(child.fullName, file.package);
+          side.services.set(`${file.key}\u0000${local}`, { s: child, file, local });
         }
       }
       if (child.nestedArray) walk(child);
@@ -124,6 +171,11 @@ function locateMessage(file: ProtoFile, local: string): Where {
   const lineText = file.text.split('\n')[pos.line - 1];
   const m = new RegExp(`\\b${esc(local.split('.').pop()!)}\\b`).exec(lineText.slice(pos.column - 1));
   return { file, line: pos.line, column: pos.column + (m?.index ?? 0) };
+}
+
+function locateService(file: ProtoFile, local: string): Where {
+  const pos = findPosition(file.text, new RegExp(`\\bservice\\s+${esc(local.split('.').pop()!)}\\b`));
+  return pos ? { file, ...pos } : { file };
 }
 
 function locateIn(file: ProtoFile, local: string, re: RegExp): Where {
@@ -222,14 +274,66 @@ class Walker {
         this.emit('ENUM_ADDED', ne.local, { enum: ne.local }, locateMessage(ne.file, ne.local));
       }
     }
+    // services: CSR compares the RPCs present on both sides (deleting one is FILE/PACKAGE's RPC_NO_DELETE, not CSR's)
+    for (const [k, os] of this.o.services) {
+      const ns = this.n.services.get(k);
+      if (ns) this.service(os.s, ns.s, ns.file, ns.local);
+    }
+  }
+
+  private service(O: PbType, N: PbType, file: ProtoFile, local: string): void {
+    for (const om of O.methodsArray as PbType[]) {
+      const nm = N.methods[om.name];
+      if (!nm) continue;
+      const svcAt = locateService(file, local);
+      const rpcAt = findPosition(file.text, new RegExp(`\\brpc\\s+${esc(om.name)}\\b`), svcAt.line ?? 1);
+      const where: Where = rpcAt ? { file, ...rpcAt } : svcAt;
+      const p = { rpc: om.name, service: local };
+      const path = `${local}.${om.name}`;
+      const typeOf = (m: PbType, which: 'Request' | 'Response'): string =>
+        String(m[`resolved${which}Type`]?.fullName ?? m[`${which.toLowerCase()}Type`]).replace(/^\./, '');
+      for (const which of ['Request', 'Response'] as const) {
+        const ot = typeOf(om, which);
+        const nt = typeOf(nm, which);
+        if (ot !== nt) this.emit(`RPC_SAME_${which.toUpperCase()}_TYPE`, path, { ...p, old: ot, new: nt }, where);
+      }
+      const mode = (x: unknown) => (x ? 'streaming' : 'unary');
+      if (!!om.requestStream !== !!nm.requestStream)
+        this.emit('RPC_SAME_CLIENT_STREAMING', path, { ...p, old: mode(om.requestStream), new: mode(nm.requestStream) }, where);
+      if (!!om.responseStream !== !!nm.responseStream)
+        this.emit('RPC_SAME_SERVER_STREAMING', path, { ...p, old: mode(om.responseStream), new: mode(nm.responseStream) }, where);
+      const level = (m: PbType): string => String(m.options?.idempotency_level ?? 'IDEMPOTENCY_UNKNOWN');
+      if (level(om) !== level(nm)) this.emit('RPC_SAME_IDEMPOTENCY_LEVEL', path, { ...p, old: level(om), new: level(nm) }, where);
+    }
   }
 
   private message(O: PbType, N: PbType, file: ProtoFile, local: string): void {
     const msgAt = locateMessage(file, local);
-    const oldById = new Map<number, PbField>(O.fieldsArray.map((f: PbField) => [f.id, f]));
-    const newById = new Map<number, PbField>(N.fieldsArray.map((f: PbField) => [f.id, f]));
-    const oldOneofs = new Set<string>(O.fieldsArray.map(oneofOf).filter(Boolean) as string[]);
-    const newOneofs = new Set<string>(N.fieldsArray.map(oneofOf).filter(Boolean) as string[]);
+    const oldById = new Map<number, PbField>(ownFields(O).map((f: PbField) => [f.id, f]));
+    const newById = new Map<number, PbField>(ownFields(N).map((f: PbField) => [f.id, f]));
+    const oldOneofs = new Set<string>(ownFields(O).map(oneofOf).filter(Boolean) as string[]);
+    const newOneofs = new Set<string>(ownFields(N).map(oneofOf).filter(Boolean) as string[]);
+    // extension ranges, the standard descriptor accessor and JSON support (buf's CSR)
+    const lostExt = rangesMinus(extensionRanges(O), extensionRanges(N));
+    if (lostExt.length) this.emit('EXTENSION_MESSAGE_NO_DELETE', local, { ranges: showRanges(lostExt), message: local }, msgAt);
+    const gainedExt = rangesMinus(extensionRanges(N), extensionRanges(O));
+    if (gainedExt.length) this.emit('EXTENSION_RANGE_ADDED', local, { ranges: showRanges(gainedExt), message: local }, locateIn(file, local, /\bextensions\b/));
+    const oAcc = O.options?.no_standard_descriptor_accessor === true;
+    const nAcc = N.options?.no_standard_descriptor_accessor === true;
+    if (oAcc !== nAcc) {
+      const at = locateIn(file, local, /\bno_standard_descriptor_accessor\b/);
+      this.emit(
+        nAcc ? 'MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR' : 'STANDARD_DESCRIPTOR_ACCESSOR_ADDED',
+        local,
+        { message: local },
+        at.line ? at : msgAt,
+      );
+    }
+    const ojf = jsonFormat(O);
+    const njf = jsonFormat(N);
+    if (ojf && njf && ojf !== njf) {
+      this.emit(njf === 'ALLOW' ? 'MESSAGE_JSON_FORMAT_ALLOWED' : 'MESSAGE_SAME_JSON_FORMAT', local, { message: local, old: ojf, new: njf }, msgAt);
+    }
 
     for (const [id, of] of oldById) {
       const nf = newById.get(id);
@@ -402,6 +506,11 @@ class Walker {
     const on = byNum(O);
     const nn = byNum(N);
     const enumAt = locateMessage(file, local);
+    const ojf = jsonFormat(O);
+    const njf = jsonFormat(N);
+    if (ojf && njf && ojf !== njf) {
+      this.emit(njf === 'ALLOW' ? 'ENUM_JSON_FORMAT_ALLOWED' : 'ENUM_SAME_JSON_FORMAT', local, { enum: local, old: ojf, new: njf }, enumAt);
+    }
     for (const [num, names] of on) {
       const now = nn.get(num);
       if (!now) {

@@ -118,6 +118,23 @@ function locateError(message: string, text: string): { line?: number; column?: n
   return { reason };
 }
 
+/**
+ * protobufjs tries an `extend Foo` each time a message is added, looking Foo up through caches it clears only
+ * after that try: a miss cached while an unrelated file loaded (import "b.proto" before "a.proto") hid Foo
+ * for good ("unresolvable extensions"), so loading depended on the order of imports. Once every file is in,
+ * the caches are dropped and the extensions still waiting are tried again, as are later lookups.
+ */
+function settleExtensions(root: PbRoot): void {
+  const stack: any[] = [root];
+  while (stack.length) {
+    const ns = stack.pop();
+    ns._lookupCache = Object.create(null);
+    for (const n of ns.nestedArray ?? []) if (n && n.nestedArray) stack.push(n);
+  }
+  const waiting: any[] = Array.isArray(root.deferred) ? root.deferred.splice(0) : [];
+  for (const field of waiting) root._handleAdd(field);
+}
+
 /** Load a .proto source and everything it imports. */
 export async function loadProto(text: string, options: ParseOptions = {}): Promise<Loaded> {
   const pb = await protobufjs();
@@ -223,6 +240,7 @@ export async function loadProto(text: string, options: ParseOptions = {}): Promi
   };
 
   parseOne('', mainDisplay, text, []);
+  settleExtensions(root);
   try {
     root.resolveAll();
   } catch (err) {

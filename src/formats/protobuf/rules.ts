@@ -290,7 +290,143 @@ export const PROTOBUF_RULE_TABLE: readonly ProtobufRule[] = [
     breaks: { wire: 'backward', strict: 'both' },
     buf: ['FIELD_SAME_ONEOF'],
   },
+  // extension ranges and message options
+  {
+    id: 'EXTENSION_MESSAGE_NO_DELETE',
+    purpose: 'extension numbers (an `extensions` range) were removed from a message',
+    template: 'Previously present extension numbers {ranges} on message "{message}" were removed',
+    breaks: { wire: 'none', strict: 'backward' },
+    buf: ['EXTENSION_MESSAGE_NO_DELETE'],
+  },
+  {
+    id: 'EXTENSION_RANGE_ADDED',
+    purpose: 'extension numbers were added to a message (a removal for an old reader)',
+    template: 'Extension numbers {ranges} were added to message "{message}"',
+    breaks: { wire: 'none', strict: 'forward' },
+    buf: ['EXTENSION_MESSAGE_NO_DELETE'],
+  },
+  {
+    id: 'MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR',
+    purpose: 'no_standard_descriptor_accessor was turned on (generated code loses descriptor())',
+    template: 'Message option "no_standard_descriptor_accessor" on message "{message}" changed from "false" to "true"',
+    breaks: { wire: 'none', strict: 'backward' },
+    buf: ['MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR'],
+  },
+  {
+    id: 'STANDARD_DESCRIPTOR_ACCESSOR_ADDED',
+    purpose: 'no_standard_descriptor_accessor was turned off (a removal for old generated code)',
+    template: 'Message option "no_standard_descriptor_accessor" on message "{message}" changed from "true" to "false"',
+    breaks: { wire: 'none', strict: 'forward' },
+    buf: ['MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR'],
+  },
+  {
+    id: 'MESSAGE_SAME_JSON_FORMAT',
+    purpose: "a message's JSON support went from ALLOW to LEGACY_BEST_EFFORT (features.json_format, or proto3 to proto2)",
+    template: 'Message "{message}" JSON format support changed from {old} to {new}',
+    breaks: { wire: 'none', strict: 'backward' },
+    buf: ['MESSAGE_SAME_JSON_FORMAT'],
+  },
+  {
+    id: 'MESSAGE_JSON_FORMAT_ALLOWED',
+    purpose: "a message's JSON support went from LEGACY_BEST_EFFORT to ALLOW (a loss for an old reader)",
+    template: 'Message "{message}" JSON format support changed from {old} to {new}',
+    breaks: { wire: 'none', strict: 'forward' },
+    buf: ['MESSAGE_SAME_JSON_FORMAT'],
+  },
+  {
+    id: 'ENUM_SAME_JSON_FORMAT',
+    purpose: "an enum's JSON support went from ALLOW to LEGACY_BEST_EFFORT (features.json_format, or proto3 to proto2)",
+    template: 'Enum "{enum}" JSON format support changed from {old} to {new}',
+    breaks: { wire: 'none', strict: 'backward' },
+    buf: ['ENUM_SAME_JSON_FORMAT'],
+  },
+  {
+    id: 'ENUM_JSON_FORMAT_ALLOWED',
+    purpose: "an enum's JSON support went from LEGACY_BEST_EFFORT to ALLOW (a loss for an old reader)",
+    template: 'Enum "{enum}" JSON format support changed from {old} to {new}',
+    breaks: { wire: 'none', strict: 'forward' },
+    buf: ['ENUM_SAME_JSON_FORMAT'],
+  },
+  // services (Confluent's checker is about data and ignores them; CSR compares the RPCs both sides have)
+  {
+    id: 'RPC_SAME_REQUEST_TYPE',
+    purpose: "an RPC's request type changed",
+    template: 'RPC "{rpc}" on service "{service}" changed request type from "{old}" to "{new}"',
+    breaks: { wire: 'none', strict: 'both' },
+    buf: ['RPC_SAME_REQUEST_TYPE'],
+  },
+  {
+    id: 'RPC_SAME_RESPONSE_TYPE',
+    purpose: "an RPC's response type changed",
+    template: 'RPC "{rpc}" on service "{service}" changed response type from "{old}" to "{new}"',
+    breaks: { wire: 'none', strict: 'both' },
+    buf: ['RPC_SAME_RESPONSE_TYPE'],
+  },
+  {
+    id: 'RPC_SAME_CLIENT_STREAMING',
+    purpose: 'an RPC turned client streaming or unary',
+    template: 'RPC "{rpc}" on service "{service}" changed from client {old} to client {new}',
+    breaks: { wire: 'none', strict: 'both' },
+    buf: ['RPC_SAME_CLIENT_STREAMING'],
+  },
+  {
+    id: 'RPC_SAME_SERVER_STREAMING',
+    purpose: 'an RPC turned server streaming or unary',
+    template: 'RPC "{rpc}" on service "{service}" changed from server {old} to server {new}',
+    breaks: { wire: 'none', strict: 'both' },
+    buf: ['RPC_SAME_SERVER_STREAMING'],
+  },
+  {
+    id: 'RPC_SAME_IDEMPOTENCY_LEVEL',
+    purpose: "an RPC's idempotency_level option changed",
+    template: 'RPC "{rpc}" on service "{service}" changed option "idempotency_level" from "{old}" to "{new}"',
+    breaks: { wire: 'none', strict: 'both' },
+    buf: ['RPC_SAME_IDEMPOTENCY_LEVEL'],
+  },
 ];
+
+/**
+ * Every rule of buf's CSR category (buf 1.75: `buf config ls-breaking-rules --configured-only` with
+ * `breaking.use: [CSR]`), with the fixtures under fixtures/compat/protobuf that make buf report it (the
+ * integration tier checks both against buf), or why it cannot fire when one file is compared with one file.
+ */
+export const BUF_CSR_RULES: Readonly<Record<string, { fixtures: readonly string[] } | { reason: string }>> = {
+  ENUM_NO_DELETE: { fixtures: ['ENUM_REMOVED'] },
+  ENUM_SAME_JSON_FORMAT: { fixtures: ['ENUM_SAME_JSON_FORMAT'] },
+  ENUM_VALUE_NO_DELETE: { fixtures: ['ENUM_CONST_REMOVED__reserved', 'ENUM_VALUE_NO_DELETE_UNLESS_RESERVED'] },
+  ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED: { fixtures: ['ENUM_VALUE_NO_DELETE_UNLESS_RESERVED'] },
+  ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED: { fixtures: ['ENUM_VALUE_NO_DELETE_UNLESS_RESERVED'] },
+  ENUM_VALUE_SAME_NAME: { fixtures: ['ENUM_VALUE_SAME_NAME'] },
+  EXTENSION_MESSAGE_NO_DELETE: { fixtures: ['EXTENSION_MESSAGE_NO_DELETE'] },
+  FIELD_NO_DELETE: { fixtures: ['FIELD_NO_DELETE_UNLESS_RESERVED', 'FIELD_REMOVED__reserved'] },
+  FIELD_NO_DELETE_UNLESS_NAME_RESERVED: { fixtures: ['FIELD_NO_DELETE_UNLESS_RESERVED__number_only'] },
+  FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED: { fixtures: ['FIELD_NO_DELETE_UNLESS_RESERVED__name_only'] },
+  FIELD_SAME_DEFAULT: { fixtures: ['FIELD_SAME_DEFAULT'] },
+  FIELD_SAME_JSON_NAME: { fixtures: ['FIELD_SAME_JSON_NAME'] },
+  FIELD_SAME_NAME: { fixtures: ['FIELD_SAME_NAME'] },
+  FIELD_SAME_ONEOF: { fixtures: ['FIELD_SAME_ONEOF__out_of_oneof', 'FIELD_SAME_ONEOF__one_into_new_oneof'] },
+  FIELD_SAME_TYPE: { fixtures: ['FIELD_KIND_CHANGED', 'FIELD_NAMED_TYPE_CHANGED', 'FIELD_SAME_TYPE__int32_int64'] },
+  FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY: { fixtures: ['FIELD_MESSAGE_LABEL_CHANGED', 'FIELD_STRING_OR_BYTES_LABEL_CHANGED'] },
+  FIELD_WIRE_JSON_COMPATIBLE_TYPE: { fixtures: ['FIELD_SAME_TYPE__int32_int64', 'FIELD_SAME_TYPE__string_bytes'] },
+  FILE_NO_DELETE: {
+    reason:
+      'one file is compared with one file: the compared file cannot be missing, and an imported file no longer imported is not compared (buf, comparing whole modules, would report it)',
+  },
+  FILE_SAME_PACKAGE: { fixtures: ['PACKAGE_CHANGED'] },
+  FILE_SAME_SYNTAX: { fixtures: ['FILE_SAME_SYNTAX'] },
+  MESSAGE_NO_DELETE: { fixtures: ['MESSAGE_REMOVED'] },
+  MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR: { fixtures: ['MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR'] },
+  MESSAGE_SAME_JSON_FORMAT: { fixtures: ['MESSAGE_SAME_JSON_FORMAT'] },
+  MESSAGE_SAME_REQUIRED_FIELDS: { fixtures: ['REQUIRED_FIELD_ADDED', 'REQUIRED_FIELD_REMOVED'] },
+  ONEOF_NO_DELETE: { fixtures: ['ONEOF_NO_DELETE'] },
+  RESERVED_ENUM_NO_DELETE: { fixtures: ['RESERVED_ENUM_NO_DELETE'] },
+  RESERVED_MESSAGE_NO_DELETE: { fixtures: ['RESERVED_MESSAGE_NO_DELETE'] },
+  RPC_SAME_CLIENT_STREAMING: { fixtures: ['RPC_SAME_CLIENT_STREAMING'] },
+  RPC_SAME_IDEMPOTENCY_LEVEL: { fixtures: ['RPC_SAME_IDEMPOTENCY_LEVEL'] },
+  RPC_SAME_REQUEST_TYPE: { fixtures: ['RPC_SAME_REQUEST_TYPE'] },
+  RPC_SAME_RESPONSE_TYPE: { fixtures: ['RPC_SAME_RESPONSE_TYPE'] },
+  RPC_SAME_SERVER_STREAMING: { fixtures: ['RPC_SAME_SERVER_STREAMING'] },
+};
 
 export const PROTOBUF_RULE_INDEX: ReadonlyMap<string, ProtobufRule> = new Map(PROTOBUF_RULE_TABLE.map((r) => [r.id, r]));
 

@@ -27,6 +27,11 @@ export interface Doc {
   anchors: Map<string, Raw>;
   /** Schemas referenced by name (other subjects). */
   external: Map<string, Doc>;
+  /**
+   * Schema resources by their absolute URI without fragment: the root ('' and its `$id`) and every subschema with
+   * an `$id` of its own (resolved against the enclosing base), for `$ref`s to them.
+   */
+  resources: Map<string, unknown>;
   /** Some schema in the document has a $ref (without one, the normalised document is a tree). */
   refers?: boolean;
 }
@@ -117,8 +122,9 @@ export class Docs {
       map: new WeakMap(),
       anchors: new Map(),
       external,
+      resources: new Map([['', value]]),
     };
-    doc.root = this.normalise(value, '', doc);
+    doc.root = this.normalise(value, '', doc, '');
     return doc;
   }
 
@@ -313,8 +319,16 @@ export class Docs {
   resolve(from: Obj, ref: string): Raw | undefined {
     const info = this.info.get(from);
     if (!info) return undefined;
+    // a reference to the document's own or an embedded `$id` (absolute, or relative to the enclosing base)
+    const abs = resolveUri(ref, this.bases.get(from) ?? rootBase(info.doc.original));
+    const hash = abs.indexOf('#');
+    const resource = info.doc.resources.get(hash < 0 ? abs : abs.slice(0, hash));
+    if (resource !== undefined) return this.resolveFrom(info.doc, resource, hash < 0 ? '' : abs.slice(hash + 1));
     return this.resolveIn(info.doc, ref);
   }
+
+  /** The base URI each node holding a `$ref` was written under (absent: the document's root base). */
+  private bases = new WeakMap<object, string>();
 
   private resolveIn(doc: Doc, ref: string): Raw | undefined {
     const hash = ref.indexOf('#');
@@ -329,11 +343,15 @@ export class Docs {
         return this.resolveIn(ext, '#' + frag);
       }
     }
-    if (frag === '') return doc.root;
-    if (!frag.startsWith('/')) return doc.anchors.get(frag);
-    let cur: unknown = doc.original;
-    for (const raw of frag.slice(1).split('/')) {
-      const tok = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    return this.resolveFrom(doc, doc.original, frag);
+  }
+
+  /** A fragment (empty, a JSON pointer or an anchor) within the schema resource `resource` of doc. */
+  private resolveFrom(doc: Doc, resource: unknown, frag: string): Raw | undefined {
+    if (frag !== '' && !frag.startsWith('/')) return doc.anchors.get(safeDecode(frag));
+    let cur: unknown = resource;
+    for (const raw of frag === '' ? [] : frag.slice(1).split('/')) {
+      const tok = safeDecode(raw).replace(/~1/g, '/').replace(/~0/g, '~');
       if (Array.isArray(cur)) cur = cur[Number(tok)];
       else if (isObject(cur)) cur = cur[tok];
       else return undefined;
@@ -344,13 +362,19 @@ export class Docs {
   }
 
   /** Normalise one schema (recursively): the equivalence rules the differ relies on. */
-  private normalise(s: unknown, pointer: string, doc: Doc): Raw {
+  private normalise(s: unknown, pointer: string, doc: Doc, base: string): Raw {
     if (typeof s === 'boolean') return s;
     if (!isObject(s)) return true;
     const d = doc.dialect;
     const out: Obj = {};
     const keys: Record<string, string> = {};
-    const sub = (v: unknown, p: string) => this.normalise(v, p, doc);
+    // a subschema with an `$id` of its own is a schema resource: its base for the $refs inside, and a $ref target
+    const ownId = s.$id ?? s.id;
+    if (typeof ownId === 'string' && !ownId.startsWith('#')) {
+      base = stripFragment(resolveUri(ownId, base));
+      if (!doc.resources.has(base)) doc.resources.set(base, s);
+    }
+    const sub = (v: unknown, p: string) => this.normalise(v, p, doc, base);
     const draft7Ref = d === 'draft-07' && typeof s.$ref === 'string';
     if (typeof s.$ref === 'string') doc.refers = true;
     let hasConst = false;
@@ -500,6 +524,7 @@ export class Docs {
     const info: NodeInfo = { doc, pointer, keys: hasKeys ? keys : undefined };
     if (declared) info.declared = declared;
     this.info.set(out, info);
+    if (typeof s.$ref === 'string' && base !== '') this.bases.set(out, base);
     doc.map.set(s, out);
     this.origins.set(out, s);
     const anchor =
@@ -517,6 +542,42 @@ export class Docs {
 function setOwn(o: Obj, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** ref resolved against base (RFC 3986) when base is an absolute URI; ref itself otherwise. */
+export function resolveUri(ref: string, base: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+    try {
+      return new URL(ref).href;
+    } catch {
+      return ref;
+    }
+  }
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(base)) return ref;
+  try {
+    return new URL(ref, base).href;
+  } catch {
+    return ref;
+  }
+}
+
+function stripFragment(uri: string): string {
+  const h = uri.indexOf('#');
+  return h < 0 ? uri : uri.slice(0, h);
+}
+
+/** The document's base URI: its root `$id` (without fragment), or '' for none. */
+function rootBase(original: unknown): string {
+  const id = isObject(original) ? (original.$id ?? original.id) : undefined;
+  return typeof id === 'string' && !id.startsWith('#') ? stripFragment(resolveUri(id, '')) : '';
 }
 
 function cmp(a: string, b: string): number {

@@ -8,6 +8,8 @@ import { Unsupported, eq, isMultiple, kindOf, kindsOfTypes, regex, ucs2length } 
 import type { Normaliser } from './normaliser.js';
 import type { EngineContext } from './context.js';
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export class Evaluator {
   constructor(
     readonly ctx: EngineContext,
@@ -82,12 +84,13 @@ export class Evaluator {
       const keys = Object.keys(v);
       if (typeof s.minProperties === 'number' && keys.length < s.minProperties) return false;
       if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) return false;
-      if (Array.isArray(s.required) && (s.required as string[]).some((r) => !(r in v))) return false;
+      // own keys only: `constructor` or `__proto__` is not present in {} (Object.prototype does not count)
+      if (Array.isArray(s.required) && (s.required as string[]).some((r) => !hasOwn(v, r))) return false;
       const props = isObject(s.properties) ? s.properties : undefined;
       const pats = isObject(s.patternProperties) ? Object.entries(s.patternProperties) : [];
       for (const key of keys) {
         let matched = false;
-        if (props && key in props) {
+        if (props && hasOwn(props, key)) {
           matched = true;
           if (!this.valid(props[key] as Raw, v[key], d)) return false;
         }
@@ -104,11 +107,11 @@ export class Evaluator {
       }
       if (isObject(s.dependentRequired)) {
         for (const [key, reqs] of Object.entries(s.dependentRequired)) {
-          if (key in v && (reqs as string[]).some((r) => !(r in v))) return false;
+          if (hasOwn(v, key) && (reqs as string[]).some((r) => !hasOwn(v, r))) return false;
         }
       }
       if (isObject(s.dependentSchemas)) {
-        for (const [key, ds] of Object.entries(s.dependentSchemas)) if (key in v && !this.valid(ds as Raw, v, d)) return false;
+        for (const [key, ds] of Object.entries(s.dependentSchemas)) if (hasOwn(v, key) && !this.valid(ds as Raw, v, d)) return false;
       }
     }
     if (Array.isArray(s.allOf) && !(s.allOf as Raw[]).every((x) => this.valid(x, v, d))) return false;

@@ -26,6 +26,8 @@ import { isUndecidedChange, schemaNarrowedOrExtended, undecided } from './rules/
 import { stringsMatching } from './regexgen.js';
 import { hasBigEnum, reduceForInstance } from './reduce.js';
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export { RULES, RULE_INDEX, formatMessage } from './rules.js';
 
 /** A validator for one whole schema: true when the instance is valid (ajv, as `validate` uses it). */
@@ -353,7 +355,7 @@ function compareDocs(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompar
     const a = isObject(oDoc.original) && isObject(oDoc.original[key]) ? (oDoc.original[key] as Record<string, unknown>) : {};
     const b = isObject(nDoc.original) && isObject(nDoc.original[key]) ? (nDoc.original[key] as Record<string, unknown>) : {};
     for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (name in a && name in b && canonicalJson(a[name]) === canonicalJson(b[name])) continue;
+      if (hasOwn(a, name) && hasOwn(b, name) && canonicalJson(a[name]) === canonicalJson(b[name])) continue;
       const na = isObject(a[name]) ? oDoc.map.get(a[name] as object) : undefined;
       const nb = isObject(b[name]) ? nDoc.map.get(b[name] as object) : undefined;
       if ((na && differ.reached.has(na)) || (nb && differ.reached.has(nb))) continue;

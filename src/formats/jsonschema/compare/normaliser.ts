@@ -11,6 +11,8 @@ import { enumHas, enumKinds } from './values.js';
 import type { EngineContext } from './context.js';
 import { ALL_KINDS, kindOf, kindsOfTypes, regex, type Facts, type Kind } from './model.js';
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export class Normaliser {
   private stripCache = new WeakMap<Obj, Map<string, Obj>>();
   private notCache = new WeakMap<object, Obj>();
@@ -362,7 +364,7 @@ export class Normaliser {
     const out: Raw[] = [];
     for (const a of f.atoms) {
       let matched = false;
-      if (isObject(a.properties) && k in a.properties) {
+      if (isObject(a.properties) && hasOwn(a.properties, k)) {
         out.push(a.properties[k] as Raw);
         matched = true;
       }

@@ -24,6 +24,13 @@ import type { Evaluator } from './evaluator.js';
 import type { Normaliser } from './normaliser.js';
 import type { EngineContext } from './context.js';
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+/** o[k] = v as an own property, also for "__proto__" (an assignment would set the prototype). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 export class Sampler {
   constructor(
     readonly ctx: EngineContext,
@@ -389,8 +396,8 @@ export class Sampler {
       // properties governed by the same schemas (additionalProperties) share one sampled value
       const same = new Map<string, unknown>();
       for (const k of ks) {
-        if (opts.fixedProps && k in opts.fixedProps) {
-          obj[k] = opts.fixedProps[k];
+        if (opts.fixedProps && hasOwn(opts.fixedProps, k)) {
+          setOwn(obj, k, opts.fixedProps[k]);
           continue;
         }
         const conj = this.norm.propConj(f, k);
@@ -404,12 +411,12 @@ export class Sampler {
           ok = false;
           break;
         }
-        obj[k] = v;
+        setOwn(obj, k, v);
       }
       if (!ok) continue;
       yield obj;
       // dependent schemas of the present keys: sample again under them
-      const extra = f.depSchemas.filter(([k]) => k in obj).map(([, s]) => s);
+      const extra = f.depSchemas.filter(([k]) => hasOwn(obj, k)).map(([, s]) => s);
       if (extra.length && depth < 10) {
         const v = this.sample([...f.atoms, ...extra], { ...opts, kind: 'object' }, depth + 1);
         if (v !== NONE) yield v as Obj;

@@ -6,6 +6,8 @@ import { isObject, ptr } from '../../walk.js';
 import type { Obj, Raw } from '../doc.js';
 import { boundHandler, rule, same, type JsonRule, type Pair } from './pair.js';
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export const maxProperties = boundHandler('maxProperties', {
   added: 'MAX_PROPERTIES_ADDED',
   removed: 'MAX_PROPERTIES_REMOVED',
@@ -61,8 +63,9 @@ export function properties(p: Pair): void {
   const reqN = new Set((n.required as string[] | undefined) ?? []);
   const handledReq = new Set<string>();
   for (const name of new Set([...Object.keys(propsO), ...Object.keys(propsN)])) {
-    const inO = name in propsO;
-    const inN = name in propsN;
+    // own keys only: a property named `constructor` is not declared by Object.prototype
+    const inO = hasOwn(propsO, name);
+    const inN = hasOwn(propsN, name);
     if (inO && inN) {
       p.walk(propsO[name], propsN[name], p.step('prop', { key: name }));
       continue;
@@ -105,7 +108,7 @@ export function properties(p: Pair): void {
   for (const name of new Set([...reqO, ...reqN])) {
     if (reqO.has(name) === reqN.has(name) || handledReq.has(name)) continue;
     if (reqN.has(name)) {
-      const s = propsN[name];
+      const s = hasOwn(propsN, name) ? propsN[name] : undefined;
       const withDefault = isObject(s) && 'default' in s;
       p.emit(
         withDefault ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED',
