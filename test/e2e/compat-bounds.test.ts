@@ -173,3 +173,25 @@ describe('uncompilable schemas are refused, not called compatible', () => {
     }
   });
 });
+
+describe('a patternProperties key that needs backtracking (a backreference RE2 cannot run)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+    // Natively, ^(a+)+\1b$ against 28 a's and '!' takes tens of seconds (and the comparison then answered past its budget).
+    const pattern = '^(a+)+\\1b$';
+    const name = 'a'.repeat(28) + '!';
+    writeFileSync(
+      path.join(dir, 'old.json'),
+      JSON.stringify({ type: 'object', patternProperties: { [pattern]: { type: 'string' } }, properties: { [name]: { type: 'integer' } } }),
+    );
+    writeFileSync(path.join(dir, 'new.json'), JSON.stringify({ type: 'object', patternProperties: { [pattern]: { type: 'string' } } }));
+  });
+  afterAll(() => cleanup(dir));
+
+  it('is tested with a time limit: the comparison ends undecided (counted as breaking, exit 1) instead of hanging', async () => {
+    const r = await cli(['compat', '--old', 'old.json', '--new', 'new.json', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).undecided).toBe(true);
+  }, 60_000);
+});

@@ -19,6 +19,7 @@ import { InputError } from '../../../model/errors.js';
 import { Differ, type Item, type Step } from './differ.js';
 import { Engine, NONE, YES, type Res } from './engine.js';
 import { Budget, BudgetExceeded } from './budget.js';
+import { guardPatterns, patternGuard, patternTimeoutMs } from '../regex-guard.js';
 import { withBudgetCheck } from './values.js';
 import { formatMessage } from './rules.js';
 import { definitionChanged, equivalentRewrite, isEquivalentRewrite } from './rules/annotations.js';
@@ -67,6 +68,18 @@ interface Judged {
 }
 
 export function compareJsonSchemas(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions = {}): CompareResult {
+  // A pattern RE2 cannot run (a lookaround, a backreference) is tested on RegExp in a worker with a time limit
+  // during the comparison too, wherever it runs (compat, diff, check, serve's jobs): past it, the comparison
+  // cannot decide (budget), rather than a hostile schema holding the process.
+  const prevGuard = patternGuard() === undefined ? guardPatterns(patternTimeoutMs()) : undefined;
+  try {
+    return compareWithin(oldS, newS, options);
+  } finally {
+    if (prevGuard === undefined) guardPatterns(undefined);
+  }
+}
+
+function compareWithin(oldS: ParsedSchema, newS: ParsedSchema, options: JsonCompareOptions): CompareResult {
   const budget = new Budget(options.budgetMs ?? 2000, options.maxSteps, options.maxHeapGrowth);
   return withBudgetCheck(
     () => budget.check(),

@@ -5,6 +5,8 @@
 import { isObject, ptr } from '../../walk.js';
 import type { Obj, Raw } from '../doc.js';
 import { boundHandler, rule, same, type JsonRule, type Pair } from './pair.js';
+import { BudgetExceeded } from '../budget.js';
+import { regex } from '../model.js';
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -29,8 +31,10 @@ function contentModel(s: Obj, name: string): Model {
     isObject(s.patternProperties) &&
     Object.keys(s.patternProperties).some((p) => {
       try {
-        return new RegExp(p, 'u').test(name);
-      } catch {
+        // as ajv runs it (RE2, or a guarded RegExp): a hostile patternProperties key cannot hang the comparison
+        return regex(p)?.test(name) ?? false;
+      } catch (e) {
+        if (e instanceof BudgetExceeded) throw e;
         return false;
       }
     })
