@@ -6,7 +6,9 @@
 import { UsageError } from '../model/errors.js';
 import type { ParsedSchema, SubjectKind } from '../model/types.js';
 import { formatOfFile, getHandler } from '../formats/index.js';
-import type { LintFinding, LintTarget } from '../providers/types.js';
+import type { LintFinding, LintRuleSpec, LintTarget } from '../providers/types.js';
+import { fromLintFinding, type Finding } from '../model/finding.js';
+import type { RuleSpec } from '../model/rule-spec.js';
 import type { SubjectRef } from './names.js';
 import type { Registry } from './registry.js';
 
@@ -32,6 +34,31 @@ export interface LintRun {
 }
 
 type Providers = typeof import('../providers/index.js');
+
+/**
+ * A lint run's findings in the one shape (model/finding.ts), each at the file of the schema it is about, and
+ * the rules they may name: the profile's table (every declared rule, as SARIF publishes them) and the prompt
+ * template checks. For the shared reporters (`lint --format github|junit|sarif|gitlab`).
+ */
+export async function lintFindings(run: LintRun): Promise<{ findings: Finding[]; rules: RuleSpec[] }> {
+  const fileOf = new Map(run.linted.map((l) => [l.subject, l.file]));
+  const findings = run.findings.map((f) => {
+    const out = fromLintFinding(f, f.subject !== undefined ? fileOf.get(f.subject) : undefined);
+    if (f.line !== undefined) out.location.line = f.line;
+    if (f.column !== undefined) out.location.column = f.column;
+    return out;
+  });
+  const { PROFILES } = await import('../providers/index.js');
+  const { PROMPT_LINT_RULES } = await import('../formats/prompt/rules.js');
+  const table = Object.entries(PROFILES[run.target ?? 'generic'].rules as Record<string, LintRuleSpec>).map(([id, r]) => ({ id, ...r }));
+  const rules: RuleSpec[] = [...table, ...(run.findings.some((f) => f.rule.startsWith('PROMPT_')) ? PROMPT_LINT_RULES : [])].map((r) => ({
+    id: r.id,
+    format: 'lint',
+    purpose: r.purpose,
+    severity: r.severity === 'note' ? 'notice' : r.severity,
+  }));
+  return { findings, rules };
+}
 
 /** Collects findings for one run; the three entry points below share it. */
 class Linter {
@@ -63,6 +90,7 @@ class Linter {
         severity: d.severity,
         pointer: d.path,
         message: d.line ? `line ${d.line}: ${d.message}` : d.message,
+        ...(d.line ? { line: d.line, ...(d.column ? { column: d.column } : {}) } : {}),
         ...this.tag(where),
       });
     }

@@ -31,6 +31,9 @@ export interface LintFinding {
   /** Set by callers that lint registered subjects. */
   subject?: string;
   version?: string;
+  /** Where in the file, when known (a prompt template's checks); not part of `lint --json`. */
+  line?: number;
+  column?: number;
 }
 
 /**

@@ -3,7 +3,8 @@ import { diffSchemas, diffVersions, viewOf, type SchemaDiff } from '../../core/d
 import { UsageError } from '../../model/errors.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf, REPORT_FORMATS, writeReport } from './compat.js';
+import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
+import { REPORT_FORMATS, writeReport } from '../report.js';
 import { severityOf } from '../../core/compat.js';
 import { fromChange } from '../../model/finding.js';
 import { diffJson, diffText } from '../../report/changes.js';
@@ -80,11 +81,12 @@ export function define(program: Command): void {
         const view = viewOf(d);
         const changes = view.changes;
         const file = o.old !== undefined ? o.new : newS.file;
-        const findings = () => ({
-          findings: changes.map((x, i) => fromChange(x, severityOf(x, view.breaking[i]), file)),
-          format: newS.format,
-          label: `${toLabel} against ${fromLabel}`,
-        });
+        const findings = async () => {
+          const all = changes.map((x, i) => fromChange(x, severityOf(x, view.breaking[i]), file));
+          const label = `${toLabel} against ${fromLabel}`;
+          const { rulesOf } = await import('../../report/findings.js');
+          return { findings: all, rules: () => rulesOf(all, newS.format), subjects: [label], label };
+        };
         if (ctx.format !== 'text') {
           await writeReport(ctx, 'diff', async () => diffJson(view), findings);
           return 0;
