@@ -50,6 +50,11 @@ export async function writeReport(
     ctx.out.write(text);
     return;
   }
+  await writeReportFile(file, text);
+}
+
+/** Write one report whole (a temporary file renamed into place), or fail naming the file. */
+export async function writeReportFile(file: string, text: string): Promise<void> {
   const { writeFileAtomic } = await import('../storage/fsutil.js');
   try {
     await writeFileAtomic(path.resolve(file), text);
