@@ -8,6 +8,7 @@ import type { ParsedSchema, SubjectKind } from '../model/types.js';
 import { formatOfFile, getHandler } from '../formats/index.js';
 import type { LintFinding, LintRuleSpec, LintTarget } from '../providers/types.js';
 import { fromLintFinding, type Finding } from '../model/finding.js';
+import { lineOfPointer } from '../model/json.js';
 import type { RuleSpec } from '../model/rule-spec.js';
 import type { SubjectRef } from './names.js';
 import type { Registry } from './registry.js';
@@ -75,9 +76,13 @@ class Linter {
     return { subject: where.subject, ...(where.version ? { version: where.version } : {}) };
   }
 
-  jsonSchema(schema: unknown, kind: SubjectKind | undefined, where: Linted): void {
+  /** A JSON Schema; `text` (the file's) locates each finding's pointer on a line where the file holds it. */
+  jsonSchema(schema: unknown, kind: SubjectKind | undefined, where: Linted, text?: string): void {
     this.linted.push(where);
-    for (const f of this.p.lintSchema(schema, this.target, { kind })) this.findings.push({ ...f, ...this.tag(where) });
+    for (const f of this.p.lintSchema(schema, this.target, { kind })) {
+      const line = text === undefined ? undefined : lineOfPointer(text, f.pointer);
+      this.findings.push({ ...f, ...(line !== undefined ? { line } : {}), ...this.tag(where) });
+    }
   }
 
   /** A prompt: its template against its input schema, then its output schema as a structured-output schema. */
@@ -135,7 +140,7 @@ export async function lintFile(file: string, read: () => Promise<string>, target
     await l.prompt(parsed, { subject: file, file });
   } else {
     const parsed = await (await getHandler('json')).parse(text, { file });
-    l.jsonSchema(parsed.value, kind, { subject: file, file });
+    l.jsonSchema(parsed.value, kind, { subject: file, file }, text);
   }
   return l.result();
 }
@@ -157,7 +162,7 @@ export async function lintRegistry(registry: Registry, target: LintTarget | unde
     const loaded = await registry.loadSchema(s, ref ? version : 'latest');
     const where = { subject: s.subject, version: loaded.info.entry.version, file: registry.display(loaded.info.file) };
     if (s.meta.format === 'prompt') await l.prompt(loaded.schema, where);
-    else l.jsonSchema(bundleSchema(loaded.schema.value, loaded.schema.references ?? []), s.meta.kind, where);
+    else l.jsonSchema(bundleSchema(loaded.schema.value, loaded.schema.references ?? []), s.meta.kind, where, loaded.schema.text);
   }
   if (ref && l.skipped.length) {
     throw new UsageError(`lint checks JSON Schema and prompt templates; '${l.skipped[0].subject}' holds ${l.skipped[0].format} schemas`);

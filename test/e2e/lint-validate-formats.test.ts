@@ -68,13 +68,17 @@ describe('lint and validate --format through the shared reporters', () => {
     const hit = results.find((x) => x.ruleId === 'openai/map-object')!;
     expect(hit).toMatchObject({ level: 'error', properties: { pointer: '/properties/m/additionalProperties' } });
     expect(hit.locations[0].physicalLocation.artifactLocation.uri).toBe('tool.json');
+    // the pointer's line in the file (JSON.stringify(TOOL, null, 2): "additionalProperties" of m is line 9)
+    expect(hit.locations[0].physicalLocation.region?.startLine).toBe(9);
     expect(results.find((x) => x.ruleId === 'openai/all-required')?.level).toBe('note');
   });
 
   it('lint --format github of a registered subject: annotations at the version file, a summary naming lint', async () => {
     const r = await cli(['lint', 'myapp.answer', '--format', 'github'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^::warning file=schemas\/myapp\/answer\/[^,]+,title=generic\/property-description myapp\.answer 1\.0\.0::\/properties\/a: /m);
+    expect(r.stdout).toMatch(
+      /^::warning file=schemas\/myapp\/answer\/1\.0\.0\.json,line=4,title=generic\/property-description myapp\.answer 1\.0\.0::\/properties\/a: /m,
+    );
     expect(r.stdout).toMatch(/^llm-schema lint passed: 1 subject \(generic rules\): 0 errors, 2 warnings, 0 notices$/m);
   });
 

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/providers/index.js';
 import { recordFinding, RULE_OF_OUTCOME, VALIDATE_RULE_SPECS } from '../../src/core/validate-rules.js';
+import { lineOfPointer } from '../../src/model/json.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const PROVIDERS = path.join(ROOT, 'src/providers');
@@ -58,5 +59,22 @@ describe('validate rules', () => {
       message: '/a must be string',
       data: { outcome: 'invalid', errors: [{ path: '/a', message: 'must be string', keyword: 'type' }] },
     });
+  });
+});
+
+describe('lineOfPointer: where a lint finding is in its file', () => {
+  const text =
+    '{\n  "type": "object",\n  "properties": {\n    "a/b": { "type": "string", "enum": ["x", "y"] },\n    "m": {\n      "items": [\n        {"s": "}"},\n        true\n      ]\n    }\n  }\n}\n';
+  it('finds members, escaped keys, array items; undefined for what the file does not hold', () => {
+    expect(lineOfPointer(text, '')).toBe(1);
+    expect(lineOfPointer(text, '/type')).toBe(2);
+    expect(lineOfPointer(text, '/properties/a~1b')).toBe(4);
+    expect(lineOfPointer(text, '/properties/a~1b/enum/1')).toBe(4);
+    expect(lineOfPointer(text, '/properties/m/items/1')).toBe(8);
+    expect(lineOfPointer(text, '/properties/m/items/2')).toBeUndefined();
+    expect(lineOfPointer(text, '/required')).toBeUndefined();
+    expect(lineOfPointer(text, '/type/x')).toBeUndefined();
+    expect(lineOfPointer('type: object\n', '/type')).toBeUndefined();
+    expect(lineOfPointer('{"a": "unterminated', '/b')).toBeUndefined();
   });
 });
