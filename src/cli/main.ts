@@ -39,7 +39,7 @@ function packageVersion(): string {
 export function addGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--registry <dir>', 'registry root (default: $LLM_SCHEMA_REGISTRY, else the nearest folder holding llm-schema.yaml)')
-    .addOption(new Option('--format <format>', 'output format: text or json (check, compat and diff also: github, junit, sarif, gitlab)'))
+    .addOption(new Option('--format <format>', 'output format: text or json (check, compat, diff, lint and validate also: github, junit, sarif, gitlab)'))
     .option('--json', 'same as --format json')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('-q, --quiet', 'print only the answer: no notes, hints or warnings')

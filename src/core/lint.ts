@@ -6,7 +6,10 @@
 import { UsageError } from '../model/errors.js';
 import type { ParsedSchema, SubjectKind } from '../model/types.js';
 import { formatOfFile, getHandler } from '../formats/index.js';
-import type { LintFinding, LintTarget } from '../providers/types.js';
+import type { LintFinding, LintRuleSpec, LintTarget } from '../providers/types.js';
+import { fromLintFinding, type Finding } from '../model/finding.js';
+import { lineOfPointer } from '../model/json.js';
+import type { RuleSpec } from '../model/rule-spec.js';
 import type { SubjectRef } from './names.js';
 import type { Registry } from './registry.js';
 
@@ -33,6 +36,31 @@ export interface LintRun {
 
 type Providers = typeof import('../providers/index.js');
 
+/**
+ * A lint run's findings in the one shape (model/finding.ts), each at the file of the schema it is about, and
+ * the rules they may name: the profile's table (every declared rule, as SARIF publishes them) and the prompt
+ * template checks. For the shared reporters (`lint --format github|junit|sarif|gitlab`).
+ */
+export async function lintFindings(run: LintRun): Promise<{ findings: Finding[]; rules: RuleSpec[] }> {
+  const fileOf = new Map(run.linted.map((l) => [l.subject, l.file]));
+  const findings = run.findings.map((f) => {
+    const out = fromLintFinding(f, f.subject !== undefined ? fileOf.get(f.subject) : undefined);
+    if (f.line !== undefined) out.location.line = f.line;
+    if (f.column !== undefined) out.location.column = f.column;
+    return out;
+  });
+  const { PROFILES } = await import('../providers/index.js');
+  const { PROMPT_LINT_RULES } = await import('../formats/prompt/rules.js');
+  const table = Object.entries(PROFILES[run.target ?? 'generic'].rules as Record<string, LintRuleSpec>).map(([id, r]) => ({ id, ...r }));
+  const rules: RuleSpec[] = [...table, ...(run.findings.some((f) => f.rule.startsWith('PROMPT_')) ? PROMPT_LINT_RULES : [])].map((r) => ({
+    id: r.id,
+    format: 'lint',
+    purpose: r.purpose,
+    severity: r.severity === 'note' ? 'notice' : r.severity,
+  }));
+  return { findings, rules };
+}
+
 /** Collects findings for one run; the three entry points below share it. */
 class Linter {
   readonly linted: Linted[] = [];
@@ -48,9 +76,13 @@ class Linter {
     return { subject: where.subject, ...(where.version ? { version: where.version } : {}) };
   }
 
-  jsonSchema(schema: unknown, kind: SubjectKind | undefined, where: Linted): void {
+  /** A JSON Schema; `text` (the file's) locates each finding's pointer on a line where the file holds it. */
+  jsonSchema(schema: unknown, kind: SubjectKind | undefined, where: Linted, text?: string): void {
     this.linted.push(where);
-    for (const f of this.p.lintSchema(schema, this.target, { kind })) this.findings.push({ ...f, ...this.tag(where) });
+    for (const f of this.p.lintSchema(schema, this.target, { kind })) {
+      const line = text === undefined ? undefined : lineOfPointer(text, f.pointer);
+      this.findings.push({ ...f, ...(line !== undefined ? { line } : {}), ...this.tag(where) });
+    }
   }
 
   /** A prompt: its template against its input schema, then its output schema as a structured-output schema. */
@@ -63,6 +95,7 @@ class Linter {
         severity: d.severity,
         pointer: d.path,
         message: d.line ? `line ${d.line}: ${d.message}` : d.message,
+        ...(d.line ? { line: d.line, ...(d.column ? { column: d.column } : {}) } : {}),
         ...this.tag(where),
       });
     }
@@ -107,7 +140,7 @@ export async function lintFile(file: string, read: () => Promise<string>, target
     await l.prompt(parsed, { subject: file, file });
   } else {
     const parsed = await (await getHandler('json')).parse(text, { file });
-    l.jsonSchema(parsed.value, kind, { subject: file, file });
+    l.jsonSchema(parsed.value, kind, { subject: file, file }, text);
   }
   return l.result();
 }
@@ -129,7 +162,7 @@ export async function lintRegistry(registry: Registry, target: LintTarget | unde
     const loaded = await registry.loadSchema(s, ref ? version : 'latest');
     const where = { subject: s.subject, version: loaded.info.entry.version, file: registry.display(loaded.info.file) };
     if (s.meta.format === 'prompt') await l.prompt(loaded.schema, where);
-    else l.jsonSchema(bundleSchema(loaded.schema.value, loaded.schema.references ?? []), s.meta.kind, where);
+    else l.jsonSchema(bundleSchema(loaded.schema.value, loaded.schema.references ?? []), s.meta.kind, where, loaded.schema.text);
   }
   if (ref && l.skipped.length) {
     throw new UsageError(`lint checks JSON Schema and prompt templates; '${l.skipped[0].subject}' holds ${l.skipped[0].format} schemas`);

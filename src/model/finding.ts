@@ -87,3 +87,20 @@ export function fromChange(c: Change & { severity?: ChangeSeverity; breaking?: b
   if (c.witness) data.witness = c.witness;
   return { rule: c.rule, severity: findingSeverity(severity), location, message: c.message, data };
 }
+
+/** A provider lint finding (rule, severity, pointer into the schema) in the one shape; `file` is the linted schema's. */
+export function fromLintFinding(
+  f: { rule: string; severity: 'error' | 'warning' | 'note'; pointer: string; message: string; subject?: string; version?: string },
+  file?: string,
+): Finding {
+  const location: FindingLocation = { pointer: f.pointer };
+  if (file !== undefined) location.file = file;
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    location,
+    message: f.message,
+    ...(f.subject !== undefined ? { subject: f.subject } : {}),
+    ...(f.version !== undefined ? { version: f.version } : {}),
+  };
+}

@@ -196,3 +196,98 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   for (const k of Object.keys(y)) if (y[k] !== undefined) n--;
   return n === 0;
 }
+
+/**
+ * The line (1-based) where a JSON pointer's target starts in JSON text: the member's key for an object member,
+ * the element for an array item, the first value for '' (the root). Undefined when the text is not JSON or does
+ * not hold the pointer (a bundled schema's added $defs). Walks only along the pointer, skipping the rest.
+ */
+export function lineOfPointer(text: string, pointer: string): number | undefined {
+  const segs =
+    pointer === ''
+      ? []
+      : pointer
+          .split('/')
+          .slice(1)
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const ws = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const skipString = () => {
+    i++; // the opening quote
+    while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= n) throw new Error('unterminated string');
+    i++;
+  };
+  const skipValue = () => {
+    if (text[i] === '"') return skipString();
+    if (text[i] !== '{' && text[i] !== '[') {
+      while (i < n && !',}] \t\r\n'.includes(text[i])) i++;
+      return;
+    }
+    let depth = 0;
+    do {
+      const c = text[i];
+      if (c === '"') {
+        skipString();
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      i++;
+    } while (i < n && depth > 0);
+    if (depth > 0) throw new Error('unterminated container');
+  };
+  const lineAt = (pos: number) => lineColumnAt(text, pos).line;
+  try {
+    ws();
+    if (!segs.length) return i < n ? lineAt(i) : undefined;
+    for (let d = 0; d < segs.length; d++) {
+      const seg = segs[d];
+      const last = d === segs.length - 1;
+      if (text[i] === '{') {
+        i++;
+        for (;;) {
+          ws();
+          if (text[i] !== '"') return undefined; // '}' (not found) or not JSON
+          const keyAt = i;
+          skipString();
+          const key = JSON.parse(text.slice(keyAt, i)) as string;
+          ws();
+          if (text[i] !== ':') return undefined;
+          i++;
+          ws();
+          if (key === seg) {
+            if (last) return lineAt(keyAt);
+            break;
+          }
+          skipValue();
+          ws();
+          if (text[i] !== ',') return undefined;
+          i++;
+        }
+      } else if (text[i] === '[') {
+        if (!/^(0|[1-9]\d*)$/.test(seg)) return undefined;
+        const want = Number(seg);
+        i++;
+        for (let k = 0; ; k++) {
+          ws();
+          if (text[i] === ']') return undefined;
+          if (k === want) {
+            if (last) return lineAt(i);
+            break;
+          }
+          skipValue();
+          ws();
+          if (text[i] !== ',') return undefined;
+          i++;
+        }
+      } else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@
  * handler} with categories in versioned lists; oasdiff: one table of ids and messages.)
  */
 
-export type RuleOwner = 'json' | 'avro' | 'protobuf' | 'prompt' | 'core' | 'check' | 'lint';
+export type RuleOwner = 'json' | 'avro' | 'protobuf' | 'prompt' | 'core' | 'check' | 'lint' | 'validate';
 export type Direction = 'backward' | 'forward';
 export type RuleSeverity = 'error' | 'warning' | 'notice' | 'info';
 

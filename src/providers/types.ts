@@ -22,7 +22,7 @@ export type LintSeverity = 'error' | 'warning' | 'note';
 
 /** One lint finding: facts only; reporters turn it into words. */
 export interface LintFinding {
-  /** Stable rule id, e.g. 'openai/all-required'. */
+  /** Stable rule id, e.g. `openai/all-required` (declared in its provider's profile). */
   rule: string;
   severity: LintSeverity;
   /** JSON pointer into the (bundled) schema; '' is the root. */
@@ -31,6 +31,9 @@ export interface LintFinding {
   /** Set by callers that lint registered subjects. */
   subject?: string;
   version?: string;
+  /** Where in the file, when known (a prompt template's checks); not part of `lint --json`. */
+  line?: number;
+  column?: number;
 }
 
 /**

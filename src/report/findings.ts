@@ -55,3 +55,15 @@ export async function rulesOf(findings: readonly Finding[], format: FormatName):
   }
   return out;
 }
+
+/** A declared rule table (every rule, as SARIF publishes them) as reporters read it, plus any rule the findings name that it lacks. */
+export function ruleTable(specs: readonly RuleSpec[], findings: readonly Finding[] = []): Record<string, RuleInfo> {
+  const out: Record<string, RuleInfo> = {};
+  for (const s of specs) {
+    if (out[s.id]) continue;
+    const severity = s.severity === 'info' || s.severity === undefined ? 'notice' : s.severity;
+    out[s.id] = { ...s, severity };
+  }
+  for (const f of findings) if (!out[f.rule]) out[f.rule] = { id: f.rule, format: 'lint', purpose: f.rule, severity: legacySeverity(f.severity) };
+  return out;
+}

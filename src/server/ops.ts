@@ -4,9 +4,9 @@
  * record cannot stall the server: the main thread bounds each job in time.
  */
 import { type VersionedSchema } from '../core/compat.js';
-import { compareWithSubject, settleComparison } from '../core/comparison.js';
+import { compareWithSubject } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
-import { diffView } from '../core/diffreport.js';
+import { diffVersions, viewOf } from '../core/diff.js';
 import { diffJson } from '../report/changes.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import { Registry } from '../core/registry.js';
@@ -439,33 +439,32 @@ export class JobContext {
         throw new HttpError(422, 42203, (err as Error).message);
       }
     }
-    const a = await this.load(ref, job.from);
-    const b = await this.load(ref, job.to);
     const subject = `${ref.namespace}.${ref.name}`;
-    // The same use-case and the same document as `diff --json` (the CLI's labels give way to the versions).
-    const comparison = await settleComparison({
-      handler: b.handler,
+    // The same use-case and the same document as `diff --json` (core/diff.ts; the labels are the versions).
+    const d = await diffVersions({
       registry: this.registry,
       subject: ref,
+      from: job.from,
+      to: job.to,
       meta,
       mode,
-      against: [{ version: a.version, schema: a.schema }],
       budgetMs: COMPARE_BUDGET_MS,
+      load: (r, v) => this.load(r, v),
     });
-    const view = diffView(comparison, a.schema, b.schema, { from: `${subject} ${a.version}`, to: `${subject} ${b.version}`, fromVersion: a.version });
+    const view = viewOf(d);
     const report = JSON.parse(diffJson(view)) as Record<string, unknown>;
     const { sideBySide, prettySource } = await import('./ui/linediff.js');
-    const oldText = prettySource(a.schema.text, meta.format);
-    const newText = prettySource(b.schema.text, meta.format);
+    const oldText = prettySource(d.old.text, meta.format);
+    const newText = prettySource(d.new.text, meta.format);
     return {
       status: 200,
       body: {
         ...report,
         subject,
-        from: a.version,
-        to: b.version,
+        from: d.fromVersion,
+        to: d.toVersion,
         format: meta.format,
-        policy: comparison.policy ?? null,
+        policy: d.comparison.policy ?? null,
         source: { old: oldText, new: newText, rows: sideBySide(oldText, newText) },
       },
     };

@@ -1,9 +1,9 @@
-import { appendFileSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError, UsageError } from '../../model/errors.js';
+import { UsageError } from '../../model/errors.js';
 import { Context } from '../context.js';
 import { run } from '../main.js';
+import { packageVersion, REPORT_FORMATS as FORMATS, writeReportFile } from '../report.js';
 
 interface Opts {
   against?: string;
@@ -11,8 +11,6 @@ interface Opts {
   head?: boolean;
   policy?: string;
 }
-
-const FORMATS = ['text', 'json', 'github', 'junit', 'sarif', 'gitlab'];
 
 /** One report: a --format, written to its --output-file or (at most one) to stdout. */
 interface ReportTarget {
@@ -69,7 +67,7 @@ with 'compatibility-change: <reason>' in subject.yaml (or llm-schema.yaml for th
             const text = reporter(result, { ...reportCtx, color: t.file === undefined && ctx.out.color });
             // --quiet (as the hooks run it): silent on success, the full report only when something fails.
             const silent = ctx.out.quiet && t.format === 'text' && !result.errors;
-            if (t.file !== undefined) await writeReport(t.file, text);
+            if (t.file !== undefined) await writeReportFile(t.file, text);
             else if (!silent) for (const line of text.replace(/\n$/, '').split('\n')) ctx.out.line(line);
             if (t.format === 'github' && process.env.GITHUB_STEP_SUMMARY && !summaryWritten) {
               summaryWritten = true;
@@ -110,22 +108,4 @@ function reportTargets(targets: ReportTarget[], cmd: Command): Array<{ format: s
   const dup = files.find((f, i) => files.indexOf(f) !== i);
   if (dup !== undefined) throw new UsageError(`--output-file ${dup} is given twice`);
   return list;
-}
-
-/** Write one report whole (a temporary file renamed into place), or fail naming the file. */
-async function writeReport(file: string, text: string): Promise<void> {
-  const { writeFileAtomic } = await import('../../storage/fsutil.js');
-  try {
-    await writeFileAtomic(path.resolve(file), text);
-  } catch (err) {
-    throw new InputError(`cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
-  }
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
 }

@@ -7,14 +7,8 @@ import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { compatJson, compatText, type CompatView } from '../../report/changes.js';
-import { fromChange, type Finding } from '../../model/finding.js';
-import { InputError } from '../../model/errors.js';
-import type { Context as CommandContext } from '../context.js';
-import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
-
-/** The report formats of compat and diff (and check): text and json keep their own shape; the rest are the shared reporters. */
-export const REPORT_FORMATS = ['text', 'json', 'github', 'junit', 'sarif', 'gitlab'];
+import { fromChange } from '../../model/finding.js';
+import { REPORT_FORMATS, writeReport } from '../report.js';
 
 interface Opts {
   namespace?: string;
@@ -40,48 +34,6 @@ export function compareOptions(cmd: Command): Command {
     .option('--message <type>', 'Protobuf message (pkg.Type)')
     .option('--budget <ms>', 'time budget of one comparison in milliseconds; past it a change is "undecided" (breaking)', '2000')
     .option('--output-file <file>', 'write the report (--format text|json|github|junit|sarif|gitlab) to FILE instead of stdout');
-}
-
-/**
- * Write a compat or diff report: text and json as the command renders them; github, junit, sarif and gitlab
- * through the reporter registry `check` uses, from the findings in the one shape. To --output-file when given.
- */
-export async function writeReport(
-  ctx: CommandContext<{ outputFile?: string }>,
-  command: 'compat' | 'diff',
-  own: () => Promise<string | undefined>,
-  findings: () => { findings: Finding[]; format: ParsedSchema['format']; subject?: string; label: string },
-): Promise<void> {
-  const file = ctx.opts.outputFile;
-  let text: string | undefined;
-  if (ctx.format === 'text' || ctx.format === 'json') text = await own();
-  else {
-    const f = findings();
-    const { getReporter } = await import('../../report/index.js');
-    const { findingsResult, rulesOf } = await import('../../report/findings.js');
-    const result = findingsResult(f.findings, [f.subject ?? f.label], { head: f.label });
-    const rules = await rulesOf(f.findings, f.format);
-    text = (await getReporter(ctx.format))(result, { rules, version: packageVersion(), comparison: f.label, command, color: false });
-  }
-  if (text === undefined) return;
-  if (file === undefined) {
-    ctx.out.write(text);
-    return;
-  }
-  const { writeFileAtomic } = await import('../../storage/fsutil.js');
-  try {
-    await writeFileAtomic(path.resolve(file), text);
-  } catch (err) {
-    throw new InputError(`cannot write the report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
-  }
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /** --budget as milliseconds (a whole number from 1 to 600000). */
@@ -172,12 +124,11 @@ export function define(program: Command): void {
             for (const n of notes) ctx.out.info(n);
             return out;
           },
-          () => ({
-            findings: report.changes.map((c) => ({ ...fromChange(c, c.severity, file), ...(subjectName ? { subject: subjectName } : {}) })),
-            format: candidate.format,
-            subject: subjectName,
-            label,
-          }),
+          async () => {
+            const findings = report.changes.map((c) => ({ ...fromChange(c, c.severity, file), ...(subjectName ? { subject: subjectName } : {}) }));
+            const { rulesOf } = await import('../../report/findings.js');
+            return { findings, rules: () => rulesOf(findings, candidate.format), subjects: [subjectName ?? label], label };
+          },
         );
         return report.compatible ? 0 : 1;
       },

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { settleComparison, type Comparison } from '../../core/comparison.js';
-import { diffView } from '../../core/diffreport.js';
+import { diffSchemas, diffVersions, viewOf, type SchemaDiff } from '../../core/diff.js';
 import { UsageError } from '../../model/errors.js';
-import type { ParsedSchema } from '../../model/types.js';
 import { Context, subjectFrom } from '../context.js';
 import { run } from '../main.js';
-import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf, REPORT_FORMATS, writeReport } from './compat.js';
+import { budgetOf, compareOptions, loadFile, modeOf, parseOptionsOf } from './compat.js';
+import { REPORT_FORMATS, writeReport } from '../report.js';
 import { severityOf } from '../../core/compat.js';
 import { fromChange } from '../../model/finding.js';
 import { diffJson, diffText } from '../../report/changes.js';
@@ -46,12 +45,7 @@ export function define(program: Command): void {
       async (ctx) => {
         const o = ctx.opts;
         const parseOptions = parseOptionsOf(o);
-        let oldS: ParsedSchema;
-        let newS: ParsedSchema;
-        let comparison: Comparison;
-        let fromLabel: string;
-        let toLabel: string;
-        let fromVersion: string | undefined;
+        let d: SchemaDiff;
         if (o.old !== undefined || o.new !== undefined) {
           if (o.old === undefined || o.new === undefined) throw new UsageError('--old and --new go together');
           if (o.from !== undefined || o.to !== undefined || subject !== undefined || o.namespace !== undefined || o.name !== undefined) {
@@ -59,42 +53,40 @@ export function define(program: Command): void {
           }
           const a = await loadFile(o.old, o.type, parseOptions);
           const b = await loadFile(o.new, o.type, parseOptions);
-          [oldS, newS] = [a.schema, b.schema];
-          [fromLabel, toLabel] = [o.old, o.new];
-          comparison = await settleComparison({
+          d = await diffSchemas({
             handler: b.handler,
-            against: [{ version: o.old, schema: oldS }],
-            mode: modeOf(o.mode) ?? 'BACKWARD',
+            old: a.schema,
+            new: b.schema,
+            from: o.old,
+            to: o.new,
+            mode: modeOf(o.mode),
             policy: o.policy,
             budgetMs: budgetOf(o.budget),
           });
         } else {
           const ref = subjectFrom(o, subject)!;
           if (o.from === undefined) throw new UsageError('which versions? pass --from VERSION [--to VERSION] (or --old A --new B without a registry)');
-          const registry = await ctx.registry();
-          const a = await registry.loadSchema(ref, o.from, parseOptions);
-          const b = await registry.loadSchema(ref, o.to ?? 'latest', parseOptions);
-          [oldS, newS] = [a.schema, b.schema];
-          fromVersion = a.info.entry.version;
-          [fromLabel, toLabel] = [`${a.info.subject} ${a.info.entry.version}`, `${b.info.subject} ${b.info.entry.version}`];
-          comparison = await settleComparison({
-            handler: b.handler,
-            registry,
+          d = await diffVersions({
+            registry: await ctx.registry(),
             subject: ref,
-            against: [{ version: fromVersion, schema: oldS }],
+            from: o.from,
+            to: o.to,
             mode: modeOf(o.mode),
             policy: o.policy,
             budgetMs: budgetOf(o.budget),
+            parseOptions,
           });
         }
-        const view = diffView(comparison, oldS, newS, { from: fromLabel, to: toLabel, fromVersion });
+        const [oldS, newS, fromLabel, toLabel] = [d.old, d.new, d.from, d.to];
+        const view = viewOf(d);
         const changes = view.changes;
         const file = o.old !== undefined ? o.new : newS.file;
-        const findings = () => ({
-          findings: changes.map((x, i) => fromChange(x, severityOf(x, view.breaking[i]), file)),
-          format: newS.format,
-          label: `${toLabel} against ${fromLabel}`,
-        });
+        const findings = async () => {
+          const all = changes.map((x, i) => fromChange(x, severityOf(x, view.breaking[i]), file));
+          const label = `${toLabel} against ${fromLabel}`;
+          const { rulesOf } = await import('../../report/findings.js');
+          return { findings: all, rules: () => rulesOf(all, newS.format), subjects: [label], label };
+        };
         if (ctx.format !== 'text') {
           await writeReport(ctx, 'diff', async () => diffJson(view), findings);
           return 0;

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
-import { lintFile, lintRegistry, type LintRun } from '../../core/lint.js';
+import { lintFile, lintFindings, lintRegistry, type LintRun } from '../../core/lint.js';
 import { checkKind } from '../../core/subject.js';
 import { LINT_TARGETS, type LintTarget } from '../../providers/types.js';
 import { lintJson, lintText } from '../../report/lint.js';
 import { Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
+import { REPORT_FORMATS, writeReport } from '../report.js';
+import { ruleTable } from '../../report/findings.js';
 
 interface Opts {
   namespace?: string;
@@ -14,6 +16,7 @@ interface Opts {
   target?: string;
   schema?: string;
   kind?: string;
+  outputFile?: string;
 }
 
 const TARGETS = LINT_TARGETS;
@@ -31,9 +34,10 @@ export function define(program: Command): void {
     .option('--target <target>', `${LINT_TARGETS.join(', ')} (default: the generic rules)`)
     .option('--schema <file>', 'lint this JSON Schema file instead of the registry')
     .option('--kind <kind>', 'with --schema: the kind (prompt, response, tool, event, data) for kind-specific rules')
+    .option('--output-file <file>', 'write the report (--format text|json|github|junit|sarif|gitlab) to FILE instead of stdout')
     .action((subject: string | undefined, _o, cmd: Command) =>
       run(
-        () => new Context<Opts>(cmd),
+        () => new Context<Opts>(cmd, REPORT_FORMATS),
         async (ctx) => {
           const o = ctx.opts;
           if (o.target !== undefined && !(TARGETS as readonly string[]).includes(o.target)) {
@@ -51,12 +55,21 @@ export function define(program: Command): void {
             if (!ref && o.version !== 'latest') throw new UsageError('--version goes with one subject; the whole registry is linted at its latest versions');
             result = await lintRegistry(await ctx.registry(), target, ref, o.version);
           }
-          if (ctx.out.json) ctx.out.write(lintJson(result));
-          else {
-            const { out, notes } = lintText(result, await ctx.out.chalk());
-            for (const n of notes) ctx.out.info(n);
-            ctx.out.write(out);
-          }
+          const what = result.target ? `${result.target} profile as of ${result.profile.asOf}` : 'generic rules';
+          await writeReport(
+            ctx,
+            'lint',
+            async () => {
+              if (ctx.out.json) return lintJson(result);
+              const { out, notes } = lintText(result, o.outputFile === undefined ? await ctx.out.chalk() : undefined);
+              for (const n of notes) ctx.out.info(n);
+              return out;
+            },
+            async () => {
+              const { findings, rules } = await lintFindings(result);
+              return { findings, rules: async () => ruleTable(rules, findings), subjects: result.linted.map((l) => l.subject), label: what };
+            },
+          );
           return result.errors ? 1 : 0;
         },
       ),

@@ -8,6 +8,7 @@ import { formatOfFile, getHandler } from '../../formats/index.js';
 import { collect, Context, readInputFile, subjectFrom } from '../context.js';
 import { run } from '../main.js';
 import { recordLines, summaryLine, validateJson } from '../../report/records.js';
+import { REPORT_FORMATS, sharedFormat, writeReport } from '../report.js';
 
 interface Opts {
   namespace?: string;
@@ -31,6 +32,7 @@ interface Opts {
   validOut?: string;
   quarantine?: string;
   assertFormat: boolean;
+  outputFile?: string;
 }
 
 const TARGETS = ['openai', 'anthropic', 'anthropic-strict', 'gemini', 'registered'];
@@ -76,6 +78,7 @@ export function define(program: Command): void {
     )
     .option('--max-errors <n>', 'errors shown per record', '10')
     .option('--no-parallel', 'validate large JSON Lines files on one thread')
+    .option('--output-file <file>', 'write the report (--format text|json|github|junit|sarif|gitlab) to FILE instead of stdout')
     .option('--no-assert-format', 'JSON Schema: treat `format` as an annotation only (by default it is asserted in every dialect; see below)')
     .addHelpText(
       'after',
@@ -85,7 +88,7 @@ export function define(program: Command): void {
     )
     .action((subject: string | undefined, _o, cmd: Command) =>
       run(
-        () => new Context<Opts>(cmd),
+        () => new Context<Opts>(cmd, REPORT_FORMATS),
         async (ctx) => {
           const o = ctx.opts;
           // `--data a.json myapp.user`: the variadic --data took the subject; give it back.
@@ -176,16 +179,22 @@ export function define(program: Command): void {
             }
             if (o.normalize) canParallel = false;
           }
-          const c = await ctx.out.chalk();
+          // text streams each record as it is read, unless it goes to a file; the other formats report at the end
+          const streaming = !ctx.out.json && !sharedFormat(ctx.format) && o.outputFile === undefined;
+          const c = streaming ? await ctx.out.chalk() : undefined;
           const failures: RecordResult[] = [];
           const repairedRecords: RecordResult[] = [];
+          const lines: string[] = [];
           const print = (r: RecordResult) => {
             if (r.repaired?.length) repairedRecords.push(r);
-            if (ctx.out.json) {
+            if (ctx.out.json || sharedFormat(ctx.format)) {
               if (r.outcome !== 'valid') failures.push(r);
               return;
             }
-            for (const line of recordLines(r, { maxErrors, paint: c })) ctx.out.line(line);
+            for (const line of recordLines(r, { maxErrors, paint: c })) {
+              if (streaming) ctx.out.line(line);
+              else lines.push(line);
+            }
           };
           // Replies read through envelopes are bounded like any record: a backtracking pattern times out.
           const prevGuard = replies ? guardPatterns(patternTimeoutMs()) : undefined;
@@ -241,8 +250,24 @@ export function define(program: Command): void {
                 print,
               );
           if (summary.passed + summary.failed === 0) ctx.out.warn(`no records found in ${o.data.join(', ')}`);
-          if (ctx.out.json) ctx.out.write(validateJson(label, summary, failures, o.repair ? repairedRecords : undefined));
-          else ctx.out.line(summaryLine(summary, !!o.extract || replies));
+          const summaryText = summaryLine(summary, !!o.extract || replies);
+          if (streaming) ctx.out.line(summaryText);
+          else {
+            await writeReport(
+              ctx,
+              'validate',
+              async () =>
+                ctx.out.json ? validateJson(label, summary, failures, o.repair ? repairedRecords : undefined) : [...lines, summaryText].join('\n') + '\n',
+              async () => {
+                const { recordFinding, VALIDATE_RULE_SPECS } = await import('../../core/validate-rules.js');
+                const { ruleTable } = await import('../../report/findings.js');
+                const findings = failures.map((r) => recordFinding(r, maxErrors)!);
+                // the verdict goes to stderr: stdout (or the file) holds the report only
+                ctx.out.info(summaryText);
+                return { findings, rules: async () => ruleTable(VALIDATE_RULE_SPECS, findings), subjects: [label], label };
+              },
+            );
+          }
           return summary.failed > 0 ? 1 : 0;
         },
       ),
