@@ -12,7 +12,7 @@ import { indexRules, type RuleSpec } from '../model/rule-spec.js';
 import { bumpOf, resolvePolicy, settleComparison, verdictOf } from './comparison.js';
 import { CONFIG_FILE, parseConfig } from './config.js';
 import { formatWhere, InputError, LlmSchemaError } from '../model/errors.js';
-import { schemaId } from './ids.js';
+import { recordedIdStands, schemaId } from './ids.js';
 import { checkName, checkNamespace, subjectName, type SubjectRef } from './names.js';
 import { Registry } from './registry.js';
 import { parseSubject, PENDING_PREFIX, SUBJECT_FILE } from './subject.js';
@@ -553,7 +553,7 @@ class Checker {
         }
         const canonical = handler.canonical(schema);
         const id = schemaId(meta.format, canonical, e.references);
-        if (id !== e.id) {
+        if (id !== e.id && !recordedIdStands(e)) {
           this.add({
             rule: 'ID_MISMATCH',
             subject,

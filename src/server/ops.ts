@@ -6,6 +6,7 @@
 import { type VersionedSchema } from '../core/compat.js';
 import { compareWithSubject, settleComparison } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
+import { confluentNumbers, entryByConfluentNumber } from '../core/ids.js';
 import { diffView } from '../core/diffreport.js';
 import { diffJson } from '../report/changes.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
@@ -251,7 +252,7 @@ export class JobContext {
         const n = Number(r.version);
         // -1 (or 'latest', or none): the latest registered version, as Confluent resolves it.
         const latest = r.version === -1 || r.version === '-1' || r.version === 'latest' || r.version === undefined || r.version === null;
-        const entry = meta && (latest ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
+        const entry = meta && (latest ? meta.versions.at(-1) : Number.isInteger(n) ? entryByConfluentNumber(meta.versions, n) : undefined);
         if (!entry) throw new HttpError(422, 42201, `Invalid schema: reference '${r.name}' names an unknown version of '${r.subject}'`);
         references.push({ name: r.name, subject: `${target.namespace}.${target.name}`, version: entry.version });
       }
@@ -342,14 +343,15 @@ export class JobContext {
       const loaded = await this.load(ref, e.version);
       const eRefKey = await this.referenceClosure(e.references ?? []);
       if (eRefKey !== refKey || loaded.handler.canonical(loaded.schema) !== canonical) continue;
-      const body: Record<string, unknown> = { subject: job.subject, version: i + 1, id: e.id };
+      const body: Record<string, unknown> = { subject: job.subject, version: confluentNumbers(meta.versions)[i], id: e.id };
       const t = schemaTypeOf(meta.format);
       if (t) body.schemaType = t;
       body.schema = loaded.schema.text.replace(/\r?\n$/, '');
       const refs = await Promise.all(
         (e.references ?? []).map(async (r) => {
           const tm = await this.registry.readSubject(parseSubjectName(r.subject));
-          return { name: r.name, subject: r.subject, version: (tm?.versions.findIndex((x) => x.version === r.version) ?? -1) + 1 };
+          const at = tm?.versions.findIndex((x) => x.version === r.version) ?? -1;
+          return { name: r.name, subject: r.subject, version: at < 0 ? 0 : confluentNumbers(tm!.versions)[at] };
         }),
       );
       if (refs.length) body.references = refs;
