@@ -102,7 +102,15 @@ export function parseSubject(text: string, file: string): SubjectMeta {
     if (e.imported !== undefined && e.imported !== null) {
       const im = e.imported as Record<string, unknown>;
       const n = im?.number;
-      if (typeof im !== 'object' || typeof im.from !== 'string' || typeof im.subject !== 'string' || typeof n !== 'number' || !Number.isInteger(n) || n <= 0 || n > 0x7fffffff)
+      if (
+        typeof im !== 'object' ||
+        typeof im.from !== 'string' ||
+        typeof im.subject !== 'string' ||
+        typeof n !== 'number' ||
+        !Number.isInteger(n) ||
+        n <= 0 ||
+        n > 0x7fffffff
+      )
         throw bad(`versions[${i}].imported needs from, subject and a positive version number`);
       entry.imported = { from: im.from, subject: im.subject, number: n };
     }
