@@ -70,6 +70,8 @@ export interface ImportResult {
   dryRun: boolean;
   /** Source subjects and versions read. */
   subjects: number;
+  /** Source subjects that are aliases of others (recorded as aliases). */
+  aliases: number;
   versions: number;
   /** Versions already imported (identical): left alone. */
   unchanged: number;
@@ -222,12 +224,29 @@ export async function importRegistry(registry: Registry, options: ImportOptions)
   const subjects = (listed as string[]).filter((s) => !options.subjectPrefix || s.startsWith(options.subjectPrefix)).sort();
   const versions: SourceVersion[] = [];
   const levels = new Map<string, CompatibilityMode | undefined>();
-  const targets = new Map<string, SubjectRef>();
-  for (const s of subjects) targets.set(s, targetOf(s, options)); // every name is mapped before anything is fetched
+  // A subject whose config names another as its `alias` (Confluent's subject aliases; `serve` answers so for
+  // its aliases) is not a subject of its own: it becomes an alias of that subject's target.
+  const aliasOf = new Map<string, string>();
   let n = 0;
   for (const s of subjects) {
     n++;
-    progress(`reading ${s} (${n}/${subjects.length})`);
+    progress(`reading the config of ${s} (${n}/${subjects.length})`);
+    const own = (await source.get(`/config/${enc(s)}?defaultToGlobal=false`, true)) as Record<string, unknown> | undefined;
+    if (typeof own?.alias === 'string' && own.alias !== s && subjects.includes(own.alias)) aliasOf.set(s, own.alias);
+    levels.set(s, levelOf(own) ?? globalLevel);
+  }
+  const real = subjects.filter((s) => !aliasOf.has(s));
+  const targets = new Map<string, SubjectRef>();
+  for (const s of real) targets.set(s, targetOf(s, options)); // every name is mapped before versions are fetched
+  const extraAliases = new Map<string, string[]>();
+  for (const [a, s] of aliasOf) {
+    if (aliasOf.has(s)) continue; // an alias of an alias: Confluent does not follow those either
+    extraAliases.set(s, [...(extraAliases.get(s) ?? []), a]);
+  }
+  n = 0;
+  for (const s of real) {
+    n++;
+    progress(`reading ${s} (${n}/${real.length})`);
     const numbers = await source.get(`/subjects/${enc(s)}/versions`);
     if (!Array.isArray(numbers) || numbers.some((x) => !Number.isInteger(x)))
       throw new UsageError(`${source.display}/subjects/${s}/versions is not a list of version numbers`);
@@ -235,16 +254,18 @@ export async function importRegistry(registry: Registry, options: ImportOptions)
       const body = (await source.get(`/subjects/${enc(s)}/versions/${v}`)) as Record<string, unknown>;
       versions.push(sourceVersion(s, v, body, source.display));
     }
-    const own = (await source.get(`/config/${enc(s)}?defaultToGlobal=false`, true)) as Record<string, unknown> | undefined;
-    levels.set(s, levelOf(own) ?? globalLevel);
   }
 
+  // References through an alias name the subject it stands for.
+  for (const v of versions) for (const r of v.references) r.subject = aliasOf.get(r.subject) ?? r.subject;
+
   // 2. Plan (everything checked before anything is written).
-  const plan = await planImport(registry, source.display, versions, targets, levels);
+  const plan = await planImport(registry, source.display, versions, targets, levels, extraAliases);
   const result: ImportResult = {
     from: source.display,
     dryRun: !!options.dryRun,
-    subjects: subjects.length,
+    subjects: real.length,
+    aliases: aliasOf.size,
     versions: versions.length,
     unchanged: versions.length - plan.length,
     actions: plan.map((p) => p.action),
@@ -368,6 +389,7 @@ async function planImport(
   versions: SourceVersion[],
   targets: Map<string, SubjectRef>,
   levels: Map<string, CompatibilityMode | undefined>,
+  extraAliases: Map<string, string[]>,
 ): Promise<Planned[]> {
   const key = (s: string, n: number) => `${s}#${n}`;
   const byKey = new Map(versions.map((v) => [key(v.subject, v.number), v]));
@@ -498,7 +520,7 @@ async function planImport(
     if (references.length) action.references = references;
     if (allowBreaking) action.allowBreaking = allowBreaking;
     if (planned.length === 1) {
-      const aliases = v.subject === target || meta?.aliases?.includes(v.subject) ? [] : [checkAlias(v.subject)];
+      const aliases = [v.subject, ...(extraAliases.get(v.subject) ?? [])].filter((a) => a !== target && !meta?.aliases?.includes(a)).map(checkAlias);
       for (const a of aliases) {
         const other = aliasOwners.get(a);
         if (other && other !== target) throw new UsageError(`alias '${a}' would name both ${other} and ${target}`);
