@@ -351,13 +351,13 @@ export class Docs {
     const out: Obj = {};
     const keys: Record<string, string> = {};
     const sub = (v: unknown, p: string) => this.normalise(v, p, doc);
-    const draft7Ref = d === 'draft-07' && typeof s.$ref === 'string';
+    const draft7Ref = (d === 'draft-04' || d === 'draft-06' || d === 'draft-07') && typeof s.$ref === 'string';
     if (typeof s.$ref === 'string') doc.refers = true;
     let hasConst = false;
     let constValue: unknown;
     for (const k of Object.keys(s)) {
       const v = s[k];
-      // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
+      // draft-04 to draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
       if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
       // the pointer only for keywords holding subschemas (every other key would build a string for nothing)
       const p = SUBSCHEMA_KEYS.has(k) ? pointer + ptr(k) : pointer;
