@@ -17,6 +17,7 @@ import { MemoryStorage } from '../storage/fs.js';
 import { httpError, httpText, notRegistered } from './errors.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, stripContext, subjectSummary } from './snapshot.js';
 import { confluentGuid } from './guid.js';
+import { matchesInlined } from './inlined.js';
 
 export type Job =
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
@@ -338,11 +339,26 @@ export class JobContext {
     // older registry lists every transitive one): the same closure of import names / $refs to versions.
     const refKey = await this.referenceClosure(cand.references);
     // Newest first: re-registered content answers with its latest registration, as Confluent does.
-    for (let i = meta.versions.length - 1; i >= 0; i--) {
+    let match = -1;
+    for (let i = meta.versions.length - 1; i >= 0 && match < 0; i--) {
       const e = meta.versions[i];
       const loaded = await this.load(ref, e.version);
       const eRefKey = await this.referenceClosure(e.references ?? []);
-      if (eRefKey !== refKey || loaded.handler.canonical(loaded.schema) !== canonical) continue;
+      if (eRefKey === refKey && loaded.handler.canonical(loaded.schema) === canonical) match = i;
+    }
+    // No exact match: a schema posted with its references inlined (none listed) matches a stored version with
+    // references when both resolve to the same schema (./inlined.ts).
+    if (match < 0 && !cand.references.length) {
+      for (let i = meta.versions.length - 1; i >= 0 && match < 0; i--) {
+        if (!meta.versions[i].references?.length) continue;
+        const loaded = await this.load(ref, meta.versions[i].version);
+        if (await matchesInlined(cand.handler, cand.schema, loaded.schema, COMPARE_BUDGET_MS)) match = i;
+      }
+    }
+    if (match >= 0) {
+      const i = match;
+      const e = meta.versions[i];
+      const loaded = await this.load(ref, e.version);
       const body: Record<string, unknown> = { subject: job.subject, version: confluentNumbers(meta.versions)[i], id: e.id };
       const t = schemaTypeOf(meta.format);
       if (t) body.schemaType = t;
