@@ -222,39 +222,46 @@ export async function importRegistry(registry: Registry, options: ImportOptions)
   const listed = await source.get(options.subjectPrefix ? `/subjects?subjectPrefix=${enc(options.subjectPrefix)}` : '/subjects');
   if (!Array.isArray(listed) || listed.some((s) => typeof s !== 'string')) throw new UsageError(`${source.display}/subjects is not a list of subject names`);
   const subjects = (listed as string[]).filter((s) => !options.subjectPrefix || s.startsWith(options.subjectPrefix)).sort();
-  const versions: SourceVersion[] = [];
   const levels = new Map<string, CompatibilityMode | undefined>();
-  // A subject whose config names another as its `alias` (Confluent's subject aliases; `serve` answers so for
-  // its aliases) is not a subject of its own: it becomes an alias of that subject's target.
+  // An alias is not a subject of its own: it becomes an alias of its subject's target. A registry says so in the
+  // alias's config (Confluent's subject aliases: `alias`) or by answering its versions under the subject they
+  // belong to (`serve` does).
   const aliasOf = new Map<string, string>();
+  const fetched = new Map<string, SourceVersion[]>();
   let n = 0;
   for (const s of subjects) {
     n++;
-    progress(`reading the config of ${s} (${n}/${subjects.length})`);
+    progress(`reading ${s} (${n}/${subjects.length})`);
     const own = (await source.get(`/config/${enc(s)}?defaultToGlobal=false`, true)) as Record<string, unknown> | undefined;
-    if (typeof own?.alias === 'string' && own.alias !== s && subjects.includes(own.alias)) aliasOf.set(s, own.alias);
+    if (typeof own?.alias === 'string' && own.alias !== s && subjects.includes(own.alias)) {
+      aliasOf.set(s, own.alias);
+      continue;
+    }
     levels.set(s, levelOf(own) ?? globalLevel);
+    const numbers = await source.get(`/subjects/${enc(s)}/versions`);
+    if (!Array.isArray(numbers) || numbers.some((x) => !Number.isInteger(x)))
+      throw new UsageError(`${source.display}/subjects/${s}/versions is not a list of version numbers`);
+    const list: SourceVersion[] = [];
+    for (const v of [...(numbers as number[])].sort((a, b) => a - b)) {
+      const body = (await source.get(`/subjects/${enc(s)}/versions/${v}`)) as Record<string, unknown>;
+      const named = typeof body?.subject === 'string' ? body.subject.replace(/^:\.:/, '') : s;
+      if (named !== s && subjects.includes(named)) {
+        aliasOf.set(s, named);
+        break;
+      }
+      list.push(sourceVersion(s, v, body, source.display));
+    }
+    if (!aliasOf.has(s)) fetched.set(s, list);
   }
   const real = subjects.filter((s) => !aliasOf.has(s));
   const targets = new Map<string, SubjectRef>();
-  for (const s of real) targets.set(s, targetOf(s, options)); // every name is mapped before versions are fetched
+  for (const s of real) targets.set(s, targetOf(s, options));
   const extraAliases = new Map<string, string[]>();
   for (const [a, s] of aliasOf) {
     if (aliasOf.has(s)) continue; // an alias of an alias: Confluent does not follow those either
     extraAliases.set(s, [...(extraAliases.get(s) ?? []), a]);
   }
-  n = 0;
-  for (const s of real) {
-    n++;
-    progress(`reading ${s} (${n}/${real.length})`);
-    const numbers = await source.get(`/subjects/${enc(s)}/versions`);
-    if (!Array.isArray(numbers) || numbers.some((x) => !Number.isInteger(x)))
-      throw new UsageError(`${source.display}/subjects/${s}/versions is not a list of version numbers`);
-    for (const v of [...(numbers as number[])].sort((a, b) => a - b)) {
-      const body = (await source.get(`/subjects/${enc(s)}/versions/${v}`)) as Record<string, unknown>;
-      versions.push(sourceVersion(s, v, body, source.display));
-    }
-  }
+  const versions = real.flatMap((s) => fetched.get(s) ?? []);
 
   // References through an alias name the subject it stands for.
   for (const v of versions) for (const r of v.references) r.subject = aliasOf.get(r.subject) ?? r.subject;

@@ -56,10 +56,12 @@ describe('llm-schema import from a Confluent-compatible registry', () => {
       const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
       if (u.pathname === '/config') return send(200, { compatibilityLevel: 'BACKWARD' });
       if (parts[0] === 'config' && parts.length === 2) {
+        // Confluent's subject alias: its config names the subject it stands for.
+        if (parts[1] === 'shop-orders') return send(200, { alias: 'orders-value' });
         const level = data.config[parts[1]];
         return level ? send(200, { compatibilityLevel: level }) : send(404, { error_code: 40408, message: 'no subject-level config' });
       }
-      if (u.pathname === '/subjects') return send(200, Object.keys(data.subjects));
+      if (u.pathname === '/subjects') return send(200, [...Object.keys(data.subjects), 'shop-orders']);
       const s = data.subjects[parts[1]];
       if (parts[0] === 'subjects' && s && parts[2] === 'versions') {
         if (parts.length === 3) return send(200, Object.keys(s).map(Number));
@@ -125,7 +127,7 @@ describe('llm-schema import from a Confluent-compatible registry', () => {
     expect(r.stdout).toContain('imported 4 versions');
     const orders = subjectYaml('kafka', 'orders-value');
     expect(orders.format).toBe('avro');
-    expect(orders.aliases).toEqual(['orders-value']);
+    expect(orders.aliases).toEqual(['orders-value', 'shop-orders']); // a Confluent alias stays an alias
     expect(orders.versions).toMatchObject([
       { version: '1.0.0', id: 100042, imported: { from: url, subject: 'orders-value', number: 1 } },
       { version: '3.0.0', id: 100051, imported: { number: 3 }, references: [{ name: 'com.acme.Money', subject: 'com.acme.Money', version: '1.0.0' }] },

@@ -243,14 +243,9 @@ export const CONFLUENT_ROUTES: Route[] = [
     family: 'confluent',
     touches: subjectTouch,
     handle: (c) => {
-      const s = c.visible(c.params.s);
-      const own = s?.info.meta.compatibility;
-      // An alias answers as Confluent's subject alias does (`alias`: the subject it stands for), so that a
-      // reader of this registry (llm-schema import, a migration tool) tells aliases from subjects.
-      const alias = s && s.subject !== stripContext(c.params.s) ? { alias: s.subject } : undefined;
-      if (own) return c.ok({ ...alias, compatibilityLevel: own });
-      if (c.query.get('defaultToGlobal') === 'true') return c.ok({ ...alias, compatibilityLevel: c.snap.config.compatibility });
-      if (alias) return c.ok(alias);
+      const own = c.visible(c.params.s)?.info.meta.compatibility;
+      if (own) return c.ok({ compatibilityLevel: own });
+      if (c.query.get('defaultToGlobal') === 'true') return c.ok({ compatibilityLevel: c.snap.config.compatibility });
       return c.error(404, 40408, `Subject '${c.params.s}' does not have subject-level compatibility configured`);
     },
   }),
