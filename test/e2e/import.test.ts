@@ -5,10 +5,10 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { cleanup, cli, newRegistry, snapshot, writeTree } from '../helpers.js';
 
 const MONEY = { type: 'record', name: 'Money', namespace: 'com.acme', fields: [{ name: 'cents', type: 'long' }] };
@@ -179,6 +179,26 @@ describe('llm-schema import from a Confluent-compatible registry', () => {
     expect(other.stderr).toContain('events-json version 1');
     expect(snapshot(dir)).toEqual(before);
     data = sourceData();
+  });
+
+  it('check still reports DUPLICATE_ID when another schema claims an imported id (and no ID_MISMATCH for either)', async () => {
+    writeTree(dir, { 'other.json': { type: 'string' } });
+    const reg = await cli(['register', 'kafka.other', '--file', 'other.json'], { cwd: dir });
+    expect(reg.code, reg.stderr).toBe(0);
+    const file = path.join(dir, 'schemas/kafka/other/subject.yaml');
+    const meta = parseYaml(readFileSync(file, 'utf8'));
+    meta.versions[0].id = 100042;
+    meta.versions[0].imported = { from: url, subject: 'other', number: 1 };
+    writeFileSync(file, toYaml(meta));
+    try {
+      const check = await cli(['check', '--format', 'json'], { cwd: dir });
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain('DUPLICATE_ID');
+      expect(check.stdout).toContain('id 100042');
+      expect(check.stdout).not.toContain('ID_MISMATCH');
+    } finally {
+      rmSync(path.join(dir, 'schemas/kafka/other'), { recursive: true, force: true });
+    }
   });
 
   it('--map names subjects (exact or /regex/) and a bad --from is one line, exit 2', async () => {
