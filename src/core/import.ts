@@ -466,10 +466,10 @@ async function planImport(
     const resolved = await resolveRefs(registry, references, loaded);
     let schema: ParsedSchema;
     try {
-      schema = await handler.parse(v.schema, { file: `${v.subject}/versions/${v.number}`, references: resolved, sealed: true });
+      schema = await handler.parse(v.schema, { file: `${from}/subjects/${v.subject}/versions/${v.number}`, references: resolved, sealed: true });
     } catch (err) {
       if (!(err instanceof LlmSchemaError)) throw err;
-      throw new UsageError(`${from}: ${where} does not parse as ${v.format}: ${err.message}`);
+      throw new UsageError(`${err.message} (${where} is not a valid ${v.format} schema)`);
     }
     const canonical = `${v.format}\0${handler.canonical(schema)}`;
     const version = `${v.number}.0.0`;

@@ -162,6 +162,23 @@ describe('llm-schema import from a Confluent-compatible registry', () => {
     expect(more.stdout).toContain('imported 1 version');
     expect(subjectYaml('kafka', 'events-json').versions.map((v: { id: number }) => v.id)).toEqual([100060, 100061]);
     expect((await cli(['check'], { cwd: dir })).code).toBe(0);
+
+    // A version the source accepted that llm-schema finds incompatible under the mode (BACKWARD: a new field
+    // without a default) is imported with an approval that says so, and check passes with a notice.
+    data.subjects['orders-value'][4] = {
+      id: 100070,
+      schema: { ...ORDER_V3, fields: [...ORDER_V3.fields, { name: 'note', type: 'string' }] },
+      references: [{ name: 'com.acme.Money', subject: 'com.acme.Money', version: 1 }],
+    };
+    const breaking = await cli(['import', '--from', url, '--namespace', 'kafka', '--user', 'alice:s3cret'], { cwd: dir });
+    expect(breaking.code, breaking.stderr).toBe(0);
+    expect(breaking.stdout).toContain('recorded as allow-breaking');
+    const v4 = subjectYaml('kafka', 'orders-value').versions[2];
+    expect(v4).toMatchObject({ version: '4.0.0', id: 100070, imported: { number: 4 } });
+    expect(v4['allow-breaking']).toContain('imported');
+    const check = await cli(['check', '--format', 'json'], { cwd: dir });
+    expect(check.code, check.stdout).toBe(0);
+    expect(check.stdout).toContain('BREAKING_CHANGE_APPROVED');
   });
 
   it('a conflict (an id held by another schema; a version number with other content) exits 1 naming it, writing nothing', async () => {
