@@ -416,9 +416,16 @@ async function planImport(
     metas.set(info.subject, info.meta);
     const handler = await getHandler(info.meta.format);
     for (const e of info.meta.versions) {
-      const { schema } = await registry.loadSchema(info, e.version);
-      const canonical = `${info.meta.format}\0${handler.canonical(schema)}`;
-      loaded.set(`${info.subject}@${e.version}`, { schema, canonical });
+      let canonical: string;
+      try {
+        const { schema } = await registry.loadSchema(info, e.version);
+        canonical = `${info.meta.format}\0${handler.canonical(schema)}`;
+        loaded.set(`${info.subject}@${e.version}`, { schema, canonical });
+      } catch (err) {
+        if (!(err instanceof LlmSchemaError)) throw err;
+        // A version that does not load (check names it) still holds its id: nothing else may claim it.
+        canonical = `\0unreadable ${info.subject}@${e.version}`;
+      }
       if (!held.has(e.id)) held.set(e.id, { canonical, where: `${info.subject} ${e.version}` });
     }
   }
@@ -505,7 +512,10 @@ async function planImport(
     // Compatibility under the subject's mode with what comes before: the source accepted it, llm-schema may not.
     const mode = meta?.compatibility ?? levels.get(v.subject) ?? registry.config.compatibility;
     const history = [
-      ...(meta ? await Promise.all(meta.versions.map(async (e) => ({ version: e.version, schema: loaded.get(`${target}@${e.version}`)!.schema }))) : []),
+      ...(meta?.versions ?? []).flatMap((e) => {
+        const got = loaded.get(`${target}@${e.version}`);
+        return got ? [{ version: e.version, schema: got.schema }] : [];
+      }),
       ...planned,
     ];
     let allowBreaking: string | undefined;
