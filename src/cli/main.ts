@@ -26,6 +26,7 @@ export const COMMANDS = [
   'hook',
   'auth',
   'render',
+  'import',
 ] as const;
 
 export type CommandModule = { define(program: Command): void };

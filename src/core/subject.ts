@@ -99,6 +99,21 @@ export function parseSubject(text: string, file: string): SubjectMeta {
     if (e.registered !== undefined && e.registered !== null)
       entry.registered = e.registered instanceof Date ? e.registered.toISOString() : String(e.registered);
     if (e['allow-breaking'] !== undefined && e['allow-breaking'] !== null) entry.allowBreaking = String(e['allow-breaking']);
+    if (e.imported !== undefined && e.imported !== null) {
+      const im = e.imported as Record<string, unknown>;
+      const n = im?.number;
+      if (
+        typeof im !== 'object' ||
+        typeof im.from !== 'string' ||
+        typeof im.subject !== 'string' ||
+        typeof n !== 'number' ||
+        !Number.isInteger(n) ||
+        n <= 0 ||
+        n > 0x7fffffff
+      )
+        throw bad(`versions[${i}].imported needs from, subject and a positive version number`);
+      entry.imported = { from: im.from, subject: im.subject, number: n };
+    }
     if (e.references !== undefined && e.references !== null) {
       if (!Array.isArray(e.references)) throw bad(`versions[${i}].references must be a list`);
       entry.references = e.references.map((r, j) => {
@@ -132,6 +147,7 @@ export function serializeSubject(meta: SubjectMeta): string {
     if (v.registered) e.registered = v.registered;
     if (v.references?.length) e.references = v.references;
     if (v.allowBreaking) e['allow-breaking'] = v.allowBreaking;
+    if (v.imported) e.imported = { from: v.imported.from, subject: v.imported.subject, number: v.imported.number };
     return e;
   });
   return toYaml(out);

@@ -210,6 +210,21 @@ export interface VersionEntry {
   registered?: string;
   /** An approved intentional break: why the version may break the subject's mode. */
   allowBreaking?: string;
+  /**
+   * Brought in by `llm-schema import` from a Confluent-compatible registry: `id` is that registry's id (kept so
+   * messages already in Kafka decode; never recomputed from the content) and `number` its version number there.
+   */
+  imported?: ImportedFrom;
+}
+
+/** Where an imported version came from (subject.yaml `imported:`). */
+export interface ImportedFrom {
+  /** The source registry's URL (without credentials). */
+  from: string;
+  /** The subject's name there. */
+  subject: string;
+  /** Its version number there (what Confluent clients ask for; `serve` answers it). */
+  number: number;
 }
 
 export interface SubjectMeta {

@@ -7,6 +7,7 @@ import { type VersionedSchema } from '../core/compat.js';
 import { compareWithSubject } from '../core/comparison.js';
 import { checkMode } from '../core/config.js';
 import { diffVersions, viewOf } from '../core/diff.js';
+import { confluentNumbers, entryByConfluentNumber } from '../core/ids.js';
 import { diffJson } from '../report/changes.js';
 import { checkName, checkNamespace, parseSubjectName, type SubjectRef } from '../core/names.js';
 import { Registry } from '../core/registry.js';
@@ -16,6 +17,7 @@ import { MemoryStorage } from '../storage/fs.js';
 import { httpError, httpText, notRegistered } from './errors.js';
 import { FORMAT_OF_TYPE, schemaTypeOf, stripContext, subjectSummary } from './snapshot.js';
 import { confluentGuid } from './guid.js';
+import { matchesInlined } from './inlined.js';
 
 export type Job =
   | { kind: 'validate'; namespace: unknown; name: unknown; version?: unknown; data: unknown }
@@ -251,7 +253,7 @@ export class JobContext {
         const n = Number(r.version);
         // -1 (or 'latest', or none): the latest registered version, as Confluent resolves it.
         const latest = r.version === -1 || r.version === '-1' || r.version === 'latest' || r.version === undefined || r.version === null;
-        const entry = meta && (latest ? meta.versions.at(-1) : Number.isInteger(n) ? meta.versions[n - 1] : undefined);
+        const entry = meta && (latest ? meta.versions.at(-1) : Number.isInteger(n) ? entryByConfluentNumber(meta.versions, n) : undefined);
         if (!entry) throw new HttpError(422, 42201, `Invalid schema: reference '${r.name}' names an unknown version of '${r.subject}'`);
         references.push({ name: r.name, subject: `${target.namespace}.${target.name}`, version: entry.version });
       }
@@ -337,19 +339,35 @@ export class JobContext {
     // older registry lists every transitive one): the same closure of import names / $refs to versions.
     const refKey = await this.referenceClosure(cand.references);
     // Newest first: re-registered content answers with its latest registration, as Confluent does.
-    for (let i = meta.versions.length - 1; i >= 0; i--) {
+    let match = -1;
+    for (let i = meta.versions.length - 1; i >= 0 && match < 0; i--) {
       const e = meta.versions[i];
       const loaded = await this.load(ref, e.version);
       const eRefKey = await this.referenceClosure(e.references ?? []);
-      if (eRefKey !== refKey || loaded.handler.canonical(loaded.schema) !== canonical) continue;
-      const body: Record<string, unknown> = { subject: job.subject, version: i + 1, id: e.id };
+      if (eRefKey === refKey && loaded.handler.canonical(loaded.schema) === canonical) match = i;
+    }
+    // No exact match: a schema posted with its references inlined (none listed) matches a stored version with
+    // references when both resolve to the same schema (./inlined.ts).
+    if (match < 0 && !cand.references.length) {
+      for (let i = meta.versions.length - 1; i >= 0 && match < 0; i--) {
+        if (!meta.versions[i].references?.length) continue;
+        const loaded = await this.load(ref, meta.versions[i].version);
+        if (await matchesInlined(cand.handler, cand.schema, loaded.schema, COMPARE_BUDGET_MS)) match = i;
+      }
+    }
+    if (match >= 0) {
+      const i = match;
+      const e = meta.versions[i];
+      const loaded = await this.load(ref, e.version);
+      const body: Record<string, unknown> = { subject: job.subject, version: confluentNumbers(meta.versions)[i], id: e.id };
       const t = schemaTypeOf(meta.format);
       if (t) body.schemaType = t;
       body.schema = loaded.schema.text.replace(/\r?\n$/, '');
       const refs = await Promise.all(
         (e.references ?? []).map(async (r) => {
           const tm = await this.registry.readSubject(parseSubjectName(r.subject));
-          return { name: r.name, subject: r.subject, version: (tm?.versions.findIndex((x) => x.version === r.version) ?? -1) + 1 };
+          const at = tm?.versions.findIndex((x) => x.version === r.version) ?? -1;
+          return { name: r.name, subject: r.subject, version: at < 0 ? 0 : confluentNumbers(tm!.versions)[at] };
         }),
       );
       if (refs.length) body.references = refs;

@@ -11,6 +11,7 @@ import { Registry, type SubjectInfo, type VersionInfo } from '../core/registry.j
 import { CONFIG_FILE } from '../core/config.js';
 import { SUBJECT_FILE } from '../core/subject.js';
 import type { FormatName, RegistryConfig, SchemaReference, VersionEntry } from '../model/types.js';
+import { confluentNumbers } from '../core/ids.js';
 import { greatest } from '../core/version.js';
 import type { RegistryStorage } from '../storage/types.js';
 import { LinkEscapeError } from '../storage/fsutil.js';
@@ -254,6 +255,7 @@ export async function readSnapshot(root: string, storage: RegistryStorage, sourc
         }),
       ),
     );
+    const numbers = confluentNumbers(info.meta.versions);
     for (let i = 0; i < info.meta.versions.length; i++) {
       const entry = info.meta.versions[i];
       const file = registry.versionFile(info, entry.version, info.meta.format);
@@ -267,7 +269,7 @@ export async function readSnapshot(root: string, storage: RegistryStorage, sourc
         name: info.name,
         format: info.meta.format,
         entry,
-        index: i + 1,
+        index: numbers[i],
         schema: text.replace(/\r?\n$/, ''),
         metadata: metadataOf(info, entry),
         guid: '',

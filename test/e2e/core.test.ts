@@ -290,7 +290,7 @@ describe('bad input: one line, the right exit code, the registry unchanged', () 
     ['typo in a flag', {}, ['register', '--namspace', 'x'], 2, /^llm-schema: unknown option '--namspace' \(did you mean --namespace\?\) \(see --help\)$/],
     [
       'unsupported dialect',
-      { 'd4.json': '{"$schema": "http://json-schema.org/draft-04/schema#"}' },
+      { 'd4.json': '{"$schema": "http://json-schema.org/draft-03/schema#"}' },
       ['register', 'myapp.other', '--file', 'd4.json'],
       2,
       /unsupported \$schema/,

@@ -33,14 +33,6 @@ const CONDITIONAL = `${UNIVERSAL}; so then/else (which only add such patterns) a
 const DISAGREEMENTS: Record<string, Disagreement> = {
   'String: pattern 1': { ours: 'both', reason: UNIVERSAL, probes: ['', 'ABC', '123!', 'é'] },
   'String: pattern 2': { ours: 'both', reason: UNIVERSAL, probes: ['', 'abc', 'ABC', '123!'] },
-  'Number: exclusiveMinimum 1': {
-    ours: 'refused',
-    reason:
-      'the schemas declare draft-04 ($schema), which llm-schema does not accept (SPEC: draft-07, 2019-09, 2020-12); boolean exclusiveMinimum is draft-04 syntax',
-  },
-  'Number: exclusiveMinimum 5': { ours: 'refused', reason: 'draft-04 schemas are refused as input (see above)' },
-  'Number: exclusiveMaximum 1': { ours: 'refused', reason: 'draft-04 schemas are refused as input (see above)' },
-  'Number: exclusiveMaximum 5': { ours: 'refused', reason: 'draft-04 schemas are refused as input (see above)' },
   'Enum 4': {
     ours: 'refused',
     reason: 'the original schema is invalid draft-07: the metaschema requires enum to have at least one item, so it is refused as malformed input',

@@ -20,6 +20,7 @@ import type {
 import { LinkEscapeError } from '../../storage/fsutil.js';
 import type { RegistryStorage } from '../../storage/types.js';
 import type { VersionedSchema } from '../compat.js';
+import { confluentNumbers } from '../ids.js';
 import { checkName, checkNamespace, parseSubjectName, subjectName, type SubjectRef } from '../names.js';
 import { parseSubject, SUBJECT_FILE, verifySubjectFiles } from '../subject.js';
 import { checkVersion, greatest } from '../version.js';
@@ -199,7 +200,7 @@ export class RegistryReads {
       name: ref.name,
       format: meta.format,
       entry,
-      index: meta.versions.indexOf(entry) + 1,
+      index: confluentNumbers(meta.versions)[meta.versions.indexOf(entry)],
       file,
       text,
     };

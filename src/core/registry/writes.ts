@@ -21,7 +21,7 @@ import { LinkEscapeError, withWriteGuard } from '../../storage/fsutil.js';
 import type { RegistryWriter } from '../../storage/types.js';
 import type { CompatReport } from '../compat.js';
 import { bumpOf, resolvePolicy, settleComparison, verdictOf } from '../comparison.js';
-import { schemaId } from '../ids.js';
+import { recordedIdStands, schemaId } from '../ids.js';
 import { checkName, checkNamespace, subjectName, type SubjectRef } from '../names.js';
 import { parseSubject, pendingFiles, PENDING_PREFIX, serializeSubject, SUBJECT_FILE, VERSION_FILE_NAME } from '../subject.js';
 import { bump as bumpVersion, bumpBetween, checkVersion, greatest, type Bump } from '../version.js';
@@ -132,7 +132,7 @@ export async function register(registry: RegistryReads, input: RegisterInput): P
     // Identical content already registered: a no-op that reports the existing version.
     if (existing && existing.format === input.format) {
       for (const e of existing.versions) {
-        if (e.id !== id) continue;
+        if (e.id !== id && !recordedIdStands(e)) continue; // an imported id is the source's, not the content's
         const { schema } = await registry.loadSchema(ref, e.version);
         if (handler.canonical(schema) === canonical) {
           // The content is registered; metadata flags given with it still update the subject.

@@ -16,9 +16,11 @@ const regexpp = (): typeof import('@eslint-community/regexpp') =>
 let re2Module: typeof import('re2js') | undefined;
 const re2Lib = (): typeof import('re2js') => (re2Module ??= require('re2js') as typeof import('re2js'));
 
-export type Dialect = 'draft-07' | '2019-09' | '2020-12';
+export type Dialect = 'draft-04' | 'draft-06' | 'draft-07' | '2019-09' | '2020-12';
 
 const DIALECTS: Array<[RegExp, Dialect]> = [
+  [/^https?:\/\/json-schema\.org\/draft-04\/schema#?$/, 'draft-04'],
+  [/^https?:\/\/json-schema\.org\/draft-06\/schema#?$/, 'draft-06'],
   [/^https?:\/\/json-schema\.org\/draft-07\/schema#?$/, 'draft-07'],
   [/^https?:\/\/json-schema\.org\/draft\/2019-09\/schema#?$/, '2019-09'],
   [/^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/, '2020-12'],
@@ -30,7 +32,7 @@ export function dialectOf(schema: unknown, file?: string): Dialect {
   const uri = schema.$schema;
   if (typeof uri !== 'string') throw new InputError('$schema must be a string', { file });
   for (const [re, d] of DIALECTS) if (re.test(uri)) return d;
-  throw new InputError(`unsupported $schema '${uri}': llm-schema supports draft-07, 2019-09 and 2020-12`, { file });
+  throw new InputError(`unsupported $schema '${uri}': llm-schema supports draft-04, draft-06, draft-07, 2019-09 and 2020-12`, { file });
 }
 
 type AjvInstance = import('ajv').default;
@@ -145,10 +147,14 @@ export function ajvFor(dialect: Dialect, assertFormat = true): AjvInstance {
 /** A fresh instance (used when a schema brings references that must be added by name). */
 export function newAjv(dialect: Dialect, assertFormat = true): AjvInstance {
   let Cls: new (o: Options) => AjvInstance;
-  if (dialect === 'draft-07') Cls = require('ajv').default;
+  // ajv 8 dropped draft-04: its maintained ajv-draft-04 class (`id`, boolean exclusiveMaximum/Minimum); draft-06
+  // is ajv's draft-07 class with ajv's own draft-06 meta-schema added.
+  if (dialect === 'draft-04') Cls = require('ajv-draft-04').default;
+  else if (dialect === 'draft-07' || dialect === 'draft-06') Cls = require('ajv').default;
   else if (dialect === '2019-09') Cls = require('ajv/dist/2019').default;
   else Cls = require('ajv/dist/2020').default;
   const ajv = new Cls(assertFormat ? OPTIONS : { ...OPTIONS, validateFormats: false });
+  if (dialect === 'draft-06') ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
   const addFormats = require('ajv-formats').default ?? require('ajv-formats');
   addFormats(ajv);
   return ajv;
@@ -218,7 +224,8 @@ export function compileSchema(ajv: AjvInstance, schema: unknown, relativeRefs = 
   schema = protoPropertiesAsPatterns(schema);
   // With references added by relative names (e.g. "address.json"), the root must keep an empty base URI.
   if (!relativeRefs && isObject(schema) && schema.$id === undefined && schema.id === undefined) {
-    return ajv.compile({ ...schema, $id: 'urn:llm-schema:root' });
+    // draft-04 (ajv-draft-04) names a schema by `id`, the later drafts by `$id`.
+    return ajv.compile({ ...schema, [ajv.opts.schemaId === 'id' ? 'id' : '$id']: 'urn:llm-schema:root' });
   }
   return ajv.compile(schema as object);
 }

@@ -3,9 +3,9 @@
  * schemas never hold one id (DUPLICATE_ID). Every id in the registry is scanned cheaply (subject.yaml text, from
  * the working tree where it matches); only ids that collide with a checked version are loaded and compared.
  */
-import type { FormatName, SchemaReference } from '../../../model/types.js';
+import type { FormatName, SchemaReference, VersionEntry } from '../../../model/types.js';
 import type { RegistryStorage } from '../../../storage/types.js';
-import { schemaId } from '../../ids.js';
+import { recordedIdStands, schemaId } from '../../ids.js';
 import { subjectName, type SubjectRef } from '../../names.js';
 import { SUBJECT_FILE } from '../../subject.js';
 import { readUnlessLinkOut, type CheckRule, type CheckRun, type Side } from '../types.js';
@@ -28,13 +28,14 @@ export interface NewId {
 /** The id recorded for a new version against the one its canonical content gives. */
 export function idMatches(
   run: CheckRun,
-  e: { version: string; id: number; references?: SchemaReference[] },
+  e: { version: string; id: number; references?: SchemaReference[]; imported?: VersionEntry['imported'] },
   format: FormatName,
   canonical: string,
   where: { subject: string; yamlRel: string; line: number | undefined },
 ): void {
   const id = schemaId(format, canonical, e.references);
-  if (id === e.id) return;
+  // An id imported from another registry (llm-schema import) is the one Kafka messages carry: it stands as recorded.
+  if (id === e.id || recordedIdStands(e)) return;
   run.add({
     rule: 'ID_MISMATCH',
     subject: where.subject,

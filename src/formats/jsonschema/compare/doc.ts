@@ -369,19 +369,19 @@ export class Docs {
     const out: Obj = {};
     const keys: Record<string, string> = {};
     // a subschema with an `$id` of its own is a schema resource: its base for the $refs inside, and a $ref target
-    const ownId = s.$id ?? s.id;
+    const ownId = d === 'draft-04' ? s.id : s.$id; // draft-04 names a resource with `id`; later drafts with `$id` (`id` is then no keyword)
     if (typeof ownId === 'string' && !ownId.startsWith('#')) {
       base = stripFragment(resolveUri(ownId, base));
       if (!doc.resources.has(base)) doc.resources.set(base, s);
     }
     const sub = (v: unknown, p: string) => this.normalise(v, p, doc, base);
-    const draft7Ref = d === 'draft-07' && typeof s.$ref === 'string';
+    const draft7Ref = (d === 'draft-04' || d === 'draft-06' || d === 'draft-07') && typeof s.$ref === 'string';
     if (typeof s.$ref === 'string') doc.refers = true;
     let hasConst = false;
     let constValue: unknown;
     for (const k of Object.keys(s)) {
       const v = s[k];
-      // draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
+      // draft-04 to draft-07: a $ref's siblings are ignored (only definitions are kept for resolution).
       if (draft7Ref && k !== '$ref' && k !== 'definitions' && k !== '$defs' && !ANNOTATIONS.has(k)) continue;
       // the pointer only for keywords holding subschemas (every other key would build a string for nothing)
       const p = SUBSCHEMA_KEYS.has(k) ? pointer + ptr(k) : pointer;
