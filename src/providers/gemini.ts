@@ -198,6 +198,8 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
       if (k === 'allOf' && Array.isArray(s.allOf) && s.allOf.length === 1) continue; // merged by the export
       add('gemini/unsupported-keyword', `${p}/${k}`, `'${k}' cannot be expressed in Gemini's schema`);
     }
+    if (Array.isArray(s.items))
+      add('gemini/unsupported-keyword', `${p}/items`, "tuple-form items (an array of schemas) cannot be expressed in Gemini's schema");
     if (Array.isArray(s.enum) && s.enum.some((e) => typeof e !== 'string' && e !== null)) add('gemini/enum-values', `${p}/enum`, 'enum values must be strings');
     if ('const' in s && typeof s.const !== 'string' && s.const !== null)
       add('gemini/enum-values', `${p}/const`, 'const must be a string (sent as a one-value enum)');

@@ -95,6 +95,11 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     },
     { rule: 'anthropic/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
     { rule: 'anthropic/type-required', fail: obj({ a: { description: 'anything' } }), pass: obj({ a: { description: 'a string', type: 'string' } }) },
+    {
+      rule: 'anthropic/array-items',
+      fail: obj({ a: { type: 'array', items: [str(), { type: 'number' }] } }),
+      pass: obj({ a: { type: 'array', items: str() } }),
+    },
     { rule: 'anthropic/enum-values', fail: obj({ a: { enum: [{ x: 1 }, 'y'] } }), pass: obj({ a: { enum: [1, 'y', null] } }) },
     {
       rule: 'anthropic/recursive-schema',
