@@ -265,6 +265,8 @@ describe('provider corpus', () => {
         ok: { query: 'q', limit: 10, cursor: null, filter: null, value: true },
         bad: { query: 'q', limit: 1000, cursor: null, filter: null, value: true },
       },
+      // prefixItems (2020-12) reaches json-schema-to-zod as a draft-07 items array: a tuple, not z.array(z.any())
+      'zod-point-tuple': { ok: { label: 'a', point: [1, 2] }, bad: { label: 'a', point: [1, 'x'] } },
       'mixed-enum': { ok: { name: 'mode', value: 0 }, bad: { name: 'mode', value: 'manual' } },
       'wide-form': {
         ok: Object.fromEntries(
