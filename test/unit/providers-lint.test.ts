@@ -151,6 +151,11 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     { rule: 'gemini/type-union', fail: obj({ a: { type: ['string', 'number'] } }), pass: obj({ a: { type: ['string', 'null'] } }) },
     { rule: 'gemini/unsupported-format', fail: obj({ a: str({ format: 'email' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
     {
+      rule: 'gemini/tuple',
+      fail: obj({ p: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }] } }),
+      pass: obj({ p: { type: 'array', items: { type: 'number' } } }),
+    },
+    {
       rule: 'gemini/recursive-schema',
       fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } },
       pass: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ name: str() }) } },
