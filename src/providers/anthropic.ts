@@ -89,6 +89,10 @@ export const ANTHROPIC_PROFILE = {
       purpose: 'every schema needs a type (or anyOf, oneOf, allOf, enum, const, $ref): the SDK transform refuses it otherwise',
     },
     'anthropic/enum-values': { severity: 'error', purpose: 'enum values must be strings, numbers, booleans or null' },
+    'anthropic/array-items': {
+      severity: 'error',
+      purpose: "tuple-form items (draft-07's array of schemas) cannot be expressed; the SDK transform throws on it",
+    },
     'anthropic/recursive-schema': { severity: 'error', purpose: 'recursive schemas are not supported' },
     'anthropic/external-ref': { severity: 'error', purpose: '$ref must point inside the schema' },
     'anthropic/allof-ref': { severity: 'error', purpose: 'allOf may not contain $ref' },
@@ -131,6 +135,8 @@ export function lintAnthropic(schema: unknown, _context: SchemaContext = {}, opt
     if (isSingleAllOf(s)) add('anthropic/allof-single', `${p}/allOf`, 'a one-branch allOf is flattened into its branch');
     else if (Array.isArray(s.allOf) && s.allOf.some((b) => isObject(b) && '$ref' in b))
       add('anthropic/allof-ref', `${p}/allOf`, 'allOf with $ref is not supported');
+    if (Array.isArray(s.items))
+      add('anthropic/array-items', `${p}/items`, 'tuple-form items (an array of schemas) cannot be expressed in strict mode; give one items schema');
     if (Array.isArray(s.oneOf) && !Array.isArray(s.anyOf))
       add('anthropic/one-of', `${p}/oneOf`, 'oneOf is sent as anyOf; validate --target anthropic-strict still checks that exactly one branch matches');
     if (isObjectSchema(s)) {

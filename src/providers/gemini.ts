@@ -126,16 +126,21 @@ export const GEMINI_PROFILE = {
     'gemini/type-union': { severity: 'warning', purpose: 'a type array with several types is sent as anyOf' },
     'gemini/unsupported-format': { severity: 'warning', purpose: 'formats other than the documented ones are dropped' },
     'gemini/recursive-schema': { severity: 'note', purpose: 'recursive $refs cannot be inlined; the export uses parametersJsonSchema / responseJsonSchema' },
+    'gemini/tuple': {
+      severity: 'note',
+      purpose: 'a tuple (prefixItems) cannot be expressed in responseSchema; the export uses parametersJsonSchema / responseJsonSchema, which honour it',
+    },
   },
 } as const satisfies ProviderProfile & Record<string, unknown>;
 
 type Rule = keyof typeof GEMINI_PROFILE.rules;
 
-/** Does the OpenAPI subset (responseSchema / parameters) fail to express this schema, so the export uses the JSON Schema form? */
+/** Does the OpenAPI subset (responseSchema / parameters) fail to express this schema (maps, external or recursive $refs, tuples), so the export uses the JSON Schema form? */
 export function needsJsonForm(schema: unknown): boolean {
   let map = false;
   walkSchema(schema, (v) => {
-    if (isObject(v.schema.additionalProperties) || (typeof v.schema.$ref === 'string' && !v.schema.$ref.startsWith('#'))) map = true;
+    if (isObject(v.schema.additionalProperties) || (typeof v.schema.$ref === 'string' && !v.schema.$ref.startsWith('#')) || Array.isArray(v.schema.prefixItems))
+      map = true;
   });
   return map || recursiveRefs(schema).length > 0;
 }
@@ -185,6 +190,8 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
             .map((k) => `'${k}'`)
             .join(', ')} beside $ref: the export wraps the $ref in a one-branch anyOf`,
         );
+      if (Array.isArray(s.prefixItems) && !options.json)
+        add('gemini/tuple', `${p}/prefixItems`, 'a tuple cannot be expressed in responseSchema; exported as responseJsonSchema / parametersJsonSchema');
       if (isObject(s.additionalProperties) && !options.json)
         add(
           'gemini/map-object',
@@ -198,6 +205,8 @@ export function lintGemini(schema: unknown, context: SchemaContext = {}, options
       if (k === 'allOf' && Array.isArray(s.allOf) && s.allOf.length === 1) continue; // merged by the export
       add('gemini/unsupported-keyword', `${p}/${k}`, `'${k}' cannot be expressed in Gemini's schema`);
     }
+    if (Array.isArray(s.items))
+      add('gemini/unsupported-keyword', `${p}/items`, "tuple-form items (an array of schemas) cannot be expressed in Gemini's schema");
     if (Array.isArray(s.enum) && s.enum.some((e) => typeof e !== 'string' && e !== null)) add('gemini/enum-values', `${p}/enum`, 'enum values must be strings');
     if ('const' in s && typeof s.const !== 'string' && s.const !== null)
       add('gemini/enum-values', `${p}/const`, 'const must be a string (sent as a one-value enum)');
@@ -416,7 +425,7 @@ export function exportGemini(input: ExportInput): ExportResult<GeminiExport> {
   if (cycles.length)
     throw new RefusedError(`cannot export for Gemini: ${cycles[0] || '/'} requires itself through required properties (no finite value matches)`);
   try {
-    if (needsJsonForm(input.schema)) throw new CannotInline('a map (additionalProperties as a schema) or a recursive $ref');
+    if (needsJsonForm(input.schema)) throw new CannotInline('a map (additionalProperties as a schema), a tuple (prefixItems) or a recursive $ref');
     const converted = toGeminiSchema(input.schema, dropped);
     // Formats and oneOf only relax what the model is held to (lint warnings); other keywords are constraints lost (lint errors).
     const relaxed = [...dropped].filter((d) => d.startsWith('format ') || d.startsWith('oneOf'));

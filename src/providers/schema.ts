@@ -358,3 +358,16 @@ export function describeMoved(description: unknown, moved: Array<[string, unknow
   const text = '{' + moved.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ') + '}';
   return (typeof description === 'string' && description ? description + '\n\n' : '') + text;
 }
+
+/**
+ * 2020-12 tuples (`prefixItems`, with `items` for the rest) in draft-07 form (`items` as an array,
+ * `additionalItems` for the rest), the same constraint: json-schema-to-zod and json-schema-to-typescript
+ * know only the draft-07 form and would otherwise give an array of anything.
+ */
+export function prefixItemsAsItemsArray(schema: unknown): unknown {
+  return mapSchema(schema, (o) => {
+    if (!Array.isArray(o.prefixItems) || Array.isArray(o.items)) return o;
+    const { prefixItems, items, ...rest } = o;
+    return { ...rest, items: prefixItems, ...(items !== undefined ? { additionalItems: items } : {}) };
+  });
+}

@@ -3,7 +3,7 @@
  * brings prettier, which no other command should pay for).
  */
 import { InputError } from '../model/errors.js';
-import { isObject, withoutIdentity } from './schema.js';
+import { isObject, prefixItemsAsItemsArray, withoutIdentity } from './schema.js';
 import type { ExportInput, ExportResult } from './types.js';
 import { givenForm, type ReplyTarget } from './form.js';
 
@@ -23,7 +23,7 @@ export async function exportTypeScript(input: ExportInput & { banner?: string; f
   const { compile } = await import('json-schema-to-typescript');
   const notes: string[] = [];
   const name = typeName(input.name);
-  let schema = withoutIdentity(input.form ? givenForm(input.form, input.schema).schema : input.schema);
+  let schema = prefixItemsAsItemsArray(withoutIdentity(input.form ? givenForm(input.form, input.schema).schema : input.schema));
   if (input.form) notes.push(`types of replies under ${input.form} (the form the model is given)`);
   if (!isObject(schema)) schema = schema === false ? { not: {} } : {};
   const withTitle: Record<string, unknown> = { ...(schema as Record<string, unknown>) };

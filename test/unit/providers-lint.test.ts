@@ -95,6 +95,11 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     },
     { rule: 'anthropic/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
     { rule: 'anthropic/type-required', fail: obj({ a: { description: 'anything' } }), pass: obj({ a: { description: 'a string', type: 'string' } }) },
+    {
+      rule: 'anthropic/array-items',
+      fail: obj({ a: { type: 'array', items: [str(), { type: 'number' }] } }),
+      pass: obj({ a: { type: 'array', items: str() } }),
+    },
     { rule: 'anthropic/enum-values', fail: obj({ a: { enum: [{ x: 1 }, 'y'] } }), pass: obj({ a: { enum: [1, 'y', null] } }) },
     {
       rule: 'anthropic/recursive-schema',
@@ -145,6 +150,11 @@ const CASES: Partial<Record<LintTarget | 'generic', Case[]>> = {
     { rule: 'gemini/one-of', fail: obj({ a: { oneOf: [str(), { type: 'number' }] } }), pass: obj({ a: { anyOf: [str(), { type: 'number' }] } }) },
     { rule: 'gemini/type-union', fail: obj({ a: { type: ['string', 'number'] } }), pass: obj({ a: { type: ['string', 'null'] } }) },
     { rule: 'gemini/unsupported-format', fail: obj({ a: str({ format: 'email' }) }), pass: obj({ a: str({ format: 'date-time' }) }) },
+    {
+      rule: 'gemini/tuple',
+      fail: obj({ p: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }] } }),
+      pass: obj({ p: { type: 'array', items: { type: 'number' } } }),
+    },
     {
       rule: 'gemini/recursive-schema',
       fail: { ...obj({ root: { $ref: '#/$defs/node' } }), $defs: { node: obj({ kids: { type: 'array', items: { $ref: '#/$defs/node' } } }) } },
