@@ -18,7 +18,7 @@ import { checkMode } from './config.js';
 import { confluentNumbers } from './ids.js';
 import { checkName, checkNamespace, subjectName, type SubjectRef } from './names.js';
 import type { Registry } from './registry.js';
-import { repairSubject, writerOf } from './registry/writes.js';
+import { repairSubject, writeVersion, writerOf } from './registry/writes.js';
 import { checkAlias, PENDING_PREFIX, serializeSubject } from './subject.js';
 
 const FORMAT_OF_TYPE: Record<string, FormatName> = { AVRO: 'avro', JSON: 'json', PROTOBUF: 'protobuf' };
@@ -323,26 +323,16 @@ export async function importRegistry(registry: Registry, options: ImportOptions)
       await withWriteGuard(
         `${a.subject} ${a.version} was not imported (${result.written.length / 2} versions before it were); run the import again for the rest`,
         async (guard) => {
-          let created = false;
-          try {
-            guard.checkpoint();
-            await writer.writeFile(mark, `${JSON.stringify({ pid: process.pid, version: a.version, imported: true })}\n`);
-            guard.checkpoint();
-            try {
-              await writer.writeFile(versionRel, text, { exclusive: true });
-              created = true;
-            } catch (err) {
-              if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-              throw new InputError(`${registry.display(versionRel)} already exists: refusing to overwrite a version file; nothing more was written`);
-            }
-            guard.checkpoint();
-            await writer.writeFile(subjectRel, serializeSubject(next));
-          } catch (err) {
-            if (created) await writer.removeFile(versionRel);
-            await writer.removeFile(mark);
-            throw err;
-          }
-          await writer.removeFile(mark);
+          await writeVersion(writer, guard, {
+            mark,
+            markText: `${JSON.stringify({ pid: process.pid, version: a.version, imported: true })}\n`,
+            versionRel,
+            text,
+            subjectRel,
+            subjectText: serializeSubject(next),
+            display: registry.display(versionRel),
+            unwritten: 'nothing more was written',
+          });
           result.written.push(versionRel, subjectRel);
         },
         () => `${a.subject} ${a.version} was imported before the interrupt took effect; run the import again for the rest`,

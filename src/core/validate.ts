@@ -154,7 +154,7 @@ function extracted(file: string, rec: DataRecord, opts: ValidateRunOptions, extr
 }
 
 /** A dotted path into a record: `response.text` or a plain key. */
-function getField(o: Record<string, unknown>, field: string): unknown {
+export function getField(o: Record<string, unknown>, field: string): unknown {
   if (field in o) return o[field];
   let cur: unknown = o;
   for (const part of field.split('.')) {

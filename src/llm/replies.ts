@@ -8,7 +8,7 @@
 import { createReadStream, createWriteStream, promises as fsp, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { jsonlRecord, expandInputs, readRecords } from '../core/data.js';
-import type { RecordResult, ValidateSummary } from '../core/validate.js';
+import { getField, type RecordResult, type ValidateSummary } from '../core/validate.js';
 import { extractJson, othersWarning, type ExtractOptions } from '../core/extract.js';
 import { InputError, UsageError } from '../model/errors.js';
 import { TIMEOUT_KEYWORD, type DataValidator } from '../model/types.js';
@@ -146,16 +146,6 @@ export function judge(file: string, line: number | undefined, rec: { value?: unk
   const extra = { ...(repaired.length ? { repaired } : {}), ...(warnings.length ? { warnings } : {}) };
   if (errors?.length === 1 && errors[0].keyword === TIMEOUT_KEYWORD) return { ...base, outcome: 'timeout', errors: [], reason: errors[0].message, ...extra };
   return errors ? { ...base, outcome: 'invalid', errors, ...extra } : { ...base, outcome: 'valid', errors: [], ...extra };
-}
-
-function getField(o: Record<string, unknown>, field: string): unknown {
-  if (field in o) return o[field];
-  let cur: unknown = o;
-  for (const part of field.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
 }
 
 /** Lines of a file as raw bytes (without the '\n'; a '\r' before it is kept), 1-based, blank lines skipped. */

@@ -17,7 +17,7 @@ import type {
   SubjectMeta,
   VersionEntry,
 } from '../../model/types.js';
-import { LinkEscapeError, withWriteGuard } from '../../storage/fsutil.js';
+import { LinkEscapeError, withWriteGuard, type WriteGuard } from '../../storage/fsutil.js';
 import type { RegistryWriter } from '../../storage/types.js';
 import type { CompatReport } from '../compat.js';
 import { bumpOf, resolvePolicy, settleComparison, verdictOf } from '../comparison.js';
@@ -257,31 +257,15 @@ export async function register(registry: RegistryReads, input: RegisterInput): P
     await withWriteGuard(
       `the registry is unchanged (${subject} ${version} was not registered)`,
       async (guard) => {
-        let created = false;
-        try {
-          // 1. The mark: until subject.yaml lists the version, its file is pending (readers leave it out;
-          // the next write to the subject removes it if this process dies before step 3).
-          guard.checkpoint();
-          await writer.writeFile(mark, `${JSON.stringify({ pid: process.pid, version, registered: entry.registered })}\n`);
-          // 2. The version file, created exclusively: a version file is never replaced.
-          guard.checkpoint();
-          try {
-            await writer.writeFile(versionRel, text, { exclusive: true });
-            created = true;
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-            throw new InputError(`${registry.display(versionRel)} already exists: refusing to overwrite a version file; nothing was written`);
-          }
-          // 3. The metadata that makes it a registered version (the rename is the commit point).
-          guard.checkpoint();
-          await writer.writeFile(subjectRel, serializeSubject(next));
-        } catch (err) {
-          // Undo: the registry is as it was.
-          if (created) await writer.removeFile(versionRel);
-          await writer.removeFile(mark);
-          throw err;
-        }
-        await writer.removeFile(mark);
+        await writeVersion(writer, guard, {
+          mark,
+          markText: `${JSON.stringify({ pid: process.pid, version, registered: entry.registered })}\n`,
+          versionRel,
+          text,
+          subjectRel,
+          subjectText: serializeSubject(next),
+          display: registry.display(versionRel),
+        });
         result.written = [versionRel, subjectRel];
         // Still under the lock (and the guard): e.g. the git commit of the new files.
         if (input.afterWrite) {
@@ -368,4 +352,37 @@ function withMetadata(meta: SubjectMeta, input: RegisterInput): SubjectMeta {
 
 function rank(b: Bump | 'none' | 'initial'): number {
   return b === 'major' ? 3 : b === 'minor' ? 2 : b === 'patch' ? 1 : 0;
+}
+
+/**
+ * The steps that register one version, shared by `register` and `import`: (1) the pending mark (until subject.yaml
+ * lists the version, readers leave its file out, and the next write to the subject removes it if this process dies
+ * before step 3); (2) the version file, created exclusively: a version file is never replaced; (3) subject.yaml, whose
+ * rename is the commit point. A failure undoes what was written, so the registry is as it was.
+ */
+export async function writeVersion(
+  writer: RegistryWriter,
+  guard: WriteGuard,
+  w: { mark: string; markText: string; versionRel: string; text: string; subjectRel: string; subjectText: string; display: string; unwritten?: string },
+): Promise<void> {
+  let created = false;
+  try {
+    guard.checkpoint();
+    await writer.writeFile(w.mark, w.markText);
+    guard.checkpoint();
+    try {
+      await writer.writeFile(w.versionRel, w.text, { exclusive: true });
+      created = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      throw new InputError(`${w.display} already exists: refusing to overwrite a version file; ${w.unwritten ?? 'nothing was written'}`);
+    }
+    guard.checkpoint();
+    await writer.writeFile(w.subjectRel, w.subjectText);
+  } catch (err) {
+    if (created) await writer.removeFile(w.versionRel);
+    await writer.removeFile(w.mark);
+    throw err;
+  }
+  await writer.removeFile(w.mark);
 }
