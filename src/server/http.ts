@@ -67,8 +67,6 @@ export interface ServerOptions {
   allowedHosts?: string[];
 }
 
-const READ_POSTS = 'POST is accepted only for /schemas/validate, /schemas/compatibility, /schemas/render, /subjects/{subject} (lookup) and /compatibility/...';
-
 const notFound = prepare(404, { error_code: 404, message: 'HTTP 404 Not Found' }, CONFLUENT_TYPE, 'unknown');
 const badPath = prepare(400, { error_code: 400, message: 'malformed URL: bad percent-encoding' }, CONFLUENT_TYPE, 'unknown');
 const methodNotAllowed = prepare(405, { error_code: 405, message: 'HTTP 405 Method Not Allowed' }, CONFLUENT_TYPE, 'unknown');
@@ -587,5 +585,3 @@ export class HostCheck {
     return this.suffixes.some((sfx) => name.endsWith(sfx) && name.length > sfx.length);
   }
 }
-
-export { READ_POSTS };
