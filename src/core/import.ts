@@ -18,6 +18,7 @@ import { checkMode } from './config.js';
 import { confluentNumbers } from './ids.js';
 import { checkName, checkNamespace, subjectName, type SubjectRef } from './names.js';
 import type { Registry } from './registry.js';
+import { withTransitiveReferences } from './registry/reads.js';
 import { repairSubject, writeVersion, writerOf } from './registry/writes.js';
 import { checkAlias, PENDING_PREFIX, serializeSubject } from './subject.js';
 
@@ -577,13 +578,5 @@ async function resolveRefs(registry: Registry, refs: SchemaReference[], loaded: 
     if (got) out.push({ ...r, schema: got.schema });
     else out.push(...(await registry.resolveReferences([r])));
   }
-  const names = new Set(out.map((r) => r.name));
-  for (const r of [...out]) {
-    for (const n of r.schema.references ?? []) {
-      if (names.has(n.name)) continue;
-      names.add(n.name);
-      out.push(n);
-    }
-  }
-  return out;
+  return withTransitiveReferences(out);
 }

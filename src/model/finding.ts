@@ -36,22 +36,30 @@ export function findingSeverity(s: ChangeSeverity | 'notice' | 'note'): FindingS
 }
 
 /** check's (and lint's) older words: `note` is written `notice` there. */
-export function legacySeverity(s: FindingSeverity): 'error' | 'warning' | 'notice' {
+export function legacySeverity(s: FindingSeverity): CheckSeverity {
   return s === 'note' ? 'notice' : s;
 }
 
-/** A check finding (flat file/line/column, severity `notice`) in the one shape. */
-export function fromCheckFinding(f: {
+/** The words `check` (and lint) have always printed and put in JSON: `note` is `notice` there. */
+export type CheckSeverity = 'error' | 'warning' | 'notice';
+
+/** A finding as `check` reports it in JSON (flat file/line/column; kept so scripts reading it do not break). */
+export interface CheckFinding {
   rule: string;
-  severity: 'error' | 'warning' | 'notice';
+  severity: CheckSeverity;
+  /** `<namespace>.<name>`, when the finding is about a subject. */
   subject?: string;
   version?: string;
+  /** Path for display and annotations (relative to the repository top in git, else to the registry root). */
   file?: string;
   line?: number;
   column?: number;
   message: string;
   args?: Record<string, unknown>;
-}): Finding {
+}
+
+/** A check finding in the one shape. */
+export function fromCheckFinding(f: CheckFinding): Finding {
   const location: FindingLocation = {};
   if (f.file !== undefined) location.file = f.file;
   if (f.line !== undefined) location.line = f.line;

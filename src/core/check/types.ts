@@ -9,23 +9,11 @@ import type { RegistryConfig } from '../../model/types.js';
 import { LinkEscapeError } from '../../storage/fsutil.js';
 import type { RegistryStorage } from '../../storage/types.js';
 import type { Registry } from '../registry.js';
+import type { CheckFinding, CheckSeverity } from '../../model/finding.js';
 
-export type CheckSeverity = 'error' | 'warning' | 'notice';
-
-/** One finding: data, turned into words by a reporter. */
-export interface Finding {
-  rule: string;
-  severity: CheckSeverity;
-  /** `<namespace>.<name>`, when the finding is about a subject. */
-  subject?: string;
-  version?: string;
-  /** Path for display and annotations (relative to the repository top in git, else to the registry root). */
-  file?: string;
-  line?: number;
-  column?: number;
-  message: string;
-  args?: Record<string, unknown>;
-}
+export type { CheckSeverity };
+/** One finding: data, turned into words by a reporter (its shape is model/finding.ts's CheckFinding). */
+export type Finding = CheckFinding;
 
 /** A check rule: a RuleSpec (rule-spec.ts, the shared RuleSpec) with its fixed severity. */
 export type RuleInfo = RuleSpec & { readonly severity: CheckSeverity };

@@ -238,17 +238,7 @@ export class RegistryReads {
       const schema = await handler.parse(text, { file: this.display(file), references: nested, sealed: true });
       out.push({ ...r, schema });
     }
-    // Direct references are enough (as Confluent stores them): what they reference comes with them, handed
-    // on as if listed, so chains of imports and $refs load; a name listed directly wins.
-    const names = new Set(out.map((r) => r.name));
-    for (const r of [...out]) {
-      for (const n of r.schema.references ?? []) {
-        if (names.has(n.name)) continue;
-        names.add(n.name);
-        out.push(n);
-      }
-    }
-    return out;
+    return withTransitiveReferences(out);
   }
 
   /** The mode that applies to a subject: its own, else the registry's (the policy: core/comparison.ts). */
@@ -325,4 +315,21 @@ function closestVersion(given: string, versions: string[]): string {
   if (exact) return ` (did you mean '${exact}'?)`;
   const near = versions.filter((v) => v.length === padded.length && [...v].filter((ch, i) => ch !== padded[i]).length === 1);
   return near.length === 1 ? ` (did you mean '${near[0]}'?)` : '';
+}
+
+/**
+ * Direct references are enough (as Confluent stores them): what each resolved reference references comes with it,
+ * handed on as if listed, so chains of imports and $refs load; a name listed directly wins.
+ */
+export function withTransitiveReferences(direct: ResolvedReference[]): ResolvedReference[] {
+  const out = [...direct];
+  const names = new Set(out.map((r) => r.name));
+  for (const r of direct) {
+    for (const n of r.schema.references ?? []) {
+      if (names.has(n.name)) continue;
+      names.add(n.name);
+      out.push(n);
+    }
+  }
+  return out;
 }

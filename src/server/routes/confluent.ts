@@ -3,6 +3,7 @@
  * Kafka serializers can fetch schemas: its paths, content type, error bodies and query parameters.
  * Writes are refused by the router (422 / 42205), not here.
  */
+import { COMPATIBILITY_MODES } from '../../model/types.js';
 import { CONFLUENT_TYPE as C, prepare, type Prepared } from '../answer.js';
 import {
   confluentIdBody,
@@ -21,6 +22,11 @@ import { notRegistered, WRITE_REFUSED } from '../errors.js';
 import { route, type Call, type Route, type Touch } from './table.js';
 
 const subjectTouch = (p: { s: string }): Touch => ({ subject: p.s });
+/** A guid reads the schema of one id: authorised like that id (an unknown guid touches nothing, and is a 404). */
+const guidTouch = (p: { guid: string }, snap: Snapshot): Touch | undefined => {
+  const id = snap.guids.get(p.guid)?.id;
+  return id === undefined ? undefined : { id };
+};
 const idTouch = (p: { id: string }): Touch | undefined => {
   const id = Number(p.id);
   return Number.isInteger(id) && id > 0 ? { id } : undefined;
@@ -60,8 +66,7 @@ const WRITES: Array<['POST' | 'PUT' | 'DELETE', string]> = [
  */
 function putConfig(c: Call, current: string, subject?: string): Prepared {
   const level = c.body.compatibility ?? c.body.compatibilityLevel;
-  const LEVELS = ['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'];
-  if (typeof level !== 'string' || !LEVELS.includes(level.toUpperCase()))
+  if (typeof level !== 'string' || !(COMPATIBILITY_MODES as readonly string[]).includes(level.toUpperCase()))
     return c.error(
       422,
       42203,
@@ -469,10 +474,7 @@ export const CONFLUENT_ROUTES: Route[] = [
     pattern: '/schemas/guids/{guid}',
     family: 'confluent',
     // A guid reads the schema of one id: authorised like that id (an unknown guid is a 404).
-    touches: (p, snap) => {
-      const id = snap.guids.get(p.guid)?.id;
-      return id === undefined ? undefined : { id };
-    },
+    touches: guidTouch,
     query: true,
     precompute: (snap, put) => {
       for (const [guid, d] of snap.guids) {
@@ -489,10 +491,7 @@ export const CONFLUENT_ROUTES: Route[] = [
     method: 'GET',
     pattern: '/schemas/guids/{guid}/ids',
     family: 'confluent',
-    touches: (p, snap) => {
-      const id = snap.guids.get(p.guid)?.id;
-      return id === undefined ? undefined : { id };
-    },
+    touches: guidTouch,
     precompute: (snap, put) => {
       for (const [guid, d] of snap.guids) put(`/schemas/guids/${guid}/ids`, prepare(200, [{ context: '.', id: d.id }], C, '/schemas/guids/{guid}/ids'));
     },
