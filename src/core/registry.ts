@@ -9,6 +9,7 @@ import { getHandler } from '../formats/index.js';
 import { InputError } from '../model/errors.js';
 import type { CompatibilityMode, ParsedSchema, SubjectMeta, VersionEntry } from '../model/types.js';
 import { FsStorage } from '../storage/fs.js';
+import type { LinkEscapeError } from '../storage/fsutil.js';
 import type { RegistryStorage } from '../storage/types.js';
 import type { CompatReport } from './compat.js';
 import { compareWithSubject } from './comparison.js';
@@ -87,8 +88,9 @@ export class Registry extends RegistryReads {
   }
 
   /** Subjects matching every word in their name, description, tags, owners, kind or field names. */
-  search(words: string[]): Promise<Array<SubjectInfo & { matches: string[] }>> {
-    return search(this, words);
+  /** `skip`: as listSubjects', a subject whose subject.yaml links out of the registry is left out and handed to it. */
+  search(words: string[], skip?: (subject: string, err: LinkEscapeError) => void): Promise<Array<SubjectInfo & { matches: string[] }>> {
+    return search(this, words, skip);
   }
 }
 

@@ -254,6 +254,13 @@ describe('a subject.yaml that is a symbolic link out of the registry', () => {
     expect(r.stderr).toMatch(/^warning: left out shop\.linked: .*SYMLINK_OUTSIDE_REGISTRY/m);
   });
 
+  it('search reads every other subject and warns about the linked one', async () => {
+    const r = await cli(['search', 'shop', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Array<{ subject: string }>).map((x) => x.subject)).toEqual(['shop.other', 'shop.user']);
+    expect(r.stderr).toMatch(/^warning: left out shop\.linked: .*SYMLINK_OUTSIDE_REGISTRY/m);
+  });
+
   it('check fails on it with rule SYMLINK_OUTSIDE_REGISTRY', async () => {
     const r = await cli(['check', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);

@@ -15,7 +15,8 @@ export function define(program: Command): void {
         async (ctx) => {
           if (!words.length || words.every((w) => !w.trim())) throw new UsageError('search needs at least one word');
           const registry = await ctx.registry();
-          const hits = await registry.search(words);
+          // as list does: a subject whose subject.yaml links out of the registry is left out with a warning
+          const hits = await registry.search(words, (subject, err) => ctx.out.warn(`left out ${subject}: ${err.message}`));
           if (ctx.out.json) {
             ctx.out.write(searchJson(hits));
             return;

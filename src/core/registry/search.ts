@@ -1,11 +1,16 @@
 /** Search: subjects matching words in their name, description, tags, owners, kind or field names. */
+import type { LinkEscapeError } from '../../storage/fsutil.js';
 import type { RegistryReads, SubjectInfo } from './reads.js';
 
 /** Subjects matching every word in their name, description, tags, owners, kind or field names. */
-export async function search(registry: RegistryReads, words: string[]): Promise<Array<SubjectInfo & { matches: string[] }>> {
+export async function search(
+  registry: RegistryReads,
+  words: string[],
+  skip?: (subject: string, err: LinkEscapeError) => void,
+): Promise<Array<SubjectInfo & { matches: string[] }>> {
   const terms = words.map((w) => w.toLowerCase()).filter(Boolean);
   const out: Array<SubjectInfo & { matches: string[] }> = [];
-  for (const s of await registry.listSubjects()) {
+  for (const s of await registry.listSubjects(undefined, skip)) {
     const fields: Array<[string, string[]]> = [
       ['name', [s.subject]],
       ['description', s.meta.description ? [s.meta.description] : []],
